@@ -26,8 +26,6 @@ type (
 	EventID struct{ uuid.UUID }
 )
 
-// IsZero reports whether the ID is unset. Every ID type has it through the
-// embedded UUID's comparison with uuid.Nil.
 func isZero(u uuid.UUID) bool { return u == uuid.Nil }
 
 // IsZero reports whether the ID is unset.

@@ -1,0 +1,85 @@
+package outbound
+
+import (
+	"fmt"
+	"time"
+)
+
+// Plan is what a client's payment buys: resources from the pool and a monthly
+// lead allowance.
+type Plan struct {
+	Name          string
+	Domains       int  // email domains; each carries MailboxesPerDomain mailboxes
+	PhoneNumbers  int  // numbers for calls and SMS
+	LinkedInSeats int  // LinkedIn accounts
+	MailSender    bool // a direct-mail sender
+	LeadsPerMonth int  // leads that may be enrolled per billing month
+}
+
+// Validate checks the plan's counts.
+func (p Plan) Validate() error {
+	if p.Name == "" {
+		return invalid("plan", "name", "", "must not be empty")
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"domains", p.Domains}, {"phone_numbers", p.PhoneNumbers}, {"linkedin_seats", p.LinkedInSeats}, {"leads_per_month", p.LeadsPerMonth}} {
+		if f.v < 0 {
+			return invalid("plan", f.name, fmt.Sprint(f.v), "must not be negative")
+		}
+	}
+	return nil
+}
+
+// The default plans. A host passes its own to the pool; these are what the
+// simulator sells.
+func DefaultPlans() []Plan {
+	return []Plan{
+		{Name: "starter", Domains: 2, PhoneNumbers: 1, LinkedInSeats: 1, LeadsPerMonth: 1000},
+		{Name: "growth", Domains: 3, PhoneNumbers: 2, LinkedInSeats: 2, MailSender: true, LeadsPerMonth: 2500},
+		{Name: "scale", Domains: 5, PhoneNumbers: 3, LinkedInSeats: 3, MailSender: true, LeadsPerMonth: 5000},
+	}
+}
+
+// MailboxesPerDomain is how many mailboxes the pool creates on each domain.
+const MailboxesPerDomain = 2
+
+// ClientState is where a client is in its life.
+type ClientState string
+
+// The client states.
+const (
+	ClientActive  ClientState = "active"
+	ClientChurned ClientState = "churned"
+)
+
+// Client is a paying tenant. Every row that belongs to a client carries its ID.
+type Client struct {
+	ID          ClientID
+	Name        string
+	Plan        string    // the Plan's name
+	SignupAt    time.Time // the billing anchor: the billing month rolls from this day
+	DefaultZone string    // IANA zone: the last resort for a lead's zone, and the zone a resource's day counts in
+	State       ClientState
+	ChurnedAt   time.Time // zero unless churned
+}
+
+// Validate checks the client's fields.
+func (c *Client) Validate() error {
+	if c.ID.IsZero() {
+		return invalid("client", "id", "", "must be set")
+	}
+	if c.Name == "" {
+		return invalid("client", "name", "", "must not be empty")
+	}
+	if _, err := time.LoadLocation(c.DefaultZone); err != nil || c.DefaultZone == "" {
+		return invalid("client", "default_zone", c.DefaultZone, "must be an IANA time zone name")
+	}
+	switch c.State {
+	case ClientActive, ClientChurned:
+	default:
+		return invalid("client", "state", string(c.State), "must be active or churned")
+	}
+	return nil
+}

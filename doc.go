@@ -1,0 +1,25 @@
+// Package outbound holds the domain every other package of the library
+// shares: clients and the plans they buy, the pool's resources, campaigns,
+// leads, enrollments, touches, capacity bookings and suppressions, with their
+// IDs, validation and shared errors. It has no behaviour beyond that, so any
+// package can import it without a cycle.
+//
+// # The packages
+//
+//   - [github.com/outbound-go/outbound/channel]: the Channel interface every provider
+//     implements, messages, receipts, inbound events, the error taxonomy and
+//     message validation.
+//   - [github.com/outbound-go/outbound/timing]: clocks, send windows, holidays, legal
+//     calling hours, recipient timezone resolution and slot finding.
+//   - [github.com/outbound-go/outbound/warmup]: daily send limits by resource age and domain health.
+//   - [github.com/outbound-go/outbound/sequence]: the default five-step sequence, tiers from the
+//     lead score, channel gating, fallbacks and step spacing.
+//   - [github.com/outbound-go/outbound/allocator]: picking the resource for a touch under
+//     every cap, with spacing and per-lead stickiness.
+//
+// # Errors
+//
+// Input that fails validation yields a *[ValidationError] naming the record,
+// field and value; errors.Is(err, [ErrInvalid]) holds for it. Stores wrap
+// [ErrNotFound] and [ErrConflict].
+package outbound

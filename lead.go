@@ -1,0 +1,119 @@
+package outbound
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// DNCRStatus is what the Do Not Call Register said of a lead's number.
+type DNCRStatus string
+
+// The DNCR statuses. A number never washed, or washed too long ago, is
+// treated as registered whatever its last status.
+const (
+	DNCRUnknown    DNCRStatus = "unknown"
+	DNCRClear      DNCRStatus = "clear"
+	DNCRRegistered DNCRStatus = "registered"
+)
+
+// Lead is one person to reach, with where and how to reach them.
+type Lead struct {
+	ID            LeadID
+	Client        ClientID
+	ExternalID    string // the host's or import file's ID
+	Email         string
+	Phone         string // E.164
+	LinkedIn      string // profile URL or provider ID
+	FirstName     string
+	LastName      string
+	Company       string
+	CompanyDomain string
+	Title         string
+	Country       string // ISO 3166 alpha-2, upper case
+	Region        string // state or province code
+	City          string
+	Postcode      string
+	AddressLine1  string
+	Zone          string // resolved IANA zone
+	ZoneSource    string // how Zone was found (timing.ZoneSource)
+	Score         int    // 0–100
+	Tier          Tier
+	DNCR          DNCRStatus
+	DNCRWashedAt  time.Time // zero: never washed
+	CreatedAt     time.Time
+}
+
+// Validate checks the fields a lead is imported with, returning a
+// *ValidationError naming the first bad field. A lead needs at least one way
+// to reach it.
+func (l *Lead) Validate() error {
+	if l.Email != "" {
+		if err := ValidateEmail(l.Email); err != nil {
+			return invalid("lead", "email", l.Email, err.Error())
+		}
+	}
+	if l.Phone != "" && !IsE164(l.Phone) {
+		return invalid("lead", "phone", l.Phone, "must be E.164: + and 8 to 15 digits")
+	}
+	if l.Email == "" && l.Phone == "" && l.LinkedIn == "" && l.AddressLine1 == "" {
+		return invalid("lead", "email", "", "a lead needs an email, phone, linkedin or postal address")
+	}
+	if l.Country != "" && !isAlpha2(l.Country) {
+		return invalid("lead", "country", l.Country, "must be an ISO 3166 alpha-2 code")
+	}
+	if l.Score < 0 || l.Score > 100 {
+		return invalid("lead", "score", fmt.Sprint(l.Score), "must be between 0 and 100")
+	}
+	if l.Zone != "" {
+		if _, err := time.LoadLocation(l.Zone); err != nil {
+			return invalid("lead", "timezone", l.Zone, "must be an IANA time zone name")
+		}
+	}
+	return nil
+}
+
+// ValidateEmail checks that s is a bare address (no display name) with a
+// domain that has a dot.
+func ValidateEmail(s string) error {
+	a, err := mail.ParseAddress(s)
+	if err != nil {
+		return fmt.Errorf("not an email address")
+	}
+	if a.Address != s || a.Name != "" {
+		return fmt.Errorf("must be a bare address like name@example.com")
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || !strings.Contains(s[at+1:], ".") {
+		return fmt.Errorf("domain must contain a dot")
+	}
+	return nil
+}
+
+// IsE164 reports whether s has the E.164 shape: "+", a non-zero digit, and 8
+// to 15 digits in all. It does not check that the number exists.
+func IsE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlpha2(s string) bool {
+	if len(s) != 2 {
+		return false
+	}
+	for _, c := range s {
+		if c > unicode.MaxASCII || !unicode.IsUpper(c) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,108 @@
+package outbound
+
+import (
+	"time"
+
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/timing"
+)
+
+// EnrollmentState is where a lead is in a campaign's sequence.
+type EnrollmentState string
+
+// The enrollment states.
+const (
+	EnrollmentActive    EnrollmentState = "active"
+	EnrollmentPaused    EnrollmentState = "paused" // until Enrollment.PausedUntil (out-of-office)
+	EnrollmentReplied   EnrollmentState = "replied"
+	EnrollmentCompleted EnrollmentState = "completed"
+	EnrollmentStopped   EnrollmentState = "stopped" // see StopReason
+)
+
+// Enrollment is a lead's place in a campaign's sequence.
+type Enrollment struct {
+	ID          EnrollmentID
+	Client      ClientID
+	Campaign    CampaignID
+	Lead        LeadID
+	EnrolledOn  timing.Date // the day 0 of the sequence, in the lead's zone
+	NextStep    int         // 1-based number of the next step to plan; past the last means done
+	State       EnrollmentState
+	PausedUntil time.Time
+	StopReason  string
+	// Sticky holds the resource each sender kind last used for this lead, so
+	// follow-ups go from the same mailbox, number and seat.
+	Sticky map[ResourceKind]ResourceID
+}
+
+// TouchStatus is a touch's state. A touch moves
+//
+//	scheduled → sending → sent → delivered
+//	                    ↘ failed | uncertain
+//	scheduled → skipped | cancelled
+type TouchStatus string
+
+// The touch statuses.
+const (
+	TouchScheduled TouchStatus = "scheduled"
+	TouchSending   TouchStatus = "sending" // handed to the provider; for voice and SMS, never re-sent blindly
+	TouchSent      TouchStatus = "sent"
+	TouchDelivered TouchStatus = "delivered"
+	TouchFailed    TouchStatus = "failed"
+	TouchSkipped   TouchStatus = "skipped"   // planned out: gating, no address, DNCR, opt-out
+	TouchCancelled TouchStatus = "cancelled" // stopped by a reply, opt-out or bounce before it went
+	TouchUncertain TouchStatus = "uncertain" // a voice/SMS touch whose outcome could not be reconciled
+)
+
+// Final reports whether the status is an end state.
+func (s TouchStatus) Final() bool {
+	switch s {
+	case TouchScheduled, TouchSending:
+		return false
+	}
+	return true
+}
+
+// Touch is one planned action for one lead at one step.
+type Touch struct {
+	ID          TouchID
+	Client      ClientID
+	Campaign    CampaignID
+	Enrollment  EnrollmentID
+	Lead        LeadID
+	Step        int          // 1-based step number
+	StepChannel channel.Kind // the channel the step names
+	Channel     channel.Kind // the channel actually used (after fallback); "" when skipped
+	Action      channel.Action
+	Resource    ResourceID
+	Day         timing.Date // the resource-day the capacity was booked on
+	ScheduledAt time.Time
+	SentAt      time.Time
+	LeaseUntil  time.Time
+	LeasedBy    string
+	Attempts    int
+	Status      TouchStatus
+	Reason      string // why skipped, fell back, failed or was deferred
+	ProviderRef string // the provider's message or call ID
+}
+
+// Booking is capacity taken on one resource for one meter on one of its days.
+// A store never lets Count pass the cap it was booked against.
+type Booking struct {
+	Client   ClientID
+	Resource ResourceID
+	Action   channel.Action
+	Day      timing.Date
+	Count    int
+}
+
+// Suppression says a lead or address must not get a channel (or any channel,
+// when Channel is "").
+type Suppression struct {
+	Client  ClientID
+	Lead    LeadID       // zero when by address
+	Address string       // email or E.164 number; "" when by lead
+	Channel channel.Kind // "" means every channel
+	Reason  string       // "opted_out", "hard_bounce", "complaint", "unsubscribed", ...
+	Since   time.Time
+}

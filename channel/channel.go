@@ -1,0 +1,88 @@
+package channel
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Channel sends one message over one channel. Every provider adapter (Twilio
+// SMS and voice, Vapi voice, Unipile LinkedIn, SMTP or Salesforge email, Lob
+// direct mail) implements it, and so does the test double
+// [github.com/outbound-go/outbound/channel/channeltest.Fake].
+//
+// Send hands m to the provider and returns what the provider said about it.
+// m.IdempotencyKey is the touch ID: an adapter whose provider accepts an
+// idempotency key passes it on, so a retried Send reaches the recipient once.
+// Send must not keep m or change it. A failed Send returns an error the engine
+// can classify with [Classify]; adapters wrap provider failures with
+// [Retryable], [Permanent], [RateLimited] or [OptedOut].
+//
+// Implementations must be safe for concurrent use.
+type Channel interface {
+	// Kind is the channel this implementation sends on.
+	Kind() Kind
+	// Send delivers m to the provider.
+	Send(ctx context.Context, m *Message) (Receipt, error)
+}
+
+// Reconciler is an optional capability of a [Channel]: it finds what the
+// provider knows about an earlier Send by its idempotency key (the touch ID).
+//
+// The engine uses it for at-most-once channels (voice, SMS): a touch found
+// marked "sending" after a worker died is looked up here, and only a touch the
+// provider has never seen may be sent again; one that cannot be looked up is
+// marked uncertain, never re-sent blindly. found is false when the provider
+// has no record of the key; err is for failures of the lookup itself.
+type Reconciler interface {
+	Lookup(ctx context.Context, idempotencyKey string) (r Receipt, found bool, err error)
+}
+
+// Receipt is what a provider answered to an accepted Send.
+type Receipt struct {
+	// Provider names the provider that took the message ("twilio", "lob").
+	Provider string
+	// ProviderMessageID is the provider's ID for the message (Twilio's
+	// MessageSid, Vapi's call ID); inbound events refer to it.
+	ProviderMessageID string
+	// Status is how far the message got by the time Send returned.
+	Status Status
+	// At is the instant the provider reported for the status, or zero when it
+	// reported none.
+	At time.Time
+}
+
+// Status is how far an accepted message had got when the provider answered.
+// Later progress (delivered, bounced, answered) arrives as an [Event].
+type Status string
+
+// The statuses a [Receipt] can carry, from least to most progressed.
+const (
+	// StatusAccepted: the provider took the request and will process it.
+	StatusAccepted Status = "accepted"
+	// StatusQueued: the message waits in the provider's queue.
+	StatusQueued Status = "queued"
+	// StatusSent: the provider handed the message to the network or carrier.
+	StatusSent Status = "sent"
+	// StatusDelivered: the provider already knows the message arrived.
+	StatusDelivered Status = "delivered"
+)
+
+// Valid reports whether s is one of the four statuses.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusAccepted, StatusQueued, StatusSent, StatusDelivered:
+		return true
+	}
+	return false
+}
+
+// ParseStatus parses a receipt status, ignoring case and surrounding space.
+func ParseStatus(s string) (Status, error) {
+	v := Status(strings.ToLower(strings.TrimSpace(s)))
+	if !v.Valid() {
+		return "", fmt.Errorf("channel: unknown receipt status %q (want accepted, queued, sent or delivered)", s)
+	}
+	return v, nil
+}

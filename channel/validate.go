@@ -1,0 +1,416 @@
+package channel
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ErrInvalid is matched by errors.Is for every [*ValidationError].
+var ErrInvalid = errors.New("channel: invalid")
+
+// ValidationError reports a message or event field that breaks a rule.
+type ValidationError struct {
+	// Field is the field's path in Go syntax: "To.Email", "Body",
+	// "Headers[List-Unsubscribe]".
+	Field string
+	// Value is the offending value ("" when the field is missing).
+	Value string
+	// Reason says which rule it breaks.
+	Reason string
+}
+
+// Error renders `channel: invalid To.Email "bob@": not a valid email address`;
+// values longer than 64 characters are shortened with "…".
+func (e *ValidationError) Error() string {
+	v := e.Value
+	if utf8.RuneCountInString(v) > 64 {
+		r := []rune(v)
+		v = string(r[:63]) + "…"
+	}
+	return "channel: invalid " + e.Field + " " + strconv.Quote(v) + ": " + e.Reason
+}
+
+// Is reports whether target is [ErrInvalid].
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// Warning is a message property worth knowing about that breaks no rule, such
+// as an SMS that takes more than one billed part.
+type Warning struct {
+	// Field is the field's path, as in [ValidationError].
+	Field string
+	// Reason describes the issue.
+	Reason string
+}
+
+// String renders "Body: takes 2 GSM-7 parts (161 septets)".
+func (w Warning) String() string { return w.Field + ": " + w.Reason }
+
+// Warnings is the list [Validate] returns next to a nil error.
+type Warnings []Warning
+
+// String joins the warnings with "; ".
+func (ws Warnings) String() string {
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = w.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Rules are the message validation rules that can be tuned. The zero value
+// uses every default.
+type Rules struct {
+	// MaxConnectionNote is the most characters (Unicode code points, as
+	// LinkedIn counts them) a LinkedIn connection-request note may have.
+	// Default 300.
+	MaxConnectionNote int
+	// WarnSMSParts is the number of SMS parts past which [Validate] warns.
+	// Default 1: any multipart SMS is warned about.
+	WarnSMSParts int
+	// UnsubscribePhrases are the texts a commercial email must carry in its
+	// text part and in its HTML part (each part that is not empty), matched
+	// as case-insensitive substrings. Default ["unsubscribe"], so
+	// "Unsubscribe here", "UNSUBSCRIBE" and ".../unsubscribe?u=1" all pass.
+	UnsubscribePhrases []string
+	// OptOutPhrases are the texts a commercial SMS must carry one of,
+	// matched as whole words, ASCII case-insensitively, with any run of
+	// characters other than letters and digits counting as one space (so
+	// "opt-out" matches "OPT OUT"). Default STOP, STOPALL, UNSUBSCRIBE,
+	// OPTOUT and "OPT OUT": "Reply STOP to opt out" and "Opt-out: reply
+	// STOP" pass; "nonstop deals" does not. Name a keyword [ParseKeyword]
+	// honours in the line, so the reply it asks for works.
+	OptOutPhrases []string
+}
+
+// WithDefaults returns a copy of r with zero and negative fields and empty
+// lists set to their defaults.
+func (r Rules) WithDefaults() Rules {
+	if r.MaxConnectionNote <= 0 {
+		r.MaxConnectionNote = 300
+	}
+	if r.WarnSMSParts <= 0 {
+		r.WarnSMSParts = 1
+	}
+	if len(r.UnsubscribePhrases) == 0 {
+		r.UnsubscribePhrases = []string{"unsubscribe"}
+	}
+	if len(r.OptOutPhrases) == 0 {
+		r.OptOutPhrases = []string{"STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT", "OPT OUT"}
+	}
+	return r
+}
+
+// Validate checks m against the default [Rules]; see [Rules.Validate].
+func Validate(m *Message) (Warnings, error) { return Rules{}.Validate(m) }
+
+// Validate checks m and returns the first broken rule as a
+// [*ValidationError] (Warnings are then nil), or the warnings of a valid
+// message. The rules, in the order they are checked:
+//
+//   - IdempotencyKey is not blank; Kind is a known channel; Action is empty
+//     (meaning DefaultAction(Kind)) or an action on Kind.
+//   - From.Address is set: a bare email address for email, an E.164 number
+//     for voice and SMS, any non-blank ID for LinkedIn and mail.
+//   - The recipient's address for the channel: To.Email a bare address that
+//     net/mail parses ("ana@example.com", no display name); To.Phone E.164,
+//     "+" then 8 to 15 digits, the first not 0; To.LinkedIn a provider ID
+//     without spaces or an http(s) URL on linkedin.com with a path;
+//     To.Postal at least one non-blank line and a two-letter country code.
+//   - Email: a Subject without line breaks; a Body or HTML; header names and
+//     values without line breaks. Commercial email also needs a
+//     List-Unsubscribe header holding at least one <mailto:…>, <https:…> or
+//     <http:…> URI in angle brackets, and one of the UnsubscribePhrases in
+//     every non-empty body part.
+//   - SMS: a Body; commercial SMS one of the OptOutPhrases. A body past
+//     WarnSMSParts parts (see [Segments]) is a warning, not an error.
+//   - LinkedIn: a connection-request note (Body, may be empty) of at most
+//     MaxConnectionNote characters; a LinkedIn message with a Body.
+//   - Mail: a Body or HTML.
+//
+// Voice needs no content: Body is the optional call script.
+func (r Rules) Validate(m *Message) (Warnings, error) {
+	if m == nil {
+		return nil, &ValidationError{Field: "Message", Reason: "nil message"}
+	}
+	r = r.WithDefaults()
+	if strings.TrimSpace(m.IdempotencyKey) == "" {
+		return nil, &ValidationError{Field: "IdempotencyKey", Value: m.IdempotencyKey, Reason: "required (the touch ID)"}
+	}
+	if !m.Kind.Valid() {
+		return nil, &ValidationError{Field: "Kind", Value: string(m.Kind), Reason: "unknown channel"}
+	}
+	if m.Action != "" {
+		switch k := m.Action.Kind(); {
+		case k == "":
+			return nil, &ValidationError{Field: "Action", Value: string(m.Action), Reason: "unknown action"}
+		case k != m.Kind:
+			return nil, &ValidationError{Field: "Action", Value: string(m.Action),
+				Reason: fmt.Sprintf("is a %s action, not %s", k, m.Kind)}
+		}
+	}
+	if err := checkSender(m); err != nil {
+		return nil, err
+	}
+	if err := checkRecipient(m); err != nil {
+		return nil, err
+	}
+	switch m.Kind {
+	case Email:
+		return nil, r.checkEmail(m)
+	case SMS:
+		return r.checkSMS(m)
+	case LinkedIn:
+		return nil, r.checkLinkedIn(m)
+	case Mail:
+		if blank(m.Body) && blank(m.HTML) {
+			return nil, &ValidationError{Field: "Body", Reason: "a letter needs a Body or HTML"}
+		}
+	}
+	return nil, nil
+}
+
+func checkSender(m *Message) error {
+	a := m.From.Address
+	switch {
+	case blank(a):
+		return &ValidationError{Field: "From.Address", Value: a, Reason: "required (the sending resource's address)"}
+	case m.Kind == Email && !isEmail(a):
+		return &ValidationError{Field: "From.Address", Value: a, Reason: "not a bare email address"}
+	case (m.Kind == Voice || m.Kind == SMS) && !IsE164(a):
+		return &ValidationError{Field: "From.Address", Value: a, Reason: "not an E.164 number (+ and 8 to 15 digits)"}
+	}
+	return nil
+}
+
+func checkRecipient(m *Message) error {
+	to := m.To
+	switch m.Kind {
+	case Email:
+		if blank(to.Email) {
+			return &ValidationError{Field: "To.Email", Value: to.Email, Reason: "required for email"}
+		}
+		if !isEmail(to.Email) {
+			return &ValidationError{Field: "To.Email", Value: to.Email, Reason: "not a bare email address"}
+		}
+	case Voice, SMS:
+		if blank(to.Phone) {
+			return &ValidationError{Field: "To.Phone", Value: to.Phone, Reason: "required for " + string(m.Kind)}
+		}
+		if !IsE164(to.Phone) {
+			return &ValidationError{Field: "To.Phone", Value: to.Phone, Reason: "not an E.164 number (+ and 8 to 15 digits)"}
+		}
+	case LinkedIn:
+		if blank(to.LinkedIn) {
+			return &ValidationError{Field: "To.LinkedIn", Value: to.LinkedIn, Reason: "required for linkedin"}
+		}
+		if reason := checkLinkedInProfile(to.LinkedIn); reason != "" {
+			return &ValidationError{Field: "To.LinkedIn", Value: to.LinkedIn, Reason: reason}
+		}
+	case Mail:
+		hasLine := false
+		for _, l := range to.Postal.Lines {
+			hasLine = hasLine || !blank(l)
+		}
+		if !hasLine {
+			return &ValidationError{Field: "To.Postal.Lines", Value: strings.Join(to.Postal.Lines, ", "), Reason: "at least one address line is required"}
+		}
+		if !isCountryCode(to.Postal.Country) {
+			return &ValidationError{Field: "To.Postal.Country", Value: to.Postal.Country, Reason: "want an ISO 3166-1 alpha-2 code such as AU"}
+		}
+	}
+	return nil
+}
+
+func (r Rules) checkEmail(m *Message) error {
+	if blank(m.Subject) {
+		return &ValidationError{Field: "Subject", Value: m.Subject, Reason: "required for email"}
+	}
+	if strings.ContainsAny(m.Subject, "\r\n") {
+		return &ValidationError{Field: "Subject", Value: m.Subject, Reason: "must not contain line breaks"}
+	}
+	if blank(m.Body) && blank(m.HTML) {
+		return &ValidationError{Field: "Body", Reason: "an email needs a Body or HTML"}
+	}
+	for k, v := range m.Headers {
+		if blank(k) || strings.ContainsAny(k, "\r\n: ") {
+			return &ValidationError{Field: "Headers", Value: k, Reason: "not a valid header name"}
+		}
+		if strings.ContainsAny(v, "\r\n") {
+			return &ValidationError{Field: "Headers[" + k + "]", Value: v, Reason: "must not contain line breaks"}
+		}
+	}
+	if !m.Commercial {
+		return nil
+	}
+	lu := m.Header("List-Unsubscribe")
+	if blank(lu) {
+		return &ValidationError{Field: "Headers[List-Unsubscribe]", Value: lu, Reason: "commercial email needs a List-Unsubscribe header"}
+	}
+	if !hasUnsubscribeURI(lu) {
+		return &ValidationError{Field: "Headers[List-Unsubscribe]", Value: lu, Reason: "want <mailto:…> or <https://…> in angle brackets"}
+	}
+	for _, part := range []struct{ field, text string }{{"Body", m.Body}, {"HTML", m.HTML}} {
+		if blank(part.text) {
+			continue
+		}
+		if !containsAnyFold(part.text, r.UnsubscribePhrases) {
+			return &ValidationError{Field: part.field, Value: part.text,
+				Reason: "commercial email needs an unsubscribe line (one of " + strings.Join(r.UnsubscribePhrases, ", ") + ")"}
+		}
+	}
+	return nil
+}
+
+func (r Rules) checkSMS(m *Message) (Warnings, error) {
+	if blank(m.Body) {
+		return nil, &ValidationError{Field: "Body", Value: m.Body, Reason: "required for sms"}
+	}
+	if m.Commercial && !containsAnyWords(m.Body, r.OptOutPhrases) {
+		return nil, &ValidationError{Field: "Body", Value: m.Body,
+			Reason: "commercial sms needs an opt-out line (one of " + strings.Join(r.OptOutPhrases, ", ") + ")"}
+	}
+	if seg := Segments(m.Body); seg.Parts > r.WarnSMSParts {
+		return Warnings{{Field: "Body", Reason: "takes " + seg.String() + "; each part is billed"}}, nil
+	}
+	return nil, nil
+}
+
+func (r Rules) checkLinkedIn(m *Message) error {
+	switch m.ResolvedAction() {
+	case ActionConnectionRequest:
+		if n := utf8.RuneCountInString(m.Body); n > r.MaxConnectionNote {
+			return &ValidationError{Field: "Body", Value: m.Body,
+				Reason: fmt.Sprintf("connection note is %d characters, more than %d", n, r.MaxConnectionNote)}
+		}
+	case ActionLinkedInMessage:
+		if blank(m.Body) {
+			return &ValidationError{Field: "Body", Value: m.Body, Reason: "required for a linkedin message"}
+		}
+	}
+	return nil
+}
+
+// IsE164 reports whether s is a phone number in E.164 form: "+", then 8 to
+// 15 ASCII digits, the first of them not 0. It checks the form only, not
+// whether the number exists.
+func IsE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && isASCIILetter(s[0]) && isASCIILetter(s[1])
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// checkLinkedInProfile returns "" for an acceptable profile reference, else
+// the reason it is not.
+func checkLinkedInProfile(s string) string {
+	if strings.ContainsFunc(s, unicode.IsSpace) {
+		return "must not contain white space"
+	}
+	lower := strings.ToLower(s)
+	if !strings.Contains(lower, "://") && !strings.Contains(lower, "linkedin.") {
+		return "" // a provider ID
+	}
+	if !strings.Contains(lower, "://") {
+		s = "https://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "not a valid URL"
+	}
+	host := strings.ToLower(u.Hostname())
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "want an http(s) profile URL"
+	case host != "linkedin.com" && !strings.HasSuffix(host, ".linkedin.com"):
+		return "not a linkedin.com URL"
+	case strings.Trim(u.Path, "/") == "":
+		return "the URL names no profile"
+	}
+	return ""
+}
+
+// hasUnsubscribeURI reports whether a List-Unsubscribe value holds at least
+// one <mailto:…> or <http(s):…> URI in angle brackets (RFC 2369).
+func hasUnsubscribeURI(v string) bool {
+	for {
+		i := strings.IndexByte(v, '<')
+		if i < 0 {
+			return false
+		}
+		j := strings.IndexByte(v[i:], '>')
+		if j < 0 {
+			return false
+		}
+		uri := strings.ToLower(strings.TrimSpace(v[i+1 : i+j]))
+		for _, scheme := range []string{"mailto:", "https://", "http://"} {
+			if len(uri) > len(scheme) && strings.HasPrefix(uri, scheme) {
+				return true
+			}
+		}
+		v = v[i+j+1:]
+	}
+}
+
+func containsAnyFold(text string, phrases []string) bool {
+	lower := strings.ToLower(text)
+	for _, p := range phrases {
+		if p = strings.ToLower(strings.TrimSpace(p)); p != "" && strings.Contains(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsAnyWords reports whether the words of one of phrases appear, in
+// order and next to each other, among the words of text (see
+// Rules.OptOutPhrases).
+func containsAnyWords(text string, phrases []string) bool {
+	words := splitWords(text)
+	for _, p := range phrases {
+		pw := splitWords(p)
+		if len(pw) == 0 {
+			continue
+		}
+		for i := 0; i+len(pw) <= len(words); i++ {
+			match := true
+			for j := range pw {
+				if !equalFoldASCII(words[i+j], pw[j]) {
+					match = false
+					break
+				}
+			}
+			if match {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func splitWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+func blank(s string) bool { return strings.TrimSpace(s) == "" }

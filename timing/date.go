@@ -2,6 +2,8 @@ package timing
 
 import (
 	"fmt"
+	"math"
+	"strings"
 	"time"
 )
 
@@ -44,11 +46,11 @@ func DateFromYMD(y int, m time.Month, d int) Date {
 	return Date(era*146097 + doe - 719468)
 }
 
-// ParseDate parses "2006-01-02".
+// ParseDate parses "2006-01-02"; anything else is a [*SyntaxError].
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return 0, fmt.Errorf("timing: date %q: want YYYY-MM-DD: %w", s, err)
+		return 0, &SyntaxError{What: "date", Value: s, Want: "YYYY-MM-DD", Err: err}
 	}
 	return DateOf(t), nil
 }
@@ -96,58 +98,112 @@ func (d Date) Midnight(loc *time.Location) time.Time { return d.At(0, loc) }
 // At returns the instant the wall clock in loc first shows the given time of
 // day on d. A wall time skipped by a DST change (spring forward) resolves to
 // the first valid instant after the gap; a wall time that occurs twice (fall
-// back) resolves to the first occurrence.
+// back) resolves to the first occurrence. A time of day of 24:00 (or more)
+// counts on into the following days: d.At(24:00) is d+1's At(00:00), the end
+// of day d.
 func (d Date) At(tod TimeOfDay, loc *time.Location) time.Time {
-	y, m, day := d.YMD()
-	h, mi := int(tod/60), int(tod%60)
-	t := time.Date(y, m, day, h, mi, 0, 0, loc)
-	// time.Date picks an instant for a missing wall time that may lie before
-	// the gap; move to the end of the gap instead.
-	if th, tm, _ := t.Clock(); th != h || tm != mi || DateOf(t) != d {
-		if t2 := gapEnd(t, loc); !t2.IsZero() {
-			return t2
+	if tod < 0 || tod >= minutesPerDay {
+		days := int(tod) / minutesPerDay
+		if tod < 0 && int(tod)%minutesPerDay != 0 {
+			days--
+		}
+		d, tod = d.AddDays(days), tod-TimeOfDay(days*minutesPerDay)
+	}
+	// Fast path: the zone period around the wall time, read as if it were
+	// UTC, or the one next to it usually holds the answer outright.
+	want := int64(d)*secondsPerDay + int64(tod)*60
+	z := spanOf(time.Unix(want, 0).In(loc))
+	if t, ok := z.at(want); ok {
+		return t
+	}
+	if z2 := spanOf(time.Unix(want-z.off, 0).In(loc)); z2 != z {
+		if t, ok := z2.at(want); ok {
+			return t
 		}
 	}
-	// For a repeated wall time, time.Date may return the second occurrence;
-	// prefer the first.
-	if earlier := t.Add(-time.Hour); sameWall(earlier, t) {
-		return earlier
+	return d.atSlow(tod, loc)
+}
+
+// atSlow is At for wall times next to a zone change.
+func (d Date) atSlow(tod TimeOfDay, loc *time.Location) time.Time {
+	y, m, day := d.YMD()
+	t := time.Date(y, m, day, int(tod)/60, int(tod)%60, 0, 0, loc)
+	// Compare the wall clock time.Date landed on with the one asked for, as
+	// seconds since 1970-01-01 00:00 local.
+	want := int64(d)*secondsPerDay + int64(tod)*60
+	_, off := t.Zone()
+	got := t.Unix() + int64(off)
+	start, end := t.ZoneBounds()
+	if got != want {
+		// The wall time was skipped. time.Date picked an instant on one side
+		// of the gap; the first valid instant after it is the transition that
+		// bounds t's zone period on that side.
+		if got < want && !end.IsZero() {
+			return end
+		}
+		if got > want && !start.IsZero() {
+			return start
+		}
+		return t
 	}
-	for _, back := range []time.Duration{30 * time.Minute, 2 * time.Hour} {
-		if earlier := t.Add(-back); sameWall(earlier, t) {
-			return earlier
+	// The wall time exists. It occurs twice when the previous zone period had
+	// a larger offset and t lies within that difference of the transition;
+	// the first occurrence is then that difference earlier.
+	if !start.IsZero() {
+		_, prev := start.Add(-time.Second).Zone()
+		if delta := time.Duration(prev-off) * time.Second; delta > 0 && t.Sub(start) < delta {
+			return t.Add(-delta)
 		}
 	}
 	return t
 }
 
-func sameWall(a, b time.Time) bool {
-	ay, am, ad := a.Date()
-	by, bm, bd := b.Date()
-	ah, ami, as := a.Clock()
-	bh, bmi, bs := b.Clock()
-	return ay == by && am == bm && ad == bd && ah == bh && ami == bmi && as == bs
+// zoneSpan is one zone period of a location: the UTC offset off (seconds)
+// holds from start to end (Unix seconds, end excluded).
+type zoneSpan struct {
+	loc        *time.Location
+	off        int64
+	start, end int64 // math.MinInt64 / math.MaxInt64 when unbounded
 }
 
-// gapEnd returns the first instant after the DST gap around t, or zero when
-// there is no zone transition within a day of t.
-func gapEnd(t time.Time, loc *time.Location) time.Time {
-	start, end := t.In(loc).ZoneBounds()
-	// The transition is whichever bound lies close to t.
-	for _, b := range []time.Time{start, end} {
-		if !b.IsZero() && absDur(b.Sub(t)) <= 3*time.Hour {
-			return b
+// spanOf returns the zone period t (in its location) falls in.
+func spanOf(t time.Time) zoneSpan {
+	z := zoneSpan{loc: t.Location(), start: math.MinInt64, end: math.MaxInt64}
+	_, off := t.Zone()
+	z.off = int64(off)
+	s, e := t.ZoneBounds()
+	if !s.IsZero() {
+		z.start = s.Unix()
+	}
+	if !e.IsZero() {
+		z.end = e.Unix()
+	}
+	return z
+}
+
+// at returns the instant whose wall clock reads want (seconds since
+// 1970-01-01 00:00 local) within the span, if the span holds it and the wall
+// time cannot also have occurred just before the span began (a fall back).
+func (z zoneSpan) at(want int64) (time.Time, bool) {
+	u := want - z.off
+	if u < z.start || u >= z.end {
+		return time.Time{}, false
+	}
+	if z.start != math.MinInt64 && u-z.start < 2*secondsPerDay {
+		// Near the span's start: the previous period's wall clock may have
+		// shown the same time first.
+		_, prev := time.Unix(z.start-1, 0).In(z.loc).Zone()
+		if delta := int64(prev) - z.off; delta > 0 && u-z.start < delta {
+			return time.Time{}, false
 		}
 	}
-	return time.Time{}
+	return time.Unix(u, 0).In(z.loc), true
 }
 
-func absDur(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
-}
+const (
+	minutesPerDay = 24 * 60
+	secondsPerDay = 24 * 60 * 60
+)
 
 // String renders the date as "2006-01-02".
 func (d Date) String() string {
@@ -169,26 +225,82 @@ func (d *Date) UnmarshalText(b []byte) error {
 }
 
 // TimeOfDay is a wall-clock time as minutes after midnight, 0–1440.
-// 1440 stands for the end of the day.
+// 1440 stands for the end of the day. Its text form is "09:00".
 type TimeOfDay int16
 
-// Clock returns the TimeOfDay for an hour and minute.
-func Clock(hour, minute int) TimeOfDay { return TimeOfDay(hour*60 + minute) }
+// HM returns the TimeOfDay for an hour and minute: HM(9, 30) is 09:30 and
+// HM(24, 0) the end of the day.
+func HM(hour, minute int) TimeOfDay { return TimeOfDay(hour*60 + minute) }
 
 // TimeOfDayOf returns the wall-clock time of t in t's location, truncated to the minute.
 func TimeOfDayOf(t time.Time) TimeOfDay {
 	h, m, _ := t.Clock()
-	return Clock(h, m)
+	return HM(h, m)
 }
 
-// String renders "09:00".
-func (c TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
-
-// ParseTimeOfDay parses "09:00" or "24:00".
-func ParseTimeOfDay(s string) (TimeOfDay, error) {
-	var h, m int
-	if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil || n != 2 || h < 0 || m < 0 || m > 59 || h*60+m > 1440 {
-		return 0, fmt.Errorf("timing: time of day %q: want HH:MM between 00:00 and 24:00", s)
+// String renders "09:00"; a negative value gets a minus sign ("-00:30").
+func (c TimeOfDay) String() string {
+	if c < 0 {
+		return "-" + (-c).String()
 	}
-	return Clock(h, m), nil
+	return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60)
 }
+
+// MarshalText implements encoding.TextMarshaler: "09:00".
+func (c TimeOfDay) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with [ParseTimeOfDay].
+func (c *TimeOfDay) UnmarshalText(b []byte) error {
+	v, err := ParseTimeOfDay(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// ParseTimeOfDay parses "09:00", "9:00" or "24:00": an hour from 0 to 24,
+// a colon and two minute digits; 24 only as 24:00. Anything else is a
+// [*SyntaxError].
+func ParseTimeOfDay(s string) (TimeOfDay, error) {
+	bad := &SyntaxError{What: "time of day", Value: s, Want: "HH:MM between 00:00 and 24:00"}
+	colon := strings.IndexByte(s, ':')
+	if colon < 1 || colon > 2 || len(s) != colon+3 {
+		return 0, bad
+	}
+	h, ok1 := todDigits(s[:colon])
+	m, ok2 := todDigits(s[colon+1:])
+	if !ok1 || !ok2 || m > 59 || h > 24 || (h == 24 && m != 0) {
+		return 0, bad
+	}
+	return HM(h, m), nil
+}
+
+// todDigits parses a short run of ASCII digits.
+func todDigits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(s) > 0
+}
+
+// SyntaxError reports text that does not parse as a [Date], [TimeOfDay] or
+// [Weekdays]: what was being parsed, the text given and the form wanted.
+type SyntaxError struct {
+	What  string // "date", "time of day" or "weekdays"
+	Value string // the text given
+	Want  string // the form expected
+	Err   error  // the underlying error, if any
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("timing: %s %q: want %s", e.What, e.Value, e.Want)
+}
+
+// Unwrap returns the underlying error, if any.
+func (e *SyntaxError) Unwrap() error { return e.Err }

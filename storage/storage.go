@@ -1,0 +1,179 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/allocator"
+	"github.com/outbound-go/outbound/channel"
+)
+
+// Store is everything the engine keeps. A store is safe for concurrent use by
+// any number of goroutines (and, for a database store, processes).
+type Store interface {
+	Clients
+	Resources
+	Campaigns
+	Leads
+	Enrollments
+	Touches
+	Events
+	Suppressions
+	Washes
+	Bookings
+}
+
+// Clients keeps the paying tenants.
+type Clients interface {
+	// CreateClient stores a new client; ErrConflict if the ID exists.
+	CreateClient(ctx context.Context, c *outbound.Client) error
+	// GetClient returns the client, or ErrNotFound.
+	GetClient(ctx context.Context, id outbound.ClientID) (*outbound.Client, error)
+	// ListClients returns every client, ordered by ID.
+	ListClients(ctx context.Context) ([]outbound.Client, error)
+	// UpdateClient replaces the stored client; ErrNotFound if absent.
+	UpdateClient(ctx context.Context, c *outbound.Client) error
+}
+
+// ResourceFilter selects resources. Zero fields match everything.
+type ResourceFilter struct {
+	Kind   outbound.ResourceKind
+	State  outbound.ResourceState
+	Client outbound.ClientID
+	Parent outbound.ResourceID
+}
+
+// Resources keeps the pool's sending identities.
+type Resources interface {
+	CreateResource(ctx context.Context, r *outbound.Resource) error
+	GetResource(ctx context.Context, id outbound.ResourceID) (*outbound.Resource, error)
+	// ListResources returns the matching resources, ordered by ID.
+	ListResources(ctx context.Context, f ResourceFilter) ([]outbound.Resource, error)
+	UpdateResource(ctx context.Context, r *outbound.Resource) error
+}
+
+// Campaigns keeps the clients' campaigns.
+type Campaigns interface {
+	CreateCampaign(ctx context.Context, c *outbound.Campaign) error
+	GetCampaign(ctx context.Context, id outbound.CampaignID) (*outbound.Campaign, error)
+	// ListCampaigns returns a client's campaigns (every client's when the ID
+	// is zero), ordered by ID.
+	ListCampaigns(ctx context.Context, client outbound.ClientID) ([]outbound.Campaign, error)
+	UpdateCampaign(ctx context.Context, c *outbound.Campaign) error
+}
+
+// Leads keeps the people to reach. Within one client, no two leads share an
+// email address or a phone number.
+type Leads interface {
+	// CreateLead stores a new lead. A lead whose email or phone another lead
+	// of the same client has yields a *DuplicateError naming the existing
+	// lead (errors.Is(err, ErrConflict) holds).
+	CreateLead(ctx context.Context, l *outbound.Lead) error
+	GetLead(ctx context.Context, id outbound.LeadID) (*outbound.Lead, error)
+	// FindLead returns the client's lead with that email or phone (either
+	// may be empty), or ErrNotFound.
+	FindLead(ctx context.Context, client outbound.ClientID, email, phone string) (*outbound.Lead, error)
+	// ListLeads returns a client's leads ordered by ID; a zero client lists all.
+	ListLeads(ctx context.Context, client outbound.ClientID) ([]outbound.Lead, error)
+	UpdateLead(ctx context.Context, l *outbound.Lead) error
+}
+
+// EnrollmentFilter selects enrollments. Zero fields match everything.
+type EnrollmentFilter struct {
+	Client   outbound.ClientID
+	Campaign outbound.CampaignID
+	Lead     outbound.LeadID
+	State    outbound.EnrollmentState
+}
+
+// Enrollments keeps leads' places in sequences. A lead is enrolled in a
+// campaign at most once.
+type Enrollments interface {
+	// CreateEnrollment stores a new enrollment; ErrConflict when the lead is
+	// already enrolled in the campaign.
+	CreateEnrollment(ctx context.Context, e *outbound.Enrollment) error
+	GetEnrollment(ctx context.Context, id outbound.EnrollmentID) (*outbound.Enrollment, error)
+	// ListEnrollments returns the matching enrollments ordered by lead ID,
+	// then campaign ID: the order the planner works in.
+	ListEnrollments(ctx context.Context, f EnrollmentFilter) ([]outbound.Enrollment, error)
+	UpdateEnrollment(ctx context.Context, e *outbound.Enrollment) error
+}
+
+// TouchFilter selects touches. Zero fields match everything.
+type TouchFilter struct {
+	Client     outbound.ClientID
+	Campaign   outbound.CampaignID
+	Lead       outbound.LeadID
+	Enrollment outbound.EnrollmentID
+	Status     outbound.TouchStatus
+}
+
+// Claim asks for due touches.
+type Claim struct {
+	Now        time.Time // touches scheduled at or before Now are due
+	Worker     string    // who holds the lease
+	LeaseUntil time.Time // when an unfinished claim may be taken over
+	Limit      int       // at most this many
+}
+
+// Touches keeps planned actions and their outcomes.
+type Touches interface {
+	// InsertTouches stores new touches in one batch; ErrConflict (and nothing
+	// stored) if any ID exists.
+	InsertTouches(ctx context.Context, ts []outbound.Touch) error
+	GetTouch(ctx context.Context, id outbound.TouchID) (*outbound.Touch, error)
+	// ListTouches returns the matching touches ordered by scheduled instant,
+	// then ID.
+	ListTouches(ctx context.Context, f TouchFilter) ([]outbound.Touch, error)
+	// ClaimTouches leases up to c.Limit due touches to c.Worker, oldest
+	// first: scheduled ones due by c.Now, and sending ones whose lease has
+	// expired (for reconciliation). No touch is leased to two workers at once.
+	ClaimTouches(ctx context.Context, c Claim) ([]outbound.Touch, error)
+	// UpdateTouch replaces the stored touch if worker still holds its lease
+	// (an empty worker updates unconditionally: the planner and event
+	// handlers). ErrLeaseLost when another worker holds it.
+	UpdateTouch(ctx context.Context, t *outbound.Touch, worker string) error
+}
+
+// Events keeps applied inbound events, once each.
+type Events interface {
+	// RecordEvent stores e unless an event with the same provider and
+	// provider event ID exists; it reports whether it stored it.
+	RecordEvent(ctx context.Context, e *outbound.Event) (bool, error)
+	// ListEvents returns a client's events ordered by when they happened
+	// (every client's when the ID is zero).
+	ListEvents(ctx context.Context, client outbound.ClientID) ([]outbound.Event, error)
+}
+
+// Suppressions keeps who must not get what.
+type Suppressions interface {
+	// AddSuppression records s; adding the same (client, lead, address,
+	// channel) twice keeps the first.
+	AddSuppression(ctx context.Context, s *outbound.Suppression) error
+	// Suppressed reports whether the client's lead, or the address, is
+	// suppressed on ch (a suppression with no channel covers every channel).
+	Suppressed(ctx context.Context, client outbound.ClientID, lead outbound.LeadID, address string, ch channel.Kind) (bool, error)
+	ListSuppressions(ctx context.Context, client outbound.ClientID) ([]outbound.Suppression, error)
+}
+
+// Washes keeps Do Not Call Register results per number. They are not a
+// client's: the register answers the same for everyone.
+type Washes interface {
+	PutWash(ctx context.Context, w outbound.WashResult) error
+	// GetWash returns the latest result for the number, or ErrNotFound.
+	GetWash(ctx context.Context, phone string) (outbound.WashResult, error)
+	// WashesBefore returns results washed before t: the numbers to wash again.
+	WashesBefore(ctx context.Context, t time.Time) ([]outbound.WashResult, error)
+}
+
+// Bookings counts capacity per resource, action and local day: the
+// allocator's [allocator.Counter], which is the source of truth for every cap
+// so that caps hold across every worker and process, plus a listing.
+type Bookings interface {
+	allocator.Counter
+	// ListBookings returns every booking with a count above zero of the
+	// client's resources (every client's when the ID is zero), ordered by
+	// resource, action, day.
+	ListBookings(ctx context.Context, client outbound.ClientID) ([]outbound.Booking, error)
+}

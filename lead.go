@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/outbound-go/outbound/channel"
 )
 
 // DNCRStatus is what the Do Not Call Register said of a lead's number.
@@ -55,7 +57,7 @@ func (l *Lead) Validate() error {
 			return invalid("lead", "email", l.Email, err.Error())
 		}
 	}
-	if l.Phone != "" && !IsE164(l.Phone) {
+	if l.Phone != "" && !channel.IsE164(l.Phone) {
 		return invalid("lead", "phone", l.Phone, "must be E.164: + and 8 to 15 digits")
 	}
 	if l.Email == "" && l.Phone == "" && l.LinkedIn == "" && l.AddressLine1 == "" {
@@ -90,20 +92,6 @@ func ValidateEmail(s string) error {
 		return fmt.Errorf("domain must contain a dot")
 	}
 	return nil
-}
-
-// IsE164 reports whether s has the E.164 shape: "+", a non-zero digit, and 8
-// to 15 digits in all. It does not check that the number exists.
-func IsE164(s string) bool {
-	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
-		return false
-	}
-	for _, c := range s[1:] {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func isAlpha2(s string) bool {

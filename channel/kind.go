@@ -21,10 +21,15 @@ const (
 // Kinds returns every channel, in a fixed order.
 func Kinds() []Kind { return []Kind{Email, Voice, LinkedIn, SMS, Mail} }
 
-// Valid reports whether k is one of the five channels.
-func (k Kind) Valid() bool { return k.index() >= 0 }
+// NumKinds is how many channels there are: the length of [Kinds].
+const NumKinds = 5
 
-func (k Kind) index() int {
+// Valid reports whether k is one of the five channels.
+func (k Kind) Valid() bool { return k.Index() >= 0 }
+
+// Index is k's position in [Kinds], 0 to NumKinds-1, or -1 for an unknown
+// kind: a dense index for arrays keyed by channel.
+func (k Kind) Index() int {
 	switch k {
 	case Email:
 		return 0
@@ -72,17 +77,17 @@ func SetOf(kinds ...Kind) Set {
 }
 
 // AllKinds is the set of every channel.
-const AllKinds Set = 1<<5 - 1
+const AllKinds Set = 1<<NumKinds - 1
 
 // Has reports whether k is in the set.
 func (s Set) Has(k Kind) bool {
-	i := k.index()
+	i := k.Index()
 	return i >= 0 && s&(1<<i) != 0
 }
 
 // With returns the set with k added.
 func (s Set) With(k Kind) Set {
-	if i := k.index(); i >= 0 {
+	if i := k.Index(); i >= 0 {
 		return s | 1<<i
 	}
 	return s
@@ -90,7 +95,7 @@ func (s Set) With(k Kind) Set {
 
 // Without returns the set with k removed.
 func (s Set) Without(k Kind) Set {
-	if i := k.index(); i >= 0 {
+	if i := k.Index(); i >= 0 {
 		return s &^ (1 << i)
 	}
 	return s

@@ -93,23 +93,9 @@ type countryInfo struct {
 }
 
 // kindCount is the number of channel kinds.
-const kindCount = 5
+const kindCount = channel.NumKinds
 
-func kindIndex(k channel.Kind) int {
-	switch k {
-	case channel.Email:
-		return 0
-	case channel.Voice:
-		return 1
-	case channel.LinkedIn:
-		return 2
-	case channel.SMS:
-		return 3
-	case channel.Mail:
-		return 4
-	}
-	return -1
-}
+func kindIndex(k channel.Kind) int { return k.Index() }
 
 // dayRule is a channel's effective week for one country (and region).
 type dayRule struct {

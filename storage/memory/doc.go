@@ -1,0 +1,47 @@
+// Package memory is the embedded [storage.Store]: everything in the
+// process's memory, safe for concurrent use, with the semantics package
+// storage documents and the contract suite in
+// [github.com/outbound-go/outbound/storage/storagetest] checks for every
+// store. It is the default store, the one the simulator and the tests run on.
+//
+//	st := memory.New()
+//
+// # Concurrency
+//
+// Records sit behind one read-write lock: reads share it, writes take it
+// alone. Capacity bookings sit behind their own lock, so the planner's
+// reservations never wait on the dispatcher's claims. Each method is atomic:
+// a touch claim, a lead's uniqueness check and insert, an event's
+// deduplication and a reservation's cap check and increment each happen
+// under one lock.
+//
+// # Claims
+//
+// Unfinished touches (scheduled or sending) are kept in two heaps: those not
+// yet claimable ordered by when they will be (the later of the scheduled
+// instant and the lease's end; for a sending touch the lease's end), and
+// those claimable ordered by scheduled instant, then ID. A claim moves the
+// touches that have come due from the first heap to the second and pops up to
+// its limit, so it costs O((due + claimed) log n), never a pass over every
+// touch. A touch whose status becomes final leaves both heaps. Claims may
+// name instants in any order: a touch found early for an earlier instant
+// waits for a later claim.
+//
+// # Copies
+//
+// Every method copies what it is given and what it returns, maps included
+// (an enrollment's Sticky, an event's Metadata), and stores every instant in
+// UTC. Callers never share memory with the store.
+//
+// # Bookings
+//
+// Bookings are an [allocator.MemoryCounter], wrapped to remember which
+// resource, action and days were ever reserved so that ListBookings can
+// enumerate them. Reserve does not allocate once a key has been seen.
+//
+// # Memory
+//
+// Nothing is ever deleted: touches, events and bookings grow with the run.
+// A touch takes about 460 bytes with its indexes, so half a million touches
+// (a 100,000-lead run of the five-step sequence) take about 230 MB.
+package memory

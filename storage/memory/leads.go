@@ -1,0 +1,322 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/storage"
+)
+
+// contactKey is one client's email or phone, as the uniqueness rule
+// compares it.
+type contactKey struct {
+	client outbound.ClientID
+	value  string
+}
+
+func emailKey(client outbound.ClientID, email string) contactKey {
+	return contactKey{client, strings.ToLower(email)}
+}
+
+func checkLead(l *outbound.Lead) error {
+	if l == nil {
+		return invalid("lead", "", "", "must not be nil")
+	}
+	if l.ID.IsZero() {
+		return invalid("lead", "id", "", "must be set")
+	}
+	if l.Client.IsZero() {
+		return invalid("lead", "client", "", "must be set")
+	}
+	return nil
+}
+
+func normLead(l outbound.Lead) outbound.Lead {
+	l.DNCRWashedAt, l.CreatedAt = utc(l.DNCRWashedAt), utc(l.CreatedAt)
+	return l
+}
+
+// duplicate returns the *storage.DuplicateError for l, ignoring the lead
+// self, or nil. Email is checked before phone. The caller holds s.mu.
+func (s *Store) duplicate(l *outbound.Lead, self outbound.LeadID) error {
+	if l.Email != "" {
+		if id, ok := s.leadEmail[emailKey(l.Client, l.Email)]; ok && id != self {
+			return &storage.DuplicateError{Field: "email", Value: l.Email, Existing: id}
+		}
+	}
+	if l.Phone != "" {
+		if id, ok := s.leadPhone[contactKey{l.Client, l.Phone}]; ok && id != self {
+			return &storage.DuplicateError{Field: "phone", Value: l.Phone, Existing: id}
+		}
+	}
+	return nil
+}
+
+func (s *Store) indexLead(l *outbound.Lead) {
+	if l.Email != "" {
+		s.leadEmail[emailKey(l.Client, l.Email)] = l.ID
+	}
+	if l.Phone != "" {
+		s.leadPhone[contactKey{l.Client, l.Phone}] = l.ID
+	}
+}
+
+func (s *Store) unindexLead(l *outbound.Lead) {
+	if l.Email != "" {
+		k := emailKey(l.Client, l.Email)
+		if s.leadEmail[k] == l.ID {
+			delete(s.leadEmail, k)
+		}
+	}
+	if l.Phone != "" {
+		k := contactKey{l.Client, l.Phone}
+		if s.leadPhone[k] == l.ID {
+			delete(s.leadPhone, k)
+		}
+	}
+}
+
+// CreateLead implements [storage.Leads]. Emails compare without regard to
+// case, phones exactly; empty values never collide.
+func (s *Store) CreateLead(ctx context.Context, l *outbound.Lead) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkLead(l); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.leads[l.ID]; ok {
+		return conflict("lead", l.ID)
+	}
+	if err := s.duplicate(l, outbound.LeadID{}); err != nil {
+		return err
+	}
+	v := normLead(*l)
+	s.leads[l.ID] = v
+	s.indexLead(&v)
+	return nil
+}
+
+// GetLead implements [storage.Leads].
+func (s *Store) GetLead(ctx context.Context, id outbound.LeadID) (*outbound.Lead, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	l, ok := s.leads[id]
+	if !ok {
+		return nil, notFound("lead", id)
+	}
+	return &l, nil
+}
+
+// FindLead implements [storage.Leads]: the lead with that email if there is
+// one, else the lead with that phone.
+func (s *Store) FindLead(ctx context.Context, client outbound.ClientID, email, phone string) (*outbound.Lead, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if email != "" {
+		if id, ok := s.leadEmail[emailKey(client, email)]; ok {
+			l := s.leads[id]
+			return &l, nil
+		}
+	}
+	if phone != "" {
+		if id, ok := s.leadPhone[contactKey{client, phone}]; ok {
+			l := s.leads[id]
+			return &l, nil
+		}
+	}
+	return nil, fmt.Errorf("memory: no lead of client %s with email %q or phone %q: %w", client, email, phone, storage.ErrNotFound)
+}
+
+// ListLeads implements [storage.Leads].
+func (s *Store) ListLeads(ctx context.Context, client outbound.ClientID) ([]outbound.Lead, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return sortedByID(s.leads, func(l *outbound.Lead) bool {
+		return client.IsZero() || l.Client == client
+	}), nil
+}
+
+// UpdateLead implements [storage.Leads], with CreateLead's uniqueness rule.
+func (s *Store) UpdateLead(ctx context.Context, l *outbound.Lead) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkLead(l); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.leads[l.ID]
+	if !ok {
+		return notFound("lead", l.ID)
+	}
+	if err := s.duplicate(l, l.ID); err != nil {
+		return err
+	}
+	s.unindexLead(&old)
+	v := normLead(*l)
+	s.leads[l.ID] = v
+	s.indexLead(&v)
+	return nil
+}
+
+// Enrollments
+
+type enrollKey struct {
+	campaign outbound.CampaignID
+	lead     outbound.LeadID
+}
+
+func checkEnrollment(e *outbound.Enrollment) error {
+	if e == nil {
+		return invalid("enrollment", "", "", "must not be nil")
+	}
+	if e.ID.IsZero() {
+		return invalid("enrollment", "id", "", "must be set")
+	}
+	if e.Client.IsZero() {
+		return invalid("enrollment", "client", "", "must be set")
+	}
+	return nil
+}
+
+// copyEnrollment returns e with its own Sticky map and UTC instants.
+func copyEnrollment(e outbound.Enrollment) outbound.Enrollment {
+	e.Sticky = maps.Clone(e.Sticky)
+	e.PausedUntil = utc(e.PausedUntil)
+	return e
+}
+
+func pairConflict(e *outbound.Enrollment, holder outbound.EnrollmentID) error {
+	return fmt.Errorf("memory: lead %s is enrolled in campaign %s by enrollment %s: %w", e.Lead, e.Campaign, holder, storage.ErrConflict)
+}
+
+// CreateEnrollment implements [storage.Enrollments].
+func (s *Store) CreateEnrollment(ctx context.Context, e *outbound.Enrollment) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkEnrollment(e); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.enrollments[e.ID]; ok {
+		return conflict("enrollment", e.ID)
+	}
+	k := enrollKey{e.Campaign, e.Lead}
+	if id, ok := s.enrollPair[k]; ok {
+		return pairConflict(e, id)
+	}
+	s.enrollments[e.ID] = copyEnrollment(*e)
+	s.enrollPair[k] = e.ID
+	s.enrollByLead[e.Lead] = append(s.enrollByLead[e.Lead], e.ID)
+	return nil
+}
+
+// GetEnrollment implements [storage.Enrollments].
+func (s *Store) GetEnrollment(ctx context.Context, id outbound.EnrollmentID) (*outbound.Enrollment, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.enrollments[id]
+	if !ok {
+		return nil, notFound("enrollment", id)
+	}
+	e = copyEnrollment(e)
+	return &e, nil
+}
+
+// ListEnrollments implements [storage.Enrollments].
+func (s *Store) ListEnrollments(ctx context.Context, f storage.EnrollmentFilter) ([]outbound.Enrollment, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	match := func(e *outbound.Enrollment) bool {
+		return (f.Client.IsZero() || e.Client == f.Client) &&
+			(f.Campaign.IsZero() || e.Campaign == f.Campaign) &&
+			(f.Lead.IsZero() || e.Lead == f.Lead) &&
+			(f.State == "" || e.State == f.State)
+	}
+	var out []outbound.Enrollment
+	if !f.Lead.IsZero() {
+		for _, id := range s.enrollByLead[f.Lead] {
+			if e := s.enrollments[id]; match(&e) {
+				out = append(out, copyEnrollment(e))
+			}
+		}
+	} else {
+		out = make([]outbound.Enrollment, 0, len(s.enrollments))
+		for _, e := range s.enrollments {
+			if match(&e) {
+				out = append(out, copyEnrollment(e))
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b outbound.Enrollment) int {
+		if c := cmpID(a.Lead.UUID, b.Lead.UUID); c != 0 {
+			return c
+		}
+		return cmpID(a.Campaign.UUID, b.Campaign.UUID)
+	})
+	return out, nil
+}
+
+// UpdateEnrollment implements [storage.Enrollments]; ErrConflict if it would
+// move the enrollment onto a (campaign, lead) another enrollment holds.
+func (s *Store) UpdateEnrollment(ctx context.Context, e *outbound.Enrollment) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkEnrollment(e); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.enrollments[e.ID]
+	if !ok {
+		return notFound("enrollment", e.ID)
+	}
+	k := enrollKey{e.Campaign, e.Lead}
+	if id, ok := s.enrollPair[k]; ok && id != e.ID {
+		return pairConflict(e, id)
+	}
+	if oldKey := (enrollKey{old.Campaign, old.Lead}); oldKey != k {
+		delete(s.enrollPair, oldKey)
+		s.enrollPair[k] = e.ID
+	}
+	if old.Lead != e.Lead {
+		ids := s.enrollByLead[old.Lead]
+		if i := slices.Index(ids, e.ID); i >= 0 {
+			ids = slices.Delete(ids, i, i+1)
+		}
+		if len(ids) == 0 {
+			delete(s.enrollByLead, old.Lead)
+		} else {
+			s.enrollByLead[old.Lead] = ids
+		}
+		s.enrollByLead[e.Lead] = append(s.enrollByLead[e.Lead], e.ID)
+	}
+	s.enrollments[e.ID] = copyEnrollment(*e)
+	return nil
+}

@@ -1,0 +1,351 @@
+package memory
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/storage"
+)
+
+// Store is the in-memory [storage.Store]. It is safe for concurrent use:
+// records sit behind one read-write lock and capacity bookings behind their
+// own, so reservations never wait on touch claims. Every method copies what
+// it is given and what it returns, so callers never share memory with it.
+// The zero value is not ready to use; call [New].
+type Store struct {
+	mu sync.RWMutex
+
+	clients   map[outbound.ClientID]outbound.Client
+	resources map[outbound.ResourceID]outbound.Resource
+	campaigns map[outbound.CampaignID]outbound.Campaign
+
+	leads     map[outbound.LeadID]outbound.Lead
+	leadEmail map[contactKey]outbound.LeadID // client + lower-cased email
+	leadPhone map[contactKey]outbound.LeadID // client + phone as given
+
+	enrollments  map[outbound.EnrollmentID]outbound.Enrollment
+	enrollPair   map[enrollKey]outbound.EnrollmentID
+	enrollByLead map[outbound.LeadID][]outbound.EnrollmentID
+
+	touches           map[outbound.TouchID]*touchRec
+	touchByLead       map[outbound.LeadID][]*touchRec
+	touchByEnrollment map[outbound.EnrollmentID][]*touchRec
+	waiting           touchHeap // unfinished touches not yet claimable, by when they will be
+	ready             touchHeap // claimable touches, oldest scheduled first
+
+	events    map[outbound.EventID]outbound.Event
+	eventKeys map[eventKey]outbound.EventID
+
+	suppressions map[outbound.ClientID]*clientSuppressions
+
+	washes map[string]outbound.WashResult
+
+	bookings bookings
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{
+		clients:           make(map[outbound.ClientID]outbound.Client),
+		resources:         make(map[outbound.ResourceID]outbound.Resource),
+		campaigns:         make(map[outbound.CampaignID]outbound.Campaign),
+		leads:             make(map[outbound.LeadID]outbound.Lead),
+		leadEmail:         make(map[contactKey]outbound.LeadID),
+		leadPhone:         make(map[contactKey]outbound.LeadID),
+		enrollments:       make(map[outbound.EnrollmentID]outbound.Enrollment),
+		enrollPair:        make(map[enrollKey]outbound.EnrollmentID),
+		enrollByLead:      make(map[outbound.LeadID][]outbound.EnrollmentID),
+		touches:           make(map[outbound.TouchID]*touchRec),
+		touchByLead:       make(map[outbound.LeadID][]*touchRec),
+		touchByEnrollment: make(map[outbound.EnrollmentID][]*touchRec),
+		waiting:           touchHeap{byAvail: true},
+		events:            make(map[outbound.EventID]outbound.Event),
+		eventKeys:         make(map[eventKey]outbound.EventID),
+		suppressions:      make(map[outbound.ClientID]*clientSuppressions),
+		washes:            make(map[string]outbound.WashResult),
+		bookings:          newBookings(),
+	}
+}
+
+// invalid is the error for a record the store cannot keep.
+func invalid(record, field, value, reason string) error {
+	return &outbound.ValidationError{Record: record, Field: field, Value: value, Reason: reason}
+}
+
+func notFound(record string, id fmt.Stringer) error {
+	return fmt.Errorf("memory: %s %s: %w", record, id, storage.ErrNotFound)
+}
+
+func conflict(record string, id fmt.Stringer) error {
+	return fmt.Errorf("memory: %s %s exists: %w", record, id, storage.ErrConflict)
+}
+
+// cmpID orders UUIDs by their bytes, as Postgres orders its uuid type.
+func cmpID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
+
+// sortedByID returns m's values ordered by their ID, keeping those keep
+// accepts. It sorts the IDs, not the records.
+func sortedByID[K ~struct{ uuid.UUID }, V any](m map[K]V, keep func(*V) bool) []V {
+	ids := make([]K, 0, len(m))
+	for id, v := range m {
+		if keep(&v) {
+			ids = append(ids, id)
+		}
+	}
+	slices.SortFunc(ids, func(a, b K) int {
+		return cmpID(struct{ uuid.UUID }(a).UUID, struct{ uuid.UUID }(b).UUID)
+	})
+	out := make([]V, len(ids))
+	for i, id := range ids {
+		out[i] = m[id]
+	}
+	return out
+}
+
+// utc returns t in UTC, without a monotonic reading: the form every stored
+// instant takes.
+func utc(t time.Time) time.Time { return t.UTC() }
+
+// Clients
+
+func normClient(c outbound.Client) outbound.Client {
+	c.SignupAt, c.ChurnedAt = utc(c.SignupAt), utc(c.ChurnedAt)
+	return c
+}
+
+func checkClient(c *outbound.Client) error {
+	if c == nil {
+		return invalid("client", "", "", "must not be nil")
+	}
+	if c.ID.IsZero() {
+		return invalid("client", "id", "", "must be set")
+	}
+	return nil
+}
+
+// CreateClient implements [storage.Clients].
+func (s *Store) CreateClient(ctx context.Context, c *outbound.Client) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkClient(c); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.clients[c.ID]; ok {
+		return conflict("client", c.ID)
+	}
+	s.clients[c.ID] = normClient(*c)
+	return nil
+}
+
+// GetClient implements [storage.Clients].
+func (s *Store) GetClient(ctx context.Context, id outbound.ClientID) (*outbound.Client, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.clients[id]
+	if !ok {
+		return nil, notFound("client", id)
+	}
+	return &c, nil
+}
+
+// ListClients implements [storage.Clients].
+func (s *Store) ListClients(ctx context.Context) ([]outbound.Client, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return sortedByID(s.clients, func(*outbound.Client) bool { return true }), nil
+}
+
+// UpdateClient implements [storage.Clients].
+func (s *Store) UpdateClient(ctx context.Context, c *outbound.Client) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkClient(c); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.clients[c.ID]; !ok {
+		return notFound("client", c.ID)
+	}
+	s.clients[c.ID] = normClient(*c)
+	return nil
+}
+
+// Resources
+
+func normResource(r outbound.Resource) outbound.Resource {
+	r.CreatedAt, r.PurchasedAt, r.HeldUntil = utc(r.CreatedAt), utc(r.PurchasedAt), utc(r.HeldUntil)
+	return r
+}
+
+func checkResource(r *outbound.Resource) error {
+	if r == nil {
+		return invalid("resource", "", "", "must not be nil")
+	}
+	if r.ID.IsZero() {
+		return invalid("resource", "id", "", "must be set")
+	}
+	return nil
+}
+
+// CreateResource implements [storage.Resources].
+func (s *Store) CreateResource(ctx context.Context, r *outbound.Resource) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkResource(r); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.resources[r.ID]; ok {
+		return conflict("resource", r.ID)
+	}
+	s.resources[r.ID] = normResource(*r)
+	return nil
+}
+
+// GetResource implements [storage.Resources].
+func (s *Store) GetResource(ctx context.Context, id outbound.ResourceID) (*outbound.Resource, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.resources[id]
+	if !ok {
+		return nil, notFound("resource", id)
+	}
+	return &r, nil
+}
+
+// ListResources implements [storage.Resources].
+func (s *Store) ListResources(ctx context.Context, f storage.ResourceFilter) ([]outbound.Resource, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return sortedByID(s.resources, func(r *outbound.Resource) bool {
+		return (f.Kind == "" || r.Kind == f.Kind) &&
+			(f.State == "" || r.State == f.State) &&
+			(f.Client.IsZero() || r.Client == f.Client) &&
+			(f.Parent.IsZero() || r.Parent == f.Parent)
+	}), nil
+}
+
+// UpdateResource implements [storage.Resources].
+func (s *Store) UpdateResource(ctx context.Context, r *outbound.Resource) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkResource(r); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.resources[r.ID]; !ok {
+		return notFound("resource", r.ID)
+	}
+	s.resources[r.ID] = normResource(*r)
+	return nil
+}
+
+// Campaigns
+
+func checkCampaign(c *outbound.Campaign) error {
+	if c == nil {
+		return invalid("campaign", "", "", "must not be nil")
+	}
+	if c.ID.IsZero() {
+		return invalid("campaign", "id", "", "must be set")
+	}
+	if c.Client.IsZero() {
+		return invalid("campaign", "client", "", "must be set")
+	}
+	return nil
+}
+
+func normCampaign(c outbound.Campaign) outbound.Campaign {
+	c.CreatedAt = utc(c.CreatedAt)
+	return c
+}
+
+// CreateCampaign implements [storage.Campaigns].
+func (s *Store) CreateCampaign(ctx context.Context, c *outbound.Campaign) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkCampaign(c); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.campaigns[c.ID]; ok {
+		return conflict("campaign", c.ID)
+	}
+	s.campaigns[c.ID] = normCampaign(*c)
+	return nil
+}
+
+// GetCampaign implements [storage.Campaigns].
+func (s *Store) GetCampaign(ctx context.Context, id outbound.CampaignID) (*outbound.Campaign, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.campaigns[id]
+	if !ok {
+		return nil, notFound("campaign", id)
+	}
+	return &c, nil
+}
+
+// ListCampaigns implements [storage.Campaigns].
+func (s *Store) ListCampaigns(ctx context.Context, client outbound.ClientID) ([]outbound.Campaign, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return sortedByID(s.campaigns, func(c *outbound.Campaign) bool {
+		return client.IsZero() || c.Client == client
+	}), nil
+}
+
+// UpdateCampaign implements [storage.Campaigns].
+func (s *Store) UpdateCampaign(ctx context.Context, c *outbound.Campaign) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkCampaign(c); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.campaigns[c.ID]; !ok {
+		return notFound("campaign", c.ID)
+	}
+	s.campaigns[c.ID] = normCampaign(*c)
+	return nil
+}

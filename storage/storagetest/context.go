@@ -1,0 +1,49 @@
+package storagetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/storage"
+)
+
+// testContext checks that a call with a cancelled context fails with the
+// context's error and changes nothing: a worker whose context is gone
+// cannot take or finish work.
+func (s suite) testContext(t *testing.T) {
+	s.run(t, "CancelledChangesNothing", func(t *testing.T, st storage.Store) {
+		live := t.Context()
+		dead, cancel := context.WithCancel(live)
+		cancel()
+
+		c := makeClient(1)
+		require.ErrorIs(t, st.CreateClient(dead, &c), context.Canceled)
+		_, err := st.GetClient(live, c.ID)
+		requireNotFound(t, err)
+
+		require.NoError(t, st.InsertTouches(live, []outbound.Touch{makeTouch(0)}))
+		_, err = st.ClaimTouches(dead, storage.Claim{Now: at(10), Worker: "w1", LeaseUntil: at(15), Limit: 1})
+		require.ErrorIs(t, err, context.Canceled)
+		claimed, err := st.ClaimTouches(live, storage.Claim{Now: at(10), Worker: "w2", LeaseUntil: at(15), Limit: 1})
+		require.NoError(t, err)
+		require.Len(t, claimed, 1, "the cancelled claim leased nothing")
+
+		sent := claimed[0]
+		sent.Status = outbound.TouchSent
+		require.ErrorIs(t, st.UpdateTouch(dead, &sent, "w2"), context.Canceled)
+		got, err := st.GetTouch(live, sent.ID)
+		require.NoError(t, err)
+		require.Equal(t, outbound.TouchScheduled, got.Status)
+
+		e := makeEvent(1)
+		ok, err := st.RecordEvent(dead, &e)
+		require.ErrorIs(t, err, context.Canceled)
+		require.False(t, ok)
+		ok, err = st.RecordEvent(live, &e)
+		require.NoError(t, err)
+		require.True(t, ok)
+	})
+}

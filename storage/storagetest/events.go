@@ -1,0 +1,391 @@
+package storagetest
+
+import (
+	"fmt"
+	"maps"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/storage"
+)
+
+func makeEvent(n int) outbound.Event {
+	return outbound.Event{
+		ID:       eventID(n),
+		Client:   clientID(1),
+		Campaign: campaignID(1),
+		Lead:     leadID(n),
+		Touch:    touchID(n),
+		Event: channel.Event{
+			Provider:          "twilio",
+			ProviderEventID:   fmt.Sprintf("EV%04d", n),
+			Type:              channel.EventReplied,
+			Kind:              channel.SMS,
+			ProviderMessageID: fmt.Sprintf("SM%04d", n),
+			From:              "+61400000001",
+			To:                "+61200000001",
+			At:                at(n),
+			Body:              "sounds good",
+			Metadata:          map[string]string{"touch": touchID(n).String()},
+		},
+		RecordedAt: at(n + 1),
+	}
+}
+
+func normEvent(e outbound.Event) outbound.Event {
+	if len(e.Metadata) == 0 {
+		e.Metadata = nil
+	}
+	return e
+}
+
+func normEvents(es []outbound.Event) []outbound.Event {
+	out := make([]outbound.Event, len(es))
+	for i, e := range es {
+		out[i] = normEvent(e)
+	}
+	return out
+}
+
+// eventOrder is the listing order, by hand: At, then ID bytes.
+func eventOrder(es []outbound.Event) []outbound.Event {
+	out := normEvents(es)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0; j-- {
+			a, b := out[j], out[j-1]
+			if !(a.At.Before(b.At) || (a.At.Equal(b.At) && cmpUUID(a.ID.UUID, b.ID.UUID) < 0)) {
+				break
+			}
+			out[j], out[j-1] = b, a
+		}
+	}
+	return out
+}
+
+func (s suite) testEvents(t *testing.T) {
+	s.run(t, "RecordOnce", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		e := makeEvent(1)
+		ok, err := st.RecordEvent(ctx, &e)
+		require.NoError(t, err)
+		require.True(t, ok)
+
+		// The same provider event again, under a new ID and with other
+		// content, is not stored.
+		again := makeEvent(2)
+		again.ProviderEventID = e.ProviderEventID
+		ok, err = st.RecordEvent(ctx, &again)
+		require.NoError(t, err)
+		require.False(t, ok)
+		ok, err = st.RecordEvent(ctx, &e)
+		require.NoError(t, err)
+		require.False(t, ok, "the very same event twice")
+
+		// Either half of the key alone is no duplicate.
+		otherID := makeEvent(3)
+		ok, err = st.RecordEvent(ctx, &otherID)
+		require.NoError(t, err)
+		require.True(t, ok)
+		otherProvider := makeEvent(4)
+		otherProvider.Provider, otherProvider.ProviderEventID = "vapi", e.ProviderEventID
+		ok, err = st.RecordEvent(ctx, &otherProvider)
+		require.NoError(t, err)
+		require.True(t, ok)
+
+		got, err := st.ListEvents(ctx, outbound.ClientID{})
+		require.NoError(t, err)
+		require.Equal(t, eventOrder([]outbound.Event{makeEvent(1), makeEvent(3), otherProvider}), normEvents(got))
+	})
+	s.run(t, "ExistingIDConflicts", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		e := makeEvent(1)
+		ok, err := st.RecordEvent(ctx, &e)
+		require.NoError(t, err)
+		require.True(t, ok)
+		clash := makeEvent(2)
+		clash.ID = e.ID
+		ok, err = st.RecordEvent(ctx, &clash)
+		requireConflict(t, err)
+		require.False(t, ok)
+		// The rejected event's key stays free.
+		fresh := makeEvent(2)
+		ok, err = st.RecordEvent(ctx, &fresh)
+		require.NoError(t, err)
+		require.True(t, ok)
+	})
+	s.run(t, "Validation", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		tests := []struct {
+			field string
+			edit  func(e *outbound.Event)
+		}{
+			{"id", func(e *outbound.Event) { e.ID = outbound.EventID{} }},
+			{"provider", func(e *outbound.Event) { e.Provider = "" }},
+			{"provider_event_id", func(e *outbound.Event) { e.ProviderEventID = "" }},
+		}
+		for _, tt := range tests {
+			e := makeEvent(1)
+			tt.edit(&e)
+			ok, err := st.RecordEvent(ctx, &e)
+			requireInvalid(t, err, tt.field)
+			require.False(t, ok)
+		}
+	})
+	s.run(t, "ListOrderAndClient", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		var all []outbound.Event
+		for n := range 20 {
+			e := makeEvent(n)
+			e.At = at((n * 5) % 7) // ties
+			e.Client = clientID(n % 2)
+			if n%3 == 0 {
+				e.Metadata = nil
+				e.Lead, e.Touch, e.Campaign = outbound.LeadID{}, outbound.TouchID{}, outbound.CampaignID{}
+			}
+			ok, err := st.RecordEvent(ctx, &e)
+			require.NoError(t, err)
+			require.True(t, ok)
+			all = append(all, e)
+		}
+		got, err := st.ListEvents(ctx, outbound.ClientID{})
+		require.NoError(t, err)
+		require.Equal(t, eventOrder(all), normEvents(got))
+		var one []outbound.Event
+		for _, e := range all {
+			if e.Client == clientID(1) {
+				one = append(one, e)
+			}
+		}
+		got, err = st.ListEvents(ctx, clientID(1))
+		require.NoError(t, err)
+		require.Equal(t, eventOrder(one), normEvents(got))
+		got, err = st.ListEvents(ctx, clientID(7))
+		require.NoError(t, err)
+		require.Empty(t, got)
+	})
+	s.run(t, "CopiesAndUTC", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		e := makeEvent(1)
+		e.At = at(1).In(sydney)
+		e.Metadata = maps.Clone(e.Metadata)
+		ok, err := st.RecordEvent(ctx, &e)
+		require.NoError(t, err)
+		require.True(t, ok)
+		e.Metadata["touch"] = "scribbled"
+		got, err := st.ListEvents(ctx, clientID(1))
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		requireUTC(t, at(1), got[0].At)
+		require.Equal(t, touchID(1).String(), got[0].Metadata["touch"])
+		got[0].Metadata["touch"] = "scribbled"
+		got, err = st.ListEvents(ctx, clientID(1))
+		require.NoError(t, err)
+		require.Equal(t, touchID(1).String(), got[0].Metadata["touch"])
+	})
+	s.run(t, "ConcurrentSameKeyOnce", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		const n = 32
+		stored := make([]bool, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				e := makeEvent(i)
+				e.ProviderEventID = "EV-same"
+				stored[i], errs[i] = st.RecordEvent(ctx, &e)
+			})
+		}
+		wg.Wait()
+		count := 0
+		for i := range n {
+			require.NoError(t, errs[i])
+			if stored[i] {
+				count++
+			}
+		}
+		require.Equal(t, 1, count, "exactly one of the copies is stored")
+		got, err := st.ListEvents(ctx, outbound.ClientID{})
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+	})
+}
+
+func (s suite) testSuppressions(t *testing.T) {
+	a, b := clientID(1), clientID(2)
+	l1, l2, l3 := leadID(1), leadID(2), leadID(3)
+	seed := []outbound.Suppression{
+		{Client: a, Lead: l1, Channel: channel.Email, Reason: "unsubscribed", Since: at(1)},
+		{Client: a, Address: "Bob@Example.com", Reason: "complaint", Since: at(2)},
+		{Client: a, Address: "+61400000001", Channel: channel.SMS, Reason: "opted_out", Since: at(3)},
+		{Client: a, Lead: l2, Reason: "opted_out", Since: at(4)},
+		{Client: b, Address: "carol@example.com", Channel: channel.Email, Reason: "hard_bounce", Since: at(5)},
+		{Client: a, Lead: l3, Address: "dave@example.com", Channel: channel.Voice, Reason: "opted_out", Since: at(6)},
+	}
+	add := func(t *testing.T, st storage.Store) {
+		t.Helper()
+		for i := range seed {
+			require.NoError(t, st.AddSuppression(t.Context(), &seed[i]))
+		}
+	}
+	s.run(t, "Suppressed", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		add(t, st)
+		none := outbound.LeadID{}
+		tests := []struct {
+			name    string
+			client  outbound.ClientID
+			lead    outbound.LeadID
+			address string
+			ch      channel.Kind
+			want    bool
+		}{
+			{"lead on its channel", a, l1, "", channel.Email, true},
+			{"lead on another channel", a, l1, "", channel.Voice, false},
+			{"lead matched though the address is clean", a, l1, "clean@example.com", channel.Email, true},
+			{"address on every channel", a, none, "bob@example.com", channel.Voice, true},
+			{"address in another case, another lead", a, l3, "BOB@EXAMPLE.COM", channel.Mail, true},
+			{"number on its channel", a, none, "+61400000001", channel.SMS, true},
+			{"number on another channel", a, none, "+61400000001", channel.Voice, false},
+			{"number compared exactly", a, none, "+61 400 000 001", channel.SMS, false},
+			{"lead on every channel", a, l2, "", channel.LinkedIn, true},
+			{"lead and address both match", a, l3, "dave@example.com", channel.Voice, true},
+			{"lead of a two-way suppression alone", a, l3, "", channel.Voice, true},
+			{"address of a two-way suppression alone", a, none, "Dave@example.com", channel.Voice, true},
+			{"two-way suppression, other channel", a, l3, "dave@example.com", channel.Email, false},
+			{"another client's address", a, none, "carol@example.com", channel.Email, false},
+			{"its own client's address", b, none, "carol@example.com", channel.Email, true},
+			{"another client's lead", b, l1, "", channel.Email, false},
+			{"nothing to match", a, none, "", channel.Email, false},
+			{"clean lead and address", a, leadID(9), "erin@example.com", channel.Email, false},
+			{"client with none", clientID(9), l1, "bob@example.com", channel.Email, false},
+		}
+		for _, tt := range tests {
+			got, err := st.Suppressed(ctx, tt.client, tt.lead, tt.address, tt.ch)
+			require.NoError(t, err, tt.name)
+			require.Equal(t, tt.want, got, tt.name)
+		}
+	})
+	s.run(t, "AddIsIdempotent", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		add(t, st)
+		repeats := []outbound.Suppression{
+			{Client: a, Lead: l1, Channel: channel.Email, Reason: "complaint", Since: at(50)},
+			{Client: a, Address: "bob@example.COM", Reason: "opted_out", Since: at(51)},
+		}
+		for i := range repeats {
+			require.NoError(t, st.AddSuppression(ctx, &repeats[i]))
+		}
+		got, err := st.ListSuppressions(ctx, a)
+		require.NoError(t, err)
+		require.Equal(t, []outbound.Suppression{seed[0], seed[1], seed[2], seed[3], seed[5]}, got,
+			"the first of each stays, with its reason and instant")
+	})
+	s.run(t, "List", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		add(t, st)
+		// Same instant: ordered by lead, then address, then channel.
+		same := []outbound.Suppression{
+			{Client: b, Address: "zed@example.com", Since: at(0)},
+			{Client: b, Address: "amy@example.com", Channel: channel.SMS, Since: at(0)},
+			{Client: b, Address: "amy@example.com", Channel: channel.Email, Since: at(0)},
+			{Client: b, Address: "amy@example.com", Since: at(0)},
+		}
+		for i := range same {
+			require.NoError(t, st.AddSuppression(ctx, &same[i]))
+		}
+		got, err := st.ListSuppressions(ctx, b)
+		require.NoError(t, err)
+		require.Equal(t, []outbound.Suppression{same[3], same[2], same[1], same[0], seed[4]}, got)
+
+		all, err := st.ListSuppressions(ctx, outbound.ClientID{})
+		require.NoError(t, err)
+		require.Len(t, all, len(seed)+len(same))
+		for i := 1; i < len(all); i++ {
+			c := cmpUUID(all[i-1].Client.UUID, all[i].Client.UUID)
+			require.True(t, c < 0 || (c == 0 && !all[i].Since.Before(all[i-1].Since)), "ordered by client, then instant")
+		}
+		empty, err := st.ListSuppressions(ctx, clientID(9))
+		require.NoError(t, err)
+		require.Empty(t, empty)
+	})
+	s.run(t, "Validation", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		requireInvalid(t, st.AddSuppression(ctx, &outbound.Suppression{Lead: l1}), "client")
+		requireInvalid(t, st.AddSuppression(ctx, &outbound.Suppression{Client: a, Channel: channel.Email}), "lead")
+		requireInvalid(t, st.AddSuppression(ctx, &outbound.Suppression{Client: a, Lead: l1, Channel: "fax"}), "channel")
+	})
+	s.run(t, "InstantsInUTC", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		require.NoError(t, st.AddSuppression(ctx, &outbound.Suppression{Client: a, Lead: l1, Since: at(3).In(sydney)}))
+		got, err := st.ListSuppressions(ctx, a)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		requireUTC(t, at(3), got[0].Since)
+	})
+}
+
+func (s suite) testWashes(t *testing.T) {
+	wash := func(phone string, status outbound.DNCRStatus, m int) outbound.WashResult {
+		return outbound.WashResult{Phone: phone, Status: status, WashedAt: at(m)}
+	}
+	s.run(t, "PutGetLatest", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		_, err := st.GetWash(ctx, "+61400000001")
+		requireNotFound(t, err)
+		put := func(w outbound.WashResult) {
+			t.Helper()
+			require.NoError(t, st.PutWash(ctx, w))
+		}
+		get := func(phone string) outbound.WashResult {
+			t.Helper()
+			w, err := st.GetWash(ctx, phone)
+			require.NoError(t, err)
+			return w
+		}
+		put(wash("+61400000001", outbound.DNCRClear, 100))
+		require.Equal(t, wash("+61400000001", outbound.DNCRClear, 100), get("+61400000001"))
+		put(wash("+61400000001", outbound.DNCRRegistered, 50))
+		require.Equal(t, wash("+61400000001", outbound.DNCRClear, 100), get("+61400000001"), "an older result is ignored")
+		put(wash("+61400000001", outbound.DNCRRegistered, 200))
+		require.Equal(t, wash("+61400000001", outbound.DNCRRegistered, 200), get("+61400000001"), "a newer one replaces")
+		put(wash("+61400000001", outbound.DNCRClear, 200))
+		require.Equal(t, wash("+61400000001", outbound.DNCRClear, 200), get("+61400000001"), "one as recent replaces")
+
+		w := wash("+61400000002", outbound.DNCRClear, 0)
+		w.WashedAt = w.WashedAt.In(sydney)
+		put(w)
+		requireUTC(t, at(0), get("+61400000002").WashedAt)
+		requireInvalid(t, st.PutWash(ctx, outbound.WashResult{Status: outbound.DNCRClear, WashedAt: at(0)}), "phone")
+	})
+	s.run(t, "WashesBefore", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		ws := []outbound.WashResult{
+			wash("+61400000009", outbound.DNCRClear, 10),
+			wash("+12025550100", outbound.DNCRRegistered, 20),
+			wash("+61400000003", outbound.DNCRClear, 30),
+			wash("+61400000001", outbound.DNCRClear, 40),
+			wash("+61400000005", outbound.DNCRUnknown, 5),
+		}
+		for _, w := range ws {
+			require.NoError(t, st.PutWash(ctx, w))
+		}
+		got, err := st.WashesBefore(ctx, at(30))
+		require.NoError(t, err)
+		require.Equal(t, []outbound.WashResult{ws[1], ws[4], ws[0]}, got, "strictly before, by phone")
+		got, err = st.WashesBefore(ctx, at(0))
+		require.NoError(t, err)
+		require.Empty(t, got)
+		// A re-wash moves a number out.
+		require.NoError(t, st.PutWash(ctx, wash("+61400000009", outbound.DNCRClear, 45)))
+		got, err = st.WashesBefore(ctx, at(30).In(sydney))
+		require.NoError(t, err)
+		require.Equal(t, []outbound.WashResult{ws[1], ws[4]}, got)
+		got, err = st.WashesBefore(ctx, at(24*60))
+		require.NoError(t, err)
+		require.Len(t, got, len(ws))
+	})
+}

@@ -1,0 +1,211 @@
+package pool
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/timing"
+	"github.com/outbound-go/outbound/warmup"
+)
+
+// Defaults of Config.
+const (
+	// DefaultBufferThreshold is the buffer ratio under which the pool alerts
+	// and buys: 40 %.
+	DefaultBufferThreshold = 0.40
+	// DefaultHoldFor is how long a churned client's resources are held for it
+	// before they return to the pool: 30 days.
+	DefaultHoldFor = 30 * 24 * time.Hour
+)
+
+// DefaultMailboxNames returns the local parts of the mailboxes the pool
+// creates on each domain: "outreach" and "hello", one per mailbox
+// (outbound.MailboxesPerDomain of them).
+func DefaultMailboxNames() []string { return []string{"outreach", "hello"} }
+
+// Config configures a Pool. Only Store is required; every other field has a
+// default, filled in by WithDefaults.
+type Config struct {
+	// Store keeps clients and resources; the pool uses its Clients and
+	// Resources. Required.
+	Store storage.Store
+	// Provisioner buys resources when a buffer runs low. Default nil:
+	// CheckBuffer still computes and alerts, but buys nothing.
+	Provisioner Provisioner
+	// Alerter receives every alert. Default: a LogAlerter writing to Logger
+	// (log only).
+	Alerter Alerter
+	// Clock is where the pool reads the time. Default timing.RealClock().
+	Clock timing.Clock
+	// Plans are the plans clients buy, looked up by Client.Plan. Default
+	// outbound.DefaultPlans() (starter, growth, scale).
+	Plans []outbound.Plan
+	// Warmup decides when a warming domain may send: it becomes available on
+	// the first day of its age (whole 24-hour days since purchase) on which
+	// the curve's limit is above 0, day 14 with the default curve. The zero
+	// value is the default policy of DESIGN.md. Only domains (and their
+	// mailboxes) warm up; phone numbers, LinkedIn seats and mail senders are
+	// available as soon as they are provisioned.
+	Warmup warmup.Policy
+	// Health is the rule that pauses a domain. The zero value is the default
+	// of DESIGN.md: over the last 14 days and at least 20 sends, a bounce rate
+	// above 3 % or a complaint rate above 0.3 %.
+	Health warmup.HealthPolicy
+	// BufferThreshold is the buffer ratio, in (0, 1), strictly under which
+	// CheckBuffer alerts and buys. Default (0): DefaultBufferThreshold, 0.40.
+	BufferThreshold float64
+	// HoldFor is how long a churned client's resources are held. Default (0):
+	// DefaultHoldFor, 30 days.
+	HoldFor time.Duration
+	// NewID makes the IDs of new resources. Default uuid.New (random v4); a
+	// simulation passes a seeded source for determinism. The pool calls it
+	// with its lock held, never from two goroutines at once.
+	NewID func() uuid.UUID
+	// Logger receives the pool's logs. Default: discard.
+	Logger *slog.Logger
+	// MailboxNames are the local parts of the mailboxes created on each
+	// domain, exactly outbound.MailboxesPerDomain distinct names. Default
+	// DefaultMailboxNames(): "outreach" and "hello", so a domain
+	// example.com gets outreach@example.com and hello@example.com.
+	MailboxNames []string
+}
+
+// WithDefaults returns a copy of c with every zero field set to its default.
+func (c Config) WithDefaults() Config {
+	if c.Clock == nil {
+		c.Clock = timing.RealClock()
+	}
+	if len(c.Plans) == 0 {
+		c.Plans = outbound.DefaultPlans()
+	}
+	c.Warmup = c.Warmup.WithDefaults()
+	c.Health = c.Health.WithDefaults()
+	if c.BufferThreshold == 0 {
+		c.BufferThreshold = DefaultBufferThreshold
+	}
+	if c.HoldFor == 0 {
+		c.HoldFor = DefaultHoldFor
+	}
+	if c.NewID == nil {
+		c.NewID = uuid.New
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Alerter == nil {
+		c.Alerter = LogAlerter{Logger: c.Logger}
+	}
+	if len(c.MailboxNames) == 0 {
+		c.MailboxNames = DefaultMailboxNames()
+	}
+	return c
+}
+
+// Validate reports every problem with c, after defaults, joined; each is a
+// *FieldError (errors.Is(err, outbound.ErrInvalid) holds).
+func (c Config) Validate() error {
+	c = c.WithDefaults()
+	var errs []error
+	if c.Store == nil {
+		errs = append(errs, &FieldError{Field: "Store", Value: nil, Reason: "is required"})
+	}
+	seen := make(map[string]bool, len(c.Plans))
+	for i, p := range c.Plans {
+		if err := p.Validate(); err != nil {
+			errs = append(errs, &FieldError{Field: fmt.Sprintf("Plans[%d]", i), Value: p.Name, Reason: err.Error()})
+		}
+		if seen[p.Name] {
+			errs = append(errs, &FieldError{Field: fmt.Sprintf("Plans[%d].Name", i), Value: p.Name, Reason: "duplicate plan name"})
+		}
+		seen[p.Name] = true
+	}
+	if err := c.Warmup.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("pool: Warmup: %w", err))
+	} else if readyAge(c.Warmup) < 0 {
+		errs = append(errs, &FieldError{Field: "Warmup.Curve", Value: c.Warmup.Curve, Reason: "no stage allows a send, so no domain would ever leave warming"})
+	}
+	if err := c.Health.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("pool: Health: %w", err))
+	}
+	if t := thresholdPPM(c.BufferThreshold); math.IsNaN(c.BufferThreshold) || t <= 0 || t >= ppm {
+		errs = append(errs, &FieldError{Field: "BufferThreshold", Value: c.BufferThreshold, Reason: "must be within (0, 1)"})
+	}
+	if c.HoldFor < 0 {
+		errs = append(errs, &FieldError{Field: "HoldFor", Value: c.HoldFor, Reason: "must not be negative"})
+	}
+	if len(c.MailboxNames) != outbound.MailboxesPerDomain {
+		errs = append(errs, &FieldError{Field: "MailboxNames", Value: c.MailboxNames, Reason: fmt.Sprintf("must hold exactly %d names", outbound.MailboxesPerDomain)})
+	}
+	names := make(map[string]bool, len(c.MailboxNames))
+	for i, n := range c.MailboxNames {
+		if n == "" || strings.ContainsAny(n, "@ \t\r\n<>,;\"") {
+			errs = append(errs, &FieldError{Field: fmt.Sprintf("MailboxNames[%d]", i), Value: n, Reason: "must be a non-empty email local part"})
+		}
+		if names[n] {
+			errs = append(errs, &FieldError{Field: fmt.Sprintf("MailboxNames[%d]", i), Value: n, Reason: "duplicate name"})
+		}
+		names[n] = true
+	}
+	return errors.Join(errs...)
+}
+
+// readyAge is the first age in whole days on which the policy lets a domain
+// send: the FromDay of the curve's first stage with a limit above 0 (14 for
+// the default curve), or -1 when no stage allows a send.
+func readyAge(p warmup.Policy) int {
+	p = p.WithDefaults()
+	for _, s := range p.Curve {
+		if p.DailyLimit(s.FromDay, warmup.Health{}) > 0 {
+			return s.FromDay
+		}
+	}
+	return -1
+}
+
+// ppm is the resolution of threshold arithmetic: one part per million.
+const ppm = 1_000_000
+
+// thresholdPPM is t in millionths, rounded to the nearest.
+func thresholdPPM(t float64) int64 {
+	if math.IsNaN(t) || t <= 0 {
+		return 0
+	}
+	if t >= 1 {
+		return ppm
+	}
+	return int64(math.Round(t * ppm))
+}
+
+// FieldError reports a bad configuration field or argument: which one, its
+// value and what is wrong. errors.Is(err, outbound.ErrInvalid) holds.
+type FieldError struct {
+	Field  string // "BufferThreshold", "kind", "Client.Plan", ...
+	Value  any    // the offending value
+	Reason string // what is wrong with it
+}
+
+// Error implements error: `pool: BufferThreshold = 1.5: must be within (0, 1)`.
+func (e *FieldError) Error() string {
+	if s, ok := e.Value.(string); ok {
+		return fmt.Sprintf("pool: %s = %q: %s", e.Field, s, e.Reason)
+	}
+	if s, ok := e.Value.(fmt.Stringer); ok {
+		return fmt.Sprintf("pool: %s = %s: %s", e.Field, s, e.Reason)
+	}
+	return fmt.Sprintf("pool: %s = %v: %s", e.Field, e.Value, e.Reason)
+}
+
+// Unwrap returns outbound.ErrInvalid.
+func (e *FieldError) Unwrap() error { return outbound.ErrInvalid }
+
+// ErrChurned is returned by Assign for a client whose state is churned: a
+// host reactivates the client (State active) before assigning to it again.
+var ErrChurned = errors.New("pool: client has churned")

@@ -96,7 +96,11 @@ func cmpID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 // accepts. It sorts the IDs, not the records.
 func sortedByID[K ~struct{ uuid.UUID }, V any](m map[K]V, keep func(*V) bool) []V {
 	ids := make([]K, 0, len(m))
-	for id, v := range m {
+	// One variable for every record: keep's argument escapes, and a
+	// variable per iteration would cost an allocation per record.
+	var v V
+	for id, rec := range m {
+		v = rec
 		if keep(&v) {
 			ids = append(ids, id)
 		}

@@ -3,6 +3,7 @@ module github.com/outbound-go/outbound
 go 1.25
 
 require (
+	github.com/cenkalti/backoff/v4 v4.3.0
 	github.com/google/uuid v1.6.0
 	github.com/nyaruka/phonenumbers/v2 v2.0.7
 	github.com/rickar/cal/v2 v2.1.26

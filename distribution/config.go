@@ -1,0 +1,382 @@
+package distribution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/allocator"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/pool"
+	"github.com/outbound-go/outbound/sequence"
+	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/timing"
+	"github.com/outbound-go/outbound/warmup"
+)
+
+// The defaults of Config.
+const (
+	DefaultWorkers                 = 4
+	DefaultClaimBatch              = 100
+	DefaultLease                   = 2 * time.Minute
+	DefaultPollInterval            = time.Second
+	DefaultSendTimeout             = 30 * time.Second
+	DefaultCallRetries             = 2
+	DefaultCallCooling             = 4 * time.Hour
+	DefaultOOOPause                = 7 * 24 * time.Hour
+	DefaultConnectionMessageDelay  = 2 * 24 * time.Hour
+	DefaultConnectionWithdrawAfter = 21 * 24 * time.Hour
+	DefaultDNCRRewashWithin        = 3 * 24 * time.Hour
+	DefaultDNCRBatch               = 500
+	DefaultPlanHorizon             = 60 * 24 * time.Hour
+	DefaultRetryMaxAttempts        = 5
+	DefaultRetryInitial            = time.Minute
+	DefaultRetryMax                = 30 * time.Minute
+	DefaultRetryMultiplier         = 2.0
+)
+
+// None switches off a count or a duration of Config whose zero value means
+// its default: CallRetries: None makes no call retries.
+const None = -1
+
+// DNCRChecker washes phone numbers against a Do Not Call Register. The
+// adapters/dncr package implements it for the Australian register; the
+// simulator fakes it.
+type DNCRChecker interface {
+	// Wash returns one result per number asked, in any order; a number
+	// missing from the answer stays unwashed.
+	Wash(ctx context.Context, phones []string) ([]outbound.WashResult, error)
+}
+
+// DNCRFunc adapts a function to DNCRChecker.
+type DNCRFunc func(ctx context.Context, phones []string) ([]outbound.WashResult, error)
+
+// Wash calls f.
+func (f DNCRFunc) Wash(ctx context.Context, phones []string) ([]outbound.WashResult, error) {
+	return f(ctx, phones)
+}
+
+// RetryPolicy says how a touch whose Send failed with a retryable error is
+// tried again. Delays grow exponentially (github.com/cenkalti/backoff/v4)
+// unless the provider named one (channel.RetryAfter), which is honoured.
+type RetryPolicy struct {
+	// MaxAttempts is the most Send attempts of one touch, the first
+	// included; the touch fails after the last. Default (0): 5.
+	MaxAttempts int
+	// Initial is the delay after the first failure. Default (0): 1 minute.
+	Initial time.Duration
+	// Max caps every delay. Default (0): 30 minutes.
+	Max time.Duration
+	// Multiplier grows the delay after each failure. Default (0): 2.
+	Multiplier float64
+	// Jitter is the backoff's randomization factor in [0, 1): each delay is
+	// drawn within ±Jitter of its nominal value. Default 0: no jitter, so a
+	// simulation is reproducible.
+	Jitter float64
+}
+
+// WithDefaults returns a copy with every zero field set to its default.
+func (r RetryPolicy) WithDefaults() RetryPolicy {
+	if r.MaxAttempts == 0 {
+		r.MaxAttempts = DefaultRetryMaxAttempts
+	}
+	if r.Initial == 0 {
+		r.Initial = DefaultRetryInitial
+	}
+	if r.Max == 0 {
+		r.Max = DefaultRetryMax
+	}
+	if r.Multiplier == 0 {
+		r.Multiplier = DefaultRetryMultiplier
+	}
+	return r
+}
+
+// ContentFunc renders a touch's content into m. The engine has filled in
+// the addressing (IdempotencyKey, Kind, Action, From, To, ThreadRef,
+// Metadata, Commercial); the function sets Subject, Body, HTML and Headers.
+// The result must pass channel.Validate: commercial email needs a
+// List-Unsubscribe header and an unsubscribe line, SMS an opt-out line.
+type ContentFunc func(ctx context.Context, in ContentInput, m *channel.Message) error
+
+// ContentInput is what a ContentFunc may use.
+type ContentInput struct {
+	Client   *outbound.Client
+	Campaign *outbound.Campaign
+	Lead     *outbound.Lead
+	Touch    *outbound.Touch
+	Sender   *outbound.Resource
+}
+
+// Config configures a Service. Only Store is required.
+type Config struct {
+	// Store keeps everything. Required.
+	Store storage.Store
+	// Channels sends touches, one per channel kind. A kind with no channel
+	// is treated as "the client has no usable resource" for it, so its steps
+	// take their fallback. Default: none (every step is skipped).
+	Channels map[channel.Kind]channel.Channel
+	// Clock tells the time and waits. Default timing.RealClock().
+	Clock timing.Clock
+	// Calendar tells public holidays. Default timing.NewHolidayCalendar().
+	Calendar timing.Calendar
+	// Windows are the send windows per channel in the recipient's local
+	// time. Default timing.DefaultWindows(); the legal ceilings always apply.
+	Windows timing.Windows
+	// Ceilings are legal ceilings on top of timing.LegalCeilings. Default
+	// none.
+	Ceilings []timing.Ceiling
+	// Sequence is the sequence every campaign runs. Default
+	// sequence.Default().
+	Sequence sequence.Sequence
+	// Policy holds tiers, gating and the DNCR rules. The zero value is the
+	// default of DESIGN.md.
+	Policy sequence.Policy
+	// Caps are the per-resource caps. The zero value is the default of
+	// DESIGN.md. Caps.Counter and Caps.Limiter are ignored: the store's
+	// bookings are the counter and Warmup the mailbox limiter.
+	Caps allocator.Config
+	// Warmup gives a mailbox's daily limit from its domain's age. The zero
+	// value is the default curve, at most 30 a day.
+	Warmup warmup.Policy
+	// Health is the rule that pauses a domain. The zero value is the
+	// default: over 14 days and at least 20 sends, bounces > 3 % or
+	// complaints > 0.3 %.
+	Health warmup.HealthPolicy
+	// DNCR washes phone numbers. Default nil: every number stays unwashed,
+	// so no voice and (under the default policy) no SMS.
+	DNCR DNCRChecker
+	// DNCRBatch is the most numbers per DNCR.Wash call. Default 500.
+	DNCRBatch int
+	// Provisioner buys resources when the pool's buffer runs low. Default
+	// nil: the pool alerts but buys nothing.
+	Provisioner pool.Provisioner
+	// Alerter receives the pool's alerts. Default: logged.
+	Alerter pool.Alerter
+	// Plans are the plans clients buy. Default outbound.DefaultPlans().
+	Plans []outbound.Plan
+	// Logger receives the engine's logs. Default: discard.
+	Logger *slog.Logger
+	// Workers is how many dispatch workers Run starts. Default 4.
+	Workers int
+	// ClaimBatch is the most touches a worker claims at once. Default 100.
+	ClaimBatch int
+	// Lease is how long a claim holds a touch before another worker may
+	// take it over. Default 2 minutes.
+	Lease time.Duration
+	// PollInterval is how long an idle worker, and the planner, sleep
+	// between passes. Default 1 second.
+	PollInterval time.Duration
+	// SendTimeout is the deadline of each Channel.Send. Default 30 seconds.
+	SendTimeout time.Duration
+	// Retry is how retryable send failures are retried. Default: 5
+	// attempts, 1 minute doubling to at most 30 minutes.
+	Retry RetryPolicy
+	// CallRetries is how many times a busy, unanswered or failed call is
+	// tried again, per step. Default (0): 2; None for no retry.
+	CallRetries int
+	// CallCooling is how long after a busy or unanswered call the retry
+	// may go (then inside the voice window). Default 4 hours.
+	CallCooling time.Duration
+	// RetryVoicemail makes a call that reached voicemail count as
+	// unanswered (retried like busy). Default false: voicemail counts as
+	// done and the sequence moves on.
+	RetryVoicemail bool
+	// OOOPause is how long an out-of-office reply without a return date
+	// pauses the lead. Default 7 days.
+	OOOPause time.Duration
+	// ReplyKeepsCompany turns off stopping the other leads of the replying
+	// lead's company (same company domain, same campaign). Default false:
+	// a reply stops the whole company.
+	ReplyKeepsCompany bool
+	// ConnectionMessageDelay is how long after a LinkedIn connection is
+	// accepted the LinkedIn message goes (then inside the window). Default
+	// 2 days.
+	ConnectionMessageDelay time.Duration
+	// ConnectionWithdrawAfter is how long a connection request may stay
+	// unaccepted before Daily records it withdrawn. Default 21 days.
+	ConnectionWithdrawAfter time.Duration
+	// DNCRRewashWithin: Daily washes again every result that expires
+	// within this long. Default 3 days.
+	DNCRRewashWithin time.Duration
+	// PlanHorizon is how far past its earliest instant a step may be pushed
+	// for lack of capacity before it is skipped with reason no_capacity.
+	// Default 60 days.
+	PlanHorizon time.Duration
+	// NewID makes the IDs of new records. Default uuid.New; a simulation
+	// passes a seeded source. Touches created by events and retries get IDs
+	// derived from the touch or event they follow, so they are reproducible
+	// whatever order workers run in.
+	NewID func() uuid.UUID
+	// Content renders a touch's content. Default DefaultContent: a plain
+	// template per channel with the unsubscribe and opt-out lines the law
+	// and channel.Validate require.
+	Content ContentFunc
+}
+
+// WithDefaults returns a copy of c with every unset field filled in.
+func (c Config) WithDefaults() Config {
+	if c.Clock == nil {
+		c.Clock = timing.RealClock()
+	}
+	if c.Calendar == nil {
+		c.Calendar = timing.NewHolidayCalendar()
+	}
+	c.Windows = c.Windows.WithDefaults()
+	if len(c.Sequence.Steps) == 0 {
+		c.Sequence = sequence.Default()
+	}
+	c.Sequence = c.Sequence.WithDefaults()
+	c.Policy = c.Policy.WithDefaults()
+	c.Caps = c.Caps.WithDefaults()
+	c.Caps.Counter, c.Caps.Limiter = nil, nil
+	c.Warmup = c.Warmup.WithDefaults()
+	c.Health = c.Health.WithDefaults()
+	if c.Plans == nil {
+		c.Plans = outbound.DefaultPlans()
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	c.Workers = orDefault(c.Workers, DefaultWorkers)
+	c.ClaimBatch = orDefault(c.ClaimBatch, DefaultClaimBatch)
+	c.DNCRBatch = orDefault(c.DNCRBatch, DefaultDNCRBatch)
+	c.Lease = orDefault(c.Lease, DefaultLease)
+	c.PollInterval = orDefault(c.PollInterval, DefaultPollInterval)
+	c.SendTimeout = orDefault(c.SendTimeout, DefaultSendTimeout)
+	c.Retry = c.Retry.WithDefaults()
+	c.CallRetries = orDefault(c.CallRetries, DefaultCallRetries)
+	c.CallCooling = orDefault(c.CallCooling, DefaultCallCooling)
+	c.OOOPause = orDefault(c.OOOPause, DefaultOOOPause)
+	c.ConnectionMessageDelay = orDefault(c.ConnectionMessageDelay, DefaultConnectionMessageDelay)
+	c.ConnectionWithdrawAfter = orDefault(c.ConnectionWithdrawAfter, DefaultConnectionWithdrawAfter)
+	c.DNCRRewashWithin = orDefault(c.DNCRRewashWithin, DefaultDNCRRewashWithin)
+	c.PlanHorizon = orDefault(c.PlanHorizon, DefaultPlanHorizon)
+	if c.NewID == nil {
+		c.NewID = uuid.New
+	}
+	if c.Content == nil {
+		c.Content = DefaultContent
+	}
+	return c
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// Validate reports every problem with c, after defaults, joined; each is a
+// *FieldError (errors.Is(err, outbound.ErrInvalid) holds) or an error of
+// the package that owns the field.
+func (c Config) Validate() error {
+	c = c.WithDefaults()
+	var errs []error
+	bad := func(field string, v any, reason string) {
+		errs = append(errs, &FieldError{Field: field, Value: v, Reason: reason})
+	}
+	if c.Store == nil {
+		bad("Store", nil, "is required")
+	}
+	for k, ch := range c.Channels {
+		switch {
+		case !k.Valid():
+			bad("Channels", string(k), "is not a channel kind")
+		case ch == nil:
+			bad("Channels["+string(k)+"]", nil, "must not be nil (leave the kind out instead)")
+		case ch.Kind() != k:
+			bad("Channels["+string(k)+"]", string(ch.Kind()), "sends on another channel")
+		}
+	}
+	if err := c.Windows.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Sequence.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Policy.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Caps.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Warmup.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Health.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	seen := map[string]bool{}
+	for _, p := range c.Plans {
+		if err := p.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+		if seen[p.Name] {
+			bad("Plans", p.Name, "is named twice")
+		}
+		seen[p.Name] = true
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+		min  int
+	}{
+		{"Workers", c.Workers, 1}, {"ClaimBatch", c.ClaimBatch, 1}, {"DNCRBatch", c.DNCRBatch, 1},
+		{"Retry.MaxAttempts", c.Retry.MaxAttempts, 1}, {"CallRetries", c.CallRetries, None},
+	} {
+		if f.v < f.min {
+			bad(f.name, f.v, fmt.Sprintf("must be at least %d", f.min))
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    time.Duration
+	}{
+		{"Lease", c.Lease}, {"PollInterval", c.PollInterval}, {"SendTimeout", c.SendTimeout},
+		{"Retry.Initial", c.Retry.Initial}, {"Retry.Max", c.Retry.Max}, {"CallCooling", c.CallCooling},
+		{"OOOPause", c.OOOPause}, {"ConnectionMessageDelay", c.ConnectionMessageDelay},
+		{"ConnectionWithdrawAfter", c.ConnectionWithdrawAfter}, {"DNCRRewashWithin", c.DNCRRewashWithin},
+		{"PlanHorizon", c.PlanHorizon},
+	} {
+		if f.v <= 0 {
+			bad(f.name, f.v, "must be positive")
+		}
+	}
+	if c.Retry.Max < c.Retry.Initial {
+		bad("Retry.Max", c.Retry.Max, "must not be below Retry.Initial")
+	}
+	if c.Retry.Multiplier < 1 {
+		bad("Retry.Multiplier", c.Retry.Multiplier, "must be at least 1")
+	}
+	if c.Retry.Jitter < 0 || c.Retry.Jitter >= 1 {
+		bad("Retry.Jitter", c.Retry.Jitter, "must be within [0, 1)")
+	}
+	if c.DNCRRewashWithin >= c.Policy.DNCRValidity {
+		bad("DNCRRewashWithin", c.DNCRRewashWithin, "must be shorter than Policy.DNCRValidity")
+	}
+	return errors.Join(errs...)
+}
+
+// FieldError reports a bad configuration field or argument: which one, its
+// value and what is wrong. errors.Is(err, outbound.ErrInvalid) holds.
+type FieldError struct {
+	Field  string // "Workers", "Store", "SignupInput.Plan", ...
+	Value  any    // the offending value
+	Reason string // what is wrong with it
+}
+
+// Error renders "distribution: Workers = -2: must be at least 1".
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("distribution: %s = %v: %s", e.Field, e.Value, e.Reason)
+}
+
+// Unwrap returns outbound.ErrInvalid.
+func (e *FieldError) Unwrap() error { return outbound.ErrInvalid }

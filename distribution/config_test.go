@@ -1,0 +1,105 @@
+package distribution_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/channel/channeltest"
+	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/sequence"
+	"github.com/outbound-go/outbound/storage/memory"
+)
+
+func TestConfigDefaults(t *testing.T) {
+	t.Parallel()
+	c := distribution.Config{Store: memory.New()}.WithDefaults()
+	day := 24 * time.Hour
+	for _, tt := range []struct {
+		name      string
+		got, want any
+	}{
+		{"Workers", c.Workers, 4},
+		{"ClaimBatch", c.ClaimBatch, 100},
+		{"Lease", c.Lease, 2 * time.Minute},
+		{"PollInterval", c.PollInterval, time.Second},
+		{"SendTimeout", c.SendTimeout, 30 * time.Second},
+		{"Retry.MaxAttempts", c.Retry.MaxAttempts, 5},
+		{"Retry.Initial", c.Retry.Initial, time.Minute},
+		{"Retry.Max", c.Retry.Max, 30 * time.Minute},
+		{"Retry.Multiplier", c.Retry.Multiplier, 2.0},
+		{"Retry.Jitter", c.Retry.Jitter, 0.0},
+		{"CallRetries", c.CallRetries, 2},
+		{"CallCooling", c.CallCooling, 4 * time.Hour},
+		{"RetryVoicemail", c.RetryVoicemail, false},
+		{"OOOPause", c.OOOPause, 7 * day},
+		{"ReplyKeepsCompany", c.ReplyKeepsCompany, false},
+		{"ConnectionMessageDelay", c.ConnectionMessageDelay, 2 * day},
+		{"ConnectionWithdrawAfter", c.ConnectionWithdrawAfter, 21 * day},
+		{"DNCRRewashWithin", c.DNCRRewashWithin, 3 * day},
+		{"DNCRBatch", c.DNCRBatch, 500},
+		{"PlanHorizon", c.PlanHorizon, 60 * day},
+		{"Policy.DNCRValidity", c.Policy.DNCRValidity, 30 * day},
+		{"Sequence", c.Sequence.Name, sequence.DefaultName},
+		{"Plans", len(c.Plans), len(outbound.DefaultPlans())},
+		{"Caps.Email.Daily", c.Caps.Email.Daily, 30},
+		{"Caps.Call.Daily", c.Caps.Call.Daily, 60},
+		{"Caps.SMS.Daily", c.Caps.SMS.Daily, 100},
+		{"Caps.ConnectionRequest.Weekly", c.Caps.ConnectionRequest.Weekly, 80},
+		{"Warmup.Max", c.Warmup.Max, 30},
+		{"Health.MinSends", c.Health.MinSends, 20},
+	} {
+		require.Equal(t, tt.want, tt.got, tt.name)
+	}
+	require.NotNil(t, c.Clock)
+	require.NotNil(t, c.Calendar)
+	require.NotNil(t, c.Logger)
+	require.NotNil(t, c.NewID)
+	require.NotNil(t, c.Content)
+	require.Len(t, c.Windows, 5)
+	require.NoError(t, c.Validate())
+	// None switches call retries off and validates.
+	require.NoError(t, distribution.Config{Store: memory.New(), CallRetries: distribution.None}.Validate())
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	sms, err := channeltest.New(channel.SMS, nil)
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		name  string
+		edit  func(c *distribution.Config)
+		field string
+	}{
+		{"no store", func(c *distribution.Config) { c.Store = nil }, "Store"},
+		{"workers", func(c *distribution.Config) { c.Workers = -2 }, "Workers"},
+		{"lease", func(c *distribution.Config) { c.Lease = -time.Second }, "Lease"},
+		{"retry max below initial", func(c *distribution.Config) { c.Retry.Initial, c.Retry.Max = time.Hour, time.Minute }, "Retry.Max"},
+		{"jitter", func(c *distribution.Config) { c.Retry.Jitter = 1 }, "Retry.Jitter"},
+		{"call retries", func(c *distribution.Config) { c.CallRetries = -5 }, "CallRetries"},
+		{"channel of another kind", func(c *distribution.Config) { c.Channels = map[channel.Kind]channel.Channel{channel.Email: sms} }, "Channels[email]"},
+		{"unknown channel", func(c *distribution.Config) { c.Channels = map[channel.Kind]channel.Channel{"fax": sms} }, "Channels"},
+		{"rewash longer than validity", func(c *distribution.Config) { c.DNCRRewashWithin = 40 * 24 * time.Hour }, "DNCRRewashWithin"},
+		{"plan named twice", func(c *distribution.Config) {
+			c.Plans = []outbound.Plan{{Name: "a", LeadsPerMonth: 1}, {Name: "a", LeadsPerMonth: 2}}
+		}, "Plans"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := distribution.Config{Store: memory.New()}
+			tt.edit(&c)
+			err := c.Validate()
+			require.ErrorIs(t, err, outbound.ErrInvalid)
+			var fe *distribution.FieldError
+			require.True(t, errors.As(err, &fe))
+			require.Equal(t, tt.field, fe.Field)
+			require.Contains(t, fe.Error(), tt.field)
+			_, err = distribution.New(c)
+			require.ErrorIs(t, err, outbound.ErrInvalid)
+		})
+	}
+}

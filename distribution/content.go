@@ -1,0 +1,98 @@
+package distribution
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/outbound-go/outbound/channel"
+)
+
+// MaxConnectionNote is the most characters DefaultContent puts in a LinkedIn
+// connection-request note (LinkedIn's limit).
+const MaxConnectionNote = 300
+
+// DefaultContent renders a plain message per channel:
+//
+//   - email: a subject, a short text naming the lead and its company, an
+//     unsubscribe line and a List-Unsubscribe header (mailto: the sending
+//     mailbox, subject "unsubscribe");
+//   - SMS: one short text ending "Reply STOP to opt out";
+//   - voice: the call script;
+//   - LinkedIn: a connection note of at most 300 characters, or a message
+//     after the connection was accepted;
+//   - mail: a letter.
+//
+// A host with real copy passes its own ContentFunc.
+func DefaultContent(_ context.Context, in ContentInput, m *channel.Message) error {
+	first, company := "there", "your team"
+	if in.Lead != nil {
+		if f := oneLine(in.Lead.FirstName); f != "" {
+			first = f
+		}
+		if c := oneLine(in.Lead.Company); c != "" {
+			company = c
+		}
+	}
+	step := 0
+	if in.Touch != nil {
+		step = in.Touch.Step
+	}
+	sender := m.From.Address
+	switch m.Kind {
+	case channel.Email:
+		if step > 1 {
+			m.Subject = "Re: a quick idea for " + company
+		} else {
+			m.Subject = "A quick idea for " + company
+		}
+		m.Body = fmt.Sprintf("Hi %s,\n\nI help teams like %s reach the right people without adding headcount. "+
+			"Would a 15-minute call next week be useful?\n\nBest regards\n\n"+
+			"If you would rather not hear from us, reply \"unsubscribe\" and we will not write again.\n", first, company)
+		if m.Headers == nil {
+			m.Headers = map[string]string{}
+		}
+		m.Headers["List-Unsubscribe"] = "<mailto:" + sender + "?subject=unsubscribe>"
+	case channel.SMS:
+		m.Body = fmt.Sprintf("Hi %s, following up on my note about %s. Worth a quick chat? Reply STOP to opt out", first, company)
+	case channel.Voice:
+		m.Body = fmt.Sprintf("Introduce yourself to %s; ask whether %s would like a 15-minute call next week. "+
+			"If they ask not to be called, say so will be done and record the opt-out.", first, company)
+	case channel.LinkedIn:
+		if m.ResolvedAction() == channel.ActionLinkedInMessage {
+			m.Body = fmt.Sprintf("Thanks for connecting, %s! I work with teams like %s on outbound. Would a short call be useful?", first, company)
+		} else {
+			m.Body = truncate(fmt.Sprintf("Hi %s, I work with teams like %s on outbound and would be glad to connect.", first, company), MaxConnectionNote)
+		}
+	case channel.Mail:
+		m.Body = fmt.Sprintf("Dear %s,\n\nI help teams like %s reach the right people. If a short call would be useful, "+
+			"write back or call the number on this letter.\n\nTo stop receiving letters from us, write \"unsubscribe\" to the address above.\n", first, company)
+	default:
+		return fmt.Errorf("distribution: no default content for channel %q", m.Kind)
+	}
+	return nil
+}
+
+// oneLine trims s and replaces its line breaks with spaces, so a name from
+// an import file cannot break a header.
+func oneLine(s string) string {
+	if strings.ContainsAny(s, "\r\n") {
+		s = strings.Map(func(r rune) rune {
+			if r == '\r' || r == '\n' {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	return strings.TrimSpace(s)
+}
+
+// truncate cuts s to at most n runes.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n])
+}

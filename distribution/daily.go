@@ -1,0 +1,284 @@
+package distribution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/timing"
+	"github.com/outbound-go/outbound/warmup"
+)
+
+// WithdrawProvider is the provider name of the connection_withdrawn events
+// Daily records.
+const WithdrawProvider = "outbound"
+
+// Daily runs the periodic jobs, in order: DNCR washes (every lead's number
+// whose wash is missing or expires within Config.DNCRRewashWithin is
+// washed again), the pool's jobs (promote warmed resources, check the
+// buffer and buy, evaluate domain health with the Service as the health
+// source, release held resources past their hold), the clients'
+// allocators brought up to date with their resources (a paused domain's
+// touches then move to the client's other domains when they are
+// dispatched), LinkedIn connection requests sent Config.ConnectionWithdrawAfter
+// ago and never accepted recorded as withdrawn (an event of provider
+// "outbound"; the Channel interface has no withdrawal call, so the seat's
+// provider is not asked), the capacity counters, and a Plan pass. A job
+// that fails does not stop the others; their errors are joined.
+func (s *Service) Daily(ctx context.Context) error {
+	now := s.clock.Now()
+	var errs []error
+	keep := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	keep(s.rewash(ctx, now))
+	if _, err := s.pool.Promote(ctx); err != nil {
+		keep(fmt.Errorf("distribution: promote: %w", err))
+	}
+	if _, err := s.pool.CheckBuffer(ctx); err != nil {
+		keep(fmt.Errorf("distribution: check buffer: %w", err))
+	}
+	// One read of the touches that went out serves the health evaluation
+	// (over the window ending now, as the pool asks) and the withdrawals.
+	sent, err := s.sentTouches(ctx)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	h, err := s.buildHealth(ctx, sent, now.Add(-s.cfg.Health.Window), now)
+	s.healthMu.Lock()
+	s.health = h
+	if h != nil {
+		h.built = now
+	}
+	s.healthMu.Unlock()
+	keep(err)
+	if changes, err := s.pool.EvaluateHealth(ctx, s); err != nil {
+		keep(fmt.Errorf("distribution: evaluate health: %w", err))
+	} else {
+		for _, c := range changes {
+			s.log.WarnContext(ctx, "domain paused", "domain", c.Domain.String(), "reason", c.Verdict.Reason)
+		}
+	}
+	if _, err := s.pool.Release(ctx); err != nil {
+		keep(fmt.Errorf("distribution: release: %w", err))
+	}
+	clients, err := s.store.ListClients(ctx)
+	if err != nil {
+		return errors.Join(append(errs, fmt.Errorf("distribution: daily: %w", err))...)
+	}
+	for _, c := range clients {
+		cs, err := s.refresh(ctx, c.ID)
+		if err != nil {
+			keep(err)
+			continue
+		}
+		cs.alloc.Forget(now.Add(-24 * time.Hour))
+	}
+	keep(s.withdrawConnections(ctx, sent, now))
+	s.refMu.Lock()
+	for ref, r := range s.byRef {
+		if now.Sub(r.at) > refRetention {
+			delete(s.byRef, ref)
+		}
+	}
+	s.refMu.Unlock()
+	keep(s.capacity(ctx))
+	if _, err := s.Plan(ctx); err != nil {
+		keep(err)
+	}
+	return errors.Join(errs...)
+}
+
+// rewash washes again every number whose wash expires within
+// DNCRRewashWithin (the store's WashesBefore), for each client's lead with
+// it. The first Daily of a Service, and any after an import whose wash
+// failed, also read every lead to wash the numbers never washed.
+func (s *Service) rewash(ctx context.Context, now time.Time) error {
+	if s.cfg.DNCR == nil {
+		return nil
+	}
+	horizon := now.Add(s.cfg.DNCRRewashWithin)
+	var due []*outbound.Lead
+	if !s.washScanned.Load() || s.washPending.Swap(false) {
+		ls, err := s.store.ListLeads(ctx, outbound.ClientID{})
+		if err != nil {
+			s.washPending.Store(true)
+			return fmt.Errorf("distribution: rewash: %w", err)
+		}
+		for i := range ls {
+			l := &ls[i]
+			if l.Phone != "" && (l.DNCRWashedAt.IsZero() || !horizon.Before(l.DNCRWashedAt.Add(s.policy.DNCRValidity))) {
+				due = append(due, l)
+			}
+		}
+		s.washScanned.Store(true)
+	} else {
+		// A wash at W holds while now < W + validity: due when W <= horizon - validity.
+		ws, err := s.store.WashesBefore(ctx, horizon.Add(-s.policy.DNCRValidity).Add(time.Nanosecond))
+		if err != nil {
+			return fmt.Errorf("distribution: rewash: %w", err)
+		}
+		if len(ws) > 0 {
+			clients, err := s.store.ListClients(ctx)
+			if err != nil {
+				return fmt.Errorf("distribution: rewash: %w", err)
+			}
+			for _, w := range ws {
+				for _, c := range clients {
+					l, err := s.store.FindLead(ctx, c.ID, "", w.Phone)
+					switch {
+					case err == nil:
+						due = append(due, l)
+					case !errors.Is(err, storage.ErrNotFound):
+						return fmt.Errorf("distribution: rewash: %w", err)
+					}
+				}
+			}
+		}
+	}
+	err := s.washLeads(ctx, due, now, horizon)
+	if err != nil {
+		s.washPending.Store(true)
+	}
+	return err
+}
+
+// sentTouches reads the touches that went out: sent, delivered, or failed
+// after a send (a hard bounce).
+func (s *Service) sentTouches(ctx context.Context) ([][]outbound.Touch, error) {
+	var out [][]outbound.Touch
+	for _, st := range []outbound.TouchStatus{outbound.TouchSent, outbound.TouchDelivered, outbound.TouchFailed} {
+		ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Status: st})
+		if err != nil {
+			return nil, fmt.Errorf("distribution: daily: %w", err)
+		}
+		out = append(out, ts)
+	}
+	return out, nil
+}
+
+// withdrawConnections records connection requests sent
+// ConnectionWithdrawAfter ago or more and still not accepted (an accepted
+// one is delivered) as withdrawn, and marks them so (reason
+// connection_withdrawn).
+func (s *Service) withdrawConnections(ctx context.Context, sent [][]outbound.Touch, now time.Time) error {
+	if len(sent) == 0 {
+		return nil
+	}
+	for i := range sent[0] { // status sent
+		t := &sent[0][i]
+		if t.Action != channel.ActionConnectionRequest || t.Status != outbound.TouchSent || t.Reason == ReasonWithdrawn ||
+			t.SentAt.IsZero() || now.Before(t.SentAt.Add(s.cfg.ConnectionWithdrawAfter)) {
+			continue
+		}
+		ev := channel.Event{
+			Provider: WithdrawProvider, ProviderEventID: "withdraw/" + t.ID.String(), Type: channel.EventConnectionWithdrawn,
+			Kind: channel.LinkedIn, IdempotencyKey: t.ID.String(), At: t.SentAt.Add(s.cfg.ConnectionWithdrawAfter),
+			Detail: "not accepted within " + s.cfg.ConnectionWithdrawAfter.String(),
+		}
+		if _, err := s.HandleEvent(ctx, ev); err != nil {
+			return err
+		}
+		t.Reason = ReasonWithdrawn
+		if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
+			return fmt.Errorf("distribution: withdraw: %w", err)
+		}
+	}
+	return nil
+}
+
+// capacity recounts the capacity counters from the store's bookings: Used
+// per kind, and Available over the span of booked days.
+func (s *Service) capacity(ctx context.Context) error {
+	bs, err := s.store.ListBookings(ctx, outbound.ClientID{})
+	if err != nil {
+		return fmt.Errorf("distribution: capacity: %w", err)
+	}
+	if len(bs) == 0 {
+		return nil
+	}
+	used := map[outbound.ResourceKind]int{}
+	first, last := bs[0].Day, bs[0].Day
+	for _, b := range bs {
+		used[senderKindOfAction(b.Action)] += b.Count
+		first, last = min(first, b.Day), max(last, b.Day)
+	}
+	avail := map[outbound.ResourceKind]int{}
+	s.mu.RLock()
+	states := make([]*clientState, 0, len(s.clients))
+	for _, cs := range s.clients {
+		states = append(states, cs)
+	}
+	s.mu.RUnlock()
+	for _, cs := range states {
+		for _, r := range cs.res {
+			for d := first; d <= last; d++ {
+				avail[r.Kind] += s.dailyCapacity(r, cs.loc, d)
+			}
+		}
+	}
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	for _, k := range senderKinds {
+		u := CapacityUse{Used: used[k], Available: avail[k]}
+		if u.Available < u.Used {
+			u.Available = u.Used // an unlimited cap offers what was used
+		}
+		if u.Used != 0 || u.Available != 0 {
+			s.counters.Capacity[k] = u
+		}
+	}
+	return nil
+}
+
+// dailyCapacity is what a resource offers on one of its days: the sum of
+// its actions' daily caps (a mailbox's from the warmup curve; unlimited
+// caps count nothing).
+func (s *Service) dailyCapacity(r outbound.Resource, loc *time.Location, d timing.Date) int {
+	if r.Paused {
+		return 0
+	}
+	total := 0
+	for _, a := range actionsOf(r.Kind) {
+		c, ok := s.cfg.Caps.Cap(a)
+		if !ok {
+			continue
+		}
+		n := c.Daily
+		if a == channel.ActionEmail {
+			age := warmupMatureAge
+			if !r.PurchasedAt.IsZero() {
+				age = int(d - timing.DateIn(r.PurchasedAt, loc))
+			}
+			n = s.cfg.Warmup.DailyLimit(age, warmup.Health{})
+			if ceil := s.cfg.Caps.MailboxCeiling; ceil >= 0 && n > ceil {
+				n = ceil
+			}
+		}
+		if n > 0 {
+			total += n
+		}
+	}
+	return total
+}
+
+// actionsOf lists the actions a resource kind sends.
+func actionsOf(k outbound.ResourceKind) []channel.Action {
+	switch k {
+	case outbound.KindMailbox:
+		return []channel.Action{channel.ActionEmail}
+	case outbound.KindPhone:
+		return []channel.Action{channel.ActionCall, channel.ActionSMS}
+	case outbound.KindLinkedInSeat:
+		return []channel.Action{channel.ActionConnectionRequest, channel.ActionLinkedInMessage}
+	case outbound.KindMailSender:
+		return []channel.Action{channel.ActionLetter}
+	}
+	return nil
+}

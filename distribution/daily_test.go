@@ -1,0 +1,181 @@
+package distribution_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/storage"
+)
+
+func TestDailyRewashesExpiringResults(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	camp := e.campaign(e.signup("growth", "Australia/Sydney"))
+	res := e.importLeads(camp, hot(1), hot(2))
+	require.Equal(t, 2, e.dncr.askedCount())
+	// 26 days on, the washes (valid 30 days) expire within 3 days... not yet
+	// at 26 days minus a minute; at 27 days they do.
+	e.clock.Set(start.Add(27*24*time.Hour - time.Minute))
+	require.NoError(t, e.svc.Daily(e.ctx))
+	require.Equal(t, 2, e.dncr.askedCount(), "not within 3 days of expiry yet")
+	e.dncr.register("+61412340002")
+	e.clock.Set(start.Add(27 * 24 * time.Hour))
+	require.NoError(t, e.svc.Daily(e.ctx))
+	require.Equal(t, 4, e.dncr.askedCount())
+	l := e.lead(res.Enrolled[1])
+	require.Equal(t, outbound.DNCRRegistered, l.DNCR)
+	require.Equal(t, e.clock.Now(), l.DNCRWashedAt)
+	w, err := e.store.GetWash(e.ctx, "+61412340002")
+	require.NoError(t, err)
+	require.Equal(t, outbound.DNCRRegistered, w.Status)
+	require.Equal(t, outbound.DNCRClear, e.lead(res.Enrolled[0]).DNCR)
+}
+
+func TestDailyWithdrawsUnacceptedConnections(t *testing.T) {
+	t.Parallel()
+	e, ts := setup1(t)
+	req := e.sendStep(ts[2])
+	e.clock.Set(req.SentAt.Add(21*24*time.Hour - time.Hour))
+	require.NoError(t, e.svc.Daily(e.ctx))
+	require.Zero(t, e.svc.Counters().Events[channel.EventConnectionWithdrawn])
+	e.clock.Set(req.SentAt.Add(21 * 24 * time.Hour))
+	require.NoError(t, e.svc.Daily(e.ctx))
+	require.NoError(t, e.svc.Daily(e.ctx)) // twice: recorded once
+	evs, err := e.store.ListEvents(e.ctx, outbound.ClientID{})
+	require.NoError(t, err)
+	n := 0
+	for _, x := range evs {
+		if x.Type == channel.EventConnectionWithdrawn {
+			n++
+			require.Equal(t, req.ID, x.Touch)
+			require.Equal(t, distribution.WithdrawProvider, x.Provider)
+		}
+	}
+	require.Equal(t, 1, n)
+
+	// An accepted request is not withdrawn.
+	e2, ts2 := setup1(t)
+	req2 := e2.sendStep(ts2[2])
+	require.True(t, e2.handle(ev(req2, channel.EventConnectionAccepted, e2.clock.Now().Add(time.Hour))))
+	e2.clock.Set(req2.SentAt.Add(30 * 24 * time.Hour))
+	require.NoError(t, e2.svc.Daily(e2.ctx))
+	require.Zero(t, e2.svc.Counters().Events[channel.EventConnectionWithdrawn])
+}
+
+func TestDailyHealthPausesABouncingDomain(t *testing.T) {
+	t.Parallel()
+	one := outbound.Plan{Name: "two", Domains: 2, LeadsPerMonth: 1000}
+	e := newEnv(t, func(c *distribution.Config) { c.Plans = []outbound.Plan{one} })
+	camp := e.campaign(e.signup("two", "Australia/Sydney"))
+	var rows []distribution.LeadInput
+	for i := range 60 {
+		in := hot(i)
+		in.Score, in.Phone, in.LinkedIn = 25, "", ""
+		rows = append(rows, in)
+	}
+	e.importLeads(camp, rows...)
+	e.plan()
+	e.runUntil(start.Add(24*time.Hour), 2)
+	sent := e.fakes[channel.Email].Sent()
+	require.NotEmpty(t, sent)
+	// Every message from the first domain's mailboxes bounces.
+	var bad outbound.ResourceID
+	bounced := 0
+	for _, s := range sent {
+		tc := e.touch(mustTouchID(t, s.Message.IdempotencyKey))
+		box, err := e.store.GetResource(e.ctx, tc.Resource)
+		require.NoError(t, err)
+		if bad.IsZero() {
+			bad = box.Parent
+		}
+		if box.Parent == bad {
+			require.True(t, e.handle(ev(*tc, channel.EventBounced, tc.SentAt.Add(time.Minute))))
+			bounced++
+		}
+	}
+	st, err := e.svc.DomainStats(e.ctx, bad, start.Add(-time.Hour), e.clock.Now())
+	require.NoError(t, err)
+	require.Equal(t, bounced, st.Bounces)
+	require.GreaterOrEqual(t, st.Sends, 20, "enough sends for the rule")
+	require.NoError(t, e.svc.Daily(e.ctx))
+	dom, err := e.store.GetResource(e.ctx, bad)
+	require.NoError(t, err)
+	require.True(t, dom.Paused)
+	// Nothing more goes from its mailboxes.
+	boxes, err := e.store.ListResources(e.ctx, storage.ResourceFilter{Parent: bad})
+	require.NoError(t, err)
+	pausedAt := e.clock.Now()
+	e.runUntil(start.AddDate(0, 0, 14), 2)
+	for _, s := range e.fakes[channel.Email].Sent() {
+		if s.At.Before(pausedAt) {
+			continue
+		}
+		for _, b := range boxes {
+			require.NotEqual(t, b.Address, s.Message.From.Address, "sent from a paused domain")
+		}
+	}
+}
+
+func TestSignupIsIdempotentOnPayment(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	in := distribution.SignupInput{Name: "Acme", Plan: "starter", DefaultZone: "Australia/Sydney", PaymentID: "pi_123"}
+	a, err := e.svc.Signup(e.ctx, in)
+	require.NoError(t, err)
+	b, err := e.svc.Signup(e.ctx, in)
+	require.NoError(t, err)
+	require.Equal(t, a.ID, b.ID)
+	rs, err := e.svc.Pool().Resources(e.ctx, a.ID)
+	require.NoError(t, err)
+	count := map[outbound.ResourceKind]int{}
+	for _, r := range rs {
+		count[r.Kind]++
+	}
+	// starter: 2 domains with 2 mailboxes each, 1 number, 1 seat; once.
+	require.Equal(t, map[outbound.ResourceKind]int{outbound.KindDomain: 2, outbound.KindMailbox: 4, outbound.KindPhone: 1, outbound.KindLinkedInSeat: 1}, count)
+	require.Equal(t, start, a.SignupAt)
+	// An upgrade assigns the difference.
+	in.Plan = "growth"
+	_, err = e.svc.Signup(e.ctx, in)
+	require.NoError(t, err)
+	rs, err = e.svc.Pool().Resources(e.ctx, a.ID)
+	require.NoError(t, err)
+	count = map[outbound.ResourceKind]int{}
+	for _, r := range rs {
+		count[r.Kind]++
+	}
+	require.Equal(t, 3, count[outbound.KindDomain])
+	require.Equal(t, 1, count[outbound.KindMailSender])
+	for _, bad := range []distribution.SignupInput{
+		{Plan: "starter", DefaultZone: "Australia/Sydney"},
+		{Name: "x", Plan: "platinum", DefaultZone: "Australia/Sydney"},
+		{Name: "x", Plan: "starter", DefaultZone: "Mars/Base"},
+	} {
+		_, err := e.svc.Signup(e.ctx, bad)
+		require.ErrorIs(t, err, outbound.ErrInvalid)
+	}
+}
+
+func TestChurnCancelsAndReleases(t *testing.T) {
+	t.Parallel()
+	e, ts := setup1(t)
+	require.NoError(t, e.svc.Churn(e.ctx, ts[0].Client))
+	for _, tc := range e.schedule(ts[0].Lead) {
+		require.Equal(t, outbound.TouchCancelled, tc.Status)
+		require.Equal(t, "client_churned", tc.Reason)
+	}
+	require.Equal(t, outbound.EnrollmentStopped, e.enrollment(ts[0].Lead).State)
+	bs, err := e.store.ListBookings(e.ctx, outbound.ClientID{})
+	require.NoError(t, err)
+	require.Empty(t, bs)
+	require.NoError(t, e.svc.Churn(e.ctx, ts[0].Client), "idempotent")
+	e.runUntil(start.AddDate(0, 0, 20), 1)
+	for _, k := range channel.Kinds() {
+		require.Zero(t, e.fakes[k].Count())
+	}
+}

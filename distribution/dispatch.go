@@ -1,0 +1,630 @@
+package distribution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cenkalti/backoff/v4"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/allocator"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/sequence"
+	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/timing"
+)
+
+// atMostOnce are the channels never sent twice blindly: a touch is marked
+// sending before Send, and one found sending after its lease expired is
+// reconciled with the provider or marked uncertain.
+var atMostOnce = channel.SetOf(channel.Voice, channel.SMS)
+
+// Dispatch claims the touches due now for worker (at most
+// Config.ClaimBatch, leased for Config.Lease) and handles each in order:
+//
+//   - a touch of a churned client, a stopped campaign or an enrollment that
+//     replied, stopped or is paused past now is cancelled and its capacity
+//     released;
+//   - a lead suppressed on the channel since planning, or (voice, and SMS
+//     unless the policy skips it) whose number is registered or not washed
+//     within the validity, is not sent: the touch is cancelled or skipped
+//     and the step's fallback planned where it has one;
+//   - a touch whose resource was paused or released, whose window has
+//     passed (a late claim), or whose send instant falls on another day of
+//     its resource than the one booked, is booked again at the next slot
+//     (the old booking released) and waits;
+//   - a mailbox that sent less than its spacing ago (a retry or a late
+//     claim) makes the touch wait until the spacing has passed;
+//   - otherwise the message is rendered (Config.Content, then
+//     channel.Validate) and sent with the touch ID as idempotency key.
+//     Voice and SMS touches are marked sending before Send (at most once).
+//
+// After Send: success marks the touch sent with the provider's reference;
+// a retryable failure books it again after a backoff (the provider's
+// retry-after when it names one) inside the window, until
+// Config.Retry.MaxAttempts; a permanent failure fails it and plans the
+// step's fallback; an opted-out failure also records a suppression. A voice
+// or SMS failure the adapter did not classify may have reached the
+// provider: the touch is marked uncertain and never sent again.
+//
+// A touch found sending (its worker died after marking it) is looked up
+// through channel.Reconciler when the channel has it: found means sent, not
+// found means the provider never saw it, so it is handled as if scheduled
+// (the one case a voice or SMS touch is sent again). Without a Reconciler
+// it is marked uncertain. Email, LinkedIn and mail touches are never marked
+// sending: one whose worker died is claimed again after the lease and sent
+// again with the same idempotency key (at least once).
+//
+// If ctx ends during a Send, Dispatch returns at once without recording
+// anything, as a crashed worker would: the lease runs out and another
+// worker takes over. It returns how many touches it sent.
+func (s *Service) Dispatch(ctx context.Context, worker string) (int, error) {
+	sent, _, err := s.dispatch(ctx, worker, nil)
+	return sent, err
+}
+
+// dispatch is Dispatch with a stop signal checked between touches: when it
+// fires, the touches claimed but not yet handled are given back. It
+// returns how many touches it sent and how many it claimed.
+func (s *Service) dispatch(ctx context.Context, worker string, stop <-chan struct{}) (sent, claimed int, err error) {
+	if worker == "" {
+		return 0, 0, &FieldError{Field: "worker", Value: "", Reason: "must not be empty"}
+	}
+	now := s.clock.Now()
+	ts, err := s.store.ClaimTouches(ctx, storage.Claim{Now: now, Worker: worker, LeaseUntil: now.Add(s.cfg.Lease), Limit: s.cfg.ClaimBatch})
+	if err != nil {
+		return 0, 0, fmt.Errorf("distribution: claim: %w", err)
+	}
+	for i := range ts {
+		if stopped(stop) {
+			s.giveBack(ctx, ts[i:], worker)
+			break
+		}
+		ok, err := s.handle(ctx, &ts[i], worker)
+		if err != nil {
+			if ctx.Err() != nil {
+				return sent, len(ts), ctx.Err()
+			}
+			s.log.ErrorContext(ctx, "touch not handled; it is retried when its lease expires",
+				"touch", ts[i].ID.String(), "worker", worker, "err", err)
+			continue
+		}
+		if ok {
+			sent++
+		}
+	}
+	return sent, len(ts), nil
+}
+
+func stopped(stop <-chan struct{}) bool {
+	if stop == nil {
+		return false
+	}
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// giveBack clears the lease of claimed touches not handled, so another
+// worker may take them at once.
+func (s *Service) giveBack(ctx context.Context, ts []outbound.Touch, worker string) {
+	for i := range ts {
+		t := &ts[i]
+		t.LeasedBy, t.LeaseUntil = "", time.Time{}
+		if err := s.store.UpdateTouch(ctx, t, worker); err != nil && !errors.Is(err, storage.ErrLeaseLost) {
+			s.log.WarnContext(ctx, "lease not given back", "touch", t.ID.String(), "err", err)
+		}
+	}
+}
+
+// dispatchCtx is what handling one touch reads.
+type dispatchCtx struct {
+	worker string
+	now    time.Time
+	cs     *clientState
+	e      *outbound.Enrollment
+	lead   *outbound.Lead
+	camp   *outbound.Campaign
+	rec    timing.Recipient
+}
+
+// handle deals with one claimed touch and reports whether it was sent.
+func (s *Service) handle(ctx context.Context, t *outbound.Touch, worker string) (bool, error) {
+	d := &dispatchCtx{worker: worker, now: s.clock.Now()}
+	var err error
+	if d.cs, err = s.client(ctx, t.Client); err != nil {
+		return false, err
+	}
+	if t.Status == outbound.TouchSending {
+		return s.reconcile(ctx, d, t)
+	}
+	if d.e, err = s.store.GetEnrollment(ctx, t.Enrollment); err != nil {
+		return false, fmt.Errorf("distribution: touch %s: %w", t.ID, err)
+	}
+	if d.lead, err = s.store.GetLead(ctx, t.Lead); err != nil {
+		return false, fmt.Errorf("distribution: touch %s: %w", t.ID, err)
+	}
+	if d.camp, err = s.store.GetCampaign(ctx, t.Campaign); err != nil {
+		return false, fmt.Errorf("distribution: touch %s: %w", t.ID, err)
+	}
+	if d.rec, err = s.recipient(d.lead); err != nil {
+		return false, err
+	}
+
+	// Still wanted?
+	switch {
+	case d.cs.client.State != outbound.ClientActive:
+		return false, s.finish(ctx, d, t, outbound.TouchCancelled, "client_churned", true)
+	case d.camp.State != outbound.CampaignActive:
+		return false, s.finish(ctx, d, t, outbound.TouchCancelled, "campaign_"+string(d.camp.State), true)
+	}
+	switch d.e.State {
+	case outbound.EnrollmentActive:
+	case outbound.EnrollmentPaused:
+		if d.e.PausedUntil.After(d.now) {
+			return false, s.finish(ctx, d, t, outbound.TouchCancelled, ReasonOutOfOffice, true)
+		}
+	case outbound.EnrollmentReplied:
+		return false, s.finish(ctx, d, t, outbound.TouchCancelled, ReasonReplied, true)
+	default:
+		reason := d.e.StopReason
+		if reason == "" {
+			reason = string(d.e.State)
+		}
+		return false, s.finish(ctx, d, t, outbound.TouchCancelled, reason, true)
+	}
+
+	// Compliance at send time.
+	supp, err := s.store.Suppressed(ctx, t.Client, t.Lead, leadAddress(d.lead, t.Channel), t.Channel)
+	if err != nil {
+		return false, fmt.Errorf("distribution: touch %s: %w", t.ID, err)
+	}
+	if supp {
+		if err := s.finish(ctx, d, t, outbound.TouchCancelled, ReasonSuppressed, true); err != nil {
+			return false, err
+		}
+		return false, s.fallBack(ctx, d, t, string(sequence.ReasonOptedOut))
+	}
+	if s.needsWash(t.Channel) {
+		if reason, err := s.dncrBlock(ctx, d.lead, d.now); err != nil {
+			return false, err
+		} else if reason != "" {
+			if err := s.finish(ctx, d, t, outbound.TouchSkipped, reason, true); err != nil {
+				return false, err
+			}
+			return false, s.fallBack(ctx, d, t, reason)
+		}
+	}
+	ch := s.cfg.Channels[t.Channel]
+	r, ok := d.cs.res[t.Resource]
+	if ch == nil || !ok || r.Paused {
+		return false, s.rebook(ctx, d, t, d.now, ReasonResourceGone)
+	}
+	if !s.sched.Contains(t.Channel, d.rec, d.now) {
+		return false, s.rebook(ctx, d, t, d.now, ReasonWindowPassed)
+	}
+	if timing.DateIn(d.now, d.cs.loc) != t.Day {
+		return false, s.rebook(ctx, d, t, d.now, ReasonWindowPassed)
+	}
+	if wait, ok := s.gate(t, d.now); !ok {
+		return false, s.reschedule(ctx, d, t, wait, string(allocator.ReasonSpacing))
+	}
+
+	m, err := s.message(ctx, d, t, &r)
+	if err != nil {
+		if err := s.finish(ctx, d, t, outbound.TouchFailed, "invalid_message: "+err.Error(), true); err != nil {
+			return false, err
+		}
+		return false, s.fallBack(ctx, d, t, "invalid_message")
+	}
+	t.Attempts++
+	if atMostOnce.Has(t.Channel) {
+		t.Status = outbound.TouchSending
+		if err := s.store.UpdateTouch(ctx, t, worker); err != nil {
+			if errors.Is(err, storage.ErrLeaseLost) {
+				return false, nil
+			}
+			return false, fmt.Errorf("distribution: mark touch %s sending: %w", t.ID, err)
+		}
+		s.countTouch(t.Channel, outbound.TouchScheduled, outbound.TouchSending)
+	}
+	return s.send(ctx, d, t, ch, m)
+}
+
+// send calls the channel and records the outcome.
+func (s *Service) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch, ch channel.Channel, m *channel.Message) (bool, error) {
+	sctx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+	rc, err := ch.Send(sctx, m)
+	cancel()
+	if ctx.Err() != nil {
+		// The worker is gone: record nothing; the lease runs out.
+		return false, ctx.Err()
+	}
+	if err == nil {
+		return true, s.markSent(ctx, d, t, rc.ProviderMessageID, d.now)
+	}
+	class := channel.Classify(err)
+	var classified *channel.Error
+	if atMostOnce.Has(t.Channel) && !errors.As(err, &classified) {
+		s.log.WarnContext(ctx, "voice/SMS send failed unclassified: it may have reached the provider; not sent again",
+			"touch", t.ID.String(), "err", err)
+		return false, s.finish(ctx, d, t, outbound.TouchUncertain, ReasonUncertain+": "+err.Error(), false)
+	}
+	switch {
+	case class == channel.ClassOptedOut:
+		sp := &outbound.Suppression{Client: t.Client, Lead: t.Lead, Address: leadAddress(d.lead, t.Channel),
+			Channel: t.Channel, Reason: "opted_out", Since: d.now.UTC()}
+		if err := s.store.AddSuppression(ctx, sp); err != nil {
+			return false, fmt.Errorf("distribution: suppress after touch %s: %w", t.ID, err)
+		}
+		if err := s.finish(ctx, d, t, outbound.TouchFailed, "opted_out: "+err.Error(), true); err != nil {
+			return false, err
+		}
+		return false, s.fallBack(ctx, d, t, string(sequence.ReasonOptedOut))
+	case class.Permanent():
+		if err := s.finish(ctx, d, t, outbound.TouchFailed, "send_failed: "+err.Error(), true); err != nil {
+			return false, err
+		}
+		return false, s.fallBack(ctx, d, t, "send_failed")
+	}
+	if t.Attempts >= s.cfg.Retry.MaxAttempts {
+		if err := s.finish(ctx, d, t, outbound.TouchFailed, ReasonRetriesExhausted+": "+err.Error(), true); err != nil {
+			return false, err
+		}
+		return false, s.fallBack(ctx, d, t, ReasonRetriesExhausted)
+	}
+	delay, ok := channel.RetryAfter(err)
+	if !ok {
+		delay = s.backoffAfter(t.Attempts)
+	}
+	s.log.InfoContext(ctx, "send failed; retrying", "touch", t.ID.String(), "attempt", t.Attempts, "after", delay, "err", err)
+	return false, s.reschedule(ctx, d, t, d.now.Add(delay), ReasonRetry)
+}
+
+// backoffAfter is the delay after the attempts-th failed attempt.
+func (s *Service) backoffAfter(attempts int) time.Duration {
+	r := s.cfg.Retry
+	b := backoff.NewExponentialBackOff(
+		backoff.WithInitialInterval(r.Initial),
+		backoff.WithMultiplier(r.Multiplier),
+		backoff.WithMaxInterval(r.Max),
+		backoff.WithRandomizationFactor(r.Jitter),
+		backoff.WithMaxElapsedTime(0),
+		backoff.WithClockProvider(s.clock),
+	)
+	d := r.Initial
+	for range max(attempts, 1) {
+		d = b.NextBackOff()
+	}
+	return d
+}
+
+// markSent records a successful send.
+func (s *Service) markSent(ctx context.Context, d *dispatchCtx, t *outbound.Touch, ref string, at time.Time) error {
+	from := t.Status
+	t.Status, t.SentAt, t.ProviderRef = outbound.TouchSent, at.UTC(), ref
+	t.LeasedBy, t.LeaseUntil = "", time.Time{}
+	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
+		if errors.Is(err, storage.ErrLeaseLost) {
+			s.log.WarnContext(ctx, "sent, but another worker took the touch over", "touch", t.ID.String())
+			return nil
+		}
+		return fmt.Errorf("distribution: record touch %s sent: %w", t.ID, err)
+	}
+	if from == outbound.TouchSending {
+		s.countTouch(t.Channel, outbound.TouchSending, outbound.TouchSent)
+	} else {
+		s.countTouch(t.Channel, outbound.TouchScheduled, outbound.TouchSent)
+	}
+	if ref != "" {
+		s.refMu.Lock()
+		s.byRef[ref] = sentRef{touch: t.ID, at: at}
+		s.refMu.Unlock()
+	}
+	return nil
+}
+
+// finish ends a touch with a final status and reason, releasing its
+// capacity when release is set (it did not go out).
+func (s *Service) finish(ctx context.Context, d *dispatchCtx, t *outbound.Touch, status outbound.TouchStatus, reason string, release bool) error {
+	from := t.Status
+	if release && !t.Resource.IsZero() {
+		s.releaseBooking(ctx, d.cs, t)
+	}
+	t.Status, t.Reason = status, reason
+	t.LeasedBy, t.LeaseUntil = "", time.Time{}
+	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
+		if errors.Is(err, storage.ErrLeaseLost) {
+			return nil
+		}
+		return fmt.Errorf("distribution: touch %s %s: %w", t.ID, status, err)
+	}
+	s.countTouch(touchKind(t), from, status)
+	return nil
+}
+
+// releaseBooking gives back a touch's booking.
+func (s *Service) releaseBooking(ctx context.Context, cs *clientState, t *outbound.Touch) {
+	if t.Resource.IsZero() || t.Action == "" {
+		return
+	}
+	p := allocator.Pick{Resource: t.Resource, Action: t.Action, Day: t.Day, At: t.ScheduledAt}
+	if err := cs.alloc.Release(ctx, p); err != nil {
+		s.log.WarnContext(ctx, "booking not released", "touch", t.ID.String(), "resource", t.Resource.String(), "err", err)
+		return
+	}
+	s.countUsed(outbound.SenderKind(t.Channel), -1)
+}
+
+// reschedule moves a touch to instant at: in place when at is inside its
+// window on the day it is booked on, else booked again from at.
+func (s *Service) reschedule(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason string) error {
+	old := t.ScheduledAt
+	if s.sched.Contains(t.Channel, d.rec, at) && timing.DateIn(at, d.cs.loc) == t.Day {
+		from := t.Status
+		t.Status, t.ScheduledAt = outbound.TouchScheduled, at.UTC()
+		t.LeasedBy, t.LeaseUntil = "", time.Time{}
+		if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
+			if errors.Is(err, storage.ErrLeaseLost) {
+				return nil
+			}
+			return fmt.Errorf("distribution: reschedule touch %s: %w", t.ID, err)
+		}
+		s.countTouch(t.Channel, from, outbound.TouchScheduled)
+		s.countDeferral(reason)
+		return s.slipped(ctx, d, t, old)
+	}
+	return s.rebook(ctx, d, t, at, reason)
+}
+
+// slipped re-plans the later steps of a step touch that moved to a later
+// day of the recipient than it was planned on, so they keep their gaps
+// from it.
+func (s *Service) slipped(ctx context.Context, d *dispatchCtx, t *outbound.Touch, old time.Time) error {
+	if d.e == nil || !s.isStepTouch(t) || t.Step >= len(s.seq.Steps) {
+		return nil
+	}
+	if timing.DateIn(t.ScheduledAt, d.rec.Location) <= timing.DateIn(old, d.rec.Location) {
+		return nil
+	}
+	e, err := s.store.GetEnrollment(ctx, t.Enrollment)
+	if err != nil {
+		return fmt.Errorf("distribution: slipped touch %s: %w", t.ID, err)
+	}
+	if !live(e) {
+		return nil
+	}
+	d.e = e
+	return s.replanFrom(ctx, d, t.Step+1, "replanned")
+}
+
+// rebook releases a touch's booking and books the next slot from at.
+func (s *Service) rebook(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason string) error {
+	old := t.ScheduledAt
+	s.releaseBooking(ctx, d.cs, t)
+	from := t.Status
+	sticky := t.Resource
+	if r, ok := d.cs.res[sticky]; !ok || r.Paused {
+		sticky = outbound.ResourceID{}
+	}
+	if s.cfg.Channels[t.Channel] == nil {
+		return s.noResource(ctx, d, t)
+	}
+	pick, _, err := s.book(ctx, nil, d.cs, d.rec, t.Channel, t.Action, sticky, at, stepKey(t.Lead, t.Step, t.Attempts+1))
+	switch {
+	case errors.Is(err, errNoResource):
+		return s.noResource(ctx, d, t)
+	case errors.Is(err, errNoCapacity), errors.Is(err, timing.ErrNoSlot):
+		t.Resource = outbound.ResourceID{}
+		return s.finish(ctx, d, t, outbound.TouchSkipped, ReasonNoCapacity, false)
+	case err != nil:
+		return err
+	}
+	s.countUsed(outbound.SenderKind(t.Channel), 1)
+	t.Status, t.Resource, t.Day, t.ScheduledAt = outbound.TouchScheduled, pick.Resource, pick.Day, pick.At.UTC()
+	t.LeasedBy, t.LeaseUntil = "", time.Time{}
+	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
+		_ = d.cs.alloc.Release(ctx, pick)
+		s.countUsed(outbound.SenderKind(t.Channel), -1)
+		if errors.Is(err, storage.ErrLeaseLost) {
+			return nil
+		}
+		return fmt.Errorf("distribution: rebook touch %s: %w", t.ID, err)
+	}
+	s.countTouch(t.Channel, from, outbound.TouchScheduled)
+	s.countDeferral(reason)
+	return s.slipped(ctx, d, t, old)
+}
+
+// noResource skips a touch whose channel has no usable resource left and
+// plans the step's fallback.
+func (s *Service) noResource(ctx context.Context, d *dispatchCtx, t *outbound.Touch) error {
+	t.Resource = outbound.ResourceID{}
+	if err := s.finish(ctx, d, t, outbound.TouchSkipped, string(sequence.ReasonNoResource), false); err != nil {
+		return err
+	}
+	return s.fallBack(ctx, d, t, string(sequence.ReasonNoResource))
+}
+
+// needsWash reports whether a channel is checked against the DNCR.
+func (s *Service) needsWash(k channel.Kind) bool {
+	return k == channel.Voice || (k == channel.SMS && !s.policy.SkipDNCRForSMS)
+}
+
+// dncrBlock returns why the lead's number may not be called or texted now
+// (dncr_registered, dncr_unwashed), reading the store's latest wash.
+func (s *Service) dncrBlock(ctx context.Context, l *outbound.Lead, now time.Time) (string, error) {
+	if l.Phone == "" {
+		return string(sequence.ReasonNoAddress), nil
+	}
+	w, err := s.store.GetWash(ctx, l.Phone)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		return string(sequence.ReasonDNCRUnwashed), nil
+	case err != nil:
+		return "", fmt.Errorf("distribution: wash of lead %s: %w", l.ID, err)
+	}
+	if w.WashedAt.IsZero() || now.Before(w.WashedAt) || !now.Before(w.WashedAt.Add(s.policy.DNCRValidity)) {
+		return string(sequence.ReasonDNCRUnwashed), nil
+	}
+	if w.Status != outbound.DNCRClear {
+		return string(sequence.ReasonDNCRRegistered), nil
+	}
+	s.log.DebugContext(ctx, "DNCR wash in force", "lead", l.ID.String(), "phone", l.Phone, "washed_at", w.WashedAt)
+	return "", nil
+}
+
+// gate enforces a spaced resource's spacing at send time (the plan spaces
+// scheduled instants; retries and late claims can bring two sends
+// together). It reports false and the instant to wait for when the
+// resource sent less than its spacing ago; otherwise it takes the slot.
+func (s *Service) gate(t *outbound.Touch, now time.Time) (time.Time, bool) {
+	c, ok := s.cfg.Caps.Cap(t.Action)
+	if !ok || c.Spacing <= 0 {
+		return time.Time{}, true
+	}
+	s.gateMu.Lock()
+	defer s.gateMu.Unlock()
+	last, ok := s.lastSend[t.Resource]
+	if ok && now.Before(last.Add(c.Spacing)) && !now.Before(last) {
+		return last.Add(c.Spacing), false
+	}
+	s.lastSend[t.Resource] = now
+	return time.Time{}, true
+}
+
+// reconcile settles a voice or SMS touch found sending after its lease
+// expired.
+func (s *Service) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.Touch) (bool, error) {
+	rc, ok := s.cfg.Channels[t.Channel].(channel.Reconciler)
+	if !ok {
+		return false, s.finish(ctx, d, t, outbound.TouchUncertain, ReasonUncertain+": worker lost during send, no reconciler", false)
+	}
+	r, found, err := rc.Lookup(ctx, t.ID.String())
+	if err != nil {
+		// Keep the lease: the touch is looked up again when it expires.
+		s.log.WarnContext(ctx, "reconcile lookup failed; trying again after the lease", "touch", t.ID.String(), "err", err)
+		return false, nil
+	}
+	if found {
+		at := r.At
+		if at.IsZero() {
+			at = t.ScheduledAt
+		}
+		return false, s.markSent(ctx, d, t, r.ProviderMessageID, at)
+	}
+	// The provider never saw it: safe to handle as scheduled.
+	t.Status = outbound.TouchScheduled
+	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
+		if errors.Is(err, storage.ErrLeaseLost) {
+			return false, nil
+		}
+		return false, fmt.Errorf("distribution: reconcile touch %s: %w", t.ID, err)
+	}
+	s.countTouch(t.Channel, outbound.TouchSending, outbound.TouchScheduled)
+	return s.handle(ctx, t, d.worker)
+}
+
+// message builds the message of a touch: addressing by the engine, content
+// by Config.Content, then channel.Validate.
+func (s *Service) message(ctx context.Context, d *dispatchCtx, t *outbound.Touch, r *outbound.Resource) (*channel.Message, error) {
+	l := d.lead
+	m := channel.NewMessage(t.ID.String(), t.Action)
+	m.From = channel.Sender{ID: r.ID.String(), Address: r.Address}
+	m.To = channel.Recipient{
+		Name: oneLine(l.FirstName + " " + l.LastName), Email: l.Email, Phone: l.Phone, LinkedIn: l.LinkedIn,
+	}
+	if l.AddressLine1 != "" {
+		m.To.Postal = channel.PostalAddress{Lines: []string{l.AddressLine1}, City: l.City, Region: l.Region, Postcode: l.Postcode, Country: l.Country}
+	}
+	m.Metadata = map[string]string{
+		"client": t.Client.String(), "campaign": t.Campaign.String(), "lead": t.Lead.String(),
+		"enrollment": t.Enrollment.String(), "touch": t.ID.String(), "step": fmt.Sprint(t.Step),
+	}
+	if t.Channel == channel.Email && t.Step > 1 {
+		ref, err := s.threadRef(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		m.ThreadRef = ref
+	}
+	in := ContentInput{Client: &d.cs.client, Campaign: d.camp, Lead: l, Touch: t, Sender: r}
+	if err := s.cfg.Content(ctx, in, m); err != nil {
+		return nil, err
+	}
+	if _, err := channel.Validate(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// threadRef is the provider reference of the enrollment's latest email
+// sent before t, which a follow-up replies to.
+func (s *Service) threadRef(ctx context.Context, t *outbound.Touch) (string, error) {
+	ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Enrollment: t.Enrollment})
+	if err != nil {
+		return "", fmt.Errorf("distribution: thread of touch %s: %w", t.ID, err)
+	}
+	ref := ""
+	var at time.Time
+	for i := range ts {
+		o := &ts[i]
+		if o.ID != t.ID && o.Channel == channel.Email && o.ProviderRef != "" && !o.SentAt.IsZero() && o.SentAt.After(at) {
+			ref, at = o.ProviderRef, o.SentAt
+		}
+	}
+	return ref, nil
+}
+
+// fallBack plans the fallback of a touch that could not go out on its
+// step's own channel for reason: a new touch on the step's fallback channel
+// at the next slot from now, when the step has one and the lead can be
+// reached on it. Only a step's own touch falls back (not a retry, not a
+// fallback). Its ID is derived from the failed touch, so doing it twice
+// stores it once.
+func (s *Service) fallBack(ctx context.Context, d *dispatchCtx, t *outbound.Touch, reason string) error {
+	step, ok := s.seq.Step(t.Step)
+	if !ok || step.Fallback == "" || t.Channel != step.Channel || t.StepChannel != step.Channel ||
+		t.Reason == ReasonCallRetry || t.Action != step.EffectiveAction() {
+		return nil
+	}
+	if d.lead == nil || d.e == nil {
+		return nil
+	}
+	cond, err := s.conditions(ctx, nil, d.cs, d.lead, d.now)
+	if err != nil {
+		return err
+	}
+	fstep := sequence.Step{Number: step.Number, Day: step.Day, Channel: step.Fallback}
+	nt := outbound.Touch{
+		ID: outbound.TouchID{UUID: derivedID(t.ID.UUID, "fallback")}, Client: t.Client, Campaign: t.Campaign,
+		Enrollment: t.Enrollment, Lead: t.Lead, Step: t.Step, StepChannel: t.StepChannel,
+	}
+	pick, err := s.placeTouch(ctx, nil, d.cs, d.rec, &cond, fstep, &nt, d.e.Sticky, d.now, stepKey(t.Lead, t.Step, 7))
+	if err != nil {
+		return err
+	}
+	if nt.Status != outbound.TouchScheduled {
+		s.log.InfoContext(ctx, "no fallback", "touch", t.ID.String(), "reason", reason, "fallback", nt.Reason)
+		return nil
+	}
+	// placeTouch counted the resolution of the fallback step itself as
+	// "as planned"; the fallback is this one.
+	nt.Reason = ReasonFallbackPrefix + reason
+	if err := s.store.InsertTouches(ctx, []outbound.Touch{nt}); err != nil {
+		_ = d.cs.alloc.Release(ctx, pick)
+		s.countUsed(outbound.SenderKind(nt.Channel), -1)
+		if errors.Is(err, storage.ErrConflict) {
+			return nil
+		}
+		return fmt.Errorf("distribution: fallback of touch %s: %w", t.ID, err)
+	}
+	s.countFallback(reason)
+	s.countTouch(nt.Channel, "", outbound.TouchScheduled)
+	return s.slipped(ctx, d, &nt, t.ScheduledAt)
+}

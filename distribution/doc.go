@@ -1,0 +1,108 @@
+// Package distribution is the engine: a [Service] signs clients up and
+// assigns them resources from the pool, imports and enrolls their leads,
+// plans every touch of every lead ahead, dispatches due touches through the
+// channels, applies the providers' events and runs the periodic jobs. It
+// wires together the other packages: timing (clock, windows, zones, slots),
+// sequence (steps, tiers, gating, fallbacks, spacing), allocator (caps,
+// spacing, stickiness, over the store's bookings), warmup (mailbox limits,
+// domain health), pool (resource lifecycle) and storage.
+//
+// # The flow of a lead
+//
+//	Signup        client stored, the plan's resources assigned (idempotent on the payment)
+//	ImportLeads   rows normalised and validated, zone resolved, tier from score,
+//	              duplicates merged, enrolled (day 0 = the lead's local day), phones washed
+//	Plan          every step planned ahead: channel resolved, slot in the window,
+//	              capacity booked on a resource-day; Schedule answers "when"
+//	Dispatch      due touches claimed with a lease, checked again, sent with the
+//	              touch ID as idempotency key, retried, failed over to the fallback
+//	HandleEvent   replies, out-of-office, bounces, complaints, opt-outs, call
+//	              outcomes, accepted connections, deliveries; each once
+//	Daily         DNCR re-wash, pool jobs (promote, buffer, health, release),
+//	              LinkedIn withdrawals, capacity counters, a Plan pass
+//	Run           all of the above on a clock until the context ends
+//
+// # Planning
+//
+// Plan is the leader's pass and is deterministic: enrollments in the store's
+// order (lead, then campaign), steps in order, IDs from Config.NewID. For
+// each step not yet planned it computes the earliest instant
+// (sequence.Sequence.Earliest: the planned day, and at least the planned gap
+// after the previous touch's day, so a slipped step pushes the later ones)
+// and never before now, resolves the channel (gating by tier, the lead's
+// addresses, the client's usable resources and configured channels, the DNCR
+// for voice and by default SMS, opt-outs), finds a slot spread over the
+// recipient's window on a business day, and books it with the client's
+// allocator, whose counter is the store's bookings, so caps hold across
+// processes. A full resource-day or spacing moves the touch to the next
+// opening; a step that finds none within Config.PlanHorizon (60 days) is
+// skipped with reason no_capacity. Skipped steps are stored as skipped
+// touches with their reason, and fallbacks carry "fallback:<reason>".
+//
+// # Delivery
+//
+// A touch is claimed with a lease (Config.Lease, 2 minutes). At send time
+// the engine checks again: the enrollment still runs (a reply, stop or
+// out-of-office cancels), the lead is not suppressed on the channel, the
+// number's DNCR wash still holds, the resource is still usable, the instant
+// is still inside the window on the day the capacity was booked, and the
+// mailbox sent no less than its spacing ago. A touch that moved to a later
+// day of the recipient (a late claim, a retry) re-plans the later steps so
+// they keep their gaps.
+//
+// Email, LinkedIn and mail are sent at least once with the touch ID as
+// idempotency key: a worker that dies leaves the touch leased; after the
+// lease another worker sends it again with the same key and the provider
+// keeps one copy. Voice and SMS are sent at most once: the touch is marked
+// sending before Send; one found sending after its lease is looked up
+// through channel.Reconciler (found: sent; not found: it never reached the
+// provider and is sent) or, without one, marked uncertain and never sent
+// again. A voice or SMS failure the adapter did not classify is uncertain
+// too. Retryable failures back off exponentially (1 minute doubling to 30,
+// 5 attempts; github.com/cenkalti/backoff/v4), honouring the provider's
+// retry-after; permanent ones fail the touch and plan the step's fallback.
+//
+// # Events
+//
+// Every event is recorded once under its provider and event ID before it is
+// applied, so a repeated webhook changes nothing. A reply stops the
+// enrollment and, unless Config.ReplyKeepsCompany, every enrollment of the
+// same company domain in the campaign; an out-of-office pauses until the
+// named return (else 7 days) and re-plans from it; a hard bounce suppresses
+// the channel for the lead; a complaint suppresses email; an opt-out
+// suppresses its channel at once (an SMS STOP from a number: every client's
+// lead with it); busy, unanswered or failed calls are tried again from the
+// same number 4 hours later, twice per step; an accepted connection gets a
+// LinkedIn message 2 days later from the same seat. Scheduled touches that
+// a suppression stops fall back where the step has a fallback.
+//
+// # Billing month
+//
+// A client's billing month rolls from its signup day in its default zone
+// (BillingMonth, BillingPeriod): a signup on the 29th to 31st starts periods
+// on the last day of shorter months and goes back to its day after, as
+// Stripe anchors. Periods are whole local days. Enrollments count against
+// the plan's leads per month in the period holding their day 0; rows past
+// the allowance are rejected with an *AllowanceError.
+//
+// # Defaults
+//
+// Every Config field documents its default; WithDefaults fills them in and
+// Validate reports each bad field as a *FieldError. The engine's own:
+//
+//	Workers 4, ClaimBatch 100, Lease 2 min, PollInterval 1 s, SendTimeout 30 s
+//	Retry: 5 attempts, 1 min doubling to at most 30 min, no jitter
+//	CallRetries 2, CallCooling 4 h, RetryVoicemail false, OOOPause 7 days
+//	ConnectionMessageDelay 2 days, ConnectionWithdrawAfter 21 days
+//	DNCRRewashWithin 3 days (wash validity 30 days), DNCRBatch 500
+//	PlanHorizon 60 days; reply stops the company (ReplyKeepsCompany false)
+//
+// # Running several processes
+//
+// Dispatch may run in any number of processes on one store: claims, leases
+// and capacity bookings are the store's. Plan, Daily and the event handlers
+// that re-plan are meant for one leader (Run does all of them); the
+// allocator's spacing history, the provider-reference index that matches
+// events without a touch ID, and the company index used to stop a company
+// on a reply are kept per process.
+package distribution

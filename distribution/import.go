@@ -1,0 +1,335 @@
+package distribution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/timing"
+)
+
+// ImportLeads validates, stores and enrolls leads in a campaign. For each
+// row, in order:
+//
+//   - every field is trimmed; the email is lower-cased, the country
+//     upper-cased, and the phone normalised to E.164 (read as a number of
+//     the lead's country, else of the country of the client's default
+//     zone); a lead with no country takes its phone's;
+//   - the lead is checked (outbound.Lead.Validate) and its zone resolved
+//     (explicit zone, a fixed-line phone, country and region, the client's
+//     default zone), recording how it was found; a bad row is rejected
+//     with a RowError wrapping a *outbound.ValidationError that names the
+//     field and the value;
+//   - its tier comes from its score;
+//   - a lead whose email or phone another lead of the client has is a
+//     duplicate: it is merged into the existing lead (the existing lead's
+//     empty fields are filled; its score, tier and zone stay) and listed in
+//     Merged; a lead is enrolled in a campaign at most once;
+//   - a dead lead is stored but not enrolled (Dead);
+//   - a lead that would be enrolled past the plan's leads per month (counted
+//     per billing month, see Usage) is rejected with an *AllowanceError and
+//     not stored; a plan with LeadsPerMonth 0 has no limit;
+//   - the lead is enrolled with day 0 = its local day now and step 1 next.
+//
+// Phones are then washed against the DNCR (Config.DNCR, in batches of
+// Config.DNCRBatch) unless the store holds a wash still valid; results are
+// stored and copied to the leads. A failed wash leaves the numbers unwashed
+// and is returned as an error wrapping ErrWash with the complete result.
+// The campaign and its client must be active (ErrInactive).
+func (s *Service) ImportLeads(ctx context.Context, campaign outbound.CampaignID, rows []LeadInput) (ImportResult, error) {
+	var res ImportResult
+	camp, err := s.store.GetCampaign(ctx, campaign)
+	if err != nil {
+		return res, fmt.Errorf("distribution: import: %w", err)
+	}
+	client, err := s.store.GetClient(ctx, camp.Client)
+	if err != nil {
+		return res, fmt.Errorf("distribution: import: %w", err)
+	}
+	if camp.State != outbound.CampaignActive || client.State != outbound.ClientActive {
+		return res, fmt.Errorf("distribution: import into campaign %s (%s) of client %s (%s): %w",
+			camp.ID, camp.State, client.ID, client.State, ErrInactive)
+	}
+	now := s.clock.Now()
+	plan, _ := s.planNamed(client.Plan)
+	pStart, pEnd, cloc, err := s.billingDays(client, now)
+	if err != nil {
+		return res, err
+	}
+	used := 0
+	if plan.LeadsPerMonth > 0 {
+		if used, err = s.enrolledBetween(ctx, client.ID, pStart, pEnd); err != nil {
+			return res, err
+		}
+	}
+	defaultCountry := s.zoneCountry[client.DefaultZone]
+	var washLeads []*outbound.Lead
+	for _, in := range rows {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		reject := func(err error) {
+			res.Rejected = append(res.Rejected, RowError{Line: in.Line, ExternalID: strings.TrimSpace(in.ExternalID), Err: err})
+		}
+		l, err := s.normalise(in, client, defaultCountry)
+		if err != nil {
+			reject(err)
+			continue
+		}
+		existing, err := s.store.FindLead(ctx, client.ID, l.Email, l.Phone)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			existing = nil
+		case err != nil:
+			return res, fmt.Errorf("distribution: import: %w", err)
+		}
+		enrolled := false
+		if existing != nil {
+			es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{Lead: existing.ID, Campaign: campaign})
+			if err != nil {
+				return res, fmt.Errorf("distribution: import: %w", err)
+			}
+			enrolled = len(es) > 0
+		}
+		tier := l.Tier
+		if existing != nil {
+			tier = existing.Tier
+		}
+		enrolls := s.policy.Gating.Enrolls(tier) && !enrolled
+		if enrolls && plan.LeadsPerMonth > 0 && used >= plan.LeadsPerMonth {
+			reject(&AllowanceError{Plan: plan.Name, Allowance: plan.LeadsPerMonth, Used: used, Start: pStart.Midnight(cloc), End: pEnd.Midnight(cloc)})
+			continue
+		}
+		if existing != nil {
+			if merge(existing, l) {
+				if err := s.store.UpdateLead(ctx, existing); err != nil {
+					if errors.Is(err, storage.ErrConflict) {
+						reject(err)
+						continue
+					}
+					return res, fmt.Errorf("distribution: import: %w", err)
+				}
+			}
+			l = existing
+			res.Merged = append(res.Merged, l.ID)
+		} else {
+			l.ID, l.CreatedAt, l.DNCR = outbound.LeadID{UUID: s.newID()}, now.UTC(), outbound.DNCRUnknown
+			if err := s.store.CreateLead(ctx, l); err != nil {
+				if errors.Is(err, storage.ErrConflict) {
+					reject(err)
+					continue
+				}
+				return res, fmt.Errorf("distribution: import: %w", err)
+			}
+		}
+		if l.Phone != "" && !s.washValid(l, now) {
+			washLeads = append(washLeads, l)
+		}
+		if !s.policy.Gating.Enrolls(l.Tier) {
+			if existing == nil {
+				res.Dead = append(res.Dead, l.ID)
+			}
+			continue
+		}
+		if enrolled {
+			continue
+		}
+		loc, err := s.location(l.Zone)
+		if err != nil {
+			return res, err
+		}
+		e := &outbound.Enrollment{
+			ID: outbound.EnrollmentID{UUID: s.newID()}, Client: client.ID, Campaign: campaign, Lead: l.ID,
+			EnrolledOn: timing.DateIn(now, loc), NextStep: 1, State: outbound.EnrollmentActive,
+		}
+		if err := s.store.CreateEnrollment(ctx, e); err != nil {
+			if errors.Is(err, storage.ErrConflict) {
+				continue // enrolled meanwhile: never twice
+			}
+			return res, fmt.Errorf("distribution: import: %w", err)
+		}
+		used++
+		if existing == nil {
+			res.Enrolled = append(res.Enrolled, l.ID)
+		}
+	}
+	s.forgetCompanies(client.ID)
+	s.signalPlan()
+	if err := s.washLeads(ctx, washLeads, now, now); err != nil {
+		s.washPending.Store(true)
+		return res, err
+	}
+	return res, nil
+}
+
+// normalise turns an input row into a lead of the client, or a
+// *outbound.ValidationError.
+func (s *Service) normalise(in LeadInput, client *outbound.Client, defaultCountry string) (*outbound.Lead, error) {
+	t := strings.TrimSpace
+	l := &outbound.Lead{
+		Client: client.ID, ExternalID: t(in.ExternalID), Email: strings.ToLower(t(in.Email)), LinkedIn: t(in.LinkedIn),
+		FirstName: t(in.FirstName), LastName: t(in.LastName), Company: t(in.Company),
+		CompanyDomain: strings.ToLower(t(in.CompanyDomain)), Title: t(in.Title), Country: strings.ToUpper(t(in.Country)),
+		Region: t(in.Region), City: t(in.City), Postcode: t(in.Postcode), AddressLine1: t(in.AddressLine1), Score: in.Score,
+	}
+	if raw := t(in.Phone); raw != "" {
+		cc := l.Country
+		if cc == "" {
+			cc = defaultCountry
+		}
+		p, err := timing.NormalizePhone(raw, cc)
+		if err != nil {
+			return nil, &outbound.ValidationError{Record: "lead", Field: "phone", Value: raw,
+				Reason: "not a valid phone number (read as a number of " + orNone(cc) + " unless it starts with +)"}
+		}
+		l.Phone = p.E164
+		if l.Country == "" && len(p.Country) == 2 {
+			l.Country = p.Country
+		}
+	}
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	z, err := s.zones.Resolve(timing.ZoneQuery{Zone: t(in.Timezone), Phone: l.Phone, Country: l.Country, Region: l.Region, Default: client.DefaultZone})
+	if err != nil {
+		field, value := "timezone", t(in.Timezone)
+		var ze *timing.ZoneError
+		if errors.As(err, &ze) {
+			switch ze.Field {
+			case "country", "region", "phone":
+				field, value = ze.Field, ze.Value
+			}
+		}
+		return nil, &outbound.ValidationError{Record: "lead", Field: field, Value: value, Reason: "cannot resolve the lead's time zone: " + err.Error()}
+	}
+	l.Zone, l.ZoneSource = z.Name, string(z.Source)
+	tier, err := s.policy.TierFor(l.Score)
+	if err != nil {
+		return nil, &outbound.ValidationError{Record: "lead", Field: "score", Value: fmt.Sprint(l.Score), Reason: err.Error()}
+	}
+	l.Tier = tier
+	return l, nil
+}
+
+func orNone(cc string) string {
+	if cc == "" {
+		return "no country"
+	}
+	return cc
+}
+
+// merge fills dst's empty fields from src and reports whether it changed
+// anything. The score, tier, zone and DNCR status of dst stay.
+func merge(dst, src *outbound.Lead) bool {
+	changed := false
+	fill := func(d *string, v string) {
+		if *d == "" && v != "" {
+			*d, changed = v, true
+		}
+	}
+	fill(&dst.ExternalID, src.ExternalID)
+	fill(&dst.Email, src.Email)
+	fill(&dst.Phone, src.Phone)
+	fill(&dst.LinkedIn, src.LinkedIn)
+	fill(&dst.FirstName, src.FirstName)
+	fill(&dst.LastName, src.LastName)
+	fill(&dst.Company, src.Company)
+	fill(&dst.CompanyDomain, src.CompanyDomain)
+	fill(&dst.Title, src.Title)
+	fill(&dst.Country, src.Country)
+	fill(&dst.Region, src.Region)
+	fill(&dst.City, src.City)
+	fill(&dst.Postcode, src.Postcode)
+	fill(&dst.AddressLine1, src.AddressLine1)
+	return changed
+}
+
+// washValid reports whether the lead's last wash holds at now.
+func (s *Service) washValid(l *outbound.Lead, now time.Time) bool {
+	w := l.DNCRWashedAt
+	return !w.IsZero() && !now.Before(w) && now.Before(w.Add(s.policy.DNCRValidity))
+}
+
+// washLeads gives each lead a wash valid until at least horizon: the
+// store's when it holds that long, else a new one from Config.DNCR, stored
+// and copied to every lead given with that number. Import passes now as
+// the horizon; Daily passes now + DNCRRewashWithin, so results about to
+// expire are washed again.
+func (s *Service) washLeads(ctx context.Context, leads []*outbound.Lead, now, horizon time.Time) error {
+	if len(leads) == 0 {
+		return nil
+	}
+	byPhone := map[string][]*outbound.Lead{}
+	var phones []string
+	for _, l := range leads {
+		if _, ok := byPhone[l.Phone]; !ok {
+			phones = append(phones, l.Phone)
+		}
+		byPhone[l.Phone] = append(byPhone[l.Phone], l)
+	}
+	var ask []string
+	for _, p := range phones {
+		w, err := s.store.GetWash(ctx, p)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			ask = append(ask, p)
+			continue
+		case err != nil:
+			return fmt.Errorf("distribution: wash: %w", err)
+		}
+		if !horizon.Before(w.WashedAt.Add(s.policy.DNCRValidity)) || now.Before(w.WashedAt) {
+			ask = append(ask, p)
+			continue
+		}
+		if err := s.applyWash(ctx, byPhone[p], w); err != nil {
+			return err
+		}
+	}
+	if s.cfg.DNCR == nil || len(ask) == 0 {
+		return nil
+	}
+	for start := 0; start < len(ask); start += s.cfg.DNCRBatch {
+		batch := ask[start:min(start+s.cfg.DNCRBatch, len(ask))]
+		results, err := s.cfg.DNCR.Wash(ctx, batch)
+		if err != nil {
+			return fmt.Errorf("%w: %d numbers: %w", ErrWash, len(batch), err)
+		}
+		for _, w := range results {
+			ls, ok := byPhone[w.Phone]
+			if !ok {
+				continue // not asked
+			}
+			if w.WashedAt.IsZero() {
+				w.WashedAt = now
+			}
+			if w.Status != outbound.DNCRClear && w.Status != outbound.DNCRRegistered {
+				continue // the register could not say: stays unwashed
+			}
+			if err := s.store.PutWash(ctx, w); err != nil {
+				return fmt.Errorf("distribution: wash: %w", err)
+			}
+			if err := s.applyWash(ctx, ls, w); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// applyWash copies a wash result to leads and stores them.
+func (s *Service) applyWash(ctx context.Context, leads []*outbound.Lead, w outbound.WashResult) error {
+	for _, l := range leads {
+		if l.DNCR == w.Status && l.DNCRWashedAt.Equal(w.WashedAt) {
+			continue
+		}
+		l.DNCR, l.DNCRWashedAt = w.Status, w.WashedAt.UTC()
+		if err := s.store.UpdateLead(ctx, l); err != nil {
+			return fmt.Errorf("distribution: wash of lead %s: %w", l.ID, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,665 @@
+package distribution
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/allocator"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/sequence"
+	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/timing"
+)
+
+// Touch reasons the engine records besides sequence.Reason values.
+const (
+	ReasonNoCapacity        = "no_capacity"          // no resource had room within PlanHorizon
+	ReasonNoSlot            = "no_slot"              // no send window within a year
+	ReasonFallbackPrefix    = "fallback:"            // "fallback:<why the step's own channel could not be used>"
+	ReasonCallRetry         = "call_retry"           // a call tried again after busy / no answer
+	ReasonConnectionMessage = "connection_accepted"  // the LinkedIn message after an accepted request
+	ReasonReplied           = "replied"              // cancelled: the lead replied
+	ReasonCompanyReplied    = "company_replied"      // cancelled: a lead of the same company replied
+	ReasonOutOfOffice       = "out_of_office"        // cancelled: re-planned after the return date
+	ReasonHardBounce        = "hard_bounce"          // failed or cancelled: the address bounced
+	ReasonSuppressed        = "suppressed"           // cancelled at send: opted out or suppressed since planning
+	ReasonWindowPassed      = "window_passed"        // deferred: claimed after its window closed
+	ReasonRetry             = "retry"                // deferred: a retryable send failure
+	ReasonResourceGone      = "resource_unusable"    // deferred: its resource was paused or released
+	ReasonUncertain         = "unreconciled"         // uncertain: a voice/SMS send that may have reached the provider
+	ReasonRetriesExhausted  = "retries_exhausted"    // failed: every attempt failed
+	ReasonWithdrawn         = "connection_withdrawn" // a connection request not accepted in time
+)
+
+// maxBookTries bounds the slot-and-pick loop of one touch.
+const maxBookTries = 1000
+
+var (
+	errNoCapacity = errors.New("no capacity")
+	errNoResource = errors.New("no resource")
+)
+
+// planPass holds what one Plan pass reads once, and what it learns.
+type planPass struct {
+	now       time.Time
+	campaigns map[outbound.CampaignID]*outbound.Campaign
+	supp      map[outbound.ClientID]*suppIndex
+	dead      map[deadKey]*deadSpans
+	touches   []outbound.Touch // buffers reused from one enrollment to the next
+	picks     []allocator.Pick
+}
+
+// deadKey names what a NoCapacityError was about: one client's action
+// (any resource), or one sticky resource's action.
+type deadKey struct {
+	client   outbound.ClientID
+	resource outbound.ResourceID
+	action   channel.Action
+}
+
+// deadSpans are the spans of instants [from, until) in which a pick is
+// known to fail, learnt from NoCapacityErrors during one pass. Within a pass
+// capacity is only taken, never given back (but for a rolled-back plan or a
+// concurrent release, after which a span is merely pessimistic), so a span
+// stays dead: the planner jumps over it without asking the allocator again.
+type deadSpans struct {
+	spans []deadSpan // sorted by from, disjoint
+}
+
+type deadSpan struct {
+	from, until time.Time
+	reason      string
+}
+
+// find returns the span holding t.
+func (d *deadSpans) find(t time.Time) (deadSpan, bool) {
+	i, _ := slices.BinarySearchFunc(d.spans, t, func(s deadSpan, t time.Time) int { return s.from.Compare(t) })
+	// spans[i-1] is the last that starts at or before t (or spans[i] starts at t).
+	if i < len(d.spans) && d.spans[i].from.Equal(t) {
+		return d.spans[i], true
+	}
+	if i > 0 && t.Before(d.spans[i-1].until) {
+		return d.spans[i-1], true
+	}
+	return deadSpan{}, false
+}
+
+// add records a dead span, merging it with those it overlaps or touches.
+func (d *deadSpans) add(s deadSpan) {
+	if !s.from.Before(s.until) {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(d.spans, s.from, func(x deadSpan, t time.Time) int { return x.from.Compare(t) })
+	j := i
+	if i > 0 && !d.spans[i-1].until.Before(s.from) {
+		i--
+	}
+	for j < len(d.spans) && !d.spans[j].from.After(s.until) {
+		j++
+	}
+	for _, o := range d.spans[i:j] {
+		if o.from.Before(s.from) {
+			s.from, s.reason = o.from, o.reason
+		}
+		if o.until.After(s.until) {
+			s.until = o.until
+		}
+	}
+	d.spans = slices.Replace(d.spans, i, j, s)
+}
+
+func (p *planPass) deadFor(k deadKey) *deadSpans {
+	if p == nil {
+		return nil
+	}
+	d := p.dead[k]
+	if d == nil {
+		d = &deadSpans{}
+		p.dead[k] = d
+	}
+	return d
+}
+
+// suppIndex is one client's suppressions, read once per pass.
+type suppIndex struct {
+	byLead map[outbound.LeadID]suppCover
+	byAddr map[string]suppCover
+}
+
+type suppCover struct {
+	all  bool
+	some channel.Set
+}
+
+func (c suppCover) has(k channel.Kind) bool { return c.all || c.some.Has(k) }
+
+// Plan is the leader's pass: it plans every step not yet planned of every
+// active enrollment (and of paused ones, from their return), in the
+// order of the store (lead, then campaign), so the same store plans the
+// same way. For each step it resolves the channel (gating, address, the
+// client's usable resources and configured channels, DNCR, opt-outs),
+// finds a slot spread over the recipient's window on a business day no
+// earlier than sequence.Sequence.Earliest and now, and books capacity with
+// the client's allocator; a full resource pushes the touch to the next
+// opening, and a step that finds none within PlanHorizon is skipped with
+// reason no_capacity. Skipped steps are stored as skipped touches with their
+// reason. It returns how many touches it scheduled.
+func (s *Service) Plan(ctx context.Context) (int, error) {
+	return s.plan(ctx, nil)
+}
+
+// plan is Plan with a stop signal checked between enrollments.
+func (s *Service) plan(ctx context.Context, stop <-chan struct{}) (int, error) {
+	s.planMu.Lock()
+	defer s.planMu.Unlock()
+	pass := &planPass{now: s.clock.Now(), campaigns: map[outbound.CampaignID]*outbound.Campaign{},
+		supp: map[outbound.ClientID]*suppIndex{}, dead: map[deadKey]*deadSpans{}}
+	clients, err := s.store.ListClients(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("distribution: plan: %w", err)
+	}
+	for _, c := range clients {
+		if _, err := s.refresh(ctx, c.ID); err != nil {
+			return 0, err
+		}
+	}
+	// One read of every enrollment, in the store's order (lead, campaign).
+	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{})
+	if err != nil {
+		return 0, fmt.Errorf("distribution: plan: %w", err)
+	}
+	total, failed := 0, 0
+	var firstErr error
+	for i := range es {
+		if !live(&es[i]) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		if stopped(stop) {
+			return total, nil
+		}
+		e := &es[i]
+		if e.State == outbound.EnrollmentPaused && !e.PausedUntil.After(pass.now) {
+			e.State, e.PausedUntil = outbound.EnrollmentActive, time.Time{}
+			if e.NextStep > len(s.seq.Steps) {
+				if err := s.store.UpdateEnrollment(ctx, e); err != nil {
+					return total, fmt.Errorf("distribution: plan: %w", err)
+				}
+			}
+		}
+		if e.NextStep > len(s.seq.Steps) {
+			continue
+		}
+		n, err := s.planEnrollment(ctx, pass, e)
+		total += n
+		if err != nil {
+			// One enrollment that cannot be planned does not hold up the
+			// others; the pass reports the first failure.
+			s.log.ErrorContext(ctx, "enrollment not planned", "enrollment", e.ID.String(), "lead", e.Lead.String(), "err", err)
+			failed++
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	if firstErr != nil {
+		return total, fmt.Errorf("distribution: plan: %d enrollments not planned, the first: %w", failed, firstErr)
+	}
+	return total, nil
+}
+
+func cmpUUID(a, b uuid.UUID) int {
+	for i := range a {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+func (p *planPass) campaign(ctx context.Context, st storage.Store, id outbound.CampaignID) (*outbound.Campaign, error) {
+	if c, ok := p.campaigns[id]; ok {
+		return c, nil
+	}
+	c, err := st.GetCampaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p.campaigns[id] = c
+	return c, nil
+}
+
+// planEnrollment plans the enrollment's steps from NextStep to the last,
+// stores the touches in one batch and moves NextStep past the last step. It
+// returns how many touches it scheduled. pass may be nil (an event re-plans
+// one enrollment).
+func (s *Service) planEnrollment(ctx context.Context, pass *planPass, e *outbound.Enrollment) (int, error) {
+	var now time.Time
+	var camp *outbound.Campaign
+	var err error
+	if pass != nil {
+		now = pass.now
+		camp, err = pass.campaign(ctx, s.store, e.Campaign)
+	} else {
+		now = s.clock.Now()
+		camp, err = s.store.GetCampaign(ctx, e.Campaign)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("distribution: plan enrollment %s: %w", e.ID, err)
+	}
+	if camp.State != outbound.CampaignActive {
+		return 0, nil
+	}
+	cs, err := s.client(ctx, e.Client)
+	if err != nil {
+		return 0, err
+	}
+	if cs.client.State != outbound.ClientActive {
+		return 0, nil
+	}
+	lead, err := s.store.GetLead(ctx, e.Lead)
+	if err != nil {
+		return 0, fmt.Errorf("distribution: plan enrollment %s: %w", e.ID, err)
+	}
+	rec, err := s.recipient(lead)
+	if err != nil {
+		return 0, err
+	}
+	cond, err := s.conditions(ctx, pass, cs, lead, now)
+	if err != nil {
+		return 0, err
+	}
+	var last sequence.LastTouch
+	if e.NextStep > 1 {
+		if last, err = s.lastTouch(ctx, e); err != nil {
+			return 0, err
+		}
+	}
+	floor := now
+	if e.State == outbound.EnrollmentPaused && e.PausedUntil.After(floor) {
+		floor = e.PausedUntil
+	}
+	if e.Sticky == nil {
+		e.Sticky = map[outbound.ResourceKind]outbound.ResourceID{}
+	}
+	steps := s.seq.Steps
+	var touches []outbound.Touch
+	var picks []allocator.Pick
+	if pass != nil {
+		// The store copies what it is given: one buffer serves the pass.
+		touches, picks = pass.touches[:0], pass.picks[:0]
+		defer func() { pass.touches, pass.picks = touches[:0], picks[:0] }()
+	}
+	release := func() {
+		for _, p := range picks {
+			if err := cs.alloc.Release(ctx, p); err != nil {
+				s.log.WarnContext(ctx, "release after a failed plan", "resource", p.Resource.String(), "err", err)
+			} else {
+				s.countUsed(senderKindOfAction(p.Action), -1)
+			}
+		}
+	}
+	scheduled := 0
+	for num := e.NextStep; num <= len(steps); num++ {
+		step := steps[num-1]
+		earliest, err := s.seq.Earliest(num, e.EnrolledOn, rec.Location, last)
+		if err != nil {
+			release()
+			return 0, fmt.Errorf("distribution: plan enrollment %s step %d: %w", e.ID, num, err)
+		}
+		if earliest.Before(floor) {
+			earliest = floor
+		}
+		t := outbound.Touch{
+			ID: outbound.TouchID{UUID: s.newID()}, Client: e.Client, Campaign: e.Campaign, Enrollment: e.ID, Lead: e.Lead,
+			Step: num, StepChannel: step.Channel,
+		}
+		pick, err := s.placeTouch(ctx, pass, cs, rec, &cond, step, &t, e.Sticky, earliest, stepKey(e.Lead, num, 0))
+		if err != nil {
+			release()
+			return 0, err
+		}
+		if t.Status == outbound.TouchScheduled {
+			picks = append(picks, pick)
+			e.Sticky[outbound.SenderKind(t.Channel)] = pick.Resource
+			last = sequence.LastTouch{Step: num, At: t.ScheduledAt}
+			scheduled++
+		}
+		touches = append(touches, t)
+	}
+	if err := s.store.InsertTouches(ctx, touches); err != nil {
+		release()
+		return 0, fmt.Errorf("distribution: plan enrollment %s: %w", e.ID, err)
+	}
+	e.NextStep = len(steps) + 1
+	if err := s.store.UpdateEnrollment(ctx, e); err != nil {
+		// Without the new NextStep the next pass would plan the steps
+		// again: take the touches back.
+		for i := range touches {
+			touches[i].Status, touches[i].Reason = outbound.TouchCancelled, "plan_not_saved"
+			_ = s.store.UpdateTouch(ctx, &touches[i], "")
+		}
+		release()
+		return 0, fmt.Errorf("distribution: plan enrollment %s: %w", e.ID, err)
+	}
+	for i := range touches {
+		s.countTouch(touchKind(&touches[i]), "", touches[i].Status)
+	}
+	return scheduled, nil
+}
+
+// placeTouch resolves the step's channel for the lead and books a slot,
+// filling t (Channel, Action, Resource, Day, ScheduledAt, Status, Reason).
+// A step with no usable channel, or no capacity within PlanHorizon, leaves
+// t skipped with the reason. The returned pick is valid when t is
+// scheduled.
+func (s *Service) placeTouch(ctx context.Context, pass *planPass, cs *clientState, rec timing.Recipient, cond *sequence.Conditions,
+	step sequence.Step, t *outbound.Touch, sticky map[outbound.ResourceKind]outbound.ResourceID, earliest time.Time, key uint64,
+) (allocator.Pick, error) {
+	t.ScheduledAt = earliest.UTC()
+	for range 3 { // a resource found unusable while booking re-resolves
+		res := s.policy.Resolve(step, *cond)
+		if res.Skipped {
+			t.Status, t.Reason = outbound.TouchSkipped, skipReason(res)
+			return allocator.Pick{}, nil
+		}
+		pick, deferred, err := s.book(ctx, pass, cs, rec, res.Channel, res.Action, sticky[outbound.SenderKind(res.Channel)], earliest, key)
+		switch {
+		case errors.Is(err, errNoResource):
+			cond.Resources = cond.Resources.Without(res.Channel)
+			continue
+		case errors.Is(err, errNoCapacity):
+			t.Status, t.Reason, t.Channel, t.Action = outbound.TouchSkipped, ReasonNoCapacity, "", ""
+			if deferred != "" {
+				s.countDeferral(deferred)
+			}
+			return allocator.Pick{}, nil
+		case errors.Is(err, timing.ErrNoSlot):
+			t.Status, t.Reason = outbound.TouchSkipped, ReasonNoSlot
+			return allocator.Pick{}, nil
+		case err != nil:
+			return allocator.Pick{}, err
+		}
+		t.Channel, t.Action, t.Resource, t.Day, t.ScheduledAt = res.Channel, res.Action, pick.Resource, pick.Day, pick.At.UTC()
+		t.Status = outbound.TouchScheduled
+		if res.Fallback {
+			t.Reason = ReasonFallbackPrefix + string(res.PrimaryReason)
+			s.countFallback(string(res.PrimaryReason))
+		}
+		if deferred != "" {
+			s.countDeferral(deferred)
+		}
+		s.countUsed(outbound.SenderKind(res.Channel), 1)
+		return pick, nil
+	}
+	t.Status, t.Reason = outbound.TouchSkipped, string(sequence.ReasonNoResource)
+	return allocator.Pick{}, nil
+}
+
+// skipReason is the reason stored with a skipped step: the step's own
+// reason, and the fallback's after a semicolon when there was a fallback.
+func skipReason(r sequence.Resolution) string {
+	if r.FallbackReason == "" || r.FallbackReason == sequence.ReasonNoFallback {
+		return string(r.PrimaryReason)
+	}
+	return string(r.PrimaryReason) + ";" + string(r.FallbackReason)
+}
+
+// book finds the first slot at or after from in the recipient's window of ch
+// (spread by key) at which the client's allocator can take the touch, and
+// reserves it. It moves on to each NoCapacityError's NextOpen (trying that
+// very instant while it is inside the window, else spreading over the next
+// window); past PlanHorizon it gives up with errNoCapacity (and the first
+// deferral reason). A client with no usable resource of the kind is
+// errNoResource. pass, when not nil, remembers the spans in which picks
+// fail, so a full day is asked about once per pass.
+func (s *Service) book(ctx context.Context, pass *planPass, cs *clientState, rec timing.Recipient, ch channel.Kind, action channel.Action,
+	sticky outbound.ResourceID, from time.Time, key uint64,
+) (allocator.Pick, string, error) {
+	limit := from.Add(s.cfg.PlanHorizon)
+	at := from
+	deferred := ""
+	exact := false // at is a NextOpen inside the window: try it as is
+	var dead *deadSpans
+	if pass != nil {
+		k := deadKey{client: cs.client.ID, action: action}
+		if r, ok := cs.res[sticky]; ok && !r.Paused {
+			k.resource = sticky
+		}
+		dead = pass.deadFor(k)
+	}
+	jump := func(slot, next time.Time, reason string) {
+		if deferred == "" {
+			deferred = reason
+		}
+		if !next.After(slot) {
+			next = slot.Add(time.Second)
+		}
+		at = next
+		exact = timing.DateIn(next, rec.Location) == timing.DateIn(slot, rec.Location) && s.sched.Contains(ch, rec, next)
+	}
+	for range maxBookTries {
+		slot := at
+		if !exact {
+			var err error
+			if slot, err = s.sched.NextSpread(ch, rec, at, key); err != nil {
+				return allocator.Pick{}, deferred, err
+			}
+		}
+		if slot.After(limit) {
+			return allocator.Pick{}, deferred, errNoCapacity
+		}
+		if dead != nil {
+			if sp, ok := dead.find(slot); ok {
+				jump(slot, sp.until, sp.reason)
+				continue
+			}
+		}
+		p, err := cs.alloc.Pick(ctx, allocator.Request{Action: action, At: slot, Sticky: sticky})
+		if err == nil {
+			return p, deferred, nil
+		}
+		var nc *allocator.NoCapacityError
+		if !errors.As(err, &nc) {
+			return allocator.Pick{}, deferred, fmt.Errorf("distribution: book %s: %w", action, err)
+		}
+		if nc.Reason == allocator.ReasonNoResource {
+			return allocator.Pick{}, deferred, errNoResource
+		}
+		if nc.NextOpen.IsZero() {
+			if deferred == "" {
+				deferred = string(nc.Reason)
+			}
+			return allocator.Pick{}, deferred, errNoCapacity
+		}
+		if dead != nil && nc.NextOpen.After(slot) {
+			dead.add(deadSpan{from: slot, until: nc.NextOpen, reason: string(nc.Reason)})
+		}
+		jump(slot, nc.NextOpen, string(nc.Reason))
+	}
+	return allocator.Pick{}, deferred, errNoCapacity
+}
+
+// conditions gathers the facts policy.Resolve needs about a lead.
+func (s *Service) conditions(ctx context.Context, pass *planPass, cs *clientState, l *outbound.Lead, now time.Time) (sequence.Conditions, error) {
+	c := sequence.Conditions{
+		Tier:      l.Tier,
+		Addresses: addresses(l),
+		Resources: cs.usable,
+		DNCR:      sequence.DNCRState{Registered: l.DNCR == outbound.DNCRRegistered, WashedAt: l.DNCRWashedAt},
+		Now:       now,
+	}
+	var idx *suppIndex
+	if pass != nil {
+		var err error
+		if idx, err = pass.suppressions(ctx, s.store, l.Client); err != nil {
+			return c, err
+		}
+	}
+	for _, k := range channel.Kinds() {
+		if !c.Addresses.Has(k) {
+			continue
+		}
+		addr := leadAddress(l, k)
+		var opted bool
+		if idx != nil {
+			opted = idx.byLead[l.ID].has(k) || (addr != "" && idx.byAddr[normAddress(addr)].has(k))
+		} else {
+			var err error
+			if opted, err = s.store.Suppressed(ctx, l.Client, l.ID, addr, k); err != nil {
+				return c, fmt.Errorf("distribution: suppression of lead %s: %w", l.ID, err)
+			}
+		}
+		if opted {
+			c.OptedOut = c.OptedOut.With(k)
+		}
+	}
+	return c, nil
+}
+
+func (p *planPass) suppressions(ctx context.Context, st storage.Store, client outbound.ClientID) (*suppIndex, error) {
+	if idx, ok := p.supp[client]; ok {
+		return idx, nil
+	}
+	list, err := st.ListSuppressions(ctx, client)
+	if err != nil {
+		return nil, fmt.Errorf("distribution: suppressions of client %s: %w", client, err)
+	}
+	idx := &suppIndex{byLead: map[outbound.LeadID]suppCover{}, byAddr: map[string]suppCover{}}
+	add := func(c suppCover, k channel.Kind) suppCover {
+		if k == "" {
+			c.all = true
+		} else {
+			c.some = c.some.With(k)
+		}
+		return c
+	}
+	for _, sp := range list {
+		if !sp.Lead.IsZero() {
+			idx.byLead[sp.Lead] = add(idx.byLead[sp.Lead], sp.Channel)
+		}
+		if sp.Address != "" {
+			a := normAddress(sp.Address)
+			idx.byAddr[a] = add(idx.byAddr[a], sp.Channel)
+		}
+	}
+	p.supp[client] = idx
+	return idx, nil
+}
+
+// normAddress is how addresses compare: emails without case.
+func normAddress(a string) string {
+	if strings.Contains(a, "@") {
+		return strings.ToLower(a)
+	}
+	return a
+}
+
+// addresses is the set of channels the lead can be reached on.
+func addresses(l *outbound.Lead) channel.Set {
+	var set channel.Set
+	if l.Email != "" {
+		set = set.With(channel.Email)
+	}
+	if l.Phone != "" {
+		set = set.With(channel.Voice).With(channel.SMS)
+	}
+	if l.LinkedIn != "" {
+		set = set.With(channel.LinkedIn)
+	}
+	if l.AddressLine1 != "" && l.Country != "" {
+		set = set.With(channel.Mail)
+	}
+	return set
+}
+
+// leadAddress is the lead's address on channel k, as suppressions name it.
+func leadAddress(l *outbound.Lead, k channel.Kind) string {
+	switch k {
+	case channel.Email:
+		return l.Email
+	case channel.Voice, channel.SMS:
+		return l.Phone
+	case channel.LinkedIn:
+		return l.LinkedIn
+	}
+	return ""
+}
+
+// lastTouch is the enrollment's latest touch that went out or will, before
+// its NextStep: what the gap to the next step counts from.
+func (s *Service) lastTouch(ctx context.Context, e *outbound.Enrollment) (sequence.LastTouch, error) {
+	ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Enrollment: e.ID})
+	if err != nil {
+		return sequence.LastTouch{}, fmt.Errorf("distribution: touches of enrollment %s: %w", e.ID, err)
+	}
+	var last sequence.LastTouch
+	for i := range ts {
+		t := &ts[i]
+		if t.Step >= e.NextStep {
+			continue
+		}
+		switch t.Status {
+		case outbound.TouchScheduled, outbound.TouchSending, outbound.TouchSent, outbound.TouchDelivered, outbound.TouchUncertain:
+		default:
+			continue
+		}
+		at := t.ScheduledAt
+		if !t.SentAt.IsZero() {
+			at = t.SentAt
+		}
+		if at.After(last.At) {
+			last = sequence.LastTouch{Step: t.Step, At: at}
+		}
+	}
+	return last, nil
+}
+
+// stepKey spreads a lead's step over the window: the same lead and step
+// land at the same offset on every run.
+func stepKey(lead outbound.LeadID, step, salt int) uint64 {
+	a := binary.LittleEndian.Uint64(lead.UUID[:8])
+	b := binary.LittleEndian.Uint64(lead.UUID[8:])
+	return mix(a ^ mix(b^uint64(step)<<32^uint64(salt)))
+}
+
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// derivedID is an ID computed from another and a salt, so that records
+// created by events and retries get the same IDs on every run, whatever
+// order workers run in (a name-based UUID, version 5).
+func derivedID(from uuid.UUID, salt string) uuid.UUID {
+	return uuid.NewSHA1(from, []byte(salt))
+}
+
+// newID calls Config.NewID under a lock: a seeded source need not be safe
+// for concurrent use.
+func (s *Service) newID() uuid.UUID {
+	s.idMu.Lock()
+	defer s.idMu.Unlock()
+	return s.cfg.NewID()
+}
+
+// senderKindOfAction is the resource kind an action is booked on.
+func senderKindOfAction(a channel.Action) outbound.ResourceKind {
+	return outbound.SenderKind(a.Kind())
+}

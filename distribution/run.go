@@ -1,0 +1,142 @@
+package distribution
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/storage"
+)
+
+// Run runs the engine until ctx ends: Config.Workers dispatch workers
+// (each sleeping Config.PollInterval on the clock when nothing is due), the
+// planner (a Plan pass every PollInterval, or at once when leads are
+// imported), and the daily jobs (Daily on start, then at each UTC midnight
+// on the clock). Run plans and runs the daily jobs on this process: in a
+// deployment of several processes on one store, run it on one leader and
+// call Dispatch from the others.
+//
+// When ctx ends, Run stops claiming, lets each worker finish the touch in
+// hand (its Send gets a context that the stop does not cancel, with
+// Config.SendTimeout as deadline, and its outcome is recorded), gives back
+// the leases of touches claimed but not started, and returns nil once every
+// goroutine has returned.
+func (s *Service) Run(ctx context.Context) error {
+	work := context.WithoutCancel(ctx)
+	stop := ctx.Done()
+	instance := uuid.New().String()[:8]
+	var wg sync.WaitGroup
+	for i := range s.cfg.Workers {
+		name := fmt.Sprintf("worker-%s-%d", instance, i)
+		wg.Go(func() { s.workLoop(ctx, work, stop, name) })
+	}
+	wg.Go(func() { s.planLoop(ctx, work, stop) })
+	wg.Go(func() { s.dailyLoop(ctx, work) })
+	wg.Wait()
+	return nil
+}
+
+func (s *Service) workLoop(ctx, work context.Context, stop <-chan struct{}, name string) {
+	for !stopped(stop) {
+		_, n, err := s.dispatch(work, name, stop)
+		if err != nil {
+			s.log.ErrorContext(work, "dispatch", "worker", name, "err", err)
+		}
+		if n > 0 && err == nil {
+			continue
+		}
+		if s.clock.Sleep(ctx, s.cfg.PollInterval) != nil {
+			return
+		}
+	}
+}
+
+func (s *Service) planLoop(ctx, work context.Context, stop <-chan struct{}) {
+	for !stopped(stop) {
+		if _, err := s.plan(work, stop); err != nil {
+			s.log.ErrorContext(work, "plan", "err", err)
+		}
+		wait, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			select {
+			case <-s.planSig:
+				cancel()
+			case <-wait.Done():
+			}
+		}()
+		_ = s.clock.Sleep(wait, s.cfg.PollInterval)
+		cancel()
+		<-done
+	}
+}
+
+func (s *Service) dailyLoop(ctx, work context.Context) {
+	for ctx.Err() == nil {
+		if err := s.Daily(work); err != nil {
+			s.log.ErrorContext(work, "daily jobs", "err", err)
+		}
+		now := s.clock.Now().UTC()
+		next := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+		if s.clock.SleepUntil(ctx, next) != nil {
+			return
+		}
+	}
+}
+
+// DueStore is an optional capability of a store: the earliest instant a
+// touch comes due for a claim (the scheduled instant of an unleased
+// scheduled touch, the lease end of a leased unfinished one), answered from
+// its claim index. NextDue uses it when the store has it; otherwise it reads
+// every unfinished touch.
+type DueStore interface {
+	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
+}
+
+// NextDue returns the earliest instant a touch comes due for a worker: the
+// scheduled instant of a scheduled touch (or the end of its lease while a
+// worker holds it), or the lease end of a touch left sending. ok is false
+// when nothing is pending. A simulation jumps its virtual clock there.
+func (s *Service) NextDue(ctx context.Context) (time.Time, bool, error) {
+	if d, ok := s.store.(DueStore); ok {
+		return d.NextDue(ctx)
+	}
+	var best time.Time
+	found := false
+	see := func(t time.Time) {
+		if !found || t.Before(best) {
+			best, found = t, true
+		}
+	}
+	for _, st := range []outbound.TouchStatus{outbound.TouchScheduled, outbound.TouchSending} {
+		ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Status: st})
+		if err != nil {
+			return time.Time{}, false, fmt.Errorf("distribution: next due: %w", err)
+		}
+		for i := range ts {
+			t := &ts[i]
+			at := t.ScheduledAt
+			if t.LeasedBy != "" && (st == outbound.TouchSending || t.LeaseUntil.After(at)) {
+				at = t.LeaseUntil
+			}
+			see(at)
+		}
+	}
+	return best, found, nil
+}
+
+// Schedule returns the lead's touches, planned and past, ordered by
+// scheduled instant: when each step goes (or went), on which channel, from
+// which resource, or why it was skipped.
+func (s *Service) Schedule(ctx context.Context, lead outbound.LeadID) ([]outbound.Touch, error) {
+	ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Lead: lead})
+	if err != nil {
+		return nil, fmt.Errorf("distribution: schedule of lead %s: %w", lead, err)
+	}
+	return ts, nil
+}

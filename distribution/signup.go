@@ -1,0 +1,167 @@
+package distribution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/storage"
+)
+
+// paymentNamespace derives client IDs from payment IDs (UUID v5).
+var paymentNamespace = uuid.MustParse("6f7a3c1e-2b4d-5e8f-9a0b-1c2d3e4f5a6b")
+
+// Signup creates the client of a confirmed payment and assigns it its
+// plan's resources from the pool. It is idempotent on the payment: a client
+// with no ID gets one derived from PaymentID, and a client that exists
+// already is not created again; the pool's assignment converges, so a
+// repeated payment assigns nothing twice. A signup for an existing client
+// with another plan changes its plan (the pool assigns the difference);
+// one for a churned client makes it active again. A pool short of resources
+// assigns what it has and alerts; that is not an error.
+func (s *Service) Signup(ctx context.Context, in SignupInput) (*outbound.Client, error) {
+	in.Name, in.Plan, in.DefaultZone, in.PaymentID =
+		strings.TrimSpace(in.Name), strings.TrimSpace(in.Plan), strings.TrimSpace(in.DefaultZone), strings.TrimSpace(in.PaymentID)
+	if in.Name == "" {
+		return nil, &FieldError{Field: "SignupInput.Name", Value: "", Reason: "must not be empty"}
+	}
+	if !s.hasPlan(in.Plan) {
+		return nil, &FieldError{Field: "SignupInput.Plan", Value: in.Plan, Reason: "is not one of Config.Plans"}
+	}
+	if in.DefaultZone == "" {
+		return nil, &FieldError{Field: "SignupInput.DefaultZone", Value: "", Reason: "must be an IANA zone"}
+	}
+	if _, err := s.location(in.DefaultZone); err != nil {
+		return nil, &FieldError{Field: "SignupInput.DefaultZone", Value: in.DefaultZone, Reason: "must be an IANA zone"}
+	}
+	id := in.ID
+	if id.IsZero() {
+		if in.PaymentID != "" {
+			id = outbound.ClientID{UUID: uuid.NewSHA1(paymentNamespace, []byte(in.PaymentID))}
+		} else {
+			id = outbound.ClientID{UUID: s.cfg.NewID()}
+		}
+	}
+	at := in.At
+	if at.IsZero() {
+		at = s.clock.Now()
+	}
+	c, err := s.store.GetClient(ctx, id)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		c = &outbound.Client{ID: id, Name: in.Name, Plan: in.Plan, SignupAt: at.UTC(), DefaultZone: in.DefaultZone, State: outbound.ClientActive}
+		if err := c.Validate(); err != nil {
+			return nil, err
+		}
+		if err := s.store.CreateClient(ctx, c); err != nil {
+			if !errors.Is(err, storage.ErrConflict) {
+				return nil, fmt.Errorf("distribution: signup: %w", err)
+			}
+			// Another process created it meanwhile: converge on it.
+			if c, err = s.store.GetClient(ctx, id); err != nil {
+				return nil, fmt.Errorf("distribution: signup: %w", err)
+			}
+		}
+	case err != nil:
+		return nil, fmt.Errorf("distribution: signup: %w", err)
+	default:
+		if c.Plan != in.Plan || c.State != outbound.ClientActive {
+			c.Plan, c.State, c.ChurnedAt = in.Plan, outbound.ClientActive, time.Time{}
+			if err := s.store.UpdateClient(ctx, c); err != nil {
+				return nil, fmt.Errorf("distribution: signup: %w", err)
+			}
+		}
+	}
+	a, err := s.pool.Assign(ctx, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("distribution: signup: assign resources: %w", err)
+	}
+	if len(a.Short) > 0 {
+		s.log.WarnContext(ctx, "pool short of resources for the plan", "client", c.ID.String(), "plan", c.Plan, "short", fmt.Sprint(a.Short))
+	}
+	if _, err := s.refresh(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "client signed up", "client", c.ID.String(), "plan", c.Plan, "assigned", len(a.Assigned))
+	return c, nil
+}
+
+func (s *Service) hasPlan(name string) bool {
+	_, ok := s.planNamed(name)
+	return ok
+}
+
+func (s *Service) planNamed(name string) (outbound.Plan, bool) {
+	for _, p := range s.cfg.Plans {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return outbound.Plan{}, false
+}
+
+// Churn ends a client: the pool holds its resources for 30 days (then
+// releases them), every scheduled touch of the client is cancelled with
+// reason client_churned and its capacity released, and its active or paused
+// enrollments are stopped. Idempotent.
+func (s *Service) Churn(ctx context.Context, client outbound.ClientID) error {
+	if err := s.pool.Churn(ctx, client); err != nil {
+		return fmt.Errorf("distribution: churn: %w", err)
+	}
+	cs, err := s.refresh(ctx, client)
+	if err != nil {
+		return err
+	}
+	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{Client: client})
+	if err != nil {
+		return fmt.Errorf("distribution: churn: %w", err)
+	}
+	for i := range es {
+		e := &es[i]
+		if e.State != outbound.EnrollmentActive && e.State != outbound.EnrollmentPaused {
+			continue
+		}
+		e.State, e.StopReason = outbound.EnrollmentStopped, "client_churned"
+		if err := s.store.UpdateEnrollment(ctx, e); err != nil {
+			return fmt.Errorf("distribution: churn: %w", err)
+		}
+		if _, err := s.cancelTouches(ctx, cs, storage.TouchFilter{Enrollment: e.ID}, "", "client_churned"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateCampaign creates an active campaign for an active client. Its
+// resources are the client's (whatever the pool has assigned when a touch
+// is planned) and its sequence Config.Sequence.
+func (s *Service) CreateCampaign(ctx context.Context, client outbound.ClientID, name string) (*outbound.Campaign, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, &FieldError{Field: "name", Value: "", Reason: "must not be empty"}
+	}
+	c, err := s.store.GetClient(ctx, client)
+	if err != nil {
+		return nil, fmt.Errorf("distribution: create campaign: %w", err)
+	}
+	if c.State != outbound.ClientActive {
+		return nil, fmt.Errorf("distribution: create campaign for client %s (%s): %w", c.ID, c.State, ErrInactive)
+	}
+	camp := &outbound.Campaign{
+		ID:        outbound.CampaignID{UUID: s.cfg.NewID()},
+		Client:    client,
+		Name:      name,
+		Sequence:  s.seq.Name,
+		State:     outbound.CampaignActive,
+		CreatedAt: s.clock.Now().UTC(),
+	}
+	if err := s.store.CreateCampaign(ctx, camp); err != nil {
+		return nil, fmt.Errorf("distribution: create campaign: %w", err)
+	}
+	return camp, nil
+}

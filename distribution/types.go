@@ -1,0 +1,132 @@
+package distribution
+
+import (
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
+)
+
+// SignupInput is a client's signup: who, which plan, and the payment that
+// bought it. Signing up twice with the same payment assigns resources once.
+type SignupInput struct {
+	// ID is the client's ID. Default (zero): derived from PaymentID when it
+	// is set, so that a repeated signup with the same payment finds the same
+	// client; from Config.NewID otherwise.
+	ID outbound.ClientID
+	// Name is the client's name. Required.
+	Name string
+	// Plan is a plan name from Config.Plans. Required.
+	Plan string
+	// DefaultZone is the client's IANA zone: the last resort for a lead's
+	// zone, and the zone its resources' days and its billing month count in.
+	// Required.
+	DefaultZone string
+	// PaymentID is the provider's payment or invoice ID (idempotency).
+	// Default: none (every signup without an ID makes a new client).
+	PaymentID string
+	// At is the signup instant: the billing anchor. Default (zero): now.
+	At time.Time
+}
+
+// LeadInput is one lead as imported, before validation. Line is its line in
+// the import file (0 when not from a file); errors name it.
+type LeadInput struct {
+	Line          int
+	ExternalID    string
+	Email         string
+	Phone         string
+	LinkedIn      string
+	FirstName     string
+	LastName      string
+	Company       string
+	CompanyDomain string
+	Title         string
+	Country       string
+	Region        string
+	City          string
+	Postcode      string
+	AddressLine1  string
+	Timezone      string
+	Score         int
+}
+
+// RowError is one rejected lead with the reason, naming line, field and value.
+type RowError struct {
+	Line       int
+	ExternalID string
+	Err        error // a *outbound.ValidationError, a *storage.DuplicateError or an *AllowanceError
+}
+
+// Error renders "line 12 (id L7): <reason>".
+func (e *RowError) Error() string {
+	if e.ExternalID != "" {
+		return fmt.Sprintf("line %d (id %s): %v", e.Line, e.ExternalID, e.Err)
+	}
+	return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+}
+
+// Unwrap returns the row's error.
+func (e *RowError) Unwrap() error { return e.Err }
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Enrolled []outbound.LeadID // new leads, enrolled
+	Merged   []outbound.LeadID // duplicates of existing leads (by email or phone) merged into them, enrolled at most once
+	Dead     []outbound.LeadID // stored but not enrolled: tier dead
+	Rejected []RowError
+}
+
+// Counters are running totals a host can export to its metrics system. They
+// count what this Service did since it was built (other processes sharing
+// the store keep their own).
+type Counters struct {
+	// Touches counts touches by channel used (the step's channel for a
+	// skipped touch) and current status: a touch moves from one status to
+	// the next, so the figures are a snapshot of the touches this Service
+	// planned or handled.
+	Touches map[channel.Kind]map[outbound.TouchStatus]int
+	// Fallbacks counts touches that went out on a step's fallback channel,
+	// by the reason the step's own channel could not be used.
+	Fallbacks map[string]int
+	// Deferrals counts touches planned later than their earliest slot, by
+	// the reason (daily_cap, weekly_cap, spacing, window_passed, retry, ...).
+	Deferrals map[string]int
+	// Replies counts applied replies.
+	Replies int
+	// Events counts applied inbound events by type (duplicates excluded).
+	Events map[channel.EventType]int
+	// Capacity is capacity booked (planned or sent) against capacity
+	// offered, per resource kind; see CapacityUse.
+	Capacity map[outbound.ResourceKind]CapacityUse
+}
+
+// CapacityUse is capacity booked against capacity offered over a span.
+type CapacityUse struct {
+	// Used is the bookings this Service holds: touches planned or sent,
+	// less those released.
+	Used int
+	// Available is the capacity the client resources of the kind offered on
+	// the resource-days from the first to the last day with a booking, as of
+	// the last Daily (0 before the first): the sum of each resource's daily
+	// caps (a mailbox's from its warmup curve; an unlimited cap counts as
+	// what was used).
+	Available int
+}
+
+func (c Counters) clone() Counters {
+	out := Counters{
+		Touches:   make(map[channel.Kind]map[outbound.TouchStatus]int, len(c.Touches)),
+		Fallbacks: maps.Clone(c.Fallbacks),
+		Deferrals: maps.Clone(c.Deferrals),
+		Replies:   c.Replies,
+		Events:    maps.Clone(c.Events),
+		Capacity:  maps.Clone(c.Capacity),
+	}
+	for k, m := range c.Touches {
+		out.Touches[k] = maps.Clone(m)
+	}
+	return out
+}

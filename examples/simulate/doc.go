@@ -1,0 +1,79 @@
+// Simulate runs the whole outbound flow end to end in one process, on the
+// embedded memory store, a virtual clock and fake providers, and reports
+// what happened. It is the project's main job and its proof:
+//
+//	go run ./examples/simulate
+//
+// runs 3 clients, 2,000 leads and 30 virtual days from Monday 2026-03-02
+// with seed 1, printing one line per virtual day to stderr and a summary
+// table to stdout, in a few seconds.
+//
+// # Flags
+//
+//	-clients N        simulated clients (default 3)
+//	-leads N          generated leads (default 2000; ignored with -leads-file)
+//	-days N           virtual days (default 30)
+//	-seed N           seed of the world and of every outcome (default 1)
+//	-workers N        dispatch workers (default 4); totals do not depend on it
+//	-start DATE       first virtual day, YYYY-MM-DD (default 2026-03-02, a Monday)
+//	-leads-file PATH  import leads from a CSV or JSONL file
+//	-leads-format F   csv or jsonl, when the file's extension does not say
+//	-dncr-file PATH   the Do Not Call Register: one E.164 number per line
+//	-database-url URL reserved for the Postgres store; refused until it exists
+//	-out DIR          write summary.json, report.html and the JSON lines files
+//
+// Exit status: 0 done, 1 the run failed, 2 a bad command line.
+//
+// # The world
+//
+// Clients sign up on the default plans in turn (starter, growth, scale) and
+// the pool assigns their resources from an opening stock of aged domains
+// (45 days old: enough for the plans), phones, LinkedIn seats and mail
+// senders, plus some new domains still warming; the first buffer check
+// buys more through a fake provisioner. Each client runs one campaign on
+// the default sequence. The plans keep their default resources; their
+// monthly lead allowance is raised when the run has more leads per client
+// than it allows, so every lead can be enrolled.
+//
+// Leads are generated from the seed (see internal/world: Australian states,
+// US states and a few other countries, landlines with the right area codes,
+// mobiles, LinkedIn profiles, postal addresses, companies shared by several
+// leads, scores over 0–100, some explicit zones, a few duplicate emails), or
+// read from -leads-file (CSV with a header, or JSONL; see package leadfile).
+// A file's client column picks the client by number (1..N) or name; a row
+// without one goes to the clients in turn. Bad rows are reported on stderr
+// with their line and reason; the rest are imported.
+//
+// The Do Not Call Register is fake: about 10 % of numbers are listed, drawn
+// from the seed and the number, or exactly the numbers of -dncr-file.
+//
+// # Outcomes
+//
+// Each channel is a channeltest.Fake answering from a channeltest.Model with
+// the default rates of DESIGN.md. Outcomes are drawn from the seed, the
+// lead, the step, the action and how many times that step's action was sent
+// before (a call retried after a busy line draws afresh), never from the
+// wall clock, touch IDs or the order workers run in: the same seed gives
+// the same totals with any -workers.
+//
+// # The run
+//
+// The clock starts at -start 00:00 UTC. At each instant the simulator
+// applies the provider events due by then (in order of time, then provider
+// event ID), lets -workers goroutines dispatch every due touch, computes the
+// events the fake providers will report for what was sent, and moves the
+// clock to the next due touch, the next event or the next UTC midnight,
+// whichever comes first. At each UTC midnight it runs the engine's daily
+// jobs (DNCR re-wash, pool promotion and buffer check, domain health,
+// churn release, LinkedIn withdrawals, planning).
+//
+// # Output
+//
+// -out DIR writes summary.json (the totals), report.html (self-contained,
+// with inline SVG charts) and JSON lines files to check the run
+// independently: leads.jsonl, resources.jsonl, touches.jsonl and
+// events.jsonl, with the fields the issue lists.
+//
+// -database-url is reserved for the Postgres store and refused until it
+// exists.
+package main

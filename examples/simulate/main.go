@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+	_ "time/tzdata" // runs on machines without zoneinfo
+
+	"github.com/outbound-go/outbound/examples/simulate/internal/report"
+	"github.com/outbound-go/outbound/timing"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// options are the command's flags.
+type options struct {
+	Clients     int
+	Leads       int
+	Days        int
+	Seed        uint64
+	Workers     int
+	Start       time.Time
+	LeadsFile   string
+	LeadsFormat string
+	DNCRFile    string
+	DatabaseURL string
+	Out         string
+
+	// checkNextDue makes every step compare the simulator's due index with
+	// distribution.Service.NextDue and fail on a difference (tests set it;
+	// it is slow).
+	checkNextDue bool
+}
+
+// errUsage marks a bad command line: exit status 2.
+var errUsage = errors.New("usage")
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: go run ./examples/simulate [flags]\n\n"+
+			"Runs the outbound engine end to end on a virtual clock with fake providers and prints what it did.\n\n")
+		fs.PrintDefaults()
+	}
+	var o options
+	var start string
+	fs.IntVar(&o.Clients, "clients", 3, "number of simulated clients (plans starter, growth, scale in turn)")
+	fs.IntVar(&o.Leads, "leads", 2000, "number of generated leads (ignored with -leads-file)")
+	fs.IntVar(&o.Days, "days", 30, "virtual days to run")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the world and of every outcome")
+	fs.IntVar(&o.Workers, "workers", 4, "dispatch workers; the totals do not depend on it")
+	fs.StringVar(&start, "start", "2026-03-02", "first virtual day, YYYY-MM-DD (the run starts at 00:00 UTC)")
+	fs.StringVar(&o.LeadsFile, "leads-file", "", "import leads from this CSV or JSONL file instead of generating them")
+	fs.StringVar(&o.LeadsFormat, "leads-format", "", "format of -leads-file: csv or jsonl (default: from its extension)")
+	fs.StringVar(&o.DNCRFile, "dncr-file", "", "Do Not Call Register: one E.164 number per line (default: about 10 % of numbers, drawn from the seed)")
+	fs.StringVar(&o.DatabaseURL, "database-url", "", "reserved for the Postgres store (not available yet)")
+	fs.StringVar(&o.Out, "out", "", "write summary.json, report.html and the JSON lines files to this directory")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	d, err := timing.ParseDate(start)
+	if err != nil {
+		return o, fmt.Errorf("%w: -start %q: want a date like 2026-03-02", errUsage, start)
+	}
+	o.Start = d.Midnight(time.UTC)
+	switch {
+	case o.Clients < 1:
+		return o, fmt.Errorf("%w: -clients %d: want at least 1", errUsage, o.Clients)
+	case o.Leads < 0:
+		return o, fmt.Errorf("%w: -leads %d: want 0 or more", errUsage, o.Leads)
+	case o.Days < 1:
+		return o, fmt.Errorf("%w: -days %d: want at least 1", errUsage, o.Days)
+	case o.Workers < 1:
+		return o, fmt.Errorf("%w: -workers %d: want at least 1", errUsage, o.Workers)
+	case strings.TrimSpace(o.DatabaseURL) != "":
+		return o, fmt.Errorf("%w: -database-url: the Postgres store arrives with the Postgres issue; "+
+			"this build runs on the embedded memory store only, so leave -database-url unset", errUsage)
+	}
+	return o, nil
+}
+
+// run is the command: it returns the exit status (0 done, 1 failed, 2 bad
+// command line).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "simulate:", strings.TrimPrefix(err.Error(), "usage: "))
+		return 2
+	}
+	wall := timing.RealClock()
+	began := wall.Now()
+	sim, err := simulate(ctx, o, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "simulate:", err)
+		return 1
+	}
+	sum, err := sim.summary(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "simulate:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout)
+	if err := report.WriteTable(stdout, sum); err != nil {
+		fmt.Fprintln(stderr, "simulate:", err)
+		return 1
+	}
+	if o.Out != "" {
+		if err := sim.writeOut(ctx, o.Out, sum); err != nil {
+			fmt.Fprintln(stderr, "simulate:", err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", o.Out)
+	}
+	fmt.Fprintf(stderr, "finished in %s\n", wall.Now().Sub(began).Round(time.Millisecond))
+	return 0
+}

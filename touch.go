@@ -72,7 +72,7 @@ type Touch struct {
 	Lead        LeadID
 	Step        int          // 1-based step number
 	StepChannel channel.Kind // the channel the step names
-	Channel     channel.Kind // the channel actually used (after fallback); "" when skipped
+	Channel     channel.Kind // the channel used (after fallback); "" when skipped at planning, the planned one when skipped at send time
 	Action      channel.Action
 	Resource    ResourceID
 	Day         timing.Date // the resource-day the capacity was booked on

@@ -44,13 +44,9 @@ func (s *Service) Daily(ctx context.Context) error {
 	if _, err := s.pool.CheckBuffer(ctx); err != nil {
 		keep(fmt.Errorf("distribution: check buffer: %w", err))
 	}
-	// One read of the touches that went out serves the health evaluation
-	// (over the window ending now, as the pool asks) and the withdrawals.
-	sent, err := s.sentTouches(ctx)
-	if err != nil {
-		return errors.Join(append(errs, err)...)
-	}
-	h, err := s.buildHealth(ctx, sent, now.Add(-s.cfg.Health.Window), now)
+	// Domain health over the window ending now, as the pool asks: read once
+	// here for every domain the pool evaluates.
+	h, err := s.buildHealth(ctx, now.Add(-s.cfg.Health.Window), now)
 	s.healthMu.Lock()
 	s.health = h
 	if h != nil {
@@ -80,14 +76,7 @@ func (s *Service) Daily(ctx context.Context) error {
 		}
 		cs.alloc.Forget(now.Add(-24 * time.Hour))
 	}
-	keep(s.withdrawConnections(ctx, sent, now))
-	s.refMu.Lock()
-	for ref, r := range s.byRef {
-		if now.Sub(r.at) > refRetention {
-			delete(s.byRef, ref)
-		}
-	}
-	s.refMu.Unlock()
+	keep(s.withdrawConnections(ctx, now))
 	keep(s.capacity(ctx))
 	if _, err := s.Plan(ctx); err != nil {
 		keep(err)
@@ -149,30 +138,23 @@ func (s *Service) rewash(ctx context.Context, now time.Time) error {
 	return err
 }
 
-// sentTouches reads the touches that went out: sent, delivered, or failed
-// after a send (a hard bounce).
-func (s *Service) sentTouches(ctx context.Context) ([][]outbound.Touch, error) {
-	var out [][]outbound.Touch
-	for _, st := range []outbound.TouchStatus{outbound.TouchSent, outbound.TouchDelivered, outbound.TouchFailed} {
-		ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Status: st})
-		if err != nil {
-			return nil, fmt.Errorf("distribution: daily: %w", err)
-		}
-		out = append(out, ts)
-	}
-	return out, nil
-}
-
 // withdrawConnections records connection requests sent
 // ConnectionWithdrawAfter ago or more and still not accepted (an accepted
 // one is delivered) as withdrawn, and marks them so (reason
-// connection_withdrawn).
-func (s *Service) withdrawConnections(ctx context.Context, sent [][]outbound.Touch, now time.Time) error {
-	if len(sent) == 0 {
-		return nil
+// connection_withdrawn). It reads only the sent requests that old.
+func (s *Service) withdrawConnections(ctx context.Context, now time.Time) error {
+	// SentUntil is exclusive and a database may keep microseconds only: a
+	// microsecond past the cutoff takes in a request sent exactly at it, and
+	// the check below keeps the rule exact.
+	ts, err := s.store.ListTouches(ctx, storage.TouchFilter{
+		Status: outbound.TouchSent, Action: channel.ActionConnectionRequest,
+		SentUntil: now.Add(-s.cfg.ConnectionWithdrawAfter).Add(time.Microsecond),
+	})
+	if err != nil {
+		return fmt.Errorf("distribution: withdraw: %w", err)
 	}
-	for i := range sent[0] { // status sent
-		t := &sent[0][i]
+	for i := range ts {
+		t := &ts[i]
 		if t.Action != channel.ActionConnectionRequest || t.Status != outbound.TouchSent || t.Reason == ReasonWithdrawn ||
 			t.SentAt.IsZero() || now.Before(t.SentAt.Add(s.cfg.ConnectionWithdrawAfter)) {
 			continue

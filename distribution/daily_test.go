@@ -1,6 +1,7 @@
 package distribution_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -85,7 +86,7 @@ func TestDailyHealthPausesABouncingDomain(t *testing.T) {
 	require.NotEmpty(t, sent)
 	// Every message from the first domain's mailboxes bounces.
 	var bad outbound.ResourceID
-	bounced := 0
+	var sentAt []time.Time // the bad domain's sends; each bounces a minute later
 	for _, s := range sent {
 		tc := e.touch(mustTouchID(t, s.Message.IdempotencyKey))
 		box, err := e.store.GetResource(e.ctx, tc.Resource)
@@ -95,13 +96,33 @@ func TestDailyHealthPausesABouncingDomain(t *testing.T) {
 		}
 		if box.Parent == bad {
 			require.True(t, e.handle(ev(*tc, channel.EventBounced, tc.SentAt.Add(time.Minute))))
-			bounced++
+			sentAt = append(sentAt, tc.SentAt)
 		}
 	}
 	st, err := e.svc.DomainStats(e.ctx, bad, start.Add(-time.Hour), e.clock.Now())
 	require.NoError(t, err)
-	require.Equal(t, bounced, st.Bounces)
+	require.Equal(t, len(sentAt), st.Bounces)
+	require.Equal(t, len(sentAt), st.Sends)
 	require.GreaterOrEqual(t, st.Sends, 20, "enough sends for the rule")
+
+	// A window opening 30 seconds after the tenth send counts the sends in
+	// it, and the bounces in it even of a touch sent before it opened.
+	slices.SortFunc(sentAt, time.Time.Compare)
+	since := sentAt[9].Add(30 * time.Second)
+	wantSends, wantBounces := 0, 0
+	for _, at := range sentAt {
+		if !at.Before(since) {
+			wantSends++
+		}
+		if !at.Add(time.Minute).Before(since) {
+			wantBounces++
+		}
+	}
+	require.Greater(t, wantBounces, wantSends, "the tenth send's bounce falls in the window, the send does not")
+	mid, err := e.svc.DomainStats(e.ctx, bad, since, e.clock.Now())
+	require.NoError(t, err)
+	require.Equal(t, wantSends, mid.Sends)
+	require.Equal(t, wantBounces, mid.Bounces)
 	require.NoError(t, e.svc.Daily(e.ctx))
 	dom, err := e.store.GetResource(e.ctx, bad)
 	require.NoError(t, err)

@@ -321,11 +321,6 @@ func (s *Service) markSent(ctx context.Context, d *dispatchCtx, t *outbound.Touc
 	} else {
 		s.countTouch(t.Channel, outbound.TouchScheduled, outbound.TouchSent)
 	}
-	if ref != "" {
-		s.refMu.Lock()
-		s.byRef[ref] = sentRef{touch: t.ID, at: at}
-		s.refMu.Unlock()
-	}
 	return nil
 }
 

@@ -102,7 +102,10 @@
 // Dispatch may run in any number of processes on one store: claims, leases
 // and capacity bookings are the store's. Plan, Daily and the event handlers
 // that re-plan are meant for one leader (Run does all of them); the
-// allocator's spacing history, the provider-reference index that matches
-// events without a touch ID, and the company index used to stop a company
-// on a reply are kept per process.
+// allocator's spacing history is kept per process. Everything else an event
+// or a job looks up is the store's: the next due instant
+// (Touches.NextDue), the touch an event without a touch ID concerns
+// (FindTouchByProviderRef), a company's leads on a reply
+// (ListLeadsByCompany), a domain's sends in the health window and the
+// connection requests to withdraw (the sent-window filter of ListTouches).
 package distribution

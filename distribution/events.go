@@ -20,17 +20,19 @@ var eventNamespace = uuid.MustParse("0b8e4c2a-7d1f-5a3b-8c9d-2e4f6a8b0c1d")
 
 // HandleEvent applies one inbound provider event, once: it is validated,
 // matched to a touch (by its idempotency key, the touch ID echoed in its
-// metadata, or the provider's message ID of a send this Service made) or
-// else to the leads with its From address (for an SMS from a number: every
-// client's lead with that number), recorded (store.RecordEvent keyed by
-// provider and event ID), and applied. A second delivery of the same event
-// reports false and changes nothing. The rules:
+// metadata, or the provider's message ID through the store's
+// FindTouchByProviderRef, whichever process made the send) or else to the
+// leads with its From address (for an SMS from a number: every client's
+// lead with that number), recorded (store.RecordEvent keyed by provider and
+// event ID), and applied. A second delivery of the same event reports false
+// and changes nothing. The rules:
 //
 //   - replied (and a received message matched to a lead): the enrollment
 //     is replied and its scheduled touches cancelled; unless
-//     Config.ReplyKeepsCompany, every other lead with the same company
-//     domain in that campaign is stopped (company_replied) too. An SMS that
-//     is an opt-out or opt-in keyword is handled as that keyword.
+//     Config.ReplyKeepsCompany, every other lead of the client with the
+//     same company domain (the store's ListLeadsByCompany) in that campaign
+//     is stopped (company_replied) too. An SMS that is an opt-out or opt-in
+//     keyword is handled as that keyword.
 //   - out_of_office: the enrollment pauses until the return date the reply
 //     names, else Config.OOOPause from the event; its scheduled touches are
 //     cancelled and planned again from the return.
@@ -130,17 +132,12 @@ func (s *Service) matchTouch(ctx context.Context, e *channel.Event) (*outbound.T
 		}
 	}
 	if e.ProviderMessageID != "" {
-		s.refMu.Lock()
-		ref, ok := s.byRef[e.ProviderMessageID]
-		s.refMu.Unlock()
-		if ok {
-			t, err := s.store.GetTouch(ctx, ref.touch)
-			if err == nil {
-				return t, nil
-			}
-			if !errors.Is(err, storage.ErrNotFound) {
-				return nil, fmt.Errorf("distribution: event: %w", err)
-			}
+		t, err := s.store.FindTouchByProviderRef(ctx, e.ProviderMessageID)
+		switch {
+		case err == nil:
+			return t, nil
+		case !errors.Is(err, storage.ErrNotFound):
+			return nil, fmt.Errorf("distribution: event: %w", err)
 		}
 	}
 	return nil, nil
@@ -334,15 +331,15 @@ func (s *Service) replied(ctx context.Context, d *dispatchCtx) error {
 	if s.cfg.ReplyKeepsCompany || d.lead.CompanyDomain == "" {
 		return nil
 	}
-	ids, err := s.companyLeads(ctx, d.lead.Client, d.lead.CompanyDomain)
+	others, err := s.store.ListLeadsByCompany(ctx, d.lead.Client, d.lead.CompanyDomain)
 	if err != nil {
-		return err
+		return fmt.Errorf("distribution: company stop: %w", err)
 	}
-	for _, id := range ids {
-		if id == d.lead.ID {
+	for i := range others {
+		if others[i].ID == d.lead.ID {
 			continue
 		}
-		es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{Lead: id, Campaign: d.e.Campaign})
+		es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{Lead: others[i].ID, Campaign: d.e.Campaign})
 		if err != nil {
 			return fmt.Errorf("distribution: company stop: %w", err)
 		}
@@ -374,37 +371,6 @@ func (s *Service) stop(ctx context.Context, d *dispatchCtx, state outbound.Enrol
 	}
 	_, err := s.cancelTouches(ctx, d.cs, storage.TouchFilter{Enrollment: d.e.ID}, "", reason)
 	return err
-}
-
-// companyLeads returns the client's leads with the company domain. The
-// store has no lookup by company domain, so the Service keeps an index per
-// client, built from the store on first use and dropped when this Service
-// imports leads for the client.
-func (s *Service) companyLeads(ctx context.Context, client outbound.ClientID, domain string) ([]outbound.LeadID, error) {
-	s.companyMu.Lock()
-	defer s.companyMu.Unlock()
-	idx, ok := s.company[client]
-	if !ok {
-		ls, err := s.store.ListLeads(ctx, client)
-		if err != nil {
-			return nil, fmt.Errorf("distribution: company index: %w", err)
-		}
-		idx = map[string][]outbound.LeadID{}
-		for _, l := range ls {
-			if l.CompanyDomain != "" {
-				idx[l.CompanyDomain] = append(idx[l.CompanyDomain], l.ID)
-			}
-		}
-		s.company[client] = idx
-	}
-	return idx[domain], nil
-}
-
-// forgetCompanies drops a client's company index (new leads came in).
-func (s *Service) forgetCompanies(client outbound.ClientID) {
-	s.companyMu.Lock()
-	delete(s.company, client)
-	s.companyMu.Unlock()
 }
 
 // pause holds an enrollment until an instant: its scheduled touches are

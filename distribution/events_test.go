@@ -1,6 +1,7 @@
 package distribution_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +58,65 @@ func TestEventsAreAppliedOnce(t *testing.T) {
 	// An invalid event is refused.
 	_, err = e.svc.HandleEvent(e.ctx, channel.Event{Provider: "fake"})
 	require.ErrorIs(t, err, channel.ErrInvalid)
+}
+
+// Two processes on one store: B applies replies to sends A made, matched by
+// the provider's message ID alone, and stops the colleagues A imported
+// after B had already handled a reply: nothing B needs lives in A's memory.
+func TestEventsMatchAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	a := newEnv(t)
+	camp := a.campaign(a.signup("growth", "Australia/Sydney"))
+	x, y := hot(1), hot(2)
+	res := a.importLeads(camp, hot(0), x, y)
+	a.plan()
+	cfg := a.cfg
+	cfg.NewID = seededIDs(99)
+	b, err := distribution.New(cfg)
+	require.NoError(t, err)
+
+	s0, s1 := primary(a.schedule(res.Enrolled[0]))[1], primary(a.schedule(res.Enrolled[1]))[1]
+	a.clock.Set(s0.ScheduledAt)
+	if s1.ScheduledAt.After(s0.ScheduledAt) {
+		a.clock.Set(s1.ScheduledAt)
+	}
+	a.dispatchAll(1)
+	sent0, sent1 := a.touch(s0.ID), a.touch(s1.ID)
+	for _, s := range []*outbound.Touch{sent0, sent1} {
+		require.Equal(t, outbound.TouchSent, s.Status)
+		require.NotEmpty(t, s.ProviderRef)
+	}
+	reply := func(id string, sent *outbound.Touch) {
+		t.Helper()
+		ok, err := b.HandleEvent(a.ctx, channel.Event{Provider: "fake", ProviderEventID: id, Type: channel.EventReplied,
+			Kind: channel.Email, ProviderMessageID: sent.ProviderRef, At: a.clock.Now().Add(time.Minute)})
+		require.NoError(t, err)
+		require.True(t, ok)
+	}
+	reply("r0", sent0)
+	require.Equal(t, outbound.EnrollmentReplied, a.enrollment(res.Enrolled[0]).State, "B matched A's send by its reference")
+
+	// A imports a colleague of x (the domain in another case) after B's
+	// first reply.
+	colleague := hot(3)
+	colleague.CompanyDomain = strings.ToUpper(x.CompanyDomain)
+	late := a.importLeads(camp, colleague)
+	require.Len(t, late.Enrolled, 1)
+	a.plan()
+	reply("r1", sent1)
+	require.Equal(t, outbound.EnrollmentReplied, a.enrollment(res.Enrolled[1]).State)
+	stopped := a.enrollment(late.Enrolled[0])
+	require.Equal(t, outbound.EnrollmentStopped, stopped.State, "the colleague A imported is stopped by B")
+	require.Equal(t, distribution.ReasonCompanyReplied, stopped.StopReason)
+	require.Equal(t, outbound.EnrollmentActive, a.enrollment(res.Enrolled[2]).State, "another company goes on")
+
+	// Both processes see the same next due touch.
+	da, oka, err := a.svc.NextDue(a.ctx)
+	require.NoError(t, err)
+	db, okb, err := b.NextDue(a.ctx)
+	require.NoError(t, err)
+	require.Equal(t, oka, okb)
+	require.True(t, da.Equal(db))
 }
 
 func TestReplyStopsTheLeadAndItsCompany(t *testing.T) {

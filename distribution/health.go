@@ -2,7 +2,9 @@ package distribution
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/outbound-go/outbound"
@@ -27,22 +29,21 @@ type healthCache struct {
 const healthCacheFor = time.Minute
 
 // DomainStats implements pool.HealthSource from the store: a domain's sends
-// are the email touches its mailboxes sent with SentAt in [since, until);
-// its bounces and complaints the hard-bounce and complaint events matched to
-// touches its mailboxes sent, with At in [since, until). Daily reads the
-// store once for the pool's evaluation; other calls read it again unless
-// the same window was read less than a minute ago (on the clock).
+// are the email touches its mailboxes sent with SentAt in [since, until)
+// (the store's sent-window filter over the mailboxes, so only the window's
+// sends are read); its bounces and complaints the hard-bounce and complaint
+// events matched to touches its mailboxes sent, with At in [since, until).
+// Daily reads the store once for the pool's evaluation; other calls read it
+// again unless the same window was read less than a minute ago (on the
+// clock).
 func (s *Service) DomainStats(ctx context.Context, domain outbound.ResourceID, since, until time.Time) (warmup.Stats, error) {
 	s.healthMu.Lock()
 	defer s.healthMu.Unlock()
 	now := s.clock.Now()
 	h := s.health
 	if h == nil || !h.since.Equal(since) || !h.until.Equal(until) || now.Sub(h.built) > healthCacheFor || now.Before(h.built) {
-		sent, err := s.sentTouches(ctx)
-		if err != nil {
-			return warmup.Stats{}, err
-		}
-		if h, err = s.buildHealth(ctx, sent, since, until); err != nil {
+		var err error
+		if h, err = s.buildHealth(ctx, since, until); err != nil {
 			return warmup.Stats{}, err
 		}
 		h.built = now
@@ -51,36 +52,48 @@ func (s *Service) DomainStats(ctx context.Context, domain outbound.ResourceID, s
 	return h.stats[domain], nil
 }
 
+// sentStatuses are the statuses of a touch that went out: sent, delivered,
+// or failed after a send (a hard bounce).
+var sentStatuses = []outbound.TouchStatus{outbound.TouchSent, outbound.TouchDelivered, outbound.TouchFailed}
+
 // buildHealth counts every domain's sends, bounces and complaints in
-// [since, until) from the touches that went out and the recorded events.
-func (s *Service) buildHealth(ctx context.Context, sent [][]outbound.Touch, since, until time.Time) (*healthCache, error) {
+// [since, until): the sends from the touches the mailboxes sent in the
+// window, the bounces and complaints from the events in it, each traced to
+// the touch it concerns (read on its own when it went out before the
+// window).
+func (s *Service) buildHealth(ctx context.Context, since, until time.Time) (*healthCache, error) {
 	boxes, err := s.store.ListResources(ctx, storage.ResourceFilter{Kind: outbound.KindMailbox})
 	if err != nil {
 		return nil, fmt.Errorf("distribution: health: %w", err)
 	}
-	domainOf := make(map[outbound.ResourceID]outbound.ResourceID, len(boxes))
-	for _, b := range boxes {
-		domainOf[b.ID] = b.Parent
-	}
 	h := &healthCache{since: since, until: until, stats: map[outbound.ResourceID]warmup.Stats{}}
-	sentFrom := map[outbound.TouchID]outbound.ResourceID{}
-	in := func(t time.Time) bool { return !t.Before(since) && t.Before(until) }
-	for _, ts := range sent {
-		for i := range ts {
-			t := &ts[i]
-			if t.Channel != channel.Email || t.SentAt.IsZero() {
-				continue
-			}
-			d, ok := domainOf[t.Resource]
-			if !ok {
-				continue
-			}
-			sentFrom[t.ID] = d
-			if in(t.SentAt) {
-				st := h.stats[d]
-				st.Sends++
-				h.stats[d] = st
-			}
+	if len(boxes) == 0 {
+		return h, nil
+	}
+	domainOf := make(map[outbound.ResourceID]outbound.ResourceID, len(boxes))
+	ids := make([]outbound.ResourceID, len(boxes))
+	for i, b := range boxes {
+		domainOf[b.ID], ids[i] = b.Parent, b.ID
+	}
+	// domain is the domain whose mailbox sent t by email, if one did.
+	domain := func(t *outbound.Touch) (outbound.ResourceID, bool) {
+		if t.Channel != channel.Email || t.SentAt.IsZero() || !slices.Contains(sentStatuses, t.Status) {
+			return outbound.ResourceID{}, false
+		}
+		d, ok := domainOf[t.Resource]
+		return d, ok
+	}
+	ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Resources: ids, Statuses: sentStatuses, SentFrom: since, SentUntil: until})
+	if err != nil {
+		return nil, fmt.Errorf("distribution: health: %w", err)
+	}
+	sentFrom := make(map[outbound.TouchID]outbound.ResourceID, len(ts))
+	for i := range ts {
+		if d, ok := domain(&ts[i]); ok {
+			sentFrom[ts[i].ID] = d
+			st := h.stats[d]
+			st.Sends++
+			h.stats[d] = st
 		}
 	}
 	evs, err := s.store.ListEvents(ctx, outbound.ClientID{})
@@ -88,21 +101,28 @@ func (s *Service) buildHealth(ctx context.Context, sent [][]outbound.Touch, sinc
 		return nil, fmt.Errorf("distribution: health: %w", err)
 	}
 	for _, e := range evs {
-		if e.Kind != channel.Email || e.Touch.IsZero() || !in(e.At) {
+		if e.Kind != channel.Email || e.Touch.IsZero() || e.At.Before(since) || !e.At.Before(until) ||
+			(e.Type != channel.EventBounced && e.Type != channel.EventComplained) {
 			continue
 		}
 		d, ok := sentFrom[e.Touch]
 		if !ok {
-			continue
+			t, err := s.store.GetTouch(ctx, e.Touch)
+			switch {
+			case errors.Is(err, storage.ErrNotFound):
+				continue
+			case err != nil:
+				return nil, fmt.Errorf("distribution: health: %w", err)
+			}
+			if d, ok = domain(t); !ok {
+				continue
+			}
 		}
 		st := h.stats[d]
-		switch e.Type {
-		case channel.EventBounced:
+		if e.Type == channel.EventBounced {
 			st.Bounces++
-		case channel.EventComplained:
+		} else {
 			st.Complaints++
-		default:
-			continue
 		}
 		h.stats[d] = st
 	}

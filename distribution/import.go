@@ -157,7 +157,6 @@ func (s *Service) ImportLeads(ctx context.Context, campaign outbound.CampaignID,
 			res.Enrolled = append(res.Enrolled, l.ID)
 		}
 	}
-	s.forgetCompanies(client.ID)
 	s.signalPlan()
 	if err := s.washLeads(ctx, washLeads, now, now); err != nil {
 		s.washPending.Store(true)

@@ -89,45 +89,19 @@ func (s *Service) dailyLoop(ctx, work context.Context) {
 	}
 }
 
-// DueStore is an optional capability of a store: the earliest instant a
-// touch comes due for a claim (the scheduled instant of an unleased
-// scheduled touch, the lease end of a leased unfinished one), answered from
-// its claim index. NextDue uses it when the store has it; otherwise it reads
-// every unfinished touch.
-type DueStore interface {
-	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
-}
-
-// NextDue returns the earliest instant a touch comes due for a worker: the
-// scheduled instant of a scheduled touch (or the end of its lease while a
-// worker holds it), or the lease end of a touch left sending. ok is false
-// when nothing is pending. A simulation jumps its virtual clock there.
+// NextDue returns the earliest instant a touch comes due for a worker, as
+// the store's Touches.NextDue answers it: the scheduled instant of a
+// scheduled touch (or the end of its lease while a worker holds it past
+// then), the lease end of a touch left sending (the zero time when no
+// worker holds it: it is due at once). ok is false when nothing is pending.
+// It asks the store, so it holds across every process that shares it. A
+// simulation jumps its virtual clock there.
 func (s *Service) NextDue(ctx context.Context) (time.Time, bool, error) {
-	if d, ok := s.store.(DueStore); ok {
-		return d.NextDue(ctx)
+	at, ok, err := s.store.NextDue(ctx)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("distribution: next due: %w", err)
 	}
-	var best time.Time
-	found := false
-	see := func(t time.Time) {
-		if !found || t.Before(best) {
-			best, found = t, true
-		}
-	}
-	for _, st := range []outbound.TouchStatus{outbound.TouchScheduled, outbound.TouchSending} {
-		ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Status: st})
-		if err != nil {
-			return time.Time{}, false, fmt.Errorf("distribution: next due: %w", err)
-		}
-		for i := range ts {
-			t := &ts[i]
-			at := t.ScheduledAt
-			if t.LeasedBy != "" && (st == outbound.TouchSending || t.LeaseUntil.After(at)) {
-				at = t.LeaseUntil
-			}
-			see(at)
-		}
-	}
-	return best, found, nil
+	return at, ok, nil
 }
 
 // Schedule returns the lead's touches, planned and past, ordered by

@@ -51,9 +51,6 @@ type Service struct {
 	gateMu   sync.Mutex
 	lastSend map[outbound.ResourceID]time.Time // last send per spaced resource: the send-time spacing gate
 
-	refMu sync.Mutex
-	byRef map[string]sentRef // provider message ID → touch, for events without the key
-
 	cmu      sync.Mutex
 	counters Counters
 
@@ -62,21 +59,7 @@ type Service struct {
 
 	washScanned atomic.Bool // a Daily read every lead for unwashed numbers
 	washPending atomic.Bool // a wash failed: the next Daily reads every lead again
-
-	companyMu sync.Mutex
-	company   map[outbound.ClientID]map[string][]outbound.LeadID // company domain → leads
 }
-
-// sentRef is a touch sent with a provider reference, and when.
-type sentRef struct {
-	touch outbound.TouchID
-	at    time.Time
-}
-
-// refRetention is how long the provider-reference index keeps a send: longer
-// than any event follows one (a letter returned after 14 days, a connection
-// accepted after weeks).
-const refRetention = 60 * 24 * time.Hour
 
 // clientState is what the Service keeps per client: its resources and the
 // allocator over them.
@@ -115,8 +98,6 @@ func New(cfg Config) (*Service, error) {
 		clients:  make(map[outbound.ClientID]*clientState),
 		planSig:  make(chan struct{}, 1),
 		lastSend: make(map[outbound.ResourceID]time.Time),
-		byRef:    make(map[string]sentRef),
-		company:  make(map[outbound.ClientID]map[string][]outbound.LeadID),
 		counters: Counters{
 			Touches:   map[channel.Kind]map[outbound.TouchStatus]int{},
 			Fallbacks: map[string]int{},

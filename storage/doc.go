@@ -39,7 +39,7 @@
 // IDs compare as their 16 bytes (Postgres' uuid order), strings byte by byte
 // (the "C" collation), instants as instants.
 //
-//   - clients, resources, campaigns, leads: by ID;
+//   - clients, resources, campaigns, leads (by company too): by ID;
 //   - enrollments: by lead ID, then campaign ID, the order the planner works in;
 //   - touches: by scheduled instant, then ID (claims too);
 //   - events: by when they happened (Event.At), then ID;
@@ -53,7 +53,11 @@
 // regard to case) or a phone number (compared exactly: store E.164). Empty
 // values never collide. CreateLead and UpdateLead check email before phone.
 // FindLead returns the lead with the email if there is one, else the lead
-// with the phone. An enrollment is unique per (campaign, lead).
+// with the phone. ListLeadsByCompany lists a client's leads (every
+// client's for a zero ID) of one company domain, compared without regard to ASCII case only (A–Z match a–z, any
+// other byte compares exactly, as lower() does under Postgres' "C"
+// collation); an empty domain matches no lead. An enrollment is unique per
+// (campaign, lead).
 //
 // # Touches, claims and leases
 //
@@ -82,6 +86,25 @@
 // writes is what a worker's later update is checked against. A touch whose
 // status is final (sent, delivered, failed, skipped, cancelled, uncertain)
 // is never due again unless an update makes it scheduled or sending.
+//
+// NextDue answers when the next claim can hand something out: the least,
+// over the scheduled and sending touches, of the instant each becomes due
+// (a scheduled touch: its ScheduledAt, or its lease's end if later while a
+// worker holds it; a sending touch: its lease's end, or the zero time when
+// no worker holds it). A claim with Now at that instant hands out at least
+// one touch, one with Now before it hands out none.
+//
+// # Touch lookups
+//
+// FindTouchByProviderRef matches an inbound event that carries only the
+// provider's message ID: ProviderRef compared exactly, across clients, the
+// first by ID if several touches share one; an empty reference matches
+// nothing. [TouchFilter] fields combine with AND; Statuses and Resources
+// match any of their members, and SentFrom / SentUntil select SentAt in the
+// half-open window [from, until), excluding touches never sent once either
+// bound is set: what domain health (a domain's mailboxes' sends in a
+// window) and the connection-request withdrawal (sent requests older than
+// a cutoff) ask.
 //
 // # Events
 //

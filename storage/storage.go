@@ -76,6 +76,11 @@ type Leads interface {
 	FindLead(ctx context.Context, client outbound.ClientID, email, phone string) (*outbound.Lead, error)
 	// ListLeads returns a client's leads ordered by ID; a zero client lists all.
 	ListLeads(ctx context.Context, client outbound.ClientID) ([]outbound.Lead, error)
+	// ListLeadsByCompany returns the client's leads (every client's when the
+	// ID is zero) whose CompanyDomain is domain, compared without regard to
+	// ASCII case (A–Z match a–z; other characters compare exactly), ordered
+	// by ID. An empty domain matches no lead.
+	ListLeadsByCompany(ctx context.Context, client outbound.ClientID, domain string) ([]outbound.Lead, error)
 	UpdateLead(ctx context.Context, l *outbound.Lead) error
 }
 
@@ -100,13 +105,34 @@ type Enrollments interface {
 	UpdateEnrollment(ctx context.Context, e *outbound.Enrollment) error
 }
 
-// TouchFilter selects touches. Zero fields match everything.
+// TouchFilter selects touches. Each field that is set narrows the
+// selection (the fields combine with AND); a zero field matches every touch.
 type TouchFilter struct {
-	Client     outbound.ClientID
-	Campaign   outbound.CampaignID
-	Lead       outbound.LeadID
+	// Client selects the client's touches.
+	Client outbound.ClientID
+	// Campaign selects the campaign's touches.
+	Campaign outbound.CampaignID
+	// Lead selects the lead's touches.
+	Lead outbound.LeadID
+	// Enrollment selects the enrollment's touches.
 	Enrollment outbound.EnrollmentID
-	Status     outbound.TouchStatus
+	// Status selects touches in this status.
+	Status outbound.TouchStatus
+	// Statuses selects touches in any of these statuses; nil or empty
+	// matches every status. With Status set too, a touch must match both.
+	Statuses []outbound.TouchStatus
+	// Action selects touches of this action (the action used: a touch
+	// skipped at planning has none, so it never matches a set Action).
+	Action channel.Action
+	// Resources selects touches booked on any of these resources; nil or
+	// empty matches every resource (and none: a caller with an empty set of
+	// resources should not ask). Repeats are harmless.
+	Resources []outbound.ResourceID
+	// SentFrom and SentUntil select touches with SentAt in [SentFrom,
+	// SentUntil): at or after SentFrom, strictly before SentUntil. A zero
+	// bound is unbounded on its side; either bound set excludes the touches
+	// never sent (a zero SentAt).
+	SentFrom, SentUntil time.Time
 }
 
 // Claim asks for due touches.
@@ -134,6 +160,20 @@ type Touches interface {
 	// (an empty worker updates unconditionally: the planner and event
 	// handlers). ErrLeaseLost when another worker holds it.
 	UpdateTouch(ctx context.Context, t *outbound.Touch, worker string) error
+	// NextDue returns the earliest instant at which ClaimTouches would hand
+	// out a touch: over every scheduled or sending touch, a scheduled one's
+	// ScheduledAt, or the end of its lease if a worker holds it past then
+	// (max(ScheduledAt, LeaseUntil)); a sending one's LeaseUntil, or the zero
+	// time when no worker holds it (it is due at any instant). ok is false
+	// when no touch is scheduled or sending. An idle worker may sleep until
+	// then; a simulation jumps its clock there.
+	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
+	// FindTouchByProviderRef returns the touch whose ProviderRef is ref
+	// (compared exactly, across every client: an inbound event names no
+	// client), or ErrNotFound; an empty ref matches none. A provider's
+	// references are unique in practice; if several touches share ref, the
+	// first by ID is returned.
+	FindTouchByProviderRef(ctx context.Context, ref string) (*outbound.Touch, error)
 }
 
 // Events keeps applied inbound events, once each.

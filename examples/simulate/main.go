@@ -36,11 +36,6 @@ type options struct {
 	DNCRFile    string
 	DatabaseURL string
 	Out         string
-
-	// checkNextDue makes every step compare the simulator's due index with
-	// distribution.Service.NextDue and fail on a difference (tests set it;
-	// it is slow).
-	checkNextDue bool
 }
 
 // errUsage marks a bad command line: exit status 2.

@@ -2,6 +2,7 @@ package memory_test
 
 import (
 	"encoding/binary"
+	"fmt"
 	"testing"
 	"time"
 
@@ -137,4 +138,131 @@ func BenchmarkReserveParallel(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// sentBenchStore returns a store of 100,000 touches sent over 30 days (one
+// every 26 seconds) from 40 resources, each with a provider reference.
+func sentBenchStore(b *testing.B) (*memory.Store, []outbound.Touch) {
+	b.Helper()
+	st := memory.New()
+	ts := benchTouches(100_000)
+	for i := range ts {
+		ts[i].Status = outbound.TouchSent
+		ts[i].SentAt = benchStart.Add(time.Duration(i) * 26 * time.Second)
+		ts[i].ProviderRef = fmt.Sprintf("<msg-%d@mail.example>", i)
+	}
+	for i := 0; i < len(ts); i += 1000 {
+		if err := st.InsertTouches(b.Context(), ts[i:i+1000]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return st, ts
+}
+
+// BenchmarkNextDue asks for the next due instant of 100,000 scheduled
+// touches with a backlog of due ones left by a claim.
+func BenchmarkNextDue(b *testing.B) {
+	ctx := b.Context()
+	st := memory.New()
+	ts := benchTouches(100_000)
+	for i := 0; i < len(ts); i += 1000 {
+		if err := st.InsertTouches(ctx, ts[i:i+1000]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	now := benchStart.Add(time.Hour)
+	if _, err := st.ClaimTouches(ctx, storage.Claim{Now: now, Worker: "w", LeaseUntil: now.Add(time.Minute), Limit: 10}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, ok, err := st.NextDue(ctx); err != nil || !ok {
+			b.Fatal(ok, err)
+		}
+	}
+}
+
+// BenchmarkListTouchesSentWindow lists one day's sends from half of the 40
+// resources out of 100,000 touches sent over 30 days: the health query.
+// BenchmarkListTouchesStatus lists the same store by status, which reads
+// every touch, for comparison.
+func BenchmarkListTouchesSentWindow(b *testing.B) {
+	st, _ := sentBenchStore(b)
+	var res []outbound.ResourceID
+	for i := 0; i < 40; i += 2 {
+		res = append(res, outbound.ResourceID{UUID: counterID('r', i)})
+	}
+	f := storage.TouchFilter{Resources: res, SentFrom: benchStart.AddDate(0, 0, 14), SentUntil: benchStart.AddDate(0, 0, 15)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for range b.N {
+		got, err := st.ListTouches(b.Context(), f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(got)
+	}
+	b.ReportMetric(float64(n), "touches/op")
+}
+
+func BenchmarkListTouchesStatus(b *testing.B) {
+	st, _ := sentBenchStore(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for range b.N {
+		got, err := st.ListTouches(b.Context(), storage.TouchFilter{Status: outbound.TouchSent})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(got)
+	}
+	b.ReportMetric(float64(n), "touches/op")
+}
+
+// BenchmarkFindTouchByProviderRef looks touches up by provider reference
+// among 100,000.
+func BenchmarkFindTouchByProviderRef(b *testing.B) {
+	st, ts := sentBenchStore(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for range b.N {
+		if _, err := st.FindTouchByProviderRef(b.Context(), ts[i%len(ts)].ProviderRef); err != nil {
+			b.Fatal(err)
+		}
+		i += 7919
+	}
+}
+
+// BenchmarkListLeadsByCompany lists a company's 3 leads among 100,000 leads
+// of 3 clients, with the domain in upper case.
+func BenchmarkListLeadsByCompany(b *testing.B) {
+	ctx := b.Context()
+	st := memory.New()
+	const n = 100_000
+	for i := range n {
+		l := outbound.Lead{
+			ID:            outbound.LeadID{UUID: counterID('l', i)},
+			Client:        outbound.ClientID{UUID: counterID('c', i%3)},
+			Email:         fmt.Sprintf("lead%d@example.com", i),
+			CompanyDomain: fmt.Sprintf("company%d.example", i/9),
+		}
+		if err := st.CreateLead(ctx, &l); err != nil {
+			b.Fatal(err)
+		}
+	}
+	client := outbound.ClientID{UUID: counterID('c', 1)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for range b.N {
+		got, err := st.ListLeadsByCompany(ctx, client, fmt.Sprintf("COMPANY%d.example", i%(n/9)))
+		if err != nil || len(got) != 3 {
+			b.Fatal(len(got), err)
+		}
+		i += 7919
+	}
 }

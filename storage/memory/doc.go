@@ -25,7 +25,22 @@
 // its limit, so it costs O((due + claimed) log n), never a pass over every
 // touch. A touch whose status becomes final leaves both heaps. Claims may
 // name instants in any order: a touch found early for an earlier instant
-// waits for a later claim.
+// waits for a later claim. The claimable touches sit in a third heap too,
+// ordered by when they came due, so that NextDue answers in O(1): the
+// earlier of the first waiting touch and the first of that heap.
+//
+// # Lookups
+//
+// Besides the claim heaps, touches are indexed by lead, by enrollment, by
+// provider reference, and, once sent, by resource and by action, each of
+// the last two ordered by SentAt (in sorted chunks of 256, so that a send
+// anywhere in time costs O(log n + 256) and sends in time order append).
+// ListTouches reads the enrollment's or the lead's touches when the filter
+// names one; with a sent window, only the touches sent in it, from the
+// resources named (or of the action named, or of every action); any other
+// filter reads every touch. Leads are indexed by client and email, client
+// and phone, and company domain (its ASCII letters lower-cased) then
+// client, so ListLeadsByCompany reads only the company's leads.
 //
 // # Copies
 //
@@ -42,6 +57,8 @@
 // # Memory
 //
 // Nothing is ever deleted: touches, events and bookings grow with the run.
-// A touch takes about 460 bytes with its indexes, so half a million touches
-// (a 100,000-lead run of the five-step sequence) take about 230 MB.
+// A touch takes about 460 bytes with its indexes, and one sent with a
+// provider reference about 90 more (its reference and its two sent-index
+// entries), so half a million touches (a 100,000-lead run of the five-step
+// sequence) take about 230 MB, and 275 MB once every one has gone out.
 package memory

@@ -65,6 +65,58 @@ func (s *Store) indexLead(l *outbound.Lead) {
 	}
 }
 
+// lowerASCII lower-cases the ASCII letters of s, leaving every other byte
+// as it is: how company domains compare. It does not allocate when s has no
+// upper-case ASCII letter.
+func lowerASCII(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' })
+	if i < 0 {
+		return s
+	}
+	b := []byte(s)
+	for j := i; j < len(b); j++ {
+		if c := b[j]; 'A' <= c && c <= 'Z' {
+			b[j] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// indexCompany adds l to the company index.
+func (s *Store) indexCompany(l *outbound.Lead) {
+	if l.CompanyDomain == "" {
+		return
+	}
+	d := lowerASCII(l.CompanyDomain)
+	byClient := s.leadCompany[d]
+	if byClient == nil {
+		byClient = make(map[outbound.ClientID][]outbound.LeadID)
+		s.leadCompany[d] = byClient
+	}
+	byClient[l.Client] = append(byClient[l.Client], l.ID)
+}
+
+// unindexCompany takes l out of the company index.
+func (s *Store) unindexCompany(l *outbound.Lead) {
+	if l.CompanyDomain == "" {
+		return
+	}
+	d := lowerASCII(l.CompanyDomain)
+	byClient := s.leadCompany[d]
+	ids := byClient[l.Client]
+	if i := slices.Index(ids, l.ID); i >= 0 {
+		ids = slices.Delete(ids, i, i+1)
+	}
+	switch {
+	case len(ids) > 0:
+		byClient[l.Client] = ids
+	case len(byClient) > 1:
+		delete(byClient, l.Client)
+	default:
+		delete(s.leadCompany, d)
+	}
+}
+
 func (s *Store) unindexLead(l *outbound.Lead) {
 	if l.Email != "" {
 		k := emailKey(l.Client, l.Email)
@@ -100,6 +152,7 @@ func (s *Store) CreateLead(ctx context.Context, l *outbound.Lead) error {
 	v := normLead(*l)
 	s.leads[l.ID] = v
 	s.indexLead(&v)
+	s.indexCompany(&v)
 	return nil
 }
 
@@ -152,6 +205,34 @@ func (s *Store) ListLeads(ctx context.Context, client outbound.ClientID) ([]outb
 	}), nil
 }
 
+// ListLeadsByCompany implements [storage.Leads] from an index of leads by
+// company domain: it reads only the domain's leads.
+func (s *Store) ListLeadsByCompany(ctx context.Context, client outbound.ClientID, domain string) ([]outbound.Lead, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if domain == "" {
+		return nil, nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	byClient := s.leadCompany[lowerASCII(domain)]
+	var ids []outbound.LeadID
+	if client.IsZero() {
+		for _, cids := range byClient {
+			ids = append(ids, cids...)
+		}
+	} else {
+		ids = slices.Clone(byClient[client])
+	}
+	slices.SortFunc(ids, func(a, b outbound.LeadID) int { return cmpID(a.UUID, b.UUID) })
+	out := make([]outbound.Lead, len(ids))
+	for i, id := range ids {
+		out[i] = s.leads[id]
+	}
+	return out, nil
+}
+
 // UpdateLead implements [storage.Leads], with CreateLead's uniqueness rule.
 func (s *Store) UpdateLead(ctx context.Context, l *outbound.Lead) error {
 	if err := ctx.Err(); err != nil {
@@ -173,6 +254,10 @@ func (s *Store) UpdateLead(ctx context.Context, l *outbound.Lead) error {
 	v := normLead(*l)
 	s.leads[l.ID] = v
 	s.indexLead(&v)
+	if old.Client != v.Client || lowerASCII(old.CompanyDomain) != lowerASCII(v.CompanyDomain) {
+		s.unindexCompany(&old)
+		s.indexCompany(&v)
+	}
 	return nil
 }
 

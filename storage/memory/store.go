@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -29,6 +30,8 @@ type Store struct {
 	leads     map[outbound.LeadID]outbound.Lead
 	leadEmail map[contactKey]outbound.LeadID // client + lower-cased email
 	leadPhone map[contactKey]outbound.LeadID // client + phone as given
+	// company domain with ASCII letters lower-cased → client → its leads
+	leadCompany map[string]map[outbound.ClientID][]outbound.LeadID
 
 	enrollments  map[outbound.EnrollmentID]outbound.Enrollment
 	enrollPair   map[enrollKey]outbound.EnrollmentID
@@ -37,8 +40,12 @@ type Store struct {
 	touches           map[outbound.TouchID]*touchRec
 	touchByLead       map[outbound.LeadID][]*touchRec
 	touchByEnrollment map[outbound.EnrollmentID][]*touchRec
-	waiting           touchHeap // unfinished touches not yet claimable, by when they will be
-	ready             touchHeap // claimable touches, oldest scheduled first
+	touchByRef        map[string]refRecs               // provider reference → touches
+	sentByResource    map[outbound.ResourceID]*sentSet // sent touches per resource, by SentAt
+	sentByAction      map[channel.Action]*sentSet      // sent touches per action, by SentAt
+	waiting           touchHeap                        // unfinished touches not yet claimable, by when they will be
+	ready             touchHeap                        // claimable touches, oldest scheduled first
+	readyAvail        touchHeap                        // the ready heap's touches again, by when they came due
 
 	events    map[outbound.EventID]outbound.Event
 	eventKeys map[eventKey]outbound.EventID
@@ -61,13 +68,18 @@ func New() *Store {
 		leads:             make(map[outbound.LeadID]outbound.Lead),
 		leadEmail:         make(map[contactKey]outbound.LeadID),
 		leadPhone:         make(map[contactKey]outbound.LeadID),
+		leadCompany:       make(map[string]map[outbound.ClientID][]outbound.LeadID),
 		enrollments:       make(map[outbound.EnrollmentID]outbound.Enrollment),
 		enrollPair:        make(map[enrollKey]outbound.EnrollmentID),
 		enrollByLead:      make(map[outbound.LeadID][]outbound.EnrollmentID),
 		touches:           make(map[outbound.TouchID]*touchRec),
 		touchByLead:       make(map[outbound.LeadID][]*touchRec),
 		touchByEnrollment: make(map[outbound.EnrollmentID][]*touchRec),
+		touchByRef:        make(map[string]refRecs),
+		sentByResource:    make(map[outbound.ResourceID]*sentSet),
+		sentByAction:      make(map[channel.Action]*sentSet),
 		waiting:           touchHeap{byAvail: true},
+		readyAvail:        touchHeap{byAvail: true, alt: true},
 		events:            make(map[outbound.EventID]outbound.Event),
 		eventKeys:         make(map[eventKey]outbound.EventID),
 		suppressions:      make(map[outbound.ClientID]*clientSuppressions),

@@ -14,8 +14,9 @@ import (
 type touchRec struct {
 	t     outbound.Touch
 	avail time.Time  // the first instant a claim may take it; valid while in a heap
-	heap  *touchHeap // the heap holding it; nil when it is final
+	heap  *touchHeap // the heap holding it (waiting or ready); nil when it is final
 	idx   int        // its index in that heap
+	aidx  int        // its index in the ready-by-avail heap while it is in the ready heap
 }
 
 // availableAt returns when a touch may first be claimed, and false when it
@@ -43,13 +44,35 @@ func availableAt(t *outbound.Touch) (time.Time, bool) {
 // waiting heap when unfinished, nowhere when final. Claims move waiting
 // touches that have come due to the ready heap.
 func (s *Store) place(r *touchRec) {
-	if r.heap != nil {
-		r.heap.remove(r.idx)
-	}
+	s.unplace(r)
 	if avail, ok := availableAt(&r.t); ok {
 		r.avail = avail
 		s.waiting.push(r)
 	}
+}
+
+// unplace takes r out of the claim index.
+func (s *Store) unplace(r *touchRec) {
+	switch r.heap {
+	case nil:
+		return
+	case &s.ready:
+		s.readyAvail.remove(r.aidx)
+	}
+	r.heap.remove(r.idx)
+}
+
+// toReady moves a touch that came due into the ready heaps.
+func (s *Store) toReady(r *touchRec) {
+	s.ready.push(r)
+	s.readyAvail.push(r)
+}
+
+// popReady takes the first touch in claim order out of the ready heaps.
+func (s *Store) popReady() *touchRec {
+	r := s.ready.pop()
+	s.readyAvail.remove(r.aidx)
+	return r
 }
 
 func validStatus(st outbound.TouchStatus) bool {
@@ -108,6 +131,8 @@ func (s *Store) InsertTouches(ctx context.Context, ts []outbound.Touch) error {
 		r := &recs[i]
 		s.touchByLead[r.t.Lead] = append(s.touchByLead[r.t.Lead], r)
 		s.touchByEnrollment[r.t.Enrollment] = append(s.touchByEnrollment[r.t.Enrollment], r)
+		s.indexRef(r)
+		s.indexSent(r)
 		s.place(r)
 	}
 	return nil
@@ -136,20 +161,46 @@ func cmpTouch(a, b *outbound.Touch) int {
 }
 
 // ListTouches implements [storage.Touches]. A filter on enrollment or lead
-// reads only that one's touches.
+// reads only that one's touches; one with a sent window reads only the
+// touches sent in it, from each resource named (or of the action named, or
+// of every action). Any other filter reads every touch.
 func (s *Store) ListTouches(ctx context.Context, f storage.TouchFilter) ([]outbound.Touch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	from, until := utc(f.SentFrom), utc(f.SentUntil)
+	sentWindow := !from.IsZero() || !until.IsZero()
+	var resources map[outbound.ResourceID]struct{}
+	if len(f.Resources) > 0 {
+		resources = make(map[outbound.ResourceID]struct{}, len(f.Resources))
+		for _, id := range f.Resources {
+			resources[id] = struct{}{}
+		}
+	}
+	match := func(t *outbound.Touch) bool {
+		if !(f.Client.IsZero() || t.Client == f.Client) ||
+			!(f.Campaign.IsZero() || t.Campaign == f.Campaign) ||
+			!(f.Lead.IsZero() || t.Lead == f.Lead) ||
+			!(f.Enrollment.IsZero() || t.Enrollment == f.Enrollment) ||
+			!(f.Status == "" || t.Status == f.Status) ||
+			!(len(f.Statuses) == 0 || slices.Contains(f.Statuses, t.Status)) ||
+			!(f.Action == "" || t.Action == f.Action) {
+			return false
+		}
+		if resources != nil {
+			if _, ok := resources[t.Resource]; !ok {
+				return false
+			}
+		}
+		if sentWindow {
+			if t.SentAt.IsZero() || t.SentAt.Before(from) || (!until.IsZero() && !t.SentAt.Before(until)) {
+				return false
+			}
+		}
+		return true
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	match := func(t *outbound.Touch) bool {
-		return (f.Client.IsZero() || t.Client == f.Client) &&
-			(f.Campaign.IsZero() || t.Campaign == f.Campaign) &&
-			(f.Lead.IsZero() || t.Lead == f.Lead) &&
-			(f.Enrollment.IsZero() || t.Enrollment == f.Enrollment) &&
-			(f.Status == "" || t.Status == f.Status)
-	}
 	var recs []*touchRec
 	add := func(r *touchRec) {
 		if match(&r.t) {
@@ -165,6 +216,16 @@ func (s *Store) ListTouches(ctx context.Context, f storage.TouchFilter) ([]outbo
 		for _, r := range s.touchByLead[f.Lead] {
 			add(r)
 		}
+	case sentWindow && resources != nil:
+		for id := range resources {
+			s.sentByResource[id].scan(from, until, add)
+		}
+	case sentWindow && f.Action != "":
+		s.sentByAction[f.Action].scan(from, until, add)
+	case sentWindow:
+		for _, set := range s.sentByAction {
+			set.scan(from, until, add)
+		}
 	default:
 		recs = make([]*touchRec, 0, len(s.touches))
 		for _, r := range s.touches {
@@ -178,6 +239,126 @@ func (s *Store) ListTouches(ctx context.Context, f storage.TouchFilter) ([]outbo
 		out[i] = r.t
 	}
 	return out, nil
+}
+
+// NextDue implements [storage.Touches] from the claim index in O(1): the
+// earlier of the first waiting touch and the earliest-due ready one.
+func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return time.Time{}, false, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var at time.Time
+	found := false
+	for _, h := range []*touchHeap{&s.waiting, &s.readyAvail} {
+		if h.len() > 0 && (!found || h.recs[0].avail.Before(at)) {
+			at, found = h.recs[0].avail, true
+		}
+	}
+	return at, found, nil
+}
+
+// FindTouchByProviderRef implements [storage.Touches] from an index of
+// touches by ProviderRef.
+func (s *Store) FindTouchByProviderRef(ctx context.Context, ref string) (*outbound.Touch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var first *touchRec
+	if ref != "" {
+		e := s.touchByRef[ref]
+		first = e.one
+		for _, r := range e.more {
+			if cmpID(r.t.ID.UUID, first.t.ID.UUID) < 0 {
+				first = r
+			}
+		}
+	}
+	if first == nil {
+		return nil, fmt.Errorf("memory: touch with provider reference %q: %w", ref, storage.ErrNotFound)
+	}
+	t := first.t
+	return &t, nil
+}
+
+// refRecs is the touches with one provider reference: in practice one,
+// held without a slice of its own.
+type refRecs struct {
+	one  *touchRec
+	more []*touchRec // the others, when several share the reference
+}
+
+// indexRef adds r to the provider-reference index.
+func (s *Store) indexRef(r *touchRec) {
+	ref := r.t.ProviderRef
+	if ref == "" {
+		return
+	}
+	e := s.touchByRef[ref]
+	if e.one == nil {
+		e.one = r
+	} else {
+		e.more = append(e.more, r)
+	}
+	s.touchByRef[ref] = e
+}
+
+// unindexRef takes r out of the provider-reference index.
+func (s *Store) unindexRef(r *touchRec) {
+	ref := r.t.ProviderRef
+	if ref == "" {
+		return
+	}
+	e := s.touchByRef[ref]
+	switch {
+	case e.one != r:
+		e.more = unlink(e.more, r)
+	case len(e.more) > 0:
+		e.one = e.more[len(e.more)-1]
+		e.more[len(e.more)-1] = nil
+		e.more = e.more[:len(e.more)-1]
+	default:
+		delete(s.touchByRef, ref)
+		return
+	}
+	s.touchByRef[ref] = e
+}
+
+// indexSent adds a sent touch to the sent indexes of its resource and its
+// action. A touch never sent (zero SentAt) is in neither.
+func (s *Store) indexSent(r *touchRec) {
+	if r.t.SentAt.IsZero() {
+		return
+	}
+	rs := s.sentByResource[r.t.Resource]
+	if rs == nil {
+		rs = &sentSet{}
+		s.sentByResource[r.t.Resource] = rs
+	}
+	rs.insert(r)
+	as := s.sentByAction[r.t.Action]
+	if as == nil {
+		as = &sentSet{}
+		s.sentByAction[r.t.Action] = as
+	}
+	as.insert(r)
+}
+
+// unindexSent takes r out of the sent indexes; r.t must still hold the
+// SentAt, resource and action it was indexed under.
+func (s *Store) unindexSent(r *touchRec) {
+	if r.t.SentAt.IsZero() {
+		return
+	}
+	if rs := s.sentByResource[r.t.Resource]; rs != nil && rs.remove(r) && rs.len() == 0 {
+		delete(s.sentByResource, r.t.Resource)
+	}
+	if as := s.sentByAction[r.t.Action]; as != nil && as.remove(r) && as.len() == 0 {
+		delete(s.sentByAction, r.t.Action)
+	}
 }
 
 // ClaimTouches implements [storage.Touches]. It reads only the touches it
@@ -200,11 +381,11 @@ func (s *Store) ClaimTouches(ctx context.Context, c storage.Claim) ([]outbound.T
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for s.waiting.len() > 0 && !s.waiting.recs[0].avail.After(c.Now) {
-		s.ready.push(s.waiting.pop())
+		s.toReady(s.waiting.pop())
 	}
 	out := make([]outbound.Touch, 0, min(c.Limit, s.ready.len()))
 	for len(out) < c.Limit && s.ready.len() > 0 {
-		r := s.ready.pop()
+		r := s.popReady()
 		if r.avail.After(c.Now) {
 			// Due for a later claim, not this earlier one.
 			s.waiting.push(r)
@@ -247,7 +428,22 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 		s.touchByEnrollment[r.t.Enrollment] = unlink(s.touchByEnrollment[r.t.Enrollment], r)
 		s.touchByEnrollment[t.Enrollment] = append(s.touchByEnrollment[t.Enrollment], r)
 	}
-	r.t = normTouch(*t)
+	nt := normTouch(*t)
+	refMoved := nt.ProviderRef != r.t.ProviderRef
+	sentMoved := !nt.SentAt.Equal(r.t.SentAt) || nt.Resource != r.t.Resource || nt.Action != r.t.Action
+	if refMoved {
+		s.unindexRef(r)
+	}
+	if sentMoved {
+		s.unindexSent(r)
+	}
+	r.t = nt
+	if refMoved {
+		s.indexRef(r)
+	}
+	if sentMoved {
+		s.indexSent(r)
+	}
 	s.place(r)
 	return nil
 }
@@ -262,10 +458,13 @@ func unlink(rs []*touchRec, r *touchRec) []*touchRec {
 // touchHeap is a binary min-heap of touches that knows each one's index, so
 // that a touch can leave it from anywhere when it is updated. The waiting
 // heap orders by when a touch comes due, the ready heap by the claim order:
-// scheduled instant, then ID.
+// scheduled instant, then ID. The ready-by-avail heap holds the ready heap's
+// touches again, ordered by when each came due, so that NextDue sees the
+// earliest of them; it keeps its indexes in aidx (alt) and leaves heap alone.
 type touchHeap struct {
 	recs    []*touchRec
 	byAvail bool
+	alt     bool
 }
 
 func (h *touchHeap) len() int { return len(h.recs) }
@@ -280,16 +479,28 @@ func (h *touchHeap) less(i, j int) bool {
 	return cmpTouch(&a.t, &b.t) < 0
 }
 
+// setIdx records in h.recs[i] that it sits at i.
+func (h *touchHeap) setIdx(i int) {
+	if h.alt {
+		h.recs[i].aidx = i
+	} else {
+		h.recs[i].idx = i
+	}
+}
+
 func (h *touchHeap) swap(i, j int) {
 	h.recs[i], h.recs[j] = h.recs[j], h.recs[i]
-	h.recs[i].idx = i
-	h.recs[j].idx = j
+	h.setIdx(i)
+	h.setIdx(j)
 }
 
 func (h *touchHeap) push(r *touchRec) {
-	r.heap, r.idx = h, len(h.recs)
+	if !h.alt {
+		r.heap = h
+	}
 	h.recs = append(h.recs, r)
-	h.up(r.idx)
+	h.setIdx(len(h.recs) - 1)
+	h.up(len(h.recs) - 1)
 }
 
 func (h *touchHeap) pop() *touchRec { return h.remove(0) }
@@ -307,7 +518,11 @@ func (h *touchHeap) remove(i int) *touchRec {
 			h.up(i)
 		}
 	}
-	r.heap, r.idx = nil, -1
+	if h.alt {
+		r.aidx = -1
+	} else {
+		r.heap, r.idx = nil, -1
+	}
 	return r
 }
 

@@ -7,8 +7,10 @@
 //
 // It checks the rules package storage documents (conflicts and not-found,
 // lead uniqueness, enrollment uniqueness, all-or-nothing touch batches, the
-// claim and lease rules, event deduplication, suppression matching, wash
-// retention, capacity caps and every listing's order), including under
+// claim and lease rules and NextDue, the lookups by provider reference and
+// company domain, every touch filter with its sent window, event
+// deduplication, suppression matching, wash retention, capacity caps and
+// every listing's order), including under
 // concurrent use, through the interfaces alone: it knows nothing of any
 // store's insides.
 //
@@ -51,6 +53,11 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Enrollments", s.testEnrollments},
 		{"Touches", s.testTouches},
 		{"Claims", s.testClaims},
+		{"NextDue", s.testNextDue},
+		{"ProviderRef", s.testProviderRef},
+		{"TouchFilters", s.testTouchFilters},
+		{"LeadsByCompany", s.testLeadsByCompany},
+		{"LookupContext", s.testLookupContext},
 		{"Events", s.testEvents},
 		{"Suppressions", s.testSuppressions},
 		{"Washes", s.testWashes},

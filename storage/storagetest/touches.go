@@ -502,6 +502,7 @@ func (s suite) claimModel(t *testing.T, st storage.Store) {
 	ctx := t.Context()
 	rng := rand.New(rand.NewPCG(1, 7))
 	workers := []string{"w0", "w1", "w2", "w3"}
+	var model []outbound.Touch
 	statuses := []outbound.TouchStatus{
 		outbound.TouchScheduled, outbound.TouchScheduled, outbound.TouchScheduled, outbound.TouchScheduled,
 		outbound.TouchSending, outbound.TouchSending, outbound.TouchSent, outbound.TouchDelivered,
@@ -527,8 +528,35 @@ func (s suite) claimModel(t *testing.T, st storage.Store) {
 		return false
 	}
 
+	// nextDue is NextDue's answer by brute force over the model.
+	nextDue := func() (time.Time, bool) {
+		var best time.Time
+		found := false
+		for i := range model {
+			tc := &model[i]
+			var at time.Time
+			switch tc.Status {
+			case outbound.TouchScheduled:
+				at = tc.ScheduledAt
+				if tc.LeasedBy != "" && tc.LeaseUntil.After(at) {
+					at = tc.LeaseUntil
+				}
+			case outbound.TouchSending:
+				if tc.LeasedBy != "" {
+					at = tc.LeaseUntil
+				}
+			default:
+				continue
+			}
+			if !found || at.Before(best) {
+				best, found = at, true
+			}
+		}
+		return best, found
+	}
+
 	const n = 150
-	model := make([]outbound.Touch, n)
+	model = make([]outbound.Touch, n)
 	for i := range model {
 		model[i] = makeTouch(i)
 		randomize(&model[i])
@@ -545,6 +573,18 @@ func (s suite) claimModel(t *testing.T, st storage.Store) {
 		ops = 300
 	}
 	for op := range ops {
+		wantDue, wantPending := nextDue()
+		gotDue, gotPending, err := st.NextDue(ctx)
+		require.NoError(t, err, "op %d", op)
+		require.Equal(t, wantPending, gotPending, "op %d: NextDue pending", op)
+		if wantPending {
+			require.True(t, wantDue.Equal(gotDue), "op %d: NextDue %v, want %v", op, gotDue, wantDue)
+			if !wantDue.IsZero() {
+				early, err := st.ClaimTouches(ctx, storage.Claim{Now: wantDue.Add(-time.Second), Worker: "w9", LeaseUntil: wantDue, Limit: 5})
+				require.NoError(t, err, "op %d", op)
+				require.Empty(t, early, "op %d: a claim before NextDue hands out nothing", op)
+			}
+		}
 		if rng.IntN(3) > 0 {
 			now := at(rng.IntN(700))
 			c := storage.Claim{Now: now, Worker: workers[rng.IntN(len(workers))], LeaseUntil: now.Add(time.Duration(1+rng.IntN(90)) * time.Minute), Limit: 1 + rng.IntN(8)}
@@ -578,7 +618,7 @@ func (s suite) claimModel(t *testing.T, st storage.Store) {
 		default:
 			worker = workers[rng.IntN(len(workers))]
 		}
-		err := st.UpdateTouch(ctx, &next, worker)
+		err = st.UpdateTouch(ctx, &next, worker)
 		if worker != "" && worker != cur.LeasedBy {
 			require.ErrorIs(t, err, storage.ErrLeaseLost, "op %d", op)
 			continue

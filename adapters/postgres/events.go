@@ -1,0 +1,198 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
+)
+
+// Events
+
+const eventCols = `id, client_id, campaign_id, lead_id, touch_id, provider, provider_event_id, type, kind,
+	provider_message_id, idempotency_key, from_address, to_address, at, detail, return_at, body, metadata, recorded_at`
+
+func scanEvent(rows pgx.Rows, e *outbound.Event) error {
+	var raw []byte
+	if err := rows.Scan(scanID(&e.ID.UUID), scanID(&e.Client.UUID), scanID(&e.Campaign.UUID), scanID(&e.Lead.UUID),
+		scanID(&e.Touch.UUID), &e.Provider, &e.ProviderEventID, &e.Type, &e.Kind, &e.ProviderMessageID,
+		&e.IdempotencyKey, &e.From, &e.To, scanTime(&e.At), &e.Detail, scanTime(&e.ReturnAt), &e.Body, &raw,
+		scanTime(&e.RecordedAt)); err != nil {
+		return err
+	}
+	e.Metadata = nil
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &e.Metadata); err != nil {
+			return fmt.Errorf("postgres: event %s metadata: %w", e.ID, err)
+		}
+	}
+	return nil
+}
+
+func checkEvent(e *outbound.Event) error {
+	switch {
+	case e == nil:
+		return invalid("event", "", "", "must not be nil")
+	case e.ID.IsZero():
+		return invalid("event", "id", "", "must be set")
+	case e.Provider == "":
+		return invalid("event", "provider", "", "must be set: it is half the deduplication key")
+	case e.ProviderEventID == "":
+		return invalid("event", "provider_event_id", "", "must be set: it is half the deduplication key")
+	}
+	return nil
+}
+
+// RecordEvent implements [storage.Events] with INSERT ... ON CONFLICT DO
+// NOTHING on the (provider, provider_event_id) key: of concurrent copies
+// exactly one is stored. An event whose key is new but whose ID is taken
+// yields ErrConflict.
+func (s *Store) RecordEvent(ctx context.Context, e *outbound.Event) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	if err := checkEvent(e); err != nil {
+		return false, err
+	}
+	var meta []byte
+	if len(e.Metadata) > 0 {
+		var err error
+		if meta, err = json.Marshal(e.Metadata); err != nil {
+			return false, fmt.Errorf("postgres: event %s metadata: %w", e.ID, err)
+		}
+	}
+	n, err := s.exec(ctx, `INSERT INTO events (`+eventCols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19)
+		ON CONFLICT (provider, provider_event_id) DO NOTHING`,
+		id(e.ID.UUID), ref(e.Client.UUID), ref(e.Campaign.UUID), ref(e.Lead.UUID), ref(e.Touch.UUID), e.Provider,
+		e.ProviderEventID, string(e.Type), string(e.Kind), e.ProviderMessageID, e.IdempotencyKey, e.From, e.To,
+		ts(e.At), e.Detail, ts(e.ReturnAt), e.Body, jsonb(meta), ts(e.RecordedAt))
+	if err != nil {
+		return false, wrap(err, "event", e.ID)
+	}
+	return n == 1, nil
+}
+
+// ListEvents implements [storage.Events]: by At, then ID.
+func (s *Store) ListEvents(ctx context.Context, client outbound.ClientID) ([]outbound.Event, error) {
+	var w where
+	if !client.IsZero() {
+		w.add(`client_id = ?`, id(client.UUID))
+	}
+	es, err := list(ctx, s, `SELECT `+eventCols+` FROM events`+w.String()+` ORDER BY at, id`, w.args, scanEvent)
+	return es, wrapList(err, "events")
+}
+
+// Suppressions
+
+// AddSuppression implements [storage.Suppressions]: the unique key on
+// (client, lead, address as compared, channel) keeps the first.
+func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	switch {
+	case sp == nil:
+		return invalid("suppression", "", "", "must not be nil")
+	case sp.Client.IsZero():
+		return invalid("suppression", "client", "", "must be set")
+	case sp.Lead.IsZero() && sp.Address == "":
+		return invalid("suppression", "lead", "", "a suppression needs a lead or an address")
+	case sp.Channel != "" && !sp.Channel.Valid():
+		return invalid("suppression", "channel", string(sp.Channel), "must be empty (every channel) or a channel")
+	}
+	_, err := s.exec(ctx, `INSERT INTO suppressions (client_id, lead_id, address, channel, reason, since)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+		id(sp.Client.UUID), id(sp.Lead.UUID), sp.Address, string(sp.Channel), sp.Reason, ts(sp.Since))
+	return wrap(err, "suppression of client", sp.Client)
+}
+
+// Suppressed implements [storage.Suppressions]. A zero lead and an empty
+// address match nothing.
+func (s *Store) Suppressed(ctx context.Context, client outbound.ClientID, lead outbound.LeadID, address string, ch channel.Kind) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	if lead.IsZero() && address == "" {
+		return false, nil
+	}
+	var w where
+	w.add(`client_id = ?`, id(client.UUID))
+	w.add(`(channel = '' OR channel = ?)`, string(ch))
+	switch {
+	case lead.IsZero():
+		w.add(`address_key = `+addressKey, address, address, address)
+	case address == "":
+		w.add(`lead_id = ?`, id(lead.UUID))
+	default:
+		w.add(`(lead_id = ? OR address_key = `+addressKey+`)`, id(lead.UUID), address, address, address)
+	}
+	var found bool
+	err := s.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM suppressions`+w.String()+`)`, w.args, &found)
+	if err != nil {
+		return false, wrap(err, "suppressions of client", client)
+	}
+	return found, nil
+}
+
+// addressKey is an address as suppressions compare it, the expression of
+// the generated column address_key: emails without regard to case,
+// anything else exactly. Its three placeholders take the address.
+const addressKey = `(CASE WHEN strpos(?::text, '@') > 0 THEN lower(?::text) ELSE ?::text END)`
+
+// ListSuppressions implements [storage.Suppressions]: by client, Since,
+// lead, address and channel, strings byte by byte.
+func (s *Store) ListSuppressions(ctx context.Context, client outbound.ClientID) ([]outbound.Suppression, error) {
+	var w where
+	if !client.IsZero() {
+		w.add(`client_id = ?`, id(client.UUID))
+	}
+	out, err := list(ctx, s, `SELECT client_id, lead_id, address, channel, reason, since FROM suppressions`+w.String()+`
+		ORDER BY client_id, since, lead_id, address COLLATE "C", channel COLLATE "C"`, w.args,
+		func(rows pgx.Rows, sp *outbound.Suppression) error {
+			return rows.Scan(scanID(&sp.Client.UUID), scanID(&sp.Lead.UUID), &sp.Address, &sp.Channel, &sp.Reason, scanTime(&sp.Since))
+		})
+	return out, wrapList(err, "suppressions")
+}
+
+// Washes
+
+// PutWash implements [storage.Washes]: an upsert that replaces the stored
+// result only with one as recent or more.
+func (s *Store) PutWash(ctx context.Context, w outbound.WashResult) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if w.Phone == "" {
+		return invalid("wash", "phone", "", "must be set")
+	}
+	_, err := s.exec(ctx, `INSERT INTO washes (phone, status, washed_at) VALUES ($1, $2, $3)
+		ON CONFLICT (phone) DO UPDATE SET status = excluded.status, washed_at = excluded.washed_at
+		WHERE washes.washed_at <= excluded.washed_at`,
+		w.Phone, string(w.Status), w.WashedAt)
+	return wrap(err, "wash of", stringer(w.Phone))
+}
+
+func scanWash(rows pgx.Rows, w *outbound.WashResult) error {
+	return rows.Scan(&w.Phone, &w.Status, scanTime(&w.WashedAt))
+}
+
+// GetWash implements [storage.Washes].
+func (s *Store) GetWash(ctx context.Context, phone string) (outbound.WashResult, error) {
+	w, err := getOne(ctx, s, "wash of", stringer(phone), `SELECT phone, status, washed_at FROM washes WHERE phone = $1`, []any{phone}, scanWash)
+	if err != nil {
+		return outbound.WashResult{}, err
+	}
+	return *w, nil
+}
+
+// WashesBefore implements [storage.Washes]: by phone, byte by byte.
+func (s *Store) WashesBefore(ctx context.Context, t time.Time) ([]outbound.WashResult, error) {
+	out, err := list(ctx, s, `SELECT phone, status, washed_at FROM washes WHERE washed_at < $1 ORDER BY phone`, []any{t}, scanWash)
+	return out, wrapList(err, "washes")
+}

@@ -1,0 +1,297 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/storage"
+)
+
+const touchCols = `id, client_id, campaign_id, enrollment_id, lead_id, step, step_channel, channel, action, resource_id,
+	day, scheduled_at, sent_at, lease_until, leased_by, attempts, status, reason, provider_ref`
+
+func scanTouch(rows pgx.Rows, t *outbound.Touch) error {
+	return rows.Scan(scanID(&t.ID.UUID), scanID(&t.Client.UUID), scanID(&t.Campaign.UUID), scanID(&t.Enrollment.UUID),
+		scanID(&t.Lead.UUID), &t.Step, &t.StepChannel, &t.Channel, &t.Action, scanID(&t.Resource.UUID),
+		scanDate(&t.Day), scanTime(&t.ScheduledAt), scanTime(&t.SentAt), scanTime(&t.LeaseUntil), &t.LeasedBy,
+		&t.Attempts, &t.Status, &t.Reason, &t.ProviderRef)
+}
+
+func validStatus(st outbound.TouchStatus) bool {
+	switch st {
+	case outbound.TouchScheduled, outbound.TouchSending, outbound.TouchSent, outbound.TouchDelivered,
+		outbound.TouchFailed, outbound.TouchSkipped, outbound.TouchCancelled, outbound.TouchUncertain:
+		return true
+	}
+	return false
+}
+
+func checkTouch(t *outbound.Touch) error {
+	switch {
+	case t.ID.IsZero():
+		return invalid("touch", "id", "", "must be set")
+	case t.Client.IsZero():
+		return invalid("touch", "client", "", "must be set")
+	case !validStatus(t.Status):
+		return invalid("touch", "status", string(t.Status), "must be a known touch status")
+	}
+	return nil
+}
+
+// insertTouchesSQL inserts a batch from one array per column: one
+// statement, so all or nothing, and one round trip whatever the batch's
+// size. (COPY is not an option: Postgres refuses COPY FROM into a table with
+// row-level security.)
+const insertTouchesSQL = `INSERT INTO touches (` + touchCols + `)
+	SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
+		$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
+		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[])`
+
+// touchColumns is a batch of touches by column, for insertTouchesSQL.
+type touchColumns struct {
+	id, client, campaign, enrollment, lead, resource []pgtype.UUID
+	step, attempts                                   []int32
+	stepChannel, channel, action, leasedBy           []string
+	status, reason, providerRef                      []string
+	day                                              []pgtype.Date
+	scheduledAt, sentAt, leaseUntil                  []pgtype.Timestamptz
+}
+
+func columnsOf(batch []outbound.Touch) *touchColumns {
+	n := len(batch)
+	c := &touchColumns{
+		id: make([]pgtype.UUID, n), client: make([]pgtype.UUID, n), campaign: make([]pgtype.UUID, n),
+		enrollment: make([]pgtype.UUID, n), lead: make([]pgtype.UUID, n), resource: make([]pgtype.UUID, n),
+		step: make([]int32, n), attempts: make([]int32, n),
+		stepChannel: make([]string, n), channel: make([]string, n), action: make([]string, n), leasedBy: make([]string, n),
+		status: make([]string, n), reason: make([]string, n), providerRef: make([]string, n),
+		day: make([]pgtype.Date, n), scheduledAt: make([]pgtype.Timestamptz, n), sentAt: make([]pgtype.Timestamptz, n),
+		leaseUntil: make([]pgtype.Timestamptz, n),
+	}
+	for i := range batch {
+		t := &batch[i]
+		c.id[i], c.client[i], c.campaign[i] = id(t.ID.UUID), id(t.Client.UUID), id(t.Campaign.UUID)
+		c.enrollment[i], c.lead[i], c.resource[i] = id(t.Enrollment.UUID), id(t.Lead.UUID), ref(t.Resource.UUID)
+		c.step[i], c.attempts[i] = int32(t.Step), int32(t.Attempts)
+		c.stepChannel[i], c.channel[i], c.action[i] = string(t.StepChannel), string(t.Channel), string(t.Action)
+		c.leasedBy[i], c.status[i], c.reason[i], c.providerRef[i] = t.LeasedBy, string(t.Status), t.Reason, t.ProviderRef
+		c.day[i] = day(t.Day)
+		c.scheduledAt[i] = pgtype.Timestamptz{Time: t.ScheduledAt, Valid: true}
+		c.sentAt[i], c.leaseUntil[i] = ts(t.SentAt), ts(t.LeaseUntil)
+	}
+	return c
+}
+
+func (c *touchColumns) args() []any {
+	return []any{c.id, c.client, c.campaign, c.enrollment, c.lead, c.step, c.stepChannel, c.channel, c.action,
+		c.resource, c.day, c.scheduledAt, c.sentAt, c.leaseUntil, c.leasedBy, c.attempts, c.status, c.reason,
+		c.providerRef}
+}
+
+// InsertTouches implements [storage.Touches] with one multi-row INSERT:
+// an ID already stored, or twice in the batch, breaks the primary key and
+// stores none of it.
+func (s *Store) InsertTouches(ctx context.Context, ts []outbound.Touch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for i := range ts {
+		if err := checkTouch(&ts[i]); err != nil {
+			return fmt.Errorf("postgres: touch %d of %d: %w", i+1, len(ts), err)
+		}
+	}
+	if len(ts) == 0 {
+		return nil
+	}
+	_, err := s.exec(ctx, insertTouchesSQL, columnsOf(ts).args()...)
+	return wrap(err, "touch batch of", stringer(fmt.Sprint(len(ts))))
+}
+
+// GetTouch implements [storage.Touches].
+func (s *Store) GetTouch(ctx context.Context, tid outbound.TouchID) (*outbound.Touch, error) {
+	return getOne(ctx, s, "touch", tid, `SELECT `+touchCols+` FROM touches WHERE id = $1`, []any{id(tid.UUID)}, scanTouch)
+}
+
+// ListTouches implements [storage.Touches]: every filter field is a
+// condition, the order is scheduled instant then ID.
+func (s *Store) ListTouches(ctx context.Context, f storage.TouchFilter) ([]outbound.Touch, error) {
+	var w where
+	if !f.Client.IsZero() {
+		w.add(`client_id = ?`, id(f.Client.UUID))
+	}
+	if !f.Campaign.IsZero() {
+		w.add(`campaign_id = ?`, id(f.Campaign.UUID))
+	}
+	if !f.Lead.IsZero() {
+		w.add(`lead_id = ?`, id(f.Lead.UUID))
+	}
+	if !f.Enrollment.IsZero() {
+		w.add(`enrollment_id = ?`, id(f.Enrollment.UUID))
+	}
+	if f.Status != "" {
+		w.add(`status = ?`, string(f.Status))
+	}
+	if len(f.Statuses) > 0 {
+		ss := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			ss[i] = string(st)
+		}
+		w.add(`status = ANY(?::text[])`, ss)
+	}
+	if f.Action != "" {
+		w.add(`action = ?`, string(f.Action))
+	}
+	if len(f.Resources) > 0 {
+		rs := make([]pgtype.UUID, len(f.Resources))
+		for i, r := range f.Resources {
+			rs[i] = id(r.UUID)
+		}
+		w.add(`resource_id = ANY(?::uuid[])`, rs)
+	}
+	if !f.SentFrom.IsZero() || !f.SentUntil.IsZero() {
+		w.add(`sent_at IS NOT NULL`)
+	}
+	if !f.SentFrom.IsZero() {
+		w.add(`sent_at >= ?`, ts(f.SentFrom))
+	}
+	if !f.SentUntil.IsZero() {
+		w.add(`sent_at < ?`, ts(f.SentUntil))
+	}
+	out, err := list(ctx, s, `SELECT `+touchCols+` FROM touches`+w.String()+` ORDER BY scheduled_at, id`, w.args, scanTouch)
+	return out, wrapList(err, "touches")
+}
+
+// claimSQL leases the due touches, oldest first, skipping those another
+// claim has locked: no touch goes to two workers. A touch is due when it is
+// scheduled by now or sending, and not leased past now.
+const claimSQL = `WITH due AS (
+		SELECT id FROM touches
+		WHERE status IN ('scheduled', 'sending')
+			AND (status = 'sending' OR scheduled_at <= $1)
+			AND (leased_by = '' OR lease_until IS NULL OR lease_until <= $1)
+		ORDER BY scheduled_at, id
+		LIMIT $4
+		FOR UPDATE SKIP LOCKED
+	), claimed AS (
+		UPDATE touches t SET leased_by = $2, lease_until = $3
+		FROM due WHERE t.id = due.id
+		RETURNING ` + `t.id, t.client_id, t.campaign_id, t.enrollment_id, t.lead_id, t.step, t.step_channel, t.channel,
+			t.action, t.resource_id, t.day, t.scheduled_at, t.sent_at, t.lease_until, t.leased_by, t.attempts, t.status,
+			t.reason, t.provider_ref
+	)
+	SELECT ` + touchCols + ` FROM claimed ORDER BY scheduled_at, id`
+
+// ClaimTouches implements [storage.Touches] in one statement: SELECT ...
+// FOR UPDATE SKIP LOCKED picks the due touches in claim order, the UPDATE
+// leases them. It leaves Attempts alone.
+func (s *Store) ClaimTouches(ctx context.Context, c storage.Claim) ([]outbound.Touch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if c.Worker == "" {
+		return nil, invalid("claim", "worker", "", "must not be empty")
+	}
+	if !c.LeaseUntil.After(c.Now) {
+		return nil, invalid("claim", "lease_until", c.LeaseUntil.UTC().Format(time.RFC3339Nano), "must be after now")
+	}
+	if c.Limit <= 0 {
+		return nil, nil
+	}
+	out, err := list(ctx, s, claimSQL, []any{ts(c.Now), c.Worker, ts(c.LeaseUntil), c.Limit}, scanTouch)
+	if err != nil {
+		return nil, wrap(err, "claim by", stringer(c.Worker))
+	}
+	return out, nil
+}
+
+// UpdateTouch implements [storage.Touches] in one statement: the update
+// applies only while worker (when set) holds the lease, checked on the row
+// as it is when the update locks it; the same statement tells a missing
+// touch from a lost lease.
+func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if t == nil {
+		return invalid("touch", "", "", "must not be nil")
+	}
+	if err := checkTouch(t); err != nil {
+		return err
+	}
+	var done, exists bool
+	err := s.queryRow(ctx, `WITH upd AS (
+			UPDATE touches SET client_id = $2, campaign_id = $3, enrollment_id = $4, lead_id = $5, step = $6,
+				step_channel = $7, channel = $8, action = $9, resource_id = $10, day = $11, scheduled_at = $12,
+				sent_at = $13, lease_until = $14, leased_by = $15, attempts = $16, status = $17, reason = $18,
+				provider_ref = $19
+			WHERE id = $1 AND ($20 = '' OR leased_by = $20)
+			RETURNING 1
+		)
+		SELECT EXISTS (SELECT 1 FROM upd), EXISTS (SELECT 1 FROM touches WHERE id = $1)`,
+		[]any{id(t.ID.UUID), id(t.Client.UUID), id(t.Campaign.UUID), id(t.Enrollment.UUID), id(t.Lead.UUID), t.Step,
+			string(t.StepChannel), string(t.Channel), string(t.Action), ref(t.Resource.UUID), day(t.Day),
+			pgtype.Timestamptz{Time: t.ScheduledAt, Valid: true}, ts(t.SentAt), ts(t.LeaseUntil), t.LeasedBy,
+			t.Attempts, string(t.Status), t.Reason, t.ProviderRef, worker},
+		&done, &exists)
+	switch {
+	case err != nil:
+		return wrap(err, "touch", t.ID)
+	case done:
+		return nil
+	case !exists:
+		return notFound("touch", t.ID)
+	}
+	return fmt.Errorf("postgres: touch %s: not held by %q: %w", t.ID, worker, storage.ErrLeaseLost)
+}
+
+// nextDueSQL is the least instant at which a claim hands out a touch, from
+// three index scans that each stop at their first row: the scheduled
+// touches due at their instant; the touches leased past it (the lease's
+// end); and any unleased sending touch (due at any instant: the zero time).
+const nextDueSQL = `SELECT min(at) FROM (
+	(SELECT scheduled_at AS at FROM touches
+		WHERE status = 'scheduled' AND (leased_by = '' OR lease_until IS NULL OR lease_until <= scheduled_at)
+		ORDER BY scheduled_at LIMIT 1)
+	UNION ALL
+	(SELECT lease_until FROM touches
+		WHERE status IN ('scheduled', 'sending') AND leased_by <> '' AND lease_until IS NOT NULL
+			AND (status = 'sending' OR lease_until > scheduled_at)
+		ORDER BY lease_until LIMIT 1)
+	UNION ALL
+	(SELECT '-infinity'::timestamptz FROM touches
+		WHERE status = 'sending' AND (leased_by = '' OR lease_until IS NULL) LIMIT 1)
+) due`
+
+// NextDue implements [storage.Touches].
+func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var at pgtype.Timestamptz
+	if err := s.queryRow(ctx, nextDueSQL, nil, &at); err != nil {
+		return time.Time{}, false, wrap(err, "next due", stringer("touch"))
+	}
+	switch {
+	case !at.Valid:
+		return time.Time{}, false, nil
+	case at.InfinityModifier != pgtype.Finite:
+		return time.Time{}, true, nil
+	}
+	return at.Time.UTC(), true, nil
+}
+
+// FindTouchByProviderRef implements [storage.Touches] on the provider
+// reference index.
+func (s *Store) FindTouchByProviderRef(ctx context.Context, pref string) (*outbound.Touch, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if pref == "" {
+		return nil, fmt.Errorf("postgres: touch with provider reference %q: %w", pref, storage.ErrNotFound)
+	}
+	return getOne(ctx, s, "touch with provider reference", stringer(fmt.Sprintf("%q", pref)),
+		`SELECT `+touchCols+` FROM touches WHERE provider_ref = $1 AND provider_ref <> '' ORDER BY id LIMIT 1`,
+		[]any{pref}, scanTouch)
+}

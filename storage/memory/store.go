@@ -127,6 +127,46 @@ func sortedByID[K ~struct{ uuid.UUID }, V any](m map[K]V, keep func(*V) bool) []
 	return out
 }
 
+// put stores v under id in m: a new record (ErrConflict if the ID exists)
+// or a replacement (ErrNotFound if it does not). It serves the records that
+// have no index beside their map: clients, resources, campaigns.
+func put[K interface {
+	comparable
+	fmt.Stringer
+}, V any](ctx context.Context, s *Store, m map[K]V, record string, id K, v V, create bool) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, exists := m[id]
+	switch {
+	case create && exists:
+		return conflict(record, id)
+	case !create && !exists:
+		return notFound(record, id)
+	}
+	m[id] = v
+	return nil
+}
+
+// get returns a copy of the record under id in m, or ErrNotFound.
+func get[K interface {
+	comparable
+	fmt.Stringer
+}, V any](ctx context.Context, s *Store, m map[K]V, record string, id K) (*V, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, ok := m[id]
+	if !ok {
+		return nil, notFound(record, id)
+	}
+	return &v, nil
+}
+
 // utc returns t in UTC, without a monotonic reading: the form every stored
 // instant takes.
 func utc(t time.Time) time.Time { return t.UTC() }
@@ -150,33 +190,15 @@ func checkClient(c *outbound.Client) error {
 
 // CreateClient implements [storage.Clients].
 func (s *Store) CreateClient(ctx context.Context, c *outbound.Client) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if err := checkClient(c); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.clients[c.ID]; ok {
-		return conflict("client", c.ID)
-	}
-	s.clients[c.ID] = normClient(*c)
-	return nil
+	return put(ctx, s, s.clients, "client", c.ID, normClient(*c), true)
 }
 
 // GetClient implements [storage.Clients].
 func (s *Store) GetClient(ctx context.Context, id outbound.ClientID) (*outbound.Client, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	c, ok := s.clients[id]
-	if !ok {
-		return nil, notFound("client", id)
-	}
-	return &c, nil
+	return get(ctx, s, s.clients, "client", id)
 }
 
 // ListClients implements [storage.Clients].
@@ -191,19 +213,10 @@ func (s *Store) ListClients(ctx context.Context) ([]outbound.Client, error) {
 
 // UpdateClient implements [storage.Clients].
 func (s *Store) UpdateClient(ctx context.Context, c *outbound.Client) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if err := checkClient(c); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.clients[c.ID]; !ok {
-		return notFound("client", c.ID)
-	}
-	s.clients[c.ID] = normClient(*c)
-	return nil
+	return put(ctx, s, s.clients, "client", c.ID, normClient(*c), false)
 }
 
 // Resources
@@ -225,33 +238,15 @@ func checkResource(r *outbound.Resource) error {
 
 // CreateResource implements [storage.Resources].
 func (s *Store) CreateResource(ctx context.Context, r *outbound.Resource) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if err := checkResource(r); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.resources[r.ID]; ok {
-		return conflict("resource", r.ID)
-	}
-	s.resources[r.ID] = normResource(*r)
-	return nil
+	return put(ctx, s, s.resources, "resource", r.ID, normResource(*r), true)
 }
 
 // GetResource implements [storage.Resources].
 func (s *Store) GetResource(ctx context.Context, id outbound.ResourceID) (*outbound.Resource, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r, ok := s.resources[id]
-	if !ok {
-		return nil, notFound("resource", id)
-	}
-	return &r, nil
+	return get(ctx, s, s.resources, "resource", id)
 }
 
 // ListResources implements [storage.Resources].
@@ -271,19 +266,10 @@ func (s *Store) ListResources(ctx context.Context, f storage.ResourceFilter) ([]
 
 // UpdateResource implements [storage.Resources].
 func (s *Store) UpdateResource(ctx context.Context, r *outbound.Resource) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if err := checkResource(r); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.resources[r.ID]; !ok {
-		return notFound("resource", r.ID)
-	}
-	s.resources[r.ID] = normResource(*r)
-	return nil
+	return put(ctx, s, s.resources, "resource", r.ID, normResource(*r), false)
 }
 
 // Campaigns
@@ -308,33 +294,15 @@ func normCampaign(c outbound.Campaign) outbound.Campaign {
 
 // CreateCampaign implements [storage.Campaigns].
 func (s *Store) CreateCampaign(ctx context.Context, c *outbound.Campaign) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if err := checkCampaign(c); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.campaigns[c.ID]; ok {
-		return conflict("campaign", c.ID)
-	}
-	s.campaigns[c.ID] = normCampaign(*c)
-	return nil
+	return put(ctx, s, s.campaigns, "campaign", c.ID, normCampaign(*c), true)
 }
 
 // GetCampaign implements [storage.Campaigns].
 func (s *Store) GetCampaign(ctx context.Context, id outbound.CampaignID) (*outbound.Campaign, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	c, ok := s.campaigns[id]
-	if !ok {
-		return nil, notFound("campaign", id)
-	}
-	return &c, nil
+	return get(ctx, s, s.campaigns, "campaign", id)
 }
 
 // ListCampaigns implements [storage.Campaigns].
@@ -351,17 +319,8 @@ func (s *Store) ListCampaigns(ctx context.Context, client outbound.ClientID) ([]
 
 // UpdateCampaign implements [storage.Campaigns].
 func (s *Store) UpdateCampaign(ctx context.Context, c *outbound.Campaign) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if err := checkCampaign(c); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.campaigns[c.ID]; !ok {
-		return notFound("campaign", c.ID)
-	}
-	s.campaigns[c.ID] = normCampaign(*c)
-	return nil
+	return put(ctx, s, s.campaigns, "campaign", c.ID, normCampaign(*c), false)
 }

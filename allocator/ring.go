@@ -139,7 +139,14 @@ func (rg *ring) drop(i int32) {
 func (rg *ring) gap(seed uint64, s int64) int64 {
 	g := rg.spacing
 	if rg.jitter > 0 {
-		g += int64(mix64(seed^uint64(s)) % uint64(rg.jitter+1))
+		// Drawn in whole microseconds from the instant's microsecond: a
+		// database keeps instants to the microsecond, and a pick must come
+		// out the same whether the history was read back from one or not.
+		us := s / 1000
+		if s < 0 && s%1000 != 0 {
+			us--
+		}
+		g += int64(mix64(seed^uint64(us))%uint64(rg.jitter/1000+1)) * 1000
 	}
 	return g
 }

@@ -19,7 +19,8 @@
 //	-leads-file PATH  import leads from a CSV or JSONL file
 //	-leads-format F   csv or jsonl, when the file's extension does not say
 //	-dncr-file PATH   the Do Not Call Register: one E.164 number per line
-//	-database-url URL reserved for the Postgres store; refused until it exists
+//	-database-url URL run on PostgreSQL instead of the embedded memory store
+//	-schema NAME      with -database-url: the schema of the run (default sim_<seed>)
 //	-out DIR          write summary.json, report.html and the JSON lines files
 //
 // Exit status: 0 done, 1 the run failed, 2 a bad command line.
@@ -74,6 +75,15 @@
 // independently: leads.jsonl, resources.jsonl, touches.jsonl and
 // events.jsonl, with the fields the issue lists.
 //
-// -database-url is reserved for the Postgres store and refused until it
-// exists.
+// # PostgreSQL
+//
+// -database-url postgres://user@host:5432/db runs the same simulation on
+// the Postgres store (package adapters/postgres) instead of the memory
+// store: the run drops the schema -schema (default sim_<seed>) if an earlier
+// run left it, creates it afresh, migrates it (the pool's search_path names
+// it) and runs the engine on the platform handle, with as many pooled
+// connections as workers plus four. The schema stays after the run, to be
+// looked at. The summary totals are the memory store's for the same seed.
+// The connecting role needs to create schemas, and, on a cluster where the
+// store's roles do not exist yet, roles (see package adapters/postgres).
 package main

@@ -35,6 +35,7 @@ type options struct {
 	LeadsFormat string
 	DNCRFile    string
 	DatabaseURL string
+	Schema      string
 	Out         string
 }
 
@@ -60,7 +61,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.LeadsFile, "leads-file", "", "import leads from this CSV or JSONL file instead of generating them")
 	fs.StringVar(&o.LeadsFormat, "leads-format", "", "format of -leads-file: csv or jsonl (default: from its extension)")
 	fs.StringVar(&o.DNCRFile, "dncr-file", "", "Do Not Call Register: one E.164 number per line (default: about 10 % of numbers, drawn from the seed)")
-	fs.StringVar(&o.DatabaseURL, "database-url", "", "reserved for the Postgres store (not available yet)")
+	fs.StringVar(&o.DatabaseURL, "database-url", "", "run on PostgreSQL at this URL instead of the memory store (postgres://user@host:5432/db)")
+	fs.StringVar(&o.Schema, "schema", "", "with -database-url: the schema to (re)create for the run (default sim_<seed>)")
 	fs.StringVar(&o.Out, "out", "", "write summary.json, report.html and the JSON lines files to this directory")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -85,9 +87,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: -days %d: want at least 1", errUsage, o.Days)
 	case o.Workers < 1:
 		return o, fmt.Errorf("%w: -workers %d: want at least 1", errUsage, o.Workers)
-	case strings.TrimSpace(o.DatabaseURL) != "":
-		return o, fmt.Errorf("%w: -database-url: the Postgres store arrives with the Postgres issue; "+
-			"this build runs on the embedded memory store only, so leave -database-url unset", errUsage)
+	case o.Schema != "" && o.DatabaseURL == "":
+		return o, fmt.Errorf("%w: -schema %q: needs -database-url", errUsage, o.Schema)
+	case o.Schema != "" && !schemaName.MatchString(o.Schema):
+		return o, fmt.Errorf("%w: -schema %q: want a lower-case identifier like sim_1", errUsage, o.Schema)
 	}
 	return o, nil
 }
@@ -110,6 +113,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "simulate:", err)
 		return 1
 	}
+	defer sim.close()
 	sum, err := sim.summary(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "simulate:", err)

@@ -31,6 +31,7 @@ func runSummary(t *testing.T, o options) *report.Summary {
 	var progress bytes.Buffer
 	sim, err := simulate(ctx, o, &progress)
 	require.NoError(t, err, progress.String())
+	t.Cleanup(sim.close)
 	sum, err := sim.summary(ctx)
 	require.NoError(t, err)
 	return sum
@@ -244,10 +245,12 @@ func TestLeadsFileWithBadRows(t *testing.T) {
 
 func TestFlags(t *testing.T) {
 	t.Parallel()
-	code, _, stderr := runCmd(t, "-database-url", "postgres://localhost/outbound")
+	code, _, stderr := runCmd(t, "-schema", "sim_9")
 	require.Equal(t, 2, code)
-	require.Contains(t, stderr, "Postgres")
+	require.Contains(t, stderr, "-database-url")
 	for _, args := range [][]string{
+		{"-database-url", "postgres://localhost/outbound", "-schema", "Bad-Name"},
+		{"-database-url", "postgres://localhost/outbound", "-schema", "x; DROP TABLE t"},
 		{"-start", "02/03/2026"}, {"-clients", "0"}, {"-days", "0"}, {"-workers", "0"}, {"-leads", "-1"}, {"extra"}, {"-nope"},
 	} {
 		code, _, stderr := runCmd(t, args...)

@@ -23,6 +23,7 @@ import (
 	"github.com/outbound-go/outbound/leadfile"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/pool/pooltest"
+	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/storage/memory"
 	"github.com/outbound-go/outbound/timing/timingtest"
 )
@@ -44,7 +45,8 @@ type simulation struct {
 	opts     options
 	progress io.Writer
 	clock    *timingtest.Clock
-	store    *memory.Store
+	store    storage.Store
+	closeDB  func() // closes the Postgres pool; nil on the memory store
 	svc      *distribution.Service
 	alerter  *pooltest.Alerter
 	prov     *pooltest.Provisioner
@@ -79,13 +81,31 @@ func simulate(ctx context.Context, o options, progress io.Writer) (*simulation, 
 		alerter: &pooltest.Alerter{}, prov: &pooltest.Provisioner{},
 		imported: importTotals{enrolledBy: map[outbound.ClientID]int{}},
 	}
+	if o.DatabaseURL != "" {
+		db, closeDB, err := openPostgres(ctx, o, progress)
+		if err != nil {
+			return nil, err
+		}
+		s.store, s.closeDB = db, closeDB
+	}
 	if err := s.setup(ctx); err != nil {
+		s.close()
 		return nil, err
 	}
 	if err := s.run(ctx); err != nil {
+		s.close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// close releases the database connections, if the run has any. The
+// memory store needs nothing.
+func (s *simulation) close() {
+	if s.closeDB != nil {
+		s.closeDB()
+		s.closeDB = nil
+	}
 }
 
 // setup stocks the pool, signs the clients up, creates their campaigns and

@@ -8,7 +8,13 @@
 //     through a no-op channel.Channel and record it sent (UpdateTouch with
 //     the worker's lease), as the engine's dispatcher does for an email;
 //   - inserts N jobs with River's InsertMany in a fresh schema migrated by
-//     rivermigrate and has River clients work them with a no-op worker.
+//     rivermigrate and has River clients work them with a no-op worker,
+//     with FetchCooldown -river-fetch-cooldown (1 ms), and again with River's
+//     fetch defaults over -river-defaults-n jobs (500: at its defaults River
+//     works about 10 jobs a second per worker slot).
+//
+// The parent's pool counts round trips (a pgx tracer), printed per touch
+// and per job, with the parent's mean ClaimTouches and UpdateTouch latency.
 //
 // A worker count above 1 is split over two OS processes: the harness
 // re-executes itself as a child (-child) that runs half the workers (River:
@@ -121,11 +127,38 @@ func newSchemaName(prefix string) string {
 	return fmt.Sprintf("%s_%016x", prefix, rand.Uint64())
 }
 
+// roundTrips counts what a pool sends: batches (the store sends each of
+// its statements as a batch with the transaction's setup, one round trip
+// and one implicit transaction each) and lone queries.
+type roundTrips struct{ batches, queries atomic.Int64 }
+
+func (r *roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	r.queries.Add(1)
+	return ctx
+}
+func (r *roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (r *roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	r.batches.Add(1)
+	return ctx
+}
+func (r *roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+func (r *roundTrips) total() int64 { return r.batches.Load() + r.queries.Load() }
+
 // schemaPool opens a pool whose search_path is schema.
 func schemaPool(ctx context.Context, url, schema string, conns int) (*pgxpool.Pool, error) {
+	return tracedPool(ctx, url, schema, conns, nil)
+}
+
+// tracedPool is schemaPool counting round trips in rt (when not nil).
+func tracedPool(ctx context.Context, url, schema string, conns int, rt *roundTrips) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	if rt != nil {
+		cfg.ConnConfig.Tracer = rt
 	}
 	if schema != "" {
 		cfg.ConnConfig.RuntimeParams["search_path"] = schema
@@ -338,7 +371,12 @@ type result struct {
 	// outbound, parent process: mean wall time of a ClaimTouches and of an
 	// UpdateTouch.
 	claimLat, updateLat time.Duration
+	// round trips the parent's pool made while timed (the poller has its
+	// own pool), and the touches or jobs the parent's workers did
+	trips, parentDone int64
 }
+
+func (r result) tripsPer() float64 { return float64(r.trips) / float64(max(1, r.parentDone)) }
 
 // latencies sums the wall time of a worker's store calls.
 type latencies struct {
@@ -368,7 +406,8 @@ func outboundRun(ctx context.Context, o options, total int) (res result, err err
 		}
 	}()
 	pw, cw := split(total)
-	pool, err := schemaPool(ctx, o.url, schema, poolConns(pw))
+	var rt roundTrips
+	pool, err := tracedPool(ctx, o.url, schema, poolConns(pw), &rt)
 	if err != nil {
 		return res, err
 	}
@@ -398,6 +437,7 @@ func outboundRun(ctx context.Context, o options, total int) (res result, err err
 		}
 	}
 	var count atomic.Int64
+	rt0 := rt.total()
 	begin := time.Now()
 	if c != nil {
 		if err := c.start(); err != nil {
@@ -409,6 +449,7 @@ func outboundRun(ctx context.Context, o options, total int) (res result, err err
 	go func() { errc <- dispatchWorkers(ctx, st, pw, "parent", o.claimBatch, &count, &lat) }()
 	end, werr := waitZero(ctx, poll, "SELECT count(*) FROM (SELECT 1 FROM touches WHERE status IN ('scheduled', 'sending') LIMIT 1) x", 10*time.Minute)
 	perr := <-errc
+	parentDone := count.Load()
 	var cerr error
 	if c != nil {
 		cerr = c.stop()
@@ -424,7 +465,7 @@ func outboundRun(ctx context.Context, o options, total int) (res result, err err
 	if sent != int64(o.n) {
 		return res, fmt.Errorf("%d of %d touches sent", sent, o.n)
 	}
-	res = result{workers: total, elapsed: end.Sub(begin), done: count.Load()}
+	res = result{workers: total, elapsed: end.Sub(begin), done: count.Load(), trips: rt.total() - rt0, parentDone: parentDone}
 	res.claimLat, res.updateLat = lat.mean()
 	return res, nil
 }
@@ -477,7 +518,8 @@ func riverRun(ctx context.Context, o options, total int, cooldown time.Duration)
 		}
 	}()
 	pw, cw := split(total)
-	pool, err := schemaPool(ctx, o.url, "", poolConns(pw))
+	var rt roundTrips
+	pool, err := tracedPool(ctx, o.url, "", poolConns(pw), &rt)
 	if err != nil {
 		return res, err
 	}
@@ -524,6 +566,7 @@ func riverRun(ctx context.Context, o options, total int, cooldown time.Duration)
 			return res, err
 		}
 	}
+	rt0 := rt.total()
 	begin := time.Now()
 	if c != nil {
 		if err := c.start(); err != nil {
@@ -535,6 +578,7 @@ func riverRun(ctx context.Context, o options, total int, cooldown time.Duration)
 	}
 	end, werr := waitZero(ctx, poll, "SELECT count(*) FROM (SELECT 1 FROM river_job WHERE state IN ('available', 'pending', 'retryable', 'running', 'scheduled') LIMIT 1) x", 10*time.Minute)
 	serr := client.Stop(ctx)
+	trips, parentDone := rt.total()-rt0, count.Load()
 	var cerr error
 	if c != nil {
 		cerr = c.stop()
@@ -543,7 +587,7 @@ func riverRun(ctx context.Context, o options, total int, cooldown time.Duration)
 	if err := errors.Join(werr, serr, cerr); err != nil {
 		return res, err
 	}
-	return result{workers: total, elapsed: end.Sub(begin), done: count.Load()}, nil
+	return result{workers: total, elapsed: end.Sub(begin), done: count.Load(), trips: trips, parentDone: parentDone}, nil
 }
 
 func startChildArgs(kind, schema string, workers int, extra ...string) (*child, error) {
@@ -581,6 +625,8 @@ type planResult struct {
 	planElapsed    time.Duration
 	sent           int
 	sendElapsed    time.Duration
+	// round trips to the database during Plan and during Dispatch
+	planTrips, sendTrips int64
 }
 
 // planRun signs up clients of the scale plan (1,000 leads each), stocks
@@ -599,7 +645,8 @@ func planRun(ctx context.Context, o options) (res planResult, err error) {
 			err = derr
 		}
 	}()
-	pool, err := schemaPool(ctx, o.url, schema, 8)
+	var rt roundTrips
+	pool, err := tracedPool(ctx, o.url, schema, 8, &rt)
 	if err != nil {
 		return res, err
 	}
@@ -673,9 +720,11 @@ func planRun(ctx context.Context, o options) (res planResult, err error) {
 		lead += len(rows)
 	}
 	res.leads = lead
+	rt0 := rt.total()
 	begin := time.Now()
 	res.planned, err = svc.Plan(ctx)
 	res.planElapsed = time.Since(begin)
+	res.planTrips = rt.total() - rt0
 	if err != nil {
 		return res, err
 	}
@@ -684,6 +733,7 @@ func planRun(ctx context.Context, o options) (res planResult, err error) {
 		return res, err
 	}
 	clock.Set(time.Date(2026, 3, 2, 19, 30, 0, 0, syd))
+	rt0 = rt.total()
 	begin = time.Now()
 	for {
 		n, err := svc.Dispatch(ctx, "w")
@@ -696,6 +746,7 @@ func planRun(ctx context.Context, o options) (res planResult, err error) {
 		res.sent += n
 	}
 	res.sendElapsed = time.Since(begin)
+	res.sendTrips = rt.total() - rt0
 	return res, nil
 }
 
@@ -753,17 +804,17 @@ func run(ctx context.Context, o options) error {
 		rows = append(rows, r)
 	}
 	fmt.Println()
-	fmt.Printf("| workers (parent+child) | outbound touches/s | River jobs/s (FetchCooldown %v) | River jobs/s (defaults, %d jobs) | outbound claim / update latency (parent) |\n", o.riverCooldown, o.riverDefaultsN)
-	fmt.Println("|---|---|---|---|---|")
+	fmt.Printf("| workers (parent+child) | outbound touches/s | River jobs/s (FetchCooldown %v) | River jobs/s (defaults, %d jobs) | outbound claim / update latency (parent) | round trips per touch / per job (parent) |\n", o.riverCooldown, o.riverDefaultsN)
+	fmt.Println("|---|---|---|---|---|---|")
 	for _, r := range rows {
 		pw, cw := split(r.w)
 		def := "—"
 		if o.riverDefaultsN > 0 {
 			def = fmt.Sprintf("%.0f (%.2f s)", r.rvD, r.rvDef.elapsed.Seconds())
 		}
-		fmt.Printf("| %d (%d+%d) | %.0f (%.2f s) | %.0f (%.2f s) | %s | %v / %v |\n", r.w, pw, cw,
+		fmt.Printf("| %d (%d+%d) | %.0f (%.2f s) | %.0f (%.2f s) | %s | %v / %v | %.2f / %.2f |\n", r.w, pw, cw,
 			r.obRate, r.ob.elapsed.Seconds(), r.rvRate, r.rv.elapsed.Seconds(), def,
-			r.ob.claimLat.Round(time.Microsecond), r.ob.updateLat.Round(time.Microsecond))
+			r.ob.claimLat.Round(time.Microsecond), r.ob.updateLat.Round(time.Microsecond), r.ob.tripsPer(), r.rv.tripsPer())
 	}
 	if o.leads > 0 {
 		fmt.Fprintf(os.Stderr, "planning %d leads...\n", o.leads)
@@ -772,10 +823,11 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("planning: %w", err)
 		}
 		fmt.Println()
-		fmt.Printf("planning: %d leads, %d touches planned and booked in %.2f s: %.0f touches/s\n",
-			p.leads, p.planned, p.planElapsed.Seconds(), float64(p.planned)/p.planElapsed.Seconds())
-		fmt.Printf("engine dispatch (Service.Dispatch, 1 goroutine, 1 process): %d touches sent in %.2f s: %.0f touches/s\n",
-			p.sent, p.sendElapsed.Seconds(), float64(p.sent)/p.sendElapsed.Seconds())
+		fmt.Printf("planning: %d leads, %d touches planned and booked in %.2f s: %.0f touches/s; %d round trips (%.1f a touch, %.0f µs each)\n",
+			p.leads, p.planned, p.planElapsed.Seconds(), float64(p.planned)/p.planElapsed.Seconds(),
+			p.planTrips, float64(p.planTrips)/float64(p.planned), float64(p.planElapsed.Microseconds())/float64(p.planTrips))
+		fmt.Printf("engine dispatch (Service.Dispatch, 1 goroutine, 1 process): %d touches sent in %.2f s: %.0f touches/s; %d round trips (%.1f a touch)\n",
+			p.sent, p.sendElapsed.Seconds(), float64(p.sent)/p.sendElapsed.Seconds(), p.sendTrips, float64(p.sendTrips)/float64(p.sent))
 	}
 	return nil
 }

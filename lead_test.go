@@ -135,3 +135,15 @@ func TestTouchStatusFinal(t *testing.T) {
 		require.Equal(t, final, s.Final(), s)
 	}
 }
+
+func TestTouchStatusValid(t *testing.T) {
+	t.Parallel()
+	for _, s := range []outbound.TouchStatus{
+		outbound.TouchScheduled, outbound.TouchSending, outbound.TouchSent, outbound.TouchDelivered,
+		outbound.TouchFailed, outbound.TouchSkipped, outbound.TouchCancelled, outbound.TouchUncertain,
+	} {
+		require.True(t, s.Valid(), s)
+	}
+	require.False(t, outbound.TouchStatus("bounced").Valid())
+	require.False(t, outbound.TouchStatus("").Valid())
+}

@@ -54,6 +54,15 @@ const (
 	TouchUncertain TouchStatus = "uncertain" // a voice/SMS touch whose outcome could not be reconciled
 )
 
+// Valid reports whether s is one of the touch statuses.
+func (s TouchStatus) Valid() bool {
+	switch s {
+	case TouchScheduled, TouchSending, TouchSent, TouchDelivered, TouchFailed, TouchSkipped, TouchCancelled, TouchUncertain:
+		return true
+	}
+	return false
+}
+
 // Final reports whether the status is an end state.
 func (s TouchStatus) Final() bool {
 	switch s {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/storage"
 )
 
 // Events
@@ -34,20 +35,6 @@ func scanEvent(rows pgx.Rows, e *outbound.Event) error {
 	return nil
 }
 
-func checkEvent(e *outbound.Event) error {
-	switch {
-	case e == nil:
-		return invalid("event", "", "", "must not be nil")
-	case e.ID.IsZero():
-		return invalid("event", "id", "", "must be set")
-	case e.Provider == "":
-		return invalid("event", "provider", "", "must be set: it is half the deduplication key")
-	case e.ProviderEventID == "":
-		return invalid("event", "provider_event_id", "", "must be set: it is half the deduplication key")
-	}
-	return nil
-}
-
 // RecordEvent implements [storage.Events] with INSERT ... ON CONFLICT DO
 // NOTHING on the (provider, provider_event_id) key: of concurrent copies
 // exactly one is stored. An event whose key is new but whose ID is taken
@@ -56,7 +43,7 @@ func (s *Store) RecordEvent(ctx context.Context, e *outbound.Event) (bool, error
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	if err := checkEvent(e); err != nil {
+	if err := storage.CheckEvent(e); err != nil {
 		return false, err
 	}
 	var meta []byte

@@ -29,18 +29,6 @@ func leadArgs(l *outbound.Lead) []any {
 		l.Zone, l.ZoneSource, l.Score, string(l.Tier), string(l.DNCR), ts(l.DNCRWashedAt), ts(l.CreatedAt)}
 }
 
-func checkLead(l *outbound.Lead) error {
-	switch {
-	case l == nil:
-		return invalid("lead", "", "", "must not be nil")
-	case l.ID.IsZero():
-		return invalid("lead", "id", "", "must be set")
-	case l.Client.IsZero():
-		return invalid("lead", "client", "", "must be set")
-	}
-	return nil
-}
-
 // duplicateSQL finds, for a lead that broke a unique index, the other lead
 // of its client with its email (in any case) and the one with its phone.
 const duplicateSQL = `SELECT
@@ -78,7 +66,7 @@ func (s *Store) leadConflict(ctx context.Context, l *outbound.Lead, cause error)
 // one refuses the lead, a second statement names the lead holding the email
 // (checked first) or the phone.
 func (s *Store) CreateLead(ctx context.Context, l *outbound.Lead) error {
-	if err := checkLead(l); err != nil {
+	if err := storage.CheckLead(l); err != nil {
 		return err
 	}
 	for try := 0; ; try++ {
@@ -147,7 +135,7 @@ func (s *Store) ListLeadsByCompany(ctx context.Context, client outbound.ClientID
 
 // UpdateLead implements [storage.Leads], with CreateLead's uniqueness rule.
 func (s *Store) UpdateLead(ctx context.Context, l *outbound.Lead) error {
-	if err := checkLead(l); err != nil {
+	if err := storage.CheckLead(l); err != nil {
 		return err
 	}
 	for try := 0; ; try++ {
@@ -212,22 +200,10 @@ func jsonb(raw []byte) any {
 	return string(raw)
 }
 
-func checkEnrollment(e *outbound.Enrollment) error {
-	switch {
-	case e == nil:
-		return invalid("enrollment", "", "", "must not be nil")
-	case e.ID.IsZero():
-		return invalid("enrollment", "id", "", "must be set")
-	case e.Client.IsZero():
-		return invalid("enrollment", "client", "", "must be set")
-	}
-	return nil
-}
-
 // CreateEnrollment implements [storage.Enrollments]: the ID and the
 // (lead, campaign) pair are unique indexes; either taken is ErrConflict.
 func (s *Store) CreateEnrollment(ctx context.Context, e *outbound.Enrollment) error {
-	if err := checkEnrollment(e); err != nil {
+	if err := storage.CheckEnrollment(e); err != nil {
 		return err
 	}
 	args, err := enrollmentArgs(e)
@@ -264,7 +240,7 @@ func (s *Store) ListEnrollments(ctx context.Context, f storage.EnrollmentFilter)
 
 // UpdateEnrollment implements [storage.Enrollments].
 func (s *Store) UpdateEnrollment(ctx context.Context, e *outbound.Enrollment) error {
-	if err := checkEnrollment(e); err != nil {
+	if err := storage.CheckEnrollment(e); err != nil {
 		return err
 	}
 	args, err := enrollmentArgs(e)

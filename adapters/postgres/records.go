@@ -78,19 +78,9 @@ func clientArgs(c *outbound.Client) []any {
 	return []any{id(c.ID.UUID), c.Name, c.Plan, ts(c.SignupAt), c.DefaultZone, string(c.State), ts(c.ChurnedAt)}
 }
 
-func checkClient(c *outbound.Client) error {
-	if c == nil {
-		return invalid("client", "", "", "must not be nil")
-	}
-	if c.ID.IsZero() {
-		return invalid("client", "id", "", "must be set")
-	}
-	return nil
-}
-
 // CreateClient implements [storage.Clients].
 func (s *Store) CreateClient(ctx context.Context, c *outbound.Client) error {
-	if err := checkClient(c); err != nil {
+	if err := storage.CheckClient(c); err != nil {
 		return err
 	}
 	_, err := s.exec(ctx, `INSERT INTO clients (`+clientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`, clientArgs(c)...)
@@ -110,7 +100,7 @@ func (s *Store) ListClients(ctx context.Context) ([]outbound.Client, error) {
 
 // UpdateClient implements [storage.Clients].
 func (s *Store) UpdateClient(ctx context.Context, c *outbound.Client) error {
-	if err := checkClient(c); err != nil {
+	if err := storage.CheckClient(c); err != nil {
 		return err
 	}
 	n, err := s.exec(ctx, `UPDATE clients SET name = $2, plan = $3, signup_at = $4, default_zone = $5, state = $6, churned_at = $7
@@ -149,19 +139,9 @@ func resourceArgs(r *outbound.Resource) []any {
 		r.Address, string(r.State), ts(r.CreatedAt), ts(r.PurchasedAt), r.Paused, r.PauseReason, ts(r.HeldUntil)}
 }
 
-func checkResource(r *outbound.Resource) error {
-	if r == nil {
-		return invalid("resource", "", "", "must not be nil")
-	}
-	if r.ID.IsZero() {
-		return invalid("resource", "id", "", "must be set")
-	}
-	return nil
-}
-
 // CreateResource implements [storage.Resources].
 func (s *Store) CreateResource(ctx context.Context, r *outbound.Resource) error {
-	if err := checkResource(r); err != nil {
+	if err := storage.CheckResource(r); err != nil {
 		return err
 	}
 	_, err := s.exec(ctx, `INSERT INTO resources (`+resourceCols+`)
@@ -195,7 +175,7 @@ func (s *Store) ListResources(ctx context.Context, f storage.ResourceFilter) ([]
 
 // UpdateResource implements [storage.Resources].
 func (s *Store) UpdateResource(ctx context.Context, r *outbound.Resource) error {
-	if err := checkResource(r); err != nil {
+	if err := storage.CheckResource(r); err != nil {
 		return err
 	}
 	n, err := s.exec(ctx, `UPDATE resources SET client_id = $2, kind = $3, parent_id = $4, provider = $5, provider_ref = $6,
@@ -216,21 +196,9 @@ func campaignArgs(c *outbound.Campaign) []any {
 	return []any{id(c.ID.UUID), id(c.Client.UUID), c.Name, c.Sequence, string(c.State), ts(c.CreatedAt)}
 }
 
-func checkCampaign(c *outbound.Campaign) error {
-	switch {
-	case c == nil:
-		return invalid("campaign", "", "", "must not be nil")
-	case c.ID.IsZero():
-		return invalid("campaign", "id", "", "must be set")
-	case c.Client.IsZero():
-		return invalid("campaign", "client", "", "must be set")
-	}
-	return nil
-}
-
 // CreateCampaign implements [storage.Campaigns].
 func (s *Store) CreateCampaign(ctx context.Context, c *outbound.Campaign) error {
-	if err := checkCampaign(c); err != nil {
+	if err := storage.CheckCampaign(c); err != nil {
 		return err
 	}
 	_, err := s.exec(ctx, `INSERT INTO campaigns (`+campaignCols+`) VALUES ($1, $2, $3, $4, $5, $6)`, campaignArgs(c)...)
@@ -254,7 +222,7 @@ func (s *Store) ListCampaigns(ctx context.Context, client outbound.ClientID) ([]
 
 // UpdateCampaign implements [storage.Campaigns].
 func (s *Store) UpdateCampaign(ctx context.Context, c *outbound.Campaign) error {
-	if err := checkCampaign(c); err != nil {
+	if err := storage.CheckCampaign(c); err != nil {
 		return err
 	}
 	n, err := s.exec(ctx, `UPDATE campaigns SET client_id = $2, name = $3, sequence = $4, state = $5, created_at = $6

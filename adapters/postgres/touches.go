@@ -22,27 +22,6 @@ func scanTouch(rows pgx.Rows, t *outbound.Touch) error {
 		&t.Attempts, &t.Status, &t.Reason, &t.ProviderRef)
 }
 
-func validStatus(st outbound.TouchStatus) bool {
-	switch st {
-	case outbound.TouchScheduled, outbound.TouchSending, outbound.TouchSent, outbound.TouchDelivered,
-		outbound.TouchFailed, outbound.TouchSkipped, outbound.TouchCancelled, outbound.TouchUncertain:
-		return true
-	}
-	return false
-}
-
-func checkTouch(t *outbound.Touch) error {
-	switch {
-	case t.ID.IsZero():
-		return invalid("touch", "id", "", "must be set")
-	case t.Client.IsZero():
-		return invalid("touch", "client", "", "must be set")
-	case !validStatus(t.Status):
-		return invalid("touch", "status", string(t.Status), "must be a known touch status")
-	}
-	return nil
-}
-
 // insertTouchesSQL inserts a batch from one array per column: one
 // statement, so all or nothing, and one round trip whatever the batch's
 // size. (COPY is not an option: Postgres refuses COPY FROM into a table with
@@ -101,7 +80,7 @@ func (s *Store) InsertTouches(ctx context.Context, ts []outbound.Touch) error {
 		return err
 	}
 	for i := range ts {
-		if err := checkTouch(&ts[i]); err != nil {
+		if err := storage.CheckTouch(&ts[i]); err != nil {
 			return fmt.Errorf("postgres: touch %d of %d: %w", i+1, len(ts), err)
 		}
 	}
@@ -220,7 +199,7 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 	if t == nil {
 		return invalid("touch", "", "", "must not be nil")
 	}
-	if err := checkTouch(t); err != nil {
+	if err := storage.CheckTouch(t); err != nil {
 		return err
 	}
 	var done, exists bool

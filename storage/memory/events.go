@@ -31,15 +31,8 @@ func (s *Store) RecordEvent(ctx context.Context, e *outbound.Event) (bool, error
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	switch {
-	case e == nil:
-		return false, invalid("event", "", "", "must not be nil")
-	case e.ID.IsZero():
-		return false, invalid("event", "id", "", "must be set")
-	case e.Provider == "":
-		return false, invalid("event", "provider", "", "must be set: it is half the deduplication key")
-	case e.ProviderEventID == "":
-		return false, invalid("event", "provider_event_id", "", "must be set: it is half the deduplication key")
+	if err := storage.CheckEvent(e); err != nil {
+		return false, err
 	}
 	k := eventKey{e.Provider, e.ProviderEventID}
 	s.mu.Lock()

@@ -22,19 +22,6 @@ func emailKey(client outbound.ClientID, email string) contactKey {
 	return contactKey{client, strings.ToLower(email)}
 }
 
-func checkLead(l *outbound.Lead) error {
-	if l == nil {
-		return invalid("lead", "", "", "must not be nil")
-	}
-	if l.ID.IsZero() {
-		return invalid("lead", "id", "", "must be set")
-	}
-	if l.Client.IsZero() {
-		return invalid("lead", "client", "", "must be set")
-	}
-	return nil
-}
-
 func normLead(l outbound.Lead) outbound.Lead {
 	l.DNCRWashedAt, l.CreatedAt = utc(l.DNCRWashedAt), utc(l.CreatedAt)
 	return l
@@ -138,7 +125,7 @@ func (s *Store) CreateLead(ctx context.Context, l *outbound.Lead) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkLead(l); err != nil {
+	if err := storage.CheckLead(l); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -238,7 +225,7 @@ func (s *Store) UpdateLead(ctx context.Context, l *outbound.Lead) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkLead(l); err != nil {
+	if err := storage.CheckLead(l); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -268,19 +255,6 @@ type enrollKey struct {
 	lead     outbound.LeadID
 }
 
-func checkEnrollment(e *outbound.Enrollment) error {
-	if e == nil {
-		return invalid("enrollment", "", "", "must not be nil")
-	}
-	if e.ID.IsZero() {
-		return invalid("enrollment", "id", "", "must be set")
-	}
-	if e.Client.IsZero() {
-		return invalid("enrollment", "client", "", "must be set")
-	}
-	return nil
-}
-
 // copyEnrollment returns e with its own Sticky map and UTC instants.
 func copyEnrollment(e outbound.Enrollment) outbound.Enrollment {
 	e.Sticky = maps.Clone(e.Sticky)
@@ -297,7 +271,7 @@ func (s *Store) CreateEnrollment(ctx context.Context, e *outbound.Enrollment) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkEnrollment(e); err != nil {
+	if err := storage.CheckEnrollment(e); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -373,7 +347,7 @@ func (s *Store) UpdateEnrollment(ctx context.Context, e *outbound.Enrollment) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkEnrollment(e); err != nil {
+	if err := storage.CheckEnrollment(e); err != nil {
 		return err
 	}
 	s.mu.Lock()

@@ -178,19 +178,9 @@ func normClient(c outbound.Client) outbound.Client {
 	return c
 }
 
-func checkClient(c *outbound.Client) error {
-	if c == nil {
-		return invalid("client", "", "", "must not be nil")
-	}
-	if c.ID.IsZero() {
-		return invalid("client", "id", "", "must be set")
-	}
-	return nil
-}
-
 // CreateClient implements [storage.Clients].
 func (s *Store) CreateClient(ctx context.Context, c *outbound.Client) error {
-	if err := checkClient(c); err != nil {
+	if err := storage.CheckClient(c); err != nil {
 		return err
 	}
 	return put(ctx, s, s.clients, "client", c.ID, normClient(*c), true)
@@ -213,7 +203,7 @@ func (s *Store) ListClients(ctx context.Context) ([]outbound.Client, error) {
 
 // UpdateClient implements [storage.Clients].
 func (s *Store) UpdateClient(ctx context.Context, c *outbound.Client) error {
-	if err := checkClient(c); err != nil {
+	if err := storage.CheckClient(c); err != nil {
 		return err
 	}
 	return put(ctx, s, s.clients, "client", c.ID, normClient(*c), false)
@@ -226,19 +216,9 @@ func normResource(r outbound.Resource) outbound.Resource {
 	return r
 }
 
-func checkResource(r *outbound.Resource) error {
-	if r == nil {
-		return invalid("resource", "", "", "must not be nil")
-	}
-	if r.ID.IsZero() {
-		return invalid("resource", "id", "", "must be set")
-	}
-	return nil
-}
-
 // CreateResource implements [storage.Resources].
 func (s *Store) CreateResource(ctx context.Context, r *outbound.Resource) error {
-	if err := checkResource(r); err != nil {
+	if err := storage.CheckResource(r); err != nil {
 		return err
 	}
 	return put(ctx, s, s.resources, "resource", r.ID, normResource(*r), true)
@@ -266,26 +246,13 @@ func (s *Store) ListResources(ctx context.Context, f storage.ResourceFilter) ([]
 
 // UpdateResource implements [storage.Resources].
 func (s *Store) UpdateResource(ctx context.Context, r *outbound.Resource) error {
-	if err := checkResource(r); err != nil {
+	if err := storage.CheckResource(r); err != nil {
 		return err
 	}
 	return put(ctx, s, s.resources, "resource", r.ID, normResource(*r), false)
 }
 
 // Campaigns
-
-func checkCampaign(c *outbound.Campaign) error {
-	if c == nil {
-		return invalid("campaign", "", "", "must not be nil")
-	}
-	if c.ID.IsZero() {
-		return invalid("campaign", "id", "", "must be set")
-	}
-	if c.Client.IsZero() {
-		return invalid("campaign", "client", "", "must be set")
-	}
-	return nil
-}
 
 func normCampaign(c outbound.Campaign) outbound.Campaign {
 	c.CreatedAt = utc(c.CreatedAt)
@@ -294,7 +261,7 @@ func normCampaign(c outbound.Campaign) outbound.Campaign {
 
 // CreateCampaign implements [storage.Campaigns].
 func (s *Store) CreateCampaign(ctx context.Context, c *outbound.Campaign) error {
-	if err := checkCampaign(c); err != nil {
+	if err := storage.CheckCampaign(c); err != nil {
 		return err
 	}
 	return put(ctx, s, s.campaigns, "campaign", c.ID, normCampaign(*c), true)
@@ -319,7 +286,7 @@ func (s *Store) ListCampaigns(ctx context.Context, client outbound.ClientID) ([]
 
 // UpdateCampaign implements [storage.Campaigns].
 func (s *Store) UpdateCampaign(ctx context.Context, c *outbound.Campaign) error {
-	if err := checkCampaign(c); err != nil {
+	if err := storage.CheckCampaign(c); err != nil {
 		return err
 	}
 	return put(ctx, s, s.campaigns, "campaign", c.ID, normCampaign(*c), false)

@@ -75,28 +75,6 @@ func (s *Store) popReady() *touchRec {
 	return r
 }
 
-func validStatus(st outbound.TouchStatus) bool {
-	switch st {
-	case outbound.TouchScheduled, outbound.TouchSending, outbound.TouchSent, outbound.TouchDelivered,
-		outbound.TouchFailed, outbound.TouchSkipped, outbound.TouchCancelled, outbound.TouchUncertain:
-		return true
-	}
-	return false
-}
-
-func checkTouch(t *outbound.Touch) error {
-	if t.ID.IsZero() {
-		return invalid("touch", "id", "", "must be set")
-	}
-	if t.Client.IsZero() {
-		return invalid("touch", "client", "", "must be set")
-	}
-	if !validStatus(t.Status) {
-		return invalid("touch", "status", string(t.Status), "must be a known touch status")
-	}
-	return nil
-}
-
 func normTouch(t outbound.Touch) outbound.Touch {
 	t.ScheduledAt, t.SentAt, t.LeaseUntil = utc(t.ScheduledAt), utc(t.SentAt), utc(t.LeaseUntil)
 	return t
@@ -108,7 +86,7 @@ func (s *Store) InsertTouches(ctx context.Context, ts []outbound.Touch) error {
 		return err
 	}
 	for i := range ts {
-		if err := checkTouch(&ts[i]); err != nil {
+		if err := storage.CheckTouch(&ts[i]); err != nil {
 			return fmt.Errorf("memory: touch %d of %d: %w", i+1, len(ts), err)
 		}
 	}
@@ -408,7 +386,7 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 	if t == nil {
 		return invalid("touch", "", "", "must not be nil")
 	}
-	if err := checkTouch(t); err != nil {
+	if err := storage.CheckTouch(t); err != nil {
 		return err
 	}
 	s.mu.Lock()

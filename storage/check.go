@@ -1,0 +1,100 @@
+package storage
+
+import "github.com/outbound-go/outbound"
+
+// The checks every store makes of a record before writing it: the contract
+// suite holds each store to them, so they live here once. Each returns a
+// *outbound.ValidationError naming the record and the field.
+
+// CheckClient checks a client before a store writes it.
+func CheckClient(c *outbound.Client) error {
+	if c == nil {
+		return invalid("client", "", "", "must not be nil")
+	}
+	if c.ID.IsZero() {
+		return invalid("client", "id", "", "must be set")
+	}
+	return nil
+}
+
+// CheckResource checks a resource before a store writes it.
+func CheckResource(r *outbound.Resource) error {
+	if r == nil {
+		return invalid("resource", "", "", "must not be nil")
+	}
+	if r.ID.IsZero() {
+		return invalid("resource", "id", "", "must be set")
+	}
+	return nil
+}
+
+// CheckCampaign checks a campaign before a store writes it.
+func CheckCampaign(c *outbound.Campaign) error {
+	switch {
+	case c == nil:
+		return invalid("campaign", "", "", "must not be nil")
+	case c.ID.IsZero():
+		return invalid("campaign", "id", "", "must be set")
+	case c.Client.IsZero():
+		return invalid("campaign", "client", "", "must be set")
+	}
+	return nil
+}
+
+// CheckLead checks a lead before a store writes it.
+func CheckLead(l *outbound.Lead) error {
+	switch {
+	case l == nil:
+		return invalid("lead", "", "", "must not be nil")
+	case l.ID.IsZero():
+		return invalid("lead", "id", "", "must be set")
+	case l.Client.IsZero():
+		return invalid("lead", "client", "", "must be set")
+	}
+	return nil
+}
+
+// CheckEnrollment checks a enrollment before a store writes it.
+func CheckEnrollment(e *outbound.Enrollment) error {
+	switch {
+	case e == nil:
+		return invalid("enrollment", "", "", "must not be nil")
+	case e.ID.IsZero():
+		return invalid("enrollment", "id", "", "must be set")
+	case e.Client.IsZero():
+		return invalid("enrollment", "client", "", "must be set")
+	}
+	return nil
+}
+
+// CheckTouch checks a touch before a store writes it.
+func CheckTouch(t *outbound.Touch) error {
+	switch {
+	case t.ID.IsZero():
+		return invalid("touch", "id", "", "must be set")
+	case t.Client.IsZero():
+		return invalid("touch", "client", "", "must be set")
+	case !t.Status.Valid():
+		return invalid("touch", "status", string(t.Status), "must be a known touch status")
+	}
+	return nil
+}
+
+// CheckEvent checks a event before a store writes it.
+func CheckEvent(e *outbound.Event) error {
+	switch {
+	case e == nil:
+		return invalid("event", "", "", "must not be nil")
+	case e.ID.IsZero():
+		return invalid("event", "id", "", "must be set")
+	case e.Provider == "":
+		return invalid("event", "provider", "", "must be set: it is half the deduplication key")
+	case e.ProviderEventID == "":
+		return invalid("event", "provider_event_id", "", "must be set: it is half the deduplication key")
+	}
+	return nil
+}
+
+func invalid(record, field, value, reason string) error {
+	return &outbound.ValidationError{Record: record, Field: field, Value: value, Reason: reason}
+}

@@ -145,16 +145,7 @@ func (s *Store) CreateLead(ctx context.Context, l *outbound.Lead) error {
 
 // GetLead implements [storage.Leads].
 func (s *Store) GetLead(ctx context.Context, id outbound.LeadID) (*outbound.Lead, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	l, ok := s.leads[id]
-	if !ok {
-		return nil, notFound("lead", id)
-	}
-	return &l, nil
+	return get(ctx, s, s.leads, "lead", id)
 }
 
 // FindLead implements [storage.Leads]: the lead with that email if there is

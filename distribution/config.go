@@ -24,6 +24,7 @@ import (
 const (
 	DefaultWorkers                 = 4
 	DefaultClaimBatch              = 100
+	DefaultBatchWindow             = 200 * time.Millisecond
 	DefaultLease                   = 2 * time.Minute
 	DefaultPollInterval            = time.Second
 	DefaultSendTimeout             = 30 * time.Second
@@ -167,6 +168,18 @@ type Config struct {
 	Workers int
 	// ClaimBatch is the most touches a worker claims at once. Default 100.
 	ClaimBatch int
+	// BatchWindow bounds how far a worker's batched reads and writes lag,
+	// on the clock. A worker reads the enrollments, leads, campaigns and
+	// suppressions of the touches it claimed together, and reads them
+	// again for the touches left once that read is older than BatchWindow;
+	// it records the touches it sent together, at most BatchWindow after
+	// the first of them was sent. So a reply, stop or opt-out recorded
+	// while a worker holds a claim stops that worker's sends to the lead at
+	// most BatchWindow later, and a sent touch shows as sent in the store
+	// at most BatchWindow after its Send returned. Sends slower than the
+	// window get a read and a record each, as without batching. Default
+	// 200 milliseconds.
+	BatchWindow time.Duration
 	// Lease is how long a claim holds a touch before another worker may
 	// take it over. Default 2 minutes.
 	Lease time.Duration
@@ -246,6 +259,7 @@ func (c Config) WithDefaults() Config {
 	}
 	c.Workers = orDefault(c.Workers, DefaultWorkers)
 	c.ClaimBatch = orDefault(c.ClaimBatch, DefaultClaimBatch)
+	c.BatchWindow = orDefault(c.BatchWindow, DefaultBatchWindow)
 	c.DNCRBatch = orDefault(c.DNCRBatch, DefaultDNCRBatch)
 	c.Lease = orDefault(c.Lease, DefaultLease)
 	c.PollInterval = orDefault(c.PollInterval, DefaultPollInterval)
@@ -340,7 +354,7 @@ func (c Config) Validate() error {
 		name string
 		v    time.Duration
 	}{
-		{"Lease", c.Lease}, {"PollInterval", c.PollInterval}, {"SendTimeout", c.SendTimeout},
+		{"Lease", c.Lease}, {"PollInterval", c.PollInterval}, {"SendTimeout", c.SendTimeout}, {"BatchWindow", c.BatchWindow},
 		{"Retry.Initial", c.Retry.Initial}, {"Retry.Max", c.Retry.Max}, {"CallCooling", c.CallCooling},
 		{"OOOPause", c.OOOPause}, {"ConnectionMessageDelay", c.ConnectionMessageDelay},
 		{"ConnectionWithdrawAfter", c.ConnectionWithdrawAfter}, {"DNCRRewashWithin", c.DNCRRewashWithin},

@@ -77,14 +77,24 @@ func (s *Service) dispatch(ctx context.Context, worker string, stop <-chan struc
 	if err != nil {
 		return 0, 0, fmt.Errorf("distribution: claim: %w", err)
 	}
+	b := s.newClaimBatch(worker)
 	for i := range ts {
 		if stopped(stop) {
 			s.giveBack(ctx, ts[i:], worker)
 			break
 		}
-		ok, err := s.handle(ctx, &ts[i], worker)
+		if err := s.prepare(ctx, b, ts, i, s.clock.Now()); err != nil {
+			// Handled one by one instead: each touch reads its own.
+			s.log.WarnContext(ctx, "claim's records not loaded together", "worker", worker, "err", err)
+			b.enr = nil
+		}
+		ok, err := s.handle(ctx, &ts[i], worker, b)
+		if !ok {
+			b.forget(&ts[i])
+		}
 		if err != nil {
 			if ctx.Err() != nil {
+				s.flushAfterStop(ctx, b)
 				return sent, len(ts), ctx.Err()
 			}
 			s.log.ErrorContext(ctx, "touch not handled; it is retried when its lease expires",
@@ -94,8 +104,27 @@ func (s *Service) dispatch(ctx context.Context, worker string, stop <-chan struc
 		if ok {
 			sent++
 		}
+		if b.flushDue(s.clock.Now()) {
+			if err := s.flush(ctx, b); err != nil {
+				return sent, len(ts), err
+			}
+		}
+	}
+	if err := s.flush(ctx, b); err != nil {
+		return sent, len(ts), err
 	}
 	return sent, len(ts), nil
+}
+
+// flushAfterStop writes the sent records of a dispatch whose context ended,
+// on a context the end does not cancel, within Config.SendTimeout: what
+// was sent before the end is recorded, as a crash would not.
+func (s *Service) flushAfterStop(ctx context.Context, b *claimBatch) {
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.SendTimeout)
+	defer cancel()
+	if err := s.flush(fctx, b); err != nil {
+		s.log.WarnContext(ctx, "sent records not written; the touches are handled again after their lease", "err", err)
+	}
 }
 
 func stopped(stop <-chan struct{}) bool {
@@ -131,11 +160,12 @@ type dispatchCtx struct {
 	lead   *outbound.Lead
 	camp   *outbound.Campaign
 	rec    timing.Recipient
+	batch  *claimBatch // nil outside a dispatch: records written at once
 }
 
 // handle deals with one claimed touch and reports whether it was sent.
-func (s *Service) handle(ctx context.Context, t *outbound.Touch, worker string) (bool, error) {
-	d := &dispatchCtx{worker: worker, now: s.clock.Now()}
+func (s *Service) handle(ctx context.Context, t *outbound.Touch, worker string, b *claimBatch) (bool, error) {
+	d := &dispatchCtx{worker: worker, now: s.clock.Now(), batch: b}
 	var err error
 	if d.cs, err = s.client(ctx, t.Client); err != nil {
 		return false, err
@@ -143,13 +173,13 @@ func (s *Service) handle(ctx context.Context, t *outbound.Touch, worker string) 
 	if t.Status == outbound.TouchSending {
 		return s.reconcile(ctx, d, t)
 	}
-	if d.e, err = s.store.GetEnrollment(ctx, t.Enrollment); err != nil {
+	if d.e, err = s.enrollment(ctx, b, t); err != nil {
 		return false, fmt.Errorf("distribution: touch %s: %w", t.ID, err)
 	}
-	if d.lead, err = s.store.GetLead(ctx, t.Lead); err != nil {
+	if d.lead, err = s.lead(ctx, b, t); err != nil {
 		return false, fmt.Errorf("distribution: touch %s: %w", t.ID, err)
 	}
-	if d.camp, err = s.store.GetCampaign(ctx, t.Campaign); err != nil {
+	if d.camp, err = s.campaign(ctx, b, t); err != nil {
 		return false, fmt.Errorf("distribution: touch %s: %w", t.ID, err)
 	}
 	if d.rec, err = s.recipient(d.lead); err != nil {
@@ -180,7 +210,7 @@ func (s *Service) handle(ctx context.Context, t *outbound.Touch, worker string) 
 	}
 
 	// Compliance at send time.
-	supp, err := s.store.Suppressed(ctx, t.Client, t.Lead, leadAddress(d.lead, t.Channel), t.Channel)
+	supp, err := s.suppressed(ctx, b, t, d.lead)
 	if err != nil {
 		return false, fmt.Errorf("distribution: touch %s: %w", t.ID, err)
 	}
@@ -309,6 +339,10 @@ func (s *Service) markSent(ctx context.Context, d *dispatchCtx, t *outbound.Touc
 	from := t.Status
 	t.Status, t.SentAt, t.ProviderRef = outbound.TouchSent, at.UTC(), ref
 	t.LeasedBy, t.LeaseUntil = "", time.Time{}
+	if d.batch != nil {
+		d.batch.addSent(t, from, d.now)
+		return nil
+	}
 	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
 		if errors.Is(err, storage.ErrLeaseLost) {
 			s.log.WarnContext(ctx, "sent, but another worker took the touch over", "touch", t.ID.String())
@@ -316,11 +350,7 @@ func (s *Service) markSent(ctx context.Context, d *dispatchCtx, t *outbound.Touc
 		}
 		return fmt.Errorf("distribution: record touch %s sent: %w", t.ID, err)
 	}
-	if from == outbound.TouchSending {
-		s.countTouch(t.Channel, outbound.TouchSending, outbound.TouchSent)
-	} else {
-		s.countTouch(t.Channel, outbound.TouchScheduled, outbound.TouchSent)
-	}
+	s.countTouch(t.Channel, from, outbound.TouchSent)
 	return nil
 }
 
@@ -522,7 +552,7 @@ func (s *Service) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.Tou
 		return false, fmt.Errorf("distribution: reconcile touch %s: %w", t.ID, err)
 	}
 	s.countTouch(t.Channel, outbound.TouchSending, outbound.TouchScheduled)
-	return s.handle(ctx, t, d.worker)
+	return s.handle(ctx, t, d.worker, d.batch)
 }
 
 // message builds the message of a touch: addressing by the engine, content

@@ -1,6 +1,10 @@
 package storage
 
-import "github.com/outbound-go/outbound"
+import (
+	"fmt"
+
+	"github.com/outbound-go/outbound"
+)
 
 // The checks every store makes of a record before writing it: the contract
 // suite holds each store to them, so they live here once. Each returns a
@@ -76,6 +80,22 @@ func CheckTouch(t *outbound.Touch) error {
 		return invalid("touch", "client", "", "must be set")
 	case !t.Status.Valid():
 		return invalid("touch", "status", string(t.Status), "must be a known touch status")
+	}
+	return nil
+}
+
+// CheckTouches checks a batch of touch updates (UpdateTouches): each
+// touch, and no ID twice.
+func CheckTouches(ts []outbound.Touch) error {
+	seen := make(map[outbound.TouchID]struct{}, len(ts))
+	for i := range ts {
+		if err := CheckTouch(&ts[i]); err != nil {
+			return fmt.Errorf("touch %d of %d: %w", i+1, len(ts), err)
+		}
+		if _, dup := seen[ts[i].ID]; dup {
+			return invalid("touch", "id", ts[i].ID.String(), "appears twice in the batch")
+		}
+		seen[ts[i].ID] = struct{}{}
 	}
 	return nil
 }

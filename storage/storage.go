@@ -71,6 +71,10 @@ type Leads interface {
 	// lead (errors.Is(err, ErrConflict) holds).
 	CreateLead(ctx context.Context, l *outbound.Lead) error
 	GetLead(ctx context.Context, id outbound.LeadID) (*outbound.Lead, error)
+	// GetLeads returns the stored leads among ids, each once, in the order
+	// of their first appearance in ids; an ID not stored is left out. It is
+	// GetLead for a batch in one call (one round trip for a database).
+	GetLeads(ctx context.Context, ids []outbound.LeadID) ([]outbound.Lead, error)
 	// FindLead returns the client's lead with that email or phone (either
 	// may be empty), or ErrNotFound.
 	FindLead(ctx context.Context, client outbound.ClientID, email, phone string) (*outbound.Lead, error)
@@ -99,6 +103,10 @@ type Enrollments interface {
 	// already enrolled in the campaign.
 	CreateEnrollment(ctx context.Context, e *outbound.Enrollment) error
 	GetEnrollment(ctx context.Context, id outbound.EnrollmentID) (*outbound.Enrollment, error)
+	// GetEnrollments returns the stored enrollments among ids, each once, in
+	// the order of their first appearance in ids; an ID not stored is left
+	// out. It is GetEnrollment for a batch in one call.
+	GetEnrollments(ctx context.Context, ids []outbound.EnrollmentID) ([]outbound.Enrollment, error)
 	// ListEnrollments returns the matching enrollments ordered by lead ID,
 	// then campaign ID: the order the planner works in.
 	ListEnrollments(ctx context.Context, f EnrollmentFilter) ([]outbound.Enrollment, error)
@@ -160,6 +168,13 @@ type Touches interface {
 	// (an empty worker updates unconditionally: the planner and event
 	// handlers). ErrLeaseLost when another worker holds it.
 	UpdateTouch(ctx context.Context, t *outbound.Touch, worker string) error
+	// UpdateTouches is UpdateTouch for a batch in one step (one statement
+	// for a database): each touch of ts is replaced if worker still holds
+	// its lease (any worker when worker is empty). It returns the IDs it did
+	// not replace, in the order of ts: touches another worker holds, and
+	// touches not stored. An invalid touch, or an ID twice in ts, is a
+	// *outbound.ValidationError and nothing is replaced.
+	UpdateTouches(ctx context.Context, ts []outbound.Touch, worker string) (skipped []outbound.TouchID, err error)
 	// NextDue returns the earliest instant at which ClaimTouches would hand
 	// out a touch: over every scheduled or sending touch, a scheduled one's
 	// ScheduledAt, or the end of its lease if a worker holds it past then
@@ -186,6 +201,15 @@ type Events interface {
 	ListEvents(ctx context.Context, client outbound.ClientID) ([]outbound.Event, error)
 }
 
+// SuppressionQuery is one question of Suppressions.SuppressedAmong: is the
+// client's lead, or the address, suppressed on the channel?
+type SuppressionQuery struct {
+	Client  outbound.ClientID
+	Lead    outbound.LeadID
+	Address string
+	Channel channel.Kind
+}
+
 // Suppressions keeps who must not get what.
 type Suppressions interface {
 	// AddSuppression records s; adding the same (client, lead, address,
@@ -194,6 +218,9 @@ type Suppressions interface {
 	// Suppressed reports whether the client's lead, or the address, is
 	// suppressed on ch (a suppression with no channel covers every channel).
 	Suppressed(ctx context.Context, client outbound.ClientID, lead outbound.LeadID, address string, ch channel.Kind) (bool, error)
+	// SuppressedAmong answers Suppressed for each query in one call:
+	// out[i] is the answer for qs[i].
+	SuppressedAmong(ctx context.Context, qs []SuppressionQuery) ([]bool, error)
 	ListSuppressions(ctx context.Context, client outbound.ClientID) ([]outbound.Suppression, error)
 }
 

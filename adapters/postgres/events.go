@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
@@ -102,35 +103,56 @@ func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) er
 // Suppressed implements [storage.Suppressions]. A zero lead and an empty
 // address match nothing.
 func (s *Store) Suppressed(ctx context.Context, client outbound.ClientID, lead outbound.LeadID, address string, ch channel.Kind) (bool, error) {
-	if err := ctx.Err(); err != nil {
+	out, err := s.SuppressedAmong(ctx, []storage.SuppressionQuery{{Client: client, Lead: lead, Address: address, Channel: ch}})
+	if err != nil {
 		return false, err
 	}
-	if lead.IsZero() && address == "" {
-		return false, nil
-	}
-	var w where
-	w.add(`client_id = ?`, id(client.UUID))
-	w.add(`(channel = '' OR channel = ?)`, string(ch))
-	switch {
-	case lead.IsZero():
-		w.add(`address_key = `+addressKey, address, address, address)
-	case address == "":
-		w.add(`lead_id = ?`, id(lead.UUID))
-	default:
-		w.add(`(lead_id = ? OR address_key = `+addressKey+`)`, id(lead.UUID), address, address, address)
-	}
-	var found bool
-	err := s.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM suppressions`+w.String()+`)`, w.args, &found)
-	if err != nil {
-		return false, wrap(err, "suppressions of client", client)
-	}
-	return found, nil
+	return out[0], nil
 }
 
-// addressKey is an address as suppressions compare it, the expression of
-// the generated column address_key: emails without regard to case,
-// anything else exactly. Its three placeholders take the address.
-const addressKey = `(CASE WHEN strpos(?::text, '@') > 0 THEN lower(?::text) ELSE ?::text END)`
+// suppressedAmongSQL answers one question per row of the arrays, in their
+// order: a suppression of the client on the channel (or on every channel)
+// for the lead, or for the address as suppressions compare it. A NULL lead
+// or an empty address matches nothing.
+const suppressedAmongSQL = `SELECT
+		EXISTS (SELECT 1 FROM suppressions s WHERE s.client_id = q.client AND s.lead_id = q.lead
+			AND (s.channel = '' OR s.channel = q.ch))
+		OR EXISTS (SELECT 1 FROM suppressions s WHERE s.client_id = q.client AND q.addr <> ''
+			AND s.address_key = (CASE WHEN strpos(q.addr, '@') > 0 THEN lower(q.addr) ELSE q.addr END)
+			AND (s.channel = '' OR s.channel = q.ch))
+	FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS q(client, lead, addr, ch, n)
+	ORDER BY q.n`
+
+// SuppressedAmong implements [storage.Suppressions] in one statement.
+func (s *Store) SuppressedAmong(ctx context.Context, qs []storage.SuppressionQuery) ([]bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(qs) == 0 {
+		return []bool{}, nil
+	}
+	clients, leads := make([]pgtype.UUID, len(qs)), make([]pgtype.UUID, len(qs))
+	addrs, chs := make([]string, len(qs)), make([]string, len(qs))
+	for i, q := range qs {
+		clients[i], leads[i], addrs[i], chs[i] = id(q.Client.UUID), ref(q.Lead.UUID), q.Address, string(q.Channel)
+	}
+	out := make([]bool, 0, len(qs))
+	err := s.query(ctx, suppressedAmongSQL, []any{clients, leads, addrs, chs}, func(rows pgx.Rows) error {
+		var b bool
+		if err := rows.Scan(&b); err != nil {
+			return err
+		}
+		out = append(out, b)
+		return nil
+	})
+	if err != nil {
+		return nil, wrapList(err, "suppressions")
+	}
+	if len(out) != len(qs) {
+		return nil, fmt.Errorf("postgres: suppressions: %d answers to %d questions", len(out), len(qs))
+	}
+	return out, nil
+}
 
 // ListSuppressions implements [storage.Suppressions]: by client, Since,
 // lead, address and channel, strings byte by byte.

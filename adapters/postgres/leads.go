@@ -87,6 +87,13 @@ func (s *Store) GetLead(ctx context.Context, lid outbound.LeadID) (*outbound.Lea
 	return getOne(ctx, s, "lead", lid, `SELECT `+leadCols+` FROM leads WHERE id = $1`, []any{id(lid.UUID)}, scanLead)
 }
 
+// GetLeads implements [storage.Leads] in one statement.
+func (s *Store) GetLeads(ctx context.Context, lids []outbound.LeadID) ([]outbound.Lead, error) {
+	ls, err := getMany(ctx, s, `SELECT `+leadCols+` FROM leads WHERE id = ANY($1::uuid[])`, lids, scanLead,
+		func(l *outbound.Lead) outbound.LeadID { return l.ID })
+	return ls, wrapList(err, "leads")
+}
+
 // FindLead implements [storage.Leads]: the lead with the email if there is
 // one, else the lead with the phone, in one statement.
 func (s *Store) FindLead(ctx context.Context, client outbound.ClientID, email, phone string) (*outbound.Lead, error) {
@@ -217,6 +224,13 @@ func (s *Store) CreateEnrollment(ctx context.Context, e *outbound.Enrollment) er
 // GetEnrollment implements [storage.Enrollments].
 func (s *Store) GetEnrollment(ctx context.Context, eid outbound.EnrollmentID) (*outbound.Enrollment, error) {
 	return getOne(ctx, s, "enrollment", eid, `SELECT `+enrollmentCols+` FROM enrollments WHERE id = $1`, []any{id(eid.UUID)}, scanEnrollment)
+}
+
+// GetEnrollments implements [storage.Enrollments] in one statement.
+func (s *Store) GetEnrollments(ctx context.Context, eids []outbound.EnrollmentID) ([]outbound.Enrollment, error) {
+	es, err := getMany(ctx, s, `SELECT `+enrollmentCols+` FROM enrollments WHERE id = ANY($1::uuid[])`, eids, scanEnrollment,
+		func(e *outbound.Enrollment) outbound.EnrollmentID { return e.ID })
+	return es, wrapList(err, "enrollments")
 }
 
 // ListEnrollments implements [storage.Enrollments]: by lead, then campaign.

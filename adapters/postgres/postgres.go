@@ -186,6 +186,38 @@ func list[T any](ctx context.Context, s *Store, sql string, args []any, scan fun
 	return out, nil
 }
 
+// getMany runs a query of one uuid[] parameter, the IDs, and returns the
+// records it finds in the order of the IDs' first appearance.
+func getMany[K interface{ ~struct{ uuid.UUID } }, T any](ctx context.Context, s *Store, sql string, ids []K,
+	scan func(pgx.Rows, *T) error, key func(*T) K) ([]T, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	arg := make([]pgtype.UUID, len(ids))
+	for i, k := range ids {
+		arg[i] = id(struct{ uuid.UUID }(k).UUID)
+	}
+	found, err := list(ctx, s, sql, []any{arg}, scan)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[K]int, len(found))
+	for i := range found {
+		at[key(&found[i])] = i
+	}
+	out := make([]T, 0, len(found))
+	for _, k := range ids {
+		if i, ok := at[k]; ok {
+			out = append(out, found[i])
+			delete(at, k)
+		}
+	}
+	return out, nil
+}
+
 // SQLSTATE codes the store maps.
 const (
 	codeUniqueViolation       = "23505"

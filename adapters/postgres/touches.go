@@ -228,6 +228,53 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 	return fmt.Errorf("postgres: touch %s: not held by %q: %w", t.ID, worker, storage.ErrLeaseLost)
 }
 
+// updateTouchesSQL replaces a batch of touches from one array per column
+// (insertTouchesSQL's), each only while $20 (when set) holds its lease as
+// the row stands when the update locks it, and returns the IDs replaced.
+const updateTouchesSQL = `UPDATE touches t SET client_id = u.client_id, campaign_id = u.campaign_id,
+		enrollment_id = u.enrollment_id, lead_id = u.lead_id, step = u.step, step_channel = u.step_channel,
+		channel = u.channel, action = u.action, resource_id = u.resource_id, day = u.day,
+		scheduled_at = u.scheduled_at, sent_at = u.sent_at, lease_until = u.lease_until, leased_by = u.leased_by,
+		attempts = u.attempts, status = u.status, reason = u.reason, provider_ref = u.provider_ref
+	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
+		$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
+		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[])
+		AS u(` + touchCols + `)
+	WHERE t.id = u.id AND ($20 = '' OR t.leased_by = $20)
+	RETURNING t.id`
+
+// UpdateTouches implements [storage.Touches] in one statement.
+func (s *Store) UpdateTouches(ctx context.Context, batch []outbound.Touch, worker string) ([]outbound.TouchID, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := storage.CheckTouches(batch); err != nil {
+		return nil, err
+	}
+	if len(batch) == 0 {
+		return nil, nil
+	}
+	done := make(map[outbound.TouchID]struct{}, len(batch))
+	err := s.query(ctx, updateTouchesSQL, append(columnsOf(batch).args(), worker), func(rows pgx.Rows) error {
+		var tid outbound.TouchID
+		if err := rows.Scan(scanID(&tid.UUID)); err != nil {
+			return err
+		}
+		done[tid] = struct{}{}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap(err, "touch batch of", stringer(fmt.Sprint(len(batch))))
+	}
+	var skipped []outbound.TouchID
+	for i := range batch {
+		if _, ok := done[batch[i].ID]; !ok {
+			skipped = append(skipped, batch[i].ID)
+		}
+	}
+	return skipped, nil
+}
+
 // nextDueSQL is the least instant at which a claim hands out a touch, from
 // three index scans that each stop at their first row: the scheduled
 // touches due at their instant; the touches leased past it (the lease's

@@ -159,22 +159,32 @@ func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) er
 // Suppressed implements [storage.Suppressions]. A zero lead and an empty
 // address match nothing.
 func (s *Store) Suppressed(ctx context.Context, client outbound.ClientID, lead outbound.LeadID, address string, ch channel.Kind) (bool, error) {
-	if err := ctx.Err(); err != nil {
+	out, err := s.SuppressedAmong(ctx, []storage.SuppressionQuery{{Client: client, Lead: lead, Address: address, Channel: ch}})
+	if err != nil {
 		return false, err
+	}
+	return out[0], nil
+}
+
+// SuppressedAmong implements [storage.Suppressions] under one read lock.
+func (s *Store) SuppressedAmong(ctx context.Context, qs []storage.SuppressionQuery) ([]bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	cs := s.suppressions[client]
-	if cs == nil {
-		return false, nil
+	out := make([]bool, len(qs))
+	for i, q := range qs {
+		cs := s.suppressions[q.Client]
+		switch {
+		case cs == nil:
+		case !q.Lead.IsZero() && cs.byLead[q.Lead].has(q.Channel):
+			out[i] = true
+		case q.Address != "" && cs.byAddr[normAddress(q.Address)].has(q.Channel):
+			out[i] = true
+		}
 	}
-	if !lead.IsZero() && cs.byLead[lead].has(ch) {
-		return true, nil
-	}
-	if address != "" && cs.byAddr[normAddress(address)].has(ch) {
-		return true, nil
-	}
-	return false, nil
+	return out, nil
 }
 
 // ListSuppressions implements [storage.Suppressions]: a client's (every

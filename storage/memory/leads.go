@@ -148,6 +148,11 @@ func (s *Store) GetLead(ctx context.Context, id outbound.LeadID) (*outbound.Lead
 	return get(ctx, s, s.leads, "lead", id)
 }
 
+// GetLeads implements [storage.Leads].
+func (s *Store) GetLeads(ctx context.Context, ids []outbound.LeadID) ([]outbound.Lead, error) {
+	return getMany(ctx, s, s.leads, ids, func(l outbound.Lead) outbound.Lead { return l })
+}
+
 // FindLead implements [storage.Leads]: the lead with that email if there is
 // one, else the lead with that phone.
 func (s *Store) FindLead(ctx context.Context, client outbound.ClientID, email, phone string) (*outbound.Lead, error) {
@@ -293,6 +298,11 @@ func (s *Store) GetEnrollment(ctx context.Context, id outbound.EnrollmentID) (*o
 	}
 	e = copyEnrollment(e)
 	return &e, nil
+}
+
+// GetEnrollments implements [storage.Enrollments].
+func (s *Store) GetEnrollments(ctx context.Context, ids []outbound.EnrollmentID) ([]outbound.Enrollment, error) {
+	return getMany(ctx, s, s.enrollments, ids, copyEnrollment)
 }
 
 // ListEnrollments implements [storage.Enrollments].

@@ -167,6 +167,28 @@ func get[K interface {
 	return &v, nil
 }
 
+// getMany returns copies (made by cp) of the records under ids in m, each
+// once, in the order of first appearance; IDs not in m are left out.
+func getMany[K comparable, V any](ctx context.Context, s *Store, m map[K]V, ids []K, cp func(V) V) ([]V, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]V, 0, len(ids))
+	seen := make(map[K]struct{}, len(ids))
+	for _, id := range ids {
+		if _, dup := seen[id]; dup {
+			continue
+		}
+		seen[id] = struct{}{}
+		if v, ok := m[id]; ok {
+			out = append(out, cp(v))
+		}
+	}
+	return out, nil
+}
+
 // utc returns t in UTC, without a monotonic reading: the form every stored
 // instant takes.
 func utc(t time.Time) time.Time { return t.UTC() }

@@ -398,6 +398,37 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 	if worker != "" && r.t.LeasedBy != worker {
 		return fmt.Errorf("memory: touch %s: %q holds it, not %q: %w", t.ID, r.t.LeasedBy, worker, storage.ErrLeaseLost)
 	}
+	s.replaceTouch(r, t)
+	return nil
+}
+
+// UpdateTouches implements [storage.Touches] under one lock: the batch is
+// applied as one step.
+func (s *Store) UpdateTouches(ctx context.Context, ts []outbound.Touch, worker string) ([]outbound.TouchID, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := storage.CheckTouches(ts); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var skipped []outbound.TouchID
+	for i := range ts {
+		t := &ts[i]
+		r, ok := s.touches[t.ID]
+		if !ok || (worker != "" && r.t.LeasedBy != worker) {
+			skipped = append(skipped, t.ID)
+			continue
+		}
+		s.replaceTouch(r, t)
+	}
+	return skipped, nil
+}
+
+// replaceTouch stores t in r, moving r in every index t changes. The
+// caller holds the write lock.
+func (s *Store) replaceTouch(r *touchRec, t *outbound.Touch) {
 	if r.t.Lead != t.Lead {
 		s.touchByLead[r.t.Lead] = unlink(s.touchByLead[r.t.Lead], r)
 		s.touchByLead[t.Lead] = append(s.touchByLead[t.Lead], r)
@@ -423,7 +454,6 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 		s.indexSent(r)
 	}
 	s.place(r)
-	return nil
 }
 
 func unlink(rs []*touchRec, r *touchRec) []*touchRec {

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -34,9 +35,22 @@ func (s suite) testContext(t *testing.T) {
 		sent := claimed[0]
 		sent.Status = outbound.TouchSent
 		require.ErrorIs(t, st.UpdateTouch(dead, &sent, "w2"), context.Canceled)
+		_, err = st.UpdateTouches(dead, []outbound.Touch{sent}, "w2")
+		require.ErrorIs(t, err, context.Canceled)
 		got, err := st.GetTouch(live, sent.ID)
 		require.NoError(t, err)
 		require.Equal(t, outbound.TouchScheduled, got.Status)
+
+		l, en := makeLead(1), makeEnrollment(1)
+		require.NoError(t, st.CreateLead(live, &l))
+		require.NoError(t, st.CreateEnrollment(live, &en))
+		require.NoError(t, st.AddSuppression(live, &outbound.Suppression{Client: l.Client, Lead: l.ID, Since: at(0)}))
+		_, err = st.GetLeads(dead, []outbound.LeadID{l.ID})
+		require.ErrorIs(t, err, context.Canceled)
+		_, err = st.GetEnrollments(dead, []outbound.EnrollmentID{en.ID})
+		require.ErrorIs(t, err, context.Canceled)
+		_, err = st.SuppressedAmong(dead, []storage.SuppressionQuery{{Client: l.Client, Lead: l.ID, Channel: channel.Email}})
+		require.ErrorIs(t, err, context.Canceled)
 
 		e := makeEvent(1)
 		ok, err := st.RecordEvent(dead, &e)

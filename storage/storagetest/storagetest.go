@@ -9,8 +9,9 @@
 // lead uniqueness, enrollment uniqueness, all-or-nothing touch batches, the
 // claim and lease rules and NextDue, the lookups by provider reference and
 // company domain, every touch filter with its sent window, event
-// deduplication, suppression matching, wash retention, capacity caps and
-// every listing's order), including under
+// deduplication, suppression matching, wash retention, capacity caps,
+// every listing's order, and each batch call agreeing with the single call
+// it stands for), including under
 // concurrent use, through the interfaces alone: it knows nothing of any
 // store's insides.
 //
@@ -62,6 +63,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Suppressions", s.testSuppressions},
 		{"Washes", s.testWashes},
 		{"Bookings", s.testBookings},
+		{"Batches", s.testBatches},
 		{"Context", s.testContext},
 	}
 	for _, g := range groups {

@@ -1,0 +1,240 @@
+package distribution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/storage"
+)
+
+// claimBatch is what the touches of one claim share while a worker handles
+// them: the records each touch's checks read, loaded together in a few
+// store calls, and the sent records, written together in one. Both lag at
+// most Config.BatchWindow on the clock (see its doc).
+//
+// The loaded records are a cache in front of the store: a touch whose
+// record is missing (not loaded, or forgotten because handling an earlier
+// touch of the same enrollment or lead wrote something) is read from the
+// store on its own, as without batching.
+type claimBatch struct {
+	worker string
+	window time.Duration
+
+	// What was loaded, when, and for which touches: ts[from:upto].
+	loadedAt   time.Time
+	from, upto int
+	enr        map[outbound.EnrollmentID]*outbound.Enrollment
+	leads      map[outbound.LeadID]*outbound.Lead
+	camps      map[outbound.CampaignID]*outbound.Campaign
+	supp       map[storage.SuppressionQuery]bool
+
+	// Sent touches not yet recorded, and when the first of them was sent.
+	pending      []pendingSent
+	pendingSince time.Time
+}
+
+// pendingSent is a sent touch waiting for its record, with the status it
+// was sent from (for the counters).
+type pendingSent struct {
+	t    outbound.Touch
+	from outbound.TouchStatus
+}
+
+func (s *Service) newClaimBatch(worker string) *claimBatch {
+	return &claimBatch{worker: worker, window: s.cfg.BatchWindow}
+}
+
+// prepare makes sure the records of ts[i] are loaded and fresh. The first
+// load covers every touch left; a load that went stale before its touches
+// were handled is followed by one as large as the number handled in it
+// (slow sends: one touch at a time), and one that was used up fresh by one
+// twice as large.
+func (s *Service) prepare(ctx context.Context, b *claimBatch, ts []outbound.Touch, i int, now time.Time) error {
+	fresh := b.enr != nil && now.Sub(b.loadedAt) <= b.window
+	if fresh && i < b.upto {
+		return nil
+	}
+	n := len(ts) - i
+	switch {
+	case b.enr == nil:
+	case !fresh:
+		n = max(1, i-b.from)
+	default:
+		n = 2 * (b.upto - b.from)
+	}
+	return s.load(ctx, b, ts, i, min(len(ts), i+n), now)
+}
+
+// load reads the enrollments, leads, campaigns and suppression answers of
+// ts[from:upto] in one store call each (a campaign each: a claim holds few).
+func (s *Service) load(ctx context.Context, b *claimBatch, ts []outbound.Touch, from, upto int, now time.Time) error {
+	chunk := ts[from:upto]
+	eids := make([]outbound.EnrollmentID, 0, len(chunk))
+	lids := make([]outbound.LeadID, 0, len(chunk))
+	b.camps = make(map[outbound.CampaignID]*outbound.Campaign)
+	for i := range chunk {
+		eids = append(eids, chunk[i].Enrollment)
+		lids = append(lids, chunk[i].Lead)
+		b.camps[chunk[i].Campaign] = nil
+	}
+	es, err := s.store.GetEnrollments(ctx, eids)
+	if err != nil {
+		return fmt.Errorf("distribution: enrollments of a claim: %w", err)
+	}
+	ls, err := s.store.GetLeads(ctx, lids)
+	if err != nil {
+		return fmt.Errorf("distribution: leads of a claim: %w", err)
+	}
+	for cid := range b.camps {
+		c, err := s.store.GetCampaign(ctx, cid)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			delete(b.camps, cid) // the touch reads it alone, and reports it
+		case err != nil:
+			return fmt.Errorf("distribution: campaigns of a claim: %w", err)
+		default:
+			b.camps[cid] = c
+		}
+	}
+	b.enr = make(map[outbound.EnrollmentID]*outbound.Enrollment, len(es))
+	for i := range es {
+		b.enr[es[i].ID] = &es[i]
+	}
+	b.leads = make(map[outbound.LeadID]*outbound.Lead, len(ls))
+	for i := range ls {
+		b.leads[ls[i].ID] = &ls[i]
+	}
+	qs := make([]storage.SuppressionQuery, 0, len(chunk))
+	for i := range chunk {
+		if l := b.leads[chunk[i].Lead]; l != nil {
+			qs = append(qs, suppressionQuery(&chunk[i], l))
+		}
+	}
+	answers, err := s.store.SuppressedAmong(ctx, qs)
+	if err != nil {
+		return fmt.Errorf("distribution: suppressions of a claim: %w", err)
+	}
+	b.supp = make(map[storage.SuppressionQuery]bool, len(qs))
+	for i, q := range qs {
+		b.supp[q] = answers[i]
+	}
+	b.loadedAt, b.from, b.upto = now, from, upto
+	return nil
+}
+
+// suppressionQuery is the question whether t may reach l.
+func suppressionQuery(t *outbound.Touch, l *outbound.Lead) storage.SuppressionQuery {
+	return storage.SuppressionQuery{Client: t.Client, Lead: t.Lead, Address: leadAddress(l, t.Channel), Channel: t.Channel}
+}
+
+// forget drops the loaded records an outcome other than a plain send may
+// have changed: the touch's enrollment and lead, and the lead's
+// suppression answers. The next touch that needs them reads them alone.
+func (b *claimBatch) forget(t *outbound.Touch) {
+	if b == nil || b.enr == nil {
+		return
+	}
+	delete(b.enr, t.Enrollment)
+	delete(b.leads, t.Lead)
+	for q := range b.supp {
+		if q.Lead == t.Lead {
+			delete(b.supp, q)
+		}
+	}
+}
+
+// enrollment returns the touch's enrollment, loaded or read alone.
+func (s *Service) enrollment(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Enrollment, error) {
+	if b != nil {
+		if e, ok := b.enr[t.Enrollment]; ok {
+			c := *e
+			return &c, nil
+		}
+	}
+	return s.store.GetEnrollment(ctx, t.Enrollment)
+}
+
+// lead returns the touch's lead, loaded or read alone.
+func (s *Service) lead(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Lead, error) {
+	if b != nil {
+		if l, ok := b.leads[t.Lead]; ok {
+			c := *l
+			return &c, nil
+		}
+	}
+	return s.store.GetLead(ctx, t.Lead)
+}
+
+// campaign returns the touch's campaign, loaded or read alone.
+func (s *Service) campaign(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Campaign, error) {
+	if b != nil {
+		if c, ok := b.camps[t.Campaign]; ok && c != nil {
+			cc := *c
+			return &cc, nil
+		}
+	}
+	return s.store.GetCampaign(ctx, t.Campaign)
+}
+
+// suppressed reports whether t may not reach l: the loaded answer, or the
+// store's.
+func (s *Service) suppressed(ctx context.Context, b *claimBatch, t *outbound.Touch, l *outbound.Lead) (bool, error) {
+	q := suppressionQuery(t, l)
+	if b != nil {
+		if v, ok := b.supp[q]; ok {
+			return v, nil
+		}
+	}
+	return s.store.Suppressed(ctx, q.Client, q.Lead, q.Address, q.Channel)
+}
+
+// addSent queues the record of a sent touch; the first queued starts the
+// window within which they are written.
+func (b *claimBatch) addSent(t *outbound.Touch, from outbound.TouchStatus, now time.Time) {
+	if len(b.pending) == 0 {
+		b.pendingSince = now
+	}
+	b.pending = append(b.pending, pendingSent{t: *t, from: from})
+}
+
+// flushDue reports whether the queued records must be written now.
+func (b *claimBatch) flushDue(now time.Time) bool {
+	return len(b.pending) > 0 && now.Sub(b.pendingSince) >= b.window
+}
+
+// flush writes the queued sent records in one store call, each only while
+// the worker holds the touch's lease. A touch another worker took over in
+// the meantime is logged (it was sent; the other worker sends an email
+// again under the same idempotency key, and reconciles a call or text).
+// A record not written is not lost: its touch's lease runs out and the
+// touch is handled again, as after a crash.
+func (s *Service) flush(ctx context.Context, b *claimBatch) error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	ts := make([]outbound.Touch, len(b.pending))
+	for i := range b.pending {
+		ts[i] = b.pending[i].t
+	}
+	skipped, err := s.store.UpdateTouches(ctx, ts, b.worker)
+	if err != nil {
+		b.pending = b.pending[:0]
+		return fmt.Errorf("distribution: record %d sent touches: %w", len(ts), err)
+	}
+	lost := make(map[outbound.TouchID]bool, len(skipped))
+	for _, id := range skipped {
+		lost[id] = true
+		s.log.WarnContext(ctx, "sent, but another worker took the touch over", "touch", id.String())
+	}
+	for i := range b.pending {
+		p := &b.pending[i]
+		if !lost[p.t.ID] {
+			s.countTouch(p.t.Channel, p.from, outbound.TouchSent)
+		}
+	}
+	b.pending = b.pending[:0]
+	return nil
+}

@@ -100,6 +100,23 @@ func CheckTouches(ts []outbound.Touch) error {
 	return nil
 }
 
+// CheckSuppression checks a suppression before a store writes it.
+func CheckSuppression(sp *outbound.Suppression) error {
+	switch {
+	case sp == nil:
+		return invalid("suppression", "", "", "must not be nil")
+	case sp.Client.IsZero():
+		return invalid("suppression", "client", "", "must be set")
+	case sp.Lead.IsZero() && sp.Address == "":
+		return invalid("suppression", "lead", "", "a suppression needs a lead or an address")
+	case sp.Channel != "" && !sp.Channel.Valid():
+		return invalid("suppression", "channel", string(sp.Channel), "must be empty (every channel) or a channel")
+	case sp.Since.IsZero():
+		return invalid("suppression", "since", "", "must be set: when the lead or address was suppressed")
+	}
+	return nil
+}
+
 // CheckEvent checks a event before a store writes it.
 func CheckEvent(e *outbound.Event) error {
 	switch {

@@ -84,15 +84,8 @@ func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	switch {
-	case sp == nil:
-		return invalid("suppression", "", "", "must not be nil")
-	case sp.Client.IsZero():
-		return invalid("suppression", "client", "", "must be set")
-	case sp.Lead.IsZero() && sp.Address == "":
-		return invalid("suppression", "lead", "", "a suppression needs a lead or an address")
-	case sp.Channel != "" && !sp.Channel.Valid():
-		return invalid("suppression", "channel", string(sp.Channel), "must be empty (every channel) or a channel")
+	if err := storage.CheckSuppression(sp); err != nil {
+		return err
 	}
 	_, err := s.exec(ctx, `INSERT INTO suppressions (client_id, lead_id, address, channel, reason, since)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,

@@ -118,15 +118,8 @@ func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	switch {
-	case sp == nil:
-		return invalid("suppression", "", "", "must not be nil")
-	case sp.Client.IsZero():
-		return invalid("suppression", "client", "", "must be set")
-	case sp.Lead.IsZero() && sp.Address == "":
-		return invalid("suppression", "lead", "", "a suppression needs a lead or an address")
-	case sp.Channel != "" && !sp.Channel.Valid():
-		return invalid("suppression", "channel", string(sp.Channel), "must be empty (every channel) or a channel")
+	if err := storage.CheckSuppression(sp); err != nil {
+		return err
 	}
 	k := suppressionKey{sp.Lead, normAddress(sp.Address), sp.Channel}
 	s.mu.Lock()

@@ -317,6 +317,10 @@ func (s suite) testSuppressions(t *testing.T) {
 		requireInvalid(t, st.AddSuppression(ctx, &outbound.Suppression{Lead: l1}), "client")
 		requireInvalid(t, st.AddSuppression(ctx, &outbound.Suppression{Client: a, Channel: channel.Email}), "lead")
 		requireInvalid(t, st.AddSuppression(ctx, &outbound.Suppression{Client: a, Lead: l1, Channel: "fax"}), "channel")
+		requireInvalid(t, st.AddSuppression(ctx, &outbound.Suppression{Client: a, Lead: l1}), "since")
+		got, err := st.ListSuppressions(ctx, outbound.ClientID{})
+		require.NoError(t, err)
+		require.Empty(t, got, "nothing invalid was stored")
 	})
 	s.run(t, "InstantsInUTC", func(t *testing.T, st storage.Store) {
 		ctx := t.Context()

@@ -321,30 +321,38 @@ func (s *Service) allocConfig() allocator.Config {
 const warmupMatureAge = 10000
 
 // recordSpacing loads the client's booked sends into a new allocator's
-// spacing history, so that a restarted process keeps mailboxes apart.
+// spacing history, so that a restarted process keeps mailboxes apart: the
+// touches still to go, and those sent in the last hour (two reads that
+// stay small however long the client's history grows).
 func (s *Service) recordSpacing(ctx context.Context, cs *clientState) error {
-	ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Client: cs.client.ID})
+	now := s.clock.Now()
+	pending, err := s.store.ListTouches(ctx, storage.TouchFilter{Client: cs.client.ID,
+		Statuses: []outbound.TouchStatus{outbound.TouchScheduled, outbound.TouchSending}})
 	if err != nil {
 		return err
 	}
-	now := s.clock.Now()
-	for _, t := range ts {
+	recent, err := s.store.ListTouches(ctx, storage.TouchFilter{Client: cs.client.ID,
+		Statuses: []outbound.TouchStatus{outbound.TouchSent, outbound.TouchDelivered}, SentFrom: now.Add(-time.Hour)})
+	if err != nil {
+		return err
+	}
+	record := func(t *outbound.Touch, at time.Time) error {
 		if t.Resource.IsZero() {
-			continue
+			return nil
 		}
-		at := t.ScheduledAt
-		switch t.Status {
-		case outbound.TouchScheduled, outbound.TouchSending:
-		case outbound.TouchSent, outbound.TouchDelivered:
-			if t.SentAt.Before(now.Add(-time.Hour)) {
-				continue
-			}
-			at = t.SentAt
-		default:
-			continue
+		err := cs.alloc.Record(allocator.Pick{Resource: t.Resource, Action: t.Action, Day: t.Day, At: at})
+		if errors.Is(err, allocator.ErrUnknownResource) {
+			return nil
 		}
-		if err := cs.alloc.Record(allocator.Pick{Resource: t.Resource, Action: t.Action, Day: t.Day, At: at}); err != nil &&
-			!errors.Is(err, allocator.ErrUnknownResource) {
+		return err
+	}
+	for i := range pending {
+		if err := record(&pending[i], pending[i].ScheduledAt); err != nil {
+			return err
+		}
+	}
+	for i := range recent {
+		if err := record(&recent[i], recent[i].SentAt); err != nil {
 			return err
 		}
 	}

@@ -170,15 +170,16 @@ type Config struct {
 	ClaimBatch int
 	// BatchWindow bounds how far a worker's batched reads and writes lag,
 	// on the clock. A worker reads the enrollments, leads, campaigns and
-	// suppressions of the touches it claimed together, and reads them
-	// again for the touches left once that read is older than BatchWindow;
-	// it records the touches it sent together, at most BatchWindow after
-	// the first of them was sent. So a reply, stop or opt-out recorded
-	// while a worker holds a claim stops that worker's sends to the lead at
-	// most BatchWindow later, and a sent touch shows as sent in the store
-	// at most BatchWindow after its Send returned. Sends slower than the
-	// window get a read and a record each, as without batching. Default
-	// 200 milliseconds.
+	// suppressions of the touches it claimed together, and before each
+	// touch reads them again for the touches left once that read is older
+	// than BatchWindow; it records the touches it sent together, between
+	// two touches once BatchWindow has passed since the first of them was
+	// sent, and at the end of the claim. So a reply, stop or opt-out
+	// recorded while a worker holds a claim stops that worker's sends to
+	// the lead from its first touch that starts BatchWindow later, and a
+	// sent touch shows as sent in the store once the worker's next touch
+	// after BatchWindow is done. Sends slower than the window get a read
+	// and a record each, as without batching. Default 200 milliseconds.
 	BatchWindow time.Duration
 	// Lease is how long a claim holds a touch before another worker may
 	// take it over. Default 2 minutes.
@@ -186,6 +187,11 @@ type Config struct {
 	// PollInterval is how long an idle worker, and the planner, sleep
 	// between passes. Default 1 second.
 	PollInterval time.Duration
+	// Elector elects the one process of a deployment that plans and runs
+	// the daily jobs in Run (adapters/postgres: DB.Elector); a process
+	// that does not lead tries again every PollInterval. Default nil: this
+	// process always leads — a single process, or the memory store.
+	Elector storage.Elector
 	// SendTimeout is the deadline of each Channel.Send. Default 30 seconds.
 	SendTimeout time.Duration
 	// Retry is how retryable send failures are retried. Default: 5

@@ -50,6 +50,13 @@
 // day of the recipient (a late claim, a retry) re-plans the later steps so
 // they keep their gaps.
 //
+// A worker reads what those checks need for its whole claim at once (the
+// enrollments, leads, campaigns and suppression answers: one store call
+// each) and records the touches it sent together (one lease-guarded
+// UpdateTouches), each at most Config.BatchWindow (200 ms) behind: a stop
+// recorded while a worker holds a claim is seen within that window, and
+// sends slower than it are read and recorded one by one.
+//
 // Email, LinkedIn and mail are sent at least once with the touch ID as
 // idempotency key: a worker that dies leaves the touch leased; after the
 // lease another worker sends it again with the same key and the provider
@@ -90,7 +97,8 @@
 // Every Config field documents its default; WithDefaults fills them in and
 // Validate reports each bad field as a *FieldError. The engine's own:
 //
-//	Workers 4, ClaimBatch 100, Lease 2 min, PollInterval 1 s, SendTimeout 30 s
+//	Workers 4, ClaimBatch 100, BatchWindow 200 ms, Lease 2 min, PollInterval 1 s,
+//	SendTimeout 30 s
 //	Retry: 5 attempts, 1 min doubling to at most 30 min, no jitter
 //	CallRetries 2, CallCooling 4 h, RetryVoicemail false, OOOPause 7 days
 //	ConnectionMessageDelay 2 days, ConnectionWithdrawAfter 21 days
@@ -101,11 +109,18 @@
 //
 // Dispatch may run in any number of processes on one store: claims, leases
 // and capacity bookings are the store's. Plan, Daily and the event handlers
-// that re-plan are meant for one leader (Run does all of them); the
-// allocator's spacing history is kept per process. Everything else an event
-// or a job looks up is the store's: the next due instant
-// (Touches.NextDue), the touch an event without a touch ID concerns
-// (FindTouchByProviderRef), a company's leads on a reply
-// (ListLeadsByCompany), a domain's sends in the health window and the
-// connection requests to withdraw (the sent-window filter of ListTouches).
+// that re-plan are meant for one leader; the allocator's spacing history is
+// kept per process. Run elects the leader through Config.Elector, the same
+// election in every process (adapters/postgres: DB.Elector, an advisory
+// lock): every process runs the dispatch workers, and only the one that
+// leads runs the planner and the daily jobs. When the leader dies or its
+// leadership check fails it stops them, and another process takes over at
+// its next try, every PollInterval. Without an elector Run always leads
+// (one process); Services sharing a store in one process elect with a
+// storage.LocalElector. Everything else an event or a job looks up is the
+// store's: the next due instant (Touches.NextDue), the touch an event
+// without a touch ID concerns (FindTouchByProviderRef), a company's leads
+// on a reply (ListLeadsByCompany), a domain's sends in the health window and
+// the connection requests to withdraw (the sent-window filter of
+// ListTouches).
 package distribution

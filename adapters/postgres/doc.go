@@ -119,6 +119,13 @@
 // vanishes without closing its socket holds the lock until the server's TCP
 // keepalive gives up on it (tcp_keepalives_idle and friends).
 //
+// [DB.Elector] is the same election behind the [storage.Elector] seam, for
+// distribution.Config.Elector: give every process's Service
+// db.Elector("planner") and each dispatches, while only the leader plans
+// and runs the daily jobs; it checks its [Leadership] every PollInterval,
+// and another process takes over at its next try once the leader's
+// session has ended.
+//
 // # Tests
 //
 // The tests need a PostgreSQL server: OUTBOUND_TEST_DATABASE_URL, by

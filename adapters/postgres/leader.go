@@ -2,17 +2,19 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/outbound-go/outbound/storage"
 )
 
 // ErrLeadershipLost is the error of [Leadership.Check] once the leadership
 // is no longer held: its connection died (and the lock with it) or it was
-// released.
-var ErrLeadershipLost = errors.New("postgres: leadership lost")
+// released. It is [storage.ErrLeadershipLost], so a caller that knows only
+// the [storage.Term] tests for it the same way.
+var ErrLeadershipLost = storage.ErrLeadershipLost
 
 // leaderKeySQL is the advisory lock key of a leadership name in this schema:
 // two deployments in two schemas of one database elect apart.
@@ -48,13 +50,40 @@ func (db *DB) TryLead(ctx context.Context, name string) (l *Leadership, ok bool,
 	return &Leadership{name: name, conn: pc.Hijack()}, true, nil
 }
 
+// Elector returns the [storage.Elector] of the leadership called name, for
+// a host that elects through the storage seam (distribution.Config.Elector):
+// its TryLead is [DB.TryLead] with that name, and its Terms are
+// [*Leadership]. Every process of a deployment passes the same name; the
+// leadership belongs to the schema, like the tables.
+func (db *DB) Elector(name string) storage.Elector {
+	return elector{db: db, name: name}
+}
+
+// elector is DB.Elector's.
+type elector struct {
+	db   *DB
+	name string
+}
+
+func (e elector) TryLead(ctx context.Context) (storage.Term, bool, error) {
+	l, ok, err := e.db.TryLead(ctx, e.name)
+	if err != nil || !ok {
+		// Not l: a nil *Leadership would make a Term that is not nil.
+		return nil, false, err
+	}
+	return l, true, nil
+}
+
 // Leadership is a leadership held: the advisory lock and the connection
-// holding it. Its methods are safe for concurrent use.
+// holding it. It is a [storage.Term]. Its methods are safe for concurrent
+// use.
 type Leadership struct {
 	name string
 	mu   sync.Mutex
 	conn *pgx.Conn // nil once released
 }
+
+var _ storage.Term = (*Leadership)(nil)
 
 // Name returns the leadership's name.
 func (l *Leadership) Name() string { return l.name }
@@ -83,14 +112,21 @@ func (l *Leadership) Check(ctx context.Context) error {
 	return nil
 }
 
-// Release gives the leadership up: it closes the connection, which ends
-// the session and its lock. Releasing twice is harmless.
+// Release gives the leadership up: it unlocks the lock, so the next
+// TryLead anywhere succeeds as soon as Release has returned, and closes the
+// connection, which ends the session. (Closing alone frees the lock only
+// once the server has ended the session, a moment after the client has
+// hung up.) Releasing twice is harmless, and so is releasing a leadership
+// whose connection died: its lock went with its session.
 func (l *Leadership) Release(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.conn == nil {
 		return nil
 	}
+	// An unlock that fails (the connection is gone) leaves the lock to the
+	// session's end, which the close brings about.
+	_, _ = l.conn.Exec(ctx, `SELECT pg_advisory_unlock(`+leaderKeySQL+`)`, l.name)
 	err := l.conn.Close(ctx)
 	l.conn = nil
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound/storage"
 )
 
 // twoProcesses returns two databases on one migrated schema, each with a
@@ -18,12 +20,14 @@ func twoProcesses(t *testing.T) (*DB, *DB) {
 	return New(p1), New(p2)
 }
 
-func TestLeaderHandover(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
+// deaths are the ways a leader's session ends: each ends l's.
+func deaths() []struct {
+	name string
+	die  func(t *testing.T, l *Leadership)
+} {
+	return []struct {
 		name string
-		// die ends the first leader's session.
-		die func(t *testing.T, l *Leadership)
+		die  func(t *testing.T, l *Leadership)
 	}{
 		{"released", func(t *testing.T, l *Leadership) {
 			require.NoError(t, l.Release(t.Context()))
@@ -39,6 +43,11 @@ func TestLeaderHandover(t *testing.T) {
 			require.True(t, done)
 		}},
 	}
+}
+
+func TestLeaderHandover(t *testing.T) {
+	t.Parallel()
+	tests := deaths()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -118,4 +127,59 @@ func TestLeaderOneOfMany(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, leaders)
+}
+
+// TestElectorHandover checks DB.Elector, the storage seam over TryLead: one
+// process leads, the other does not (and gets no Term at all), and the
+// leadership passes once the leader's session ends.
+func TestElectorHandover(t *testing.T) {
+	t.Parallel()
+	for _, tt := range deaths() {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			one, two := twoProcesses(t)
+			var e1, e2 storage.Elector = one.Elector("planner"), two.Elector("planner")
+
+			first, ok, err := e1.TryLead(ctx)
+			require.NoError(t, err)
+			require.True(t, ok)
+			require.NoError(t, first.Check(ctx))
+			held, isLeadership := first.(*Leadership)
+			require.True(t, isLeadership)
+			require.Equal(t, "planner", held.Name())
+
+			second, ok, err := e2.TryLead(ctx)
+			require.NoError(t, err)
+			require.False(t, ok, "one leader at a time")
+			require.True(t, second == nil, "no Term, not even a nil *Leadership in one")
+			other, ok, err := two.Elector("washer").TryLead(ctx)
+			require.NoError(t, err)
+			require.True(t, ok, "another name is another leadership")
+			defer other.Release(context.Background())
+
+			tt.die(t, held)
+			err = first.Check(ctx)
+			require.ErrorIs(t, err, storage.ErrLeadershipLost)
+			require.ErrorIs(t, err, ErrLeadershipLost)
+
+			second, ok, err = e2.TryLead(ctx)
+			require.NoError(t, err)
+			require.True(t, ok, "the leadership passes once the first session has ended")
+			defer second.Release(context.Background())
+			require.NoError(t, second.Check(ctx))
+			require.NoError(t, first.Release(ctx), "releasing a dead term is harmless")
+		})
+	}
+}
+
+func TestElectorContextEnded(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	term, ok, err := db.Elector("planner").TryLead(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	require.False(t, ok)
+	require.True(t, term == nil)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/adapters/postgres"
+	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -67,6 +68,30 @@ func ExampleDB_TryLead() {
 			return // the leadership was lost: stop leader-only work
 		}
 		// ... plan a round ...
+	}
+}
+
+// Every process of a deployment runs the engine with the same elector:
+// all of them dispatch, the one that leads plans and runs the daily jobs,
+// and when it dies another takes over.
+func ExampleDB_Elector() {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, "postgres://app@db.internal:5432/outbound")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pool.Close()
+	db := postgres.New(pool)
+	svc, err := distribution.New(distribution.Config{
+		Store:   db.Platform(),
+		Elector: db.Elector("planner"),
+		// Channels, DNCR, ...
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := svc.Run(ctx); err != nil {
+		log.Fatal(err)
 	}
 }
 

@@ -136,8 +136,10 @@
 // search_path, and drops it with everything in it at the end, so tests run
 // in parallel and leave nothing behind but the two roles. Without a server
 // the tests skip, unless the environment variable CI is set: then they
-// fail.
+// fail. The repository's scripts/test finds or sets up a local server
+// (on Debian or Ubuntu) and runs every package's tests with it.
 //
+//	scripts/test -run 'Contract|RLS'
 //	OUTBOUND_TEST_DATABASE_URL=postgres://me@db:5432/scratch go test -race ./adapters/postgres/
 //	go test -run '^$' -bench . ./adapters/postgres/
 package postgres

@@ -36,6 +36,7 @@ const (
 	DefaultDNCRRewashWithin        = 3 * 24 * time.Hour
 	DefaultDNCRBatch               = 500
 	DefaultPlanHorizon             = 60 * 24 * time.Hour
+	DefaultPlanWorkers             = 4
 	DefaultRetryMaxAttempts        = 5
 	DefaultRetryInitial            = time.Minute
 	DefaultRetryMax                = 30 * time.Minute
@@ -224,6 +225,11 @@ type Config struct {
 	// DNCRRewashWithin: Daily washes again every result that expires
 	// within this long. Default 3 days.
 	DNCRRewashWithin time.Duration
+	// PlanWorkers is how many clients a Plan pass plans at once. Clients
+	// are planned apart (each books only its own resources), so the result
+	// is the same for any number: more overlap the store's round trips of
+	// one client with another's. Default 4.
+	PlanWorkers int
 	// PlanHorizon is how far past its earliest instant a step may be pushed
 	// for lack of capacity before it is skipped with reason no_capacity.
 	// Default 60 days.
@@ -278,6 +284,7 @@ func (c Config) WithDefaults() Config {
 	c.ConnectionWithdrawAfter = orDefault(c.ConnectionWithdrawAfter, DefaultConnectionWithdrawAfter)
 	c.DNCRRewashWithin = orDefault(c.DNCRRewashWithin, DefaultDNCRRewashWithin)
 	c.PlanHorizon = orDefault(c.PlanHorizon, DefaultPlanHorizon)
+	c.PlanWorkers = orDefault(c.PlanWorkers, DefaultPlanWorkers)
 	if c.NewID == nil {
 		c.NewID = uuid.New
 	}
@@ -349,7 +356,7 @@ func (c Config) Validate() error {
 		v    int
 		min  int
 	}{
-		{"Workers", c.Workers, 1}, {"ClaimBatch", c.ClaimBatch, 1}, {"DNCRBatch", c.DNCRBatch, 1},
+		{"Workers", c.Workers, 1}, {"PlanWorkers", c.PlanWorkers, 1}, {"ClaimBatch", c.ClaimBatch, 1}, {"DNCRBatch", c.DNCRBatch, 1},
 		{"Retry.MaxAttempts", c.Retry.MaxAttempts, 1}, {"CallRetries", c.CallRetries, None},
 	} {
 		if f.v < f.min {

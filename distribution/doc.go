@@ -103,7 +103,8 @@
 //	CallRetries 2, CallCooling 4 h, RetryVoicemail false, OOOPause 7 days
 //	ConnectionMessageDelay 2 days, ConnectionWithdrawAfter 21 days
 //	DNCRRewashWithin 3 days (wash validity 30 days), DNCRBatch 500
-//	PlanHorizon 60 days; reply stops the company (ReplyKeepsCompany false)
+//	PlanHorizon 60 days, PlanWorkers 4 (clients planned at once; the same
+//	plan for any number); reply stops the company (ReplyKeepsCompany false)
 //
 // # Running several processes
 //

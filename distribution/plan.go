@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -47,9 +48,12 @@ var (
 	errNoResource = errors.New("no resource")
 )
 
-// planPass holds what one Plan pass reads once, and what it learns.
+// planPass holds what one Plan pass reads once of one client, and what it
+// learns.
 type planPass struct {
 	now       time.Time
+	idSeed    uuid.UUID // the client's touch IDs in this pass derive from it
+	ids       uint64    // how many it derived
 	campaigns map[outbound.CampaignID]*outbound.Campaign
 	supp      map[outbound.ClientID]*suppIndex
 	dead      map[deadKey]*deadSpans
@@ -116,6 +120,25 @@ func (d *deadSpans) add(s deadSpan) {
 	d.spans = slices.Replace(d.spans, i, j, s)
 }
 
+func newPlanPass(now time.Time, idSeed uuid.UUID) *planPass {
+	return &planPass{now: now, idSeed: idSeed, campaigns: map[outbound.CampaignID]*outbound.Campaign{},
+		supp: map[outbound.ClientID]*suppIndex{}, dead: map[deadKey]*deadSpans{}}
+}
+
+// newID is the pass's next touch ID: from the client's seed and a count, so
+// the IDs do not depend on how the passes of clients interleave. The count
+// goes into the low half as it is (distinct counts, distinct IDs) and mixed
+// into the high half; the result has the random (version 4) layout.
+func (p *planPass) newID() uuid.UUID {
+	p.ids++
+	u := p.idSeed
+	binary.BigEndian.PutUint64(u[:8], binary.BigEndian.Uint64(u[:8])^mix(p.ids))
+	binary.BigEndian.PutUint64(u[8:], binary.BigEndian.Uint64(u[8:])^p.ids)
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	return u
+}
+
 func (p *planPass) deadFor(k deadKey) *deadSpans {
 	if p == nil {
 		return nil
@@ -142,9 +165,10 @@ type suppCover struct {
 func (c suppCover) has(k channel.Kind) bool { return c.all || c.some.Has(k) }
 
 // Plan is the leader's pass: it plans every step not yet planned of every
-// active enrollment (and of paused ones, from their return), in the
-// order of the store (lead, then campaign), so the same store plans the
-// same way. For each step it resolves the channel (gating, address, the
+// active enrollment (and of paused ones, from their return): each client's
+// in the order of the store (lead, then campaign), clients apart and up to
+// Config.PlanWorkers at once, so the same store plans the same way however
+// many plan. For each step it resolves the channel (gating, address, the
 // client's usable resources and configured channels, DNCR, opt-outs),
 // finds a slot spread over the recipient's window on a business day no
 // earlier than sequence.Sequence.Earliest and now, and books capacity with
@@ -156,12 +180,15 @@ func (s *Service) Plan(ctx context.Context) (int, error) {
 	return s.plan(ctx, nil)
 }
 
-// plan is Plan with a stop signal checked between enrollments.
+// plan is Plan with a stop signal checked between enrollments. Clients are
+// planned apart (each books only its own resources), up to
+// Config.PlanWorkers at a time; each client's enrollments in the store's
+// order, with touch IDs from a stream of its own, so the result is the
+// same whatever the number of workers and their timing.
 func (s *Service) plan(ctx context.Context, stop <-chan struct{}) (int, error) {
 	s.planMu.Lock()
 	defer s.planMu.Unlock()
-	pass := &planPass{now: s.clock.Now(), campaigns: map[outbound.CampaignID]*outbound.Campaign{},
-		supp: map[outbound.ClientID]*suppIndex{}, dead: map[deadKey]*deadSpans{}}
+	now := s.clock.Now()
 	clients, err := s.store.ListClients(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("distribution: plan: %w", err)
@@ -171,29 +198,85 @@ func (s *Service) plan(ctx context.Context, stop <-chan struct{}) (int, error) {
 			return 0, err
 		}
 	}
-	// One read of every enrollment, in the store's order (lead, campaign).
+	// One read of every enrollment, in the store's order (lead, campaign),
+	// shared out by client.
 	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{})
 	if err != nil {
 		return 0, fmt.Errorf("distribution: plan: %w", err)
 	}
+	byClient := map[outbound.ClientID][]*outbound.Enrollment{}
+	for i := range es {
+		if live(&es[i]) {
+			byClient[es[i].Client] = append(byClient[es[i].Client], &es[i])
+		}
+	}
+	// The clients with work, in ID order, each with the seed of its IDs
+	// drawn in that order.
+	type job struct {
+		pass *planPass
+		es   []*outbound.Enrollment
+		n    int
+		err  error
+		bad  int
+	}
+	var jobs []*job
+	for _, c := range clients {
+		if ces := byClient[c.ID]; len(ces) > 0 {
+			jobs = append(jobs, &job{pass: newPlanPass(now, s.newID()), es: ces})
+		}
+	}
+	next := make(chan *job, len(jobs))
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(s.cfg.PlanWorkers, len(jobs)) {
+		wg.Go(func() {
+			for j := range next {
+				j.n, j.bad, j.err = s.planClient(ctx, stop, j.pass, j.es)
+			}
+		})
+	}
+	wg.Wait()
 	total, failed := 0, 0
 	var firstErr error
-	for i := range es {
-		if !live(&es[i]) {
-			continue
+	for _, j := range jobs {
+		total += j.n
+		failed += j.bad
+		if firstErr == nil && j.err != nil {
+			firstErr = j.err
 		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		return total, ctx.Err()
+	case firstErr != nil && failed == 0:
+		return total, firstErr
+	case firstErr != nil:
+		return total, fmt.Errorf("distribution: plan: %d enrollments not planned, the first: %w", failed, firstErr)
+	}
+	return total, nil
+}
+
+// planClient plans one client's enrollments in order. It returns how many
+// touches it scheduled, how many enrollments failed, and the first error:
+// of the first failed enrollment, or one that stopped the client.
+func (s *Service) planClient(ctx context.Context, stop <-chan struct{}, pass *planPass, es []*outbound.Enrollment) (int, int, error) {
+	total, failed := 0, 0
+	var firstErr error
+	for _, e := range es {
 		if err := ctx.Err(); err != nil {
-			return total, err
+			return total, failed, err
 		}
 		if stopped(stop) {
-			return total, nil
+			return total, failed, firstErr
 		}
-		e := &es[i]
 		if e.State == outbound.EnrollmentPaused && !e.PausedUntil.After(pass.now) {
 			e.State, e.PausedUntil = outbound.EnrollmentActive, time.Time{}
 			if e.NextStep > len(s.seq.Steps) {
 				if err := s.store.UpdateEnrollment(ctx, e); err != nil {
-					return total, fmt.Errorf("distribution: plan: %w", err)
+					return total, failed, fmt.Errorf("distribution: plan: %w", err)
 				}
 			}
 		}
@@ -212,10 +295,7 @@ func (s *Service) plan(ctx context.Context, stop <-chan struct{}) (int, error) {
 			}
 		}
 	}
-	if firstErr != nil {
-		return total, fmt.Errorf("distribution: plan: %d enrollments not planned, the first: %w", failed, firstErr)
-	}
-	return total, nil
+	return total, failed, firstErr
 }
 
 func cmpUUID(a, b uuid.UUID) int {
@@ -323,8 +403,12 @@ func (s *Service) planEnrollment(ctx context.Context, pass *planPass, e *outboun
 		if earliest.Before(floor) {
 			earliest = floor
 		}
+		id := s.newID
+		if pass != nil {
+			id = pass.newID
+		}
 		t := outbound.Touch{
-			ID: outbound.TouchID{UUID: s.newID()}, Client: e.Client, Campaign: e.Campaign, Enrollment: e.ID, Lead: e.Lead,
+			ID: outbound.TouchID{UUID: id()}, Client: e.Client, Campaign: e.Campaign, Enrollment: e.ID, Lead: e.Lead,
 			Step: num, StepChannel: step.Channel,
 		}
 		pick, err := s.placeTouch(ctx, pass, cs, rec, &cond, step, &t, e.Sticky, earliest, stepKey(e.Lead, num, 0))

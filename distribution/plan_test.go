@@ -245,23 +245,31 @@ func TestPlanSkipsWhenNoCapacityWithinHorizon(t *testing.T) {
 
 func TestPlanIsDeterministic(t *testing.T) {
 	t.Parallel()
-	run := func() []outbound.Touch {
-		e := newEnv(t)
-		camp := e.campaign(e.signup("growth", "Australia/Sydney"))
-		var rows []distribution.LeadInput
-		for i := range 40 {
-			in := hot(i)
-			in.Score = 20 + i*2
-			rows = append(rows, in)
+	// Three clients, planned one at a time or several at once: the same
+	// touches, IDs included.
+	run := func(workers int) []outbound.Touch {
+		e := newEnv(t, func(c *distribution.Config) { c.PlanWorkers = workers })
+		for k, zone := range []string{"Australia/Sydney", "Australia/Perth", "America/New_York"} {
+			plan := []string{"growth", "starter", "starter"}[k]
+			camp := e.campaign(e.signup(plan, zone))
+			var rows []distribution.LeadInput
+			for i := range 40 {
+				in := hot(100*k + i)
+				in.Score = 20 + i*2
+				rows = append(rows, in)
+			}
+			e.importLeads(camp, rows...)
 		}
-		e.importLeads(camp, rows...)
 		e.plan()
 		ts, err := e.store.ListTouches(e.ctx, storage.TouchFilter{})
 		require.NoError(t, err)
 		return ts
 	}
-	a, b := run(), run()
-	require.Equal(t, a, b)
+	a := run(1)
+	require.NotEmpty(t, a)
+	for _, w := range []int{1, 3, 8} {
+		require.Equal(t, a, run(w), "PlanWorkers %d", w)
+	}
 	// And planning again changes nothing.
 	e := newEnv(t)
 	camp := e.campaign(e.signup("growth", "Australia/Sydney"))

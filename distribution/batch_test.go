@@ -2,6 +2,7 @@ package distribution_test
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"sync"
@@ -21,8 +22,9 @@ import (
 // claim.
 type countingStore struct {
 	storage.Store
-	mu    sync.Mutex
-	calls map[string]int
+	mu     sync.Mutex
+	calls  map[string]int
+	refuse func(storage.PlanWrite) bool // SavePlans fails on a batch holding such a write
 }
 
 func (c *countingStore) count(name string) {
@@ -250,4 +252,17 @@ func TestDispatchRecordsWhatWasSentWhenItsContextEnds(t *testing.T) {
 			require.Equal(t, "w", got.LeasedBy)
 		}
 	}
+}
+
+func (c *countingStore) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
+	c.count("SavePlans")
+	c.mu.Lock()
+	refuse := c.refuse
+	c.mu.Unlock()
+	for _, w := range ws {
+		if refuse != nil && refuse(w) {
+			return errors.New("disk full")
+		}
+	}
+	return c.Store.SavePlans(ctx, ws)
 }

@@ -57,8 +57,7 @@ type planPass struct {
 	campaigns map[outbound.CampaignID]*outbound.Campaign
 	supp      map[outbound.ClientID]*suppIndex
 	dead      map[deadKey]*deadSpans
-	touches   []outbound.Touch // buffers reused from one enrollment to the next
-	picks     []allocator.Pick
+	leads     map[outbound.LeadID]*outbound.Lead // the chunk's, read together
 }
 
 // deadKey names what a NoCapacityError was about: one client's action
@@ -123,6 +122,33 @@ func (d *deadSpans) add(s deadSpan) {
 func newPlanPass(now time.Time, idSeed uuid.UUID) *planPass {
 	return &planPass{now: now, idSeed: idSeed, campaigns: map[outbound.CampaignID]*outbound.Campaign{},
 		supp: map[outbound.ClientID]*suppIndex{}, dead: map[deadKey]*deadSpans{}}
+}
+
+// readLeads reads the leads of the enrollments to plan in one call.
+func (p *planPass) readLeads(ctx context.Context, st storage.Store, es []*outbound.Enrollment) error {
+	ids := make([]outbound.LeadID, 0, len(es))
+	for _, e := range es {
+		ids = append(ids, e.Lead)
+	}
+	ls, err := st.GetLeads(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("distribution: plan: leads: %w", err)
+	}
+	p.leads = make(map[outbound.LeadID]*outbound.Lead, len(ls))
+	for i := range ls {
+		p.leads[ls[i].ID] = &ls[i]
+	}
+	return nil
+}
+
+// lead returns a lead read by readLeads, or reads it (p may be nil).
+func (p *planPass) lead(ctx context.Context, st storage.Store, id outbound.LeadID) (*outbound.Lead, error) {
+	if p != nil {
+		if l, ok := p.leads[id]; ok {
+			return l, nil
+		}
+	}
+	return st.GetLead(ctx, id)
 }
 
 // newID is the pass's next touch ID: from the client's seed and a count, so
@@ -259,43 +285,142 @@ func (s *Service) plan(ctx context.Context, stop <-chan struct{}) (int, error) {
 	return total, nil
 }
 
-// planClient plans one client's enrollments in order. It returns how many
-// touches it scheduled, how many enrollments failed, and the first error:
-// of the first failed enrollment, or one that stopped the client.
+// planChunk is how many enrollments the planner reads the leads of, and
+// saves the plans of, together.
+const planChunk = 64
+
+// planClient plans one client's enrollments in order, planChunk at a time:
+// their leads read in one call, their plans saved in one. It returns how
+// many touches it scheduled, how many enrollments failed, and the first
+// error: of the first failed enrollment, or one that stopped the client.
 func (s *Service) planClient(ctx context.Context, stop <-chan struct{}, pass *planPass, es []*outbound.Enrollment) (int, int, error) {
 	total, failed := 0, 0
 	var firstErr error
-	for _, e := range es {
-		if err := ctx.Err(); err != nil {
-			return total, failed, err
-		}
-		if stopped(stop) {
-			return total, failed, firstErr
-		}
-		if e.State == outbound.EnrollmentPaused && !e.PausedUntil.After(pass.now) {
-			e.State, e.PausedUntil = outbound.EnrollmentActive, time.Time{}
-			if e.NextStep > len(s.seq.Steps) {
-				if err := s.store.UpdateEnrollment(ctx, e); err != nil {
-					return total, failed, fmt.Errorf("distribution: plan: %w", err)
-				}
-			}
-		}
-		if e.NextStep > len(s.seq.Steps) {
-			continue
-		}
-		n, err := s.planEnrollment(ctx, pass, e)
-		total += n
-		if err != nil {
-			// One enrollment that cannot be planned does not hold up the
-			// others; the pass reports the first failure.
-			s.log.ErrorContext(ctx, "enrollment not planned", "enrollment", e.ID.String(), "lead", e.Lead.String(), "err", err)
-			failed++
-			if firstErr == nil {
-				firstErr = err
-			}
+	fail := func(e *outbound.Enrollment, err error) {
+		// One enrollment that cannot be planned does not hold up the
+		// others; the pass reports the first failure.
+		s.log.ErrorContext(ctx, "enrollment not planned", "enrollment", e.ID.String(), "lead", e.Lead.String(), "err", err)
+		failed++
+		if firstErr == nil {
+			firstErr = err
 		}
 	}
+	var chunk []*planned
+	save := func() {
+		n, bad := s.savePlans(ctx, chunk)
+		total += n
+		for _, b := range bad {
+			fail(b.p.e, b.err)
+		}
+		chunk = chunk[:0]
+	}
+	for start := 0; start < len(es); start += planChunk {
+		window := es[start:min(len(es), start+planChunk)]
+		if err := pass.readLeads(ctx, s.store, window); err != nil {
+			return total, failed, err
+		}
+		for _, e := range window {
+			if err := ctx.Err(); err != nil {
+				save()
+				return total, failed, err
+			}
+			if stopped(stop) {
+				save()
+				return total, failed, firstErr
+			}
+			if e.State == outbound.EnrollmentPaused && !e.PausedUntil.After(pass.now) {
+				e.State, e.PausedUntil = outbound.EnrollmentActive, time.Time{}
+				if e.NextStep > len(s.seq.Steps) {
+					if err := s.store.UpdateEnrollment(ctx, e); err != nil {
+						save()
+						return total, failed, fmt.Errorf("distribution: plan: %w", err)
+					}
+				}
+			}
+			if e.NextStep > len(s.seq.Steps) {
+				continue
+			}
+			p, err := s.planSteps(ctx, pass, e)
+			switch {
+			case err != nil:
+				fail(e, err)
+			case p != nil:
+				chunk = append(chunk, p)
+			}
+		}
+		save()
+	}
 	return total, failed, firstErr
+}
+
+// planned is one enrollment's plan before it is saved: its touches, the
+// enrollment moved on, and the bookings made for them.
+type planned struct {
+	cs        *clientState
+	e         *outbound.Enrollment
+	touches   []outbound.Touch
+	picks     []allocator.Pick
+	scheduled int
+}
+
+// notSaved is a plan the store refused, with why.
+type notSaved struct {
+	p   *planned
+	err error
+}
+
+// savePlans saves plans in one SavePlans call, all or nothing; if the store
+// refuses the lot, it saves them one by one, so that one bad plan does not
+// hold up the others. A plan not saved gives its bookings back. It returns
+// how many touches the saved plans scheduled, and the plans not saved.
+func (s *Service) savePlans(ctx context.Context, ps []*planned) (int, []notSaved) {
+	if len(ps) == 0 {
+		return 0, nil
+	}
+	ws := make([]storage.PlanWrite, len(ps))
+	for i, p := range ps {
+		ws[i] = storage.PlanWrite{Enrollment: p.e, Touches: p.touches}
+	}
+	err := s.store.SavePlans(ctx, ws)
+	if err == nil {
+		n := 0
+		for _, p := range ps {
+			n += s.planSaved(p)
+		}
+		return n, nil
+	}
+	if len(ps) == 1 {
+		s.releasePicks(ctx, ps[0])
+		return 0, []notSaved{{ps[0], fmt.Errorf("distribution: plan enrollment %s: %w", ps[0].e.ID, err)}}
+	}
+	n := 0
+	var bad []notSaved
+	for _, p := range ps {
+		m, b := s.savePlans(ctx, []*planned{p})
+		n += m
+		bad = append(bad, b...)
+	}
+	return n, bad
+}
+
+// planSaved counts a saved plan's touches and returns how many it
+// scheduled.
+func (s *Service) planSaved(p *planned) int {
+	for i := range p.touches {
+		s.countTouch(touchKind(&p.touches[i]), "", p.touches[i].Status)
+	}
+	return p.scheduled
+}
+
+// releasePicks gives back the bookings of a plan that was not saved.
+func (s *Service) releasePicks(ctx context.Context, p *planned) {
+	for _, pk := range p.picks {
+		if err := p.cs.alloc.Release(ctx, pk); err != nil {
+			s.log.WarnContext(ctx, "release after a failed plan", "resource", pk.Resource.String(), "err", err)
+		} else {
+			s.countUsed(senderKindOfAction(pk.Action), -1)
+		}
+	}
 }
 
 func cmpUUID(a, b uuid.UUID) int {
@@ -322,11 +447,26 @@ func (p *planPass) campaign(ctx context.Context, st storage.Store, id outbound.C
 	return c, nil
 }
 
-// planEnrollment plans the enrollment's steps from NextStep to the last,
-// stores the touches in one batch and moves NextStep past the last step. It
-// returns how many touches it scheduled. pass may be nil (an event re-plans
-// one enrollment).
+// planEnrollment plans the enrollment's steps from NextStep to the last and
+// saves the plan: the touches and NextStep moved past the last step, in one
+// SavePlans. It returns how many touches it scheduled. pass may be nil (an
+// event re-plans one enrollment).
 func (s *Service) planEnrollment(ctx context.Context, pass *planPass, e *outbound.Enrollment) (int, error) {
+	p, err := s.planSteps(ctx, pass, e)
+	if err != nil || p == nil {
+		return 0, err
+	}
+	n, bad := s.savePlans(ctx, []*planned{p})
+	if len(bad) > 0 {
+		return 0, bad[0].err
+	}
+	return n, nil
+}
+
+// planSteps plans the enrollment's steps from NextStep to the last, booking
+// capacity for each, and returns the plan to save: nil when the campaign or
+// the client does not run. On an error it has given its bookings back.
+func (s *Service) planSteps(ctx context.Context, pass *planPass, e *outbound.Enrollment) (*planned, error) {
 	var now time.Time
 	var camp *outbound.Campaign
 	var err error
@@ -338,34 +478,34 @@ func (s *Service) planEnrollment(ctx context.Context, pass *planPass, e *outboun
 		camp, err = s.store.GetCampaign(ctx, e.Campaign)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("distribution: plan enrollment %s: %w", e.ID, err)
+		return nil, fmt.Errorf("distribution: plan enrollment %s: %w", e.ID, err)
 	}
 	if camp.State != outbound.CampaignActive {
-		return 0, nil
+		return nil, nil
 	}
 	cs, err := s.client(ctx, e.Client)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if cs.client.State != outbound.ClientActive {
-		return 0, nil
+		return nil, nil
 	}
-	lead, err := s.store.GetLead(ctx, e.Lead)
+	lead, err := pass.lead(ctx, s.store, e.Lead)
 	if err != nil {
-		return 0, fmt.Errorf("distribution: plan enrollment %s: %w", e.ID, err)
+		return nil, fmt.Errorf("distribution: plan enrollment %s: %w", e.ID, err)
 	}
 	rec, err := s.recipient(lead)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	cond, err := s.conditions(ctx, pass, cs, lead, now)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var last sequence.LastTouch
 	if e.NextStep > 1 {
 		if last, err = s.lastTouch(ctx, e); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	floor := now
@@ -376,29 +516,13 @@ func (s *Service) planEnrollment(ctx context.Context, pass *planPass, e *outboun
 		e.Sticky = map[outbound.ResourceKind]outbound.ResourceID{}
 	}
 	steps := s.seq.Steps
-	var touches []outbound.Touch
-	var picks []allocator.Pick
-	if pass != nil {
-		// The store copies what it is given: one buffer serves the pass.
-		touches, picks = pass.touches[:0], pass.picks[:0]
-		defer func() { pass.touches, pass.picks = touches[:0], picks[:0] }()
-	}
-	release := func() {
-		for _, p := range picks {
-			if err := cs.alloc.Release(ctx, p); err != nil {
-				s.log.WarnContext(ctx, "release after a failed plan", "resource", p.Resource.String(), "err", err)
-			} else {
-				s.countUsed(senderKindOfAction(p.Action), -1)
-			}
-		}
-	}
-	scheduled := 0
+	p := &planned{cs: cs, e: e, touches: make([]outbound.Touch, 0, len(steps)-e.NextStep+1)}
 	for num := e.NextStep; num <= len(steps); num++ {
 		step := steps[num-1]
 		earliest, err := s.seq.Earliest(num, e.EnrolledOn, rec.Location, last)
 		if err != nil {
-			release()
-			return 0, fmt.Errorf("distribution: plan enrollment %s step %d: %w", e.ID, num, err)
+			s.releasePicks(ctx, p)
+			return nil, fmt.Errorf("distribution: plan enrollment %s step %d: %w", e.ID, num, err)
 		}
 		if earliest.Before(floor) {
 			earliest = floor
@@ -413,36 +537,19 @@ func (s *Service) planEnrollment(ctx context.Context, pass *planPass, e *outboun
 		}
 		pick, err := s.placeTouch(ctx, pass, cs, rec, &cond, step, &t, e.Sticky, earliest, stepKey(e.Lead, num, 0))
 		if err != nil {
-			release()
-			return 0, err
+			s.releasePicks(ctx, p)
+			return nil, err
 		}
 		if t.Status == outbound.TouchScheduled {
-			picks = append(picks, pick)
+			p.picks = append(p.picks, pick)
 			e.Sticky[outbound.SenderKind(t.Channel)] = pick.Resource
 			last = sequence.LastTouch{Step: num, At: t.ScheduledAt}
-			scheduled++
+			p.scheduled++
 		}
-		touches = append(touches, t)
-	}
-	if err := s.store.InsertTouches(ctx, touches); err != nil {
-		release()
-		return 0, fmt.Errorf("distribution: plan enrollment %s: %w", e.ID, err)
+		p.touches = append(p.touches, t)
 	}
 	e.NextStep = len(steps) + 1
-	if err := s.store.UpdateEnrollment(ctx, e); err != nil {
-		// Without the new NextStep the next pass would plan the steps
-		// again: take the touches back.
-		for i := range touches {
-			touches[i].Status, touches[i].Reason = outbound.TouchCancelled, "plan_not_saved"
-			_ = s.store.UpdateTouch(ctx, &touches[i], "")
-		}
-		release()
-		return 0, fmt.Errorf("distribution: plan enrollment %s: %w", e.ID, err)
-	}
-	for i := range touches {
-		s.countTouch(touchKind(&touches[i]), "", touches[i].Status)
-	}
-	return scheduled, nil
+	return p, nil
 }
 
 // placeTouch resolves the step's channel for the lead and books a slot,

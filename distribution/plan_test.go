@@ -303,3 +303,68 @@ func TestPlanSpreadsOverTheWindow(t *testing.T) {
 	require.Positive(t, hours[9])
 	require.Positive(t, hours[10])
 }
+
+func TestPlanReadsAndSavesEnrollmentsTogether(t *testing.T) {
+	t.Parallel()
+	var cs *countingStore
+	e := newEnv(t, withCounting(&cs))
+	camp := e.campaign(e.signup("growth", "Australia/Sydney"))
+	var rows []distribution.LeadInput
+	for i := range 100 {
+		rows = append(rows, hot(i))
+	}
+	e.importLeads(camp, rows...)
+	before := cs.snapshot()
+	e.plan()
+	after := cs.snapshot()
+	// 100 enrollments in chunks of 64: two reads of leads, two saves.
+	require.Equal(t, 2, after["GetLeads"]-before["GetLeads"])
+	require.Equal(t, 2, after["SavePlans"]-before["SavePlans"])
+	require.Zero(t, after["GetLead"]-before["GetLead"])
+	es, err := e.store.ListEnrollments(e.ctx, storage.EnrollmentFilter{})
+	require.NoError(t, err)
+	for _, en := range es {
+		require.Equal(t, 6, en.NextStep, "enrollment %s planned", en.ID)
+		require.Len(t, e.schedule(en.Lead), 5)
+	}
+}
+
+func TestPlanThatCannotBeSavedHoldsUpNoOtherAndGivesItsBookingsBack(t *testing.T) {
+	t.Parallel()
+	var cs *countingStore
+	e := newEnv(t, withCounting(&cs))
+	camp := e.campaign(e.signup("growth", "Australia/Sydney"))
+	res := e.importLeads(camp, hot(1), hot(2), hot(3))
+	bad := res.Enrolled[1]
+	cs.mu.Lock()
+	cs.refuse = func(w storage.PlanWrite) bool { return w.Enrollment.Lead == bad }
+	cs.mu.Unlock()
+	_, err := e.svc.Plan(e.ctx)
+	require.ErrorContains(t, err, "1 enrollments not planned")
+	require.ErrorContains(t, err, "disk full")
+	require.Empty(t, e.schedule(bad), "nothing stored for the plan not saved")
+	require.Equal(t, 1, e.enrollment(bad).NextStep, "its enrollment is not moved on")
+	scheduled := 0
+	for _, l := range []outbound.LeadID{res.Enrolled[0], res.Enrolled[2]} {
+		ts := e.schedule(l)
+		require.Len(t, ts, 5, "the others are planned")
+		for _, tt := range ts {
+			if tt.Status == outbound.TouchScheduled {
+				scheduled++
+			}
+		}
+	}
+	bookings, err := e.store.ListBookings(e.ctx, outbound.ClientID{})
+	require.NoError(t, err)
+	booked := 0
+	for _, b := range bookings {
+		booked += b.Count
+	}
+	require.Equal(t, scheduled, booked, "the refused plan's bookings were given back")
+	// Once the store takes it, the next pass plans it.
+	cs.mu.Lock()
+	cs.refuse = nil
+	cs.mu.Unlock()
+	require.Equal(t, 5, e.plan())
+	require.Len(t, e.schedule(bad), 5)
+}

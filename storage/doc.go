@@ -1,7 +1,7 @@
 // Package storage defines what the engine keeps and the rules every store
 // follows: the [Store] interface, made of one small interface per record
 // kind ([Clients], [Resources], [Campaigns], [Leads], [Enrollments],
-// [Touches], [Events], [Suppressions], [Washes], [Bookings]), and the errors
+// [Touches], [Plans], [Events], [Suppressions], [Washes], [Bookings]), and the errors
 // they share. Package [github.com/outbound-go/outbound/storage/memory] is the
 // embedded default; a database store (adapters/postgres) is the one that
 // lets a deployment span processes. Both pass one contract suite,
@@ -86,6 +86,14 @@
 // writes is what a worker's later update is checked against. A touch whose
 // status is final (sent, delivered, failed, skipped, cancelled, uncertain)
 // is never due again unless an update makes it scheduled or sending.
+// UpdateTouches is UpdateTouch for a batch in one step: it replaces the
+// touches the worker holds and reports the others.
+//
+// SavePlans stores the planner's decisions, all or nothing: the new touches
+// of each enrollment with the enrollment's planning state, so that no crash
+// leaves touches planned for an enrollment that would be planned again.
+// The batch reads (GetLeads, GetEnrollments, SuppressedAmong) answer as
+// their single calls would, in one call.
 //
 // NextDue answers when the next claim can hand something out: the least,
 // over the scheduled and sending touches, of the instant each becomes due

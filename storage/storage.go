@@ -18,6 +18,7 @@ type Store interface {
 	Leads
 	Enrollments
 	Touches
+	Plans
 	Events
 	Suppressions
 	Washes
@@ -189,6 +190,26 @@ type Touches interface {
 	// references are unique in practice; if several touches share ref, the
 	// first by ID is returned.
 	FindTouchByProviderRef(ctx context.Context, ref string) (*outbound.Touch, error)
+}
+
+// PlanWrite is what planning decided for one enrollment: its new touches,
+// and the enrollment with its planning state moved on.
+type PlanWrite struct {
+	Enrollment *outbound.Enrollment
+	Touches    []outbound.Touch
+}
+
+// Plans stores the planner's decisions so that a crash never leaves
+// touches planned without their enrollment moved on (a second pass would
+// plan them again, and both would be sent) or the reverse.
+type Plans interface {
+	// SavePlans stores, all or nothing, every write's touches (as
+	// InsertTouches) and its enrollment's planning state: NextStep, State,
+	// PausedUntil, StopReason and Sticky (the enrollment's other fields are
+	// left as stored). ErrConflict, and nothing stored, when a touch ID is
+	// stored already or repeats; ErrNotFound, and nothing stored, when an
+	// enrollment is not stored. An empty ws stores nothing.
+	SavePlans(ctx context.Context, ws []PlanWrite) error
 }
 
 // Events keeps applied inbound events, once each.

@@ -91,6 +91,75 @@ func (s *Store) InsertTouches(ctx context.Context, ts []outbound.Touch) error {
 	return wrap(err, "touch batch of", stringer(fmt.Sprint(len(ts))))
 }
 
+// savePlansSQL stores planning writes in one statement, so all or nothing:
+// $1–$19 are the touches by column (insertTouchesSQL's), $20–$25 the
+// enrollments' IDs and planning state. It writes nothing when an
+// enrollment is not to be found, and says how many were missing; a touch ID
+// stored already or twice breaks the primary key and fails the lot.
+const savePlansSQL = `WITH e AS (
+		SELECT * FROM unnest($20::uuid[], $21::int4[], $22::text[], $23::timestamptz[], $24::text[], $25::text[]::jsonb[])
+			AS e(id, next_step, state, paused_until, stop_reason, sticky)
+	), missing AS (
+		SELECT count(*) AS n FROM e WHERE NOT EXISTS (SELECT 1 FROM enrollments x WHERE x.id = e.id)
+	), upd AS (
+		UPDATE enrollments x SET next_step = e.next_step, state = e.state, paused_until = e.paused_until,
+			stop_reason = e.stop_reason, sticky = e.sticky
+		FROM e WHERE x.id = e.id AND (SELECT n FROM missing) = 0
+		RETURNING 1
+	), ins AS (
+		INSERT INTO touches (` + touchCols + `)
+		SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
+			$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
+			$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[])
+		WHERE (SELECT n FROM missing) = 0
+		RETURNING 1
+	)
+	SELECT (SELECT n FROM missing), (SELECT count(*) FROM upd), (SELECT count(*) FROM ins)`
+
+// SavePlans implements [storage.Plans] in one statement.
+func (s *Store) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var all []outbound.Touch
+	ids, steps := make([]pgtype.UUID, len(ws)), make([]int32, len(ws))
+	states, reasons := make([]string, len(ws)), make([]string, len(ws))
+	paused, stickies := make([]pgtype.Timestamptz, len(ws)), make([]pgtype.Text, len(ws))
+	for i := range ws {
+		e := ws[i].Enrollment
+		if err := storage.CheckEnrollment(e); err != nil {
+			return fmt.Errorf("postgres: plan %d of %d: %w", i+1, len(ws), err)
+		}
+		for j := range ws[i].Touches {
+			if err := storage.CheckTouch(&ws[i].Touches[j]); err != nil {
+				return fmt.Errorf("postgres: plan %d of %d, touch %d: %w", i+1, len(ws), j+1, err)
+			}
+		}
+		raw, err := sticky(e.Sticky).value()
+		if err != nil {
+			return fmt.Errorf("postgres: enrollment %s sticky: %w", e.ID, err)
+		}
+		ids[i], steps[i], states[i], reasons[i] = id(e.ID.UUID), int32(e.NextStep), string(e.State), e.StopReason
+		paused[i], stickies[i] = ts(e.PausedUntil), pgtype.Text{String: string(raw), Valid: raw != nil}
+		all = append(all, ws[i].Touches...)
+	}
+	if len(ws) == 0 {
+		return nil
+	}
+	var missing, updated, inserted int64
+	err := s.queryRow(ctx, savePlansSQL, append(columnsOf(all).args(), ids, steps, states, paused, reasons, stickies),
+		&missing, &updated, &inserted)
+	switch {
+	case err != nil:
+		return wrap(err, "plans of", stringer(fmt.Sprintf("%d enrollments", len(ws))))
+	case missing > 0:
+		return fmt.Errorf("postgres: plans: %d of %d enrollments not found: %w", missing, len(ws), storage.ErrNotFound)
+	case updated != int64(len(ws)) || inserted != int64(len(all)):
+		return fmt.Errorf("postgres: plans: %d enrollments and %d touches written of %d and %d", updated, inserted, len(ws), len(all))
+	}
+	return nil
+}
+
 // GetTouch implements [storage.Touches].
 func (s *Store) GetTouch(ctx context.Context, tid outbound.TouchID) (*outbound.Touch, error) {
 	return getOne(ctx, s, "touch", tid, `SELECT `+touchCols+` FROM touches WHERE id = $1`, []any{id(tid.UUID)}, scanTouch)

@@ -90,28 +90,81 @@ func (s *Store) InsertTouches(ctx context.Context, ts []outbound.Touch) error {
 			return fmt.Errorf("memory: touch %d of %d: %w", i+1, len(ts), err)
 		}
 	}
-	recs := make([]touchRec, len(ts))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// Add to the map as we go, so that a duplicate inside the batch is found
-	// like one already stored; roll back on the first.
+	if err := s.checkNewTouches(ts); err != nil {
+		return err
+	}
+	s.addTouches(ts)
+	return nil
+}
+
+// checkNewTouches returns ErrConflict if an ID of ts is stored or repeats.
+// The caller holds the lock.
+func (s *Store) checkNewTouches(ts []outbound.Touch) error {
+	seen := make(map[outbound.TouchID]struct{}, len(ts))
 	for i := range ts {
-		if _, ok := s.touches[ts[i].ID]; ok {
-			for _, t := range ts[:i] {
-				delete(s.touches, t.ID)
-			}
+		_, stored := s.touches[ts[i].ID]
+		_, again := seen[ts[i].ID]
+		if stored || again {
 			return conflict("touch", ts[i].ID)
 		}
-		recs[i].t = normTouch(ts[i])
-		s.touches[ts[i].ID] = &recs[i]
+		seen[ts[i].ID] = struct{}{}
 	}
-	for i := range recs {
+	return nil
+}
+
+// addTouches stores new touches, checked by checkNewTouches, with every
+// index. The caller holds the write lock.
+func (s *Store) addTouches(ts []outbound.Touch) {
+	recs := make([]touchRec, len(ts))
+	for i := range ts {
 		r := &recs[i]
+		r.t = normTouch(ts[i])
+		s.touches[r.t.ID] = r
 		s.touchByLead[r.t.Lead] = append(s.touchByLead[r.t.Lead], r)
 		s.touchByEnrollment[r.t.Enrollment] = append(s.touchByEnrollment[r.t.Enrollment], r)
 		s.indexRef(r)
 		s.indexSent(r)
 		s.place(r)
+	}
+}
+
+// SavePlans implements [storage.Plans] under one lock: everything is
+// checked before anything is stored.
+func (s *Store) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var all []outbound.Touch
+	for i := range ws {
+		if err := storage.CheckEnrollment(ws[i].Enrollment); err != nil {
+			return fmt.Errorf("memory: plan %d of %d: %w", i+1, len(ws), err)
+		}
+		for j := range ws[i].Touches {
+			if err := storage.CheckTouch(&ws[i].Touches[j]); err != nil {
+				return fmt.Errorf("memory: plan %d of %d, touch %d: %w", i+1, len(ws), j+1, err)
+			}
+		}
+		all = append(all, ws[i].Touches...)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range ws {
+		if _, ok := s.enrollments[ws[i].Enrollment.ID]; !ok {
+			return notFound("enrollment", ws[i].Enrollment.ID)
+		}
+	}
+	if err := s.checkNewTouches(all); err != nil {
+		return err
+	}
+	s.addTouches(all)
+	for i := range ws {
+		e := ws[i].Enrollment
+		stored := s.enrollments[e.ID]
+		stored.NextStep, stored.State, stored.PausedUntil, stored.StopReason = e.NextStep, e.State, utc(e.PausedUntil), e.StopReason
+		stored.Sticky = e.Sticky
+		s.enrollments[e.ID] = copyEnrollment(stored)
 	}
 	return nil
 }

@@ -53,6 +53,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Leads", s.testLeads},
 		{"Enrollments", s.testEnrollments},
 		{"Touches", s.testTouches},
+		{"Plans", s.testPlans},
 		{"Claims", s.testClaims},
 		{"NextDue", s.testNextDue},
 		{"ProviderRef", s.testProviderRef},

@@ -121,7 +121,11 @@ func (s *Store) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var all []outbound.Touch
+	n := 0
+	for i := range ws {
+		n += len(ws[i].Touches)
+	}
+	all := make([]outbound.Touch, 0, n)
 	ids, steps := make([]pgtype.UUID, len(ws)), make([]int32, len(ws))
 	states, reasons := make([]string, len(ws)), make([]string, len(ws))
 	paused, stickies := make([]pgtype.Timestamptz, len(ws)), make([]pgtype.Text, len(ws))

@@ -99,17 +99,23 @@ func (s *Store) InsertTouches(ctx context.Context, ts []outbound.Touch) error {
 	return nil
 }
 
-// checkNewTouches returns ErrConflict if an ID of ts is stored or repeats.
-// The caller holds the lock.
-func (s *Store) checkNewTouches(ts []outbound.Touch) error {
-	seen := make(map[outbound.TouchID]struct{}, len(ts))
-	for i := range ts {
-		_, stored := s.touches[ts[i].ID]
-		_, again := seen[ts[i].ID]
-		if stored || again {
-			return conflict("touch", ts[i].ID)
+// checkNewTouches returns ErrConflict if an ID of the batches is stored or
+// repeats. The caller holds the lock.
+func (s *Store) checkNewTouches(batches ...[]outbound.Touch) error {
+	n := 0
+	for _, ts := range batches {
+		n += len(ts)
+	}
+	seen := make(map[outbound.TouchID]struct{}, n)
+	for _, ts := range batches {
+		for i := range ts {
+			_, stored := s.touches[ts[i].ID]
+			_, again := seen[ts[i].ID]
+			if stored || again {
+				return conflict("touch", ts[i].ID)
+			}
+			seen[ts[i].ID] = struct{}{}
 		}
-		seen[ts[i].ID] = struct{}{}
 	}
 	return nil
 }
@@ -136,7 +142,7 @@ func (s *Store) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var all []outbound.Touch
+	batches := make([][]outbound.Touch, len(ws))
 	for i := range ws {
 		if err := storage.CheckEnrollment(ws[i].Enrollment); err != nil {
 			return fmt.Errorf("memory: plan %d of %d: %w", i+1, len(ws), err)
@@ -146,7 +152,7 @@ func (s *Store) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
 				return fmt.Errorf("memory: plan %d of %d, touch %d: %w", i+1, len(ws), j+1, err)
 			}
 		}
-		all = append(all, ws[i].Touches...)
+		batches[i] = ws[i].Touches
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -155,11 +161,11 @@ func (s *Store) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
 			return notFound("enrollment", ws[i].Enrollment.ID)
 		}
 	}
-	if err := s.checkNewTouches(all); err != nil {
+	if err := s.checkNewTouches(batches...); err != nil {
 		return err
 	}
-	s.addTouches(all)
 	for i := range ws {
+		s.addTouches(ws[i].Touches)
 		e := ws[i].Enrollment
 		stored := s.enrollments[e.ID]
 		stored.NextStep, stored.State, stored.PausedUntil, stored.StopReason = e.NextStep, e.State, utc(e.PausedUntil), e.StopReason

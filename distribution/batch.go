@@ -7,12 +7,14 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/storage"
 )
 
 // claimBatch is what the touches of one claim share while a worker handles
-// them: the records each touch's checks read, loaded together in a few
-// store calls, and the sent records, written together in one. Both lag at
+// them: the records each touch's checks read (enrollments, leads,
+// campaigns, suppression answers, DNCR results, the touches a follow-up
+// email threads on), loaded together in a few store calls, and the sent records, written together in one. Both lag at
 // most Config.BatchWindow on the clock (see its doc).
 //
 // The loaded records are a cache in front of the store: a touch whose
@@ -30,6 +32,8 @@ type claimBatch struct {
 	leads      map[outbound.LeadID]*outbound.Lead
 	camps      map[outbound.CampaignID]*outbound.Campaign
 	supp       map[storage.SuppressionQuery]bool
+	washes     map[string]*outbound.WashResult            // nil value: asked, never washed
+	threads    map[outbound.EnrollmentID][]outbound.Touch // of the follow-up emails' enrollments
 
 	// Sent touches not yet recorded, and when the first of them was sent.
 	pending      []pendingSent
@@ -121,7 +125,66 @@ func (s *Service) load(ctx context.Context, b *claimBatch, ts []outbound.Touch, 
 	for i, q := range qs {
 		b.supp[q] = answers[i]
 	}
+	if err := s.loadWashes(ctx, b, chunk); err != nil {
+		return err
+	}
+	if err := s.loadThreads(ctx, b, chunk); err != nil {
+		return err
+	}
 	b.loadedAt, b.from, b.upto = now, from, upto
+	return nil
+}
+
+// loadWashes reads the DNCR results of the numbers the chunk's calls and
+// texts go to, in one call.
+func (s *Service) loadWashes(ctx context.Context, b *claimBatch, chunk []outbound.Touch) error {
+	var phones []string
+	for i := range chunk {
+		if l := b.leads[chunk[i].Lead]; l != nil && l.Phone != "" && s.needsWash(chunk[i].Channel) {
+			phones = append(phones, l.Phone)
+		}
+	}
+	b.washes = make(map[string]*outbound.WashResult, len(phones))
+	if len(phones) == 0 {
+		return nil
+	}
+	ws, err := s.store.GetWashes(ctx, phones)
+	if err != nil {
+		return fmt.Errorf("distribution: washes of a claim: %w", err)
+	}
+	for _, p := range phones {
+		b.washes[p] = nil
+	}
+	for i := range ws {
+		b.washes[ws[i].Phone] = &ws[i]
+	}
+	return nil
+}
+
+// loadThreads reads the touches of the enrollments whose follow-up emails
+// the chunk holds (a follow-up replies to the enrollment's latest email),
+// in one call.
+func (s *Service) loadThreads(ctx context.Context, b *claimBatch, chunk []outbound.Touch) error {
+	var eids []outbound.EnrollmentID
+	for i := range chunk {
+		if chunk[i].Channel == channel.Email && chunk[i].Step > 1 {
+			eids = append(eids, chunk[i].Enrollment)
+		}
+	}
+	b.threads = make(map[outbound.EnrollmentID][]outbound.Touch, len(eids))
+	if len(eids) == 0 {
+		return nil
+	}
+	ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Enrollments: eids})
+	if err != nil {
+		return fmt.Errorf("distribution: threads of a claim: %w", err)
+	}
+	for _, e := range eids {
+		b.threads[e] = nil
+	}
+	for _, t := range ts {
+		b.threads[t.Enrollment] = append(b.threads[t.Enrollment], t)
+	}
 	return nil
 }
 
@@ -139,6 +202,7 @@ func (b *claimBatch) forget(t *outbound.Touch) {
 	}
 	delete(b.enr, t.Enrollment)
 	delete(b.leads, t.Lead)
+	delete(b.threads, t.Enrollment)
 	for q := range b.supp {
 		if q.Lead == t.Lead {
 			delete(b.supp, q)
@@ -189,6 +253,30 @@ func (s *Service) suppressed(ctx context.Context, b *claimBatch, t *outbound.Tou
 		}
 	}
 	return s.store.Suppressed(ctx, q.Client, q.Lead, q.Address, q.Channel)
+}
+
+// wash returns the latest DNCR result of phone, loaded or read alone;
+// ErrNotFound when it was never washed.
+func (s *Service) wash(ctx context.Context, b *claimBatch, phone string) (outbound.WashResult, error) {
+	if b != nil {
+		if w, ok := b.washes[phone]; ok {
+			if w == nil {
+				return outbound.WashResult{}, fmt.Errorf("distribution: wash of %q: %w", phone, storage.ErrNotFound)
+			}
+			return *w, nil
+		}
+	}
+	return s.store.GetWash(ctx, phone)
+}
+
+// enrollmentTouches returns an enrollment's touches, loaded or read alone.
+func (s *Service) enrollmentTouches(ctx context.Context, b *claimBatch, e outbound.EnrollmentID) ([]outbound.Touch, error) {
+	if b != nil {
+		if ts, ok := b.threads[e]; ok {
+			return ts, nil
+		}
+	}
+	return s.store.ListTouches(ctx, storage.TouchFilter{Enrollment: e})
 }
 
 // addSent queues the record of a sent touch; the first queued starts the

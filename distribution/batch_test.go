@@ -14,6 +14,7 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/storage"
 )
@@ -265,4 +266,70 @@ func (c *countingStore) SavePlans(ctx context.Context, ws []storage.PlanWrite) e
 		}
 	}
 	return c.Store.SavePlans(ctx, ws)
+}
+
+func (c *countingStore) GetWash(ctx context.Context, phone string) (outbound.WashResult, error) {
+	c.count("GetWash")
+	return c.Store.GetWash(ctx, phone)
+}
+
+func (c *countingStore) GetWashes(ctx context.Context, phones []string) ([]outbound.WashResult, error) {
+	c.count("GetWashes")
+	return c.Store.GetWashes(ctx, phones)
+}
+
+func (c *countingStore) ListTouches(ctx context.Context, f storage.TouchFilter) ([]outbound.Touch, error) {
+	c.count("ListTouches")
+	return c.Store.ListTouches(ctx, f)
+}
+
+func TestDispatchReadsWashesAndThreadsOfAClaimTogether(t *testing.T) {
+	t.Parallel()
+	var cs *countingStore
+	e, firsts := firstEmails(t, 6, withCounting(&cs), func(c *distribution.Config) {
+		c.Caps.Email.Spacing, c.Caps.Email.Jitter = allocator.NoSpacing, allocator.NoSpacing
+	})
+	steps := func(n int) []outbound.Touch {
+		var out []outbound.Touch
+		for _, f := range firsts {
+			out = append(out, primary(e.schedule(f.Lead))[n])
+		}
+		slices.SortFunc(out, func(a, b outbound.Touch) int { return a.ScheduledAt.Compare(b.ScheduledAt) })
+		return out
+	}
+	for _, tc := range []struct {
+		step  int
+		kind  channel.Kind
+		batch string // the one call that reads for the claim
+		alone string // the call each touch would make on its own
+	}{
+		{2, channel.Voice, "GetWashes", "GetWash"},
+		{4, channel.Email, "ListTouches", "ListTouches"},
+	} {
+		ts := steps(tc.step)
+		// Everything before the step is done; then the whole step is due.
+		e.runUntil(ts[0].ScheduledAt.Add(-time.Minute), 1)
+		e.clock.Set(ts[len(ts)-1].ScheduledAt)
+		before := cs.snapshot()
+		sent, err := e.svc.Dispatch(e.ctx, "w")
+		require.NoError(t, err)
+		after := cs.snapshot()
+		require.Equal(t, len(ts), sent, "step %d", tc.step)
+		for _, tt := range ts {
+			got := e.touch(tt.ID)
+			require.Equal(t, tc.kind, got.Channel)
+			require.Equal(t, outbound.TouchSent, got.Status, got.Reason)
+		}
+		require.Equal(t, 1, after[tc.batch]-before[tc.batch], "step %d: %s once for the claim", tc.step, tc.batch)
+		if tc.alone != tc.batch {
+			require.Zero(t, after[tc.alone]-before[tc.alone], "step %d: no %s per touch", tc.step, tc.alone)
+		}
+	}
+	// The follow-ups thread on the first emails.
+	for _, f := range firsts {
+		first := e.touch(f.ID)
+		follow := primary(e.schedule(f.Lead))[4]
+		s := channeltest.RequireSent(t, e.fakes[channel.Email], follow.ID.String())
+		require.Equal(t, first.ProviderRef, s.Message.ThreadRef)
+	}
 }

@@ -170,8 +170,9 @@ type Config struct {
 	// ClaimBatch is the most touches a worker claims at once. Default 100.
 	ClaimBatch int
 	// BatchWindow bounds how far a worker's batched reads and writes lag,
-	// on the clock. A worker reads the enrollments, leads, campaigns and
-	// suppressions of the touches it claimed together, and before each
+	// on the clock. A worker reads the enrollments, leads, campaigns,
+	// suppressions, DNCR results and email threads of the touches it
+	// claimed together, and before each
 	// touch reads them again for the touches left once that read is older
 	// than BatchWindow; it records the touches it sent together, between
 	// two touches once BatchWindow has passed since the first of them was

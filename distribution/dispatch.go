@@ -221,7 +221,7 @@ func (s *Service) handle(ctx context.Context, t *outbound.Touch, worker string, 
 		return false, s.fallBack(ctx, d, t, string(sequence.ReasonOptedOut))
 	}
 	if s.needsWash(t.Channel) {
-		if reason, err := s.dncrBlock(ctx, d.lead, d.now); err != nil {
+		if reason, err := s.dncrBlock(ctx, d.batch, d.lead, d.now); err != nil {
 			return false, err
 		} else if reason != "" {
 			if err := s.finish(ctx, d, t, outbound.TouchSkipped, reason, true); err != nil {
@@ -483,11 +483,11 @@ func (s *Service) needsWash(k channel.Kind) bool {
 
 // dncrBlock returns why the lead's number may not be called or texted now
 // (dncr_registered, dncr_unwashed), reading the store's latest wash.
-func (s *Service) dncrBlock(ctx context.Context, l *outbound.Lead, now time.Time) (string, error) {
+func (s *Service) dncrBlock(ctx context.Context, b *claimBatch, l *outbound.Lead, now time.Time) (string, error) {
 	if l.Phone == "" {
 		return string(sequence.ReasonNoAddress), nil
 	}
-	w, err := s.store.GetWash(ctx, l.Phone)
+	w, err := s.wash(ctx, b, l.Phone)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		return string(sequence.ReasonDNCRUnwashed), nil
@@ -572,7 +572,7 @@ func (s *Service) message(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 		"enrollment": t.Enrollment.String(), "touch": t.ID.String(), "step": fmt.Sprint(t.Step),
 	}
 	if t.Channel == channel.Email && t.Step > 1 {
-		ref, err := s.threadRef(ctx, t)
+		ref, err := s.threadRef(ctx, d.batch, t)
 		if err != nil {
 			return nil, err
 		}
@@ -590,8 +590,8 @@ func (s *Service) message(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 
 // threadRef is the provider reference of the enrollment's latest email
 // sent before t, which a follow-up replies to.
-func (s *Service) threadRef(ctx context.Context, t *outbound.Touch) (string, error) {
-	ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Enrollment: t.Enrollment})
+func (s *Service) threadRef(ctx context.Context, b *claimBatch, t *outbound.Touch) (string, error) {
+	ts, err := s.enrollmentTouches(ctx, b, t.Enrollment)
 	if err != nil {
 		return "", fmt.Errorf("distribution: thread of touch %s: %w", t.ID, err)
 	}

@@ -51,8 +51,8 @@
 // they keep their gaps.
 //
 // A worker reads what those checks need for its whole claim at once (the
-// enrollments, leads, campaigns and suppression answers: one store call
-// each) and records the touches it sent together (one lease-guarded
+// enrollments, leads, campaigns, suppression answers, DNCR results and the
+// touches follow-up emails thread on: one store call each) and records the touches it sent together (one lease-guarded
 // UpdateTouches), each at most Config.BatchWindow (200 ms) behind: a stop
 // recorded while a worker holds a claim is seen within that window, and
 // sends slower than it are read and recorded one by one.

@@ -125,6 +125,10 @@ type TouchFilter struct {
 	Lead outbound.LeadID
 	// Enrollment selects the enrollment's touches.
 	Enrollment outbound.EnrollmentID
+	// Enrollments selects the touches of any of these enrollments; nil or
+	// empty matches every enrollment. With Enrollment set too, a touch must
+	// match both. Repeats are harmless.
+	Enrollments []outbound.EnrollmentID
 	// Status selects touches in this status.
 	Status outbound.TouchStatus
 	// Statuses selects touches in any of these statuses; nil or empty
@@ -251,6 +255,10 @@ type Washes interface {
 	PutWash(ctx context.Context, w outbound.WashResult) error
 	// GetWash returns the latest result for the number, or ErrNotFound.
 	GetWash(ctx context.Context, phone string) (outbound.WashResult, error)
+	// GetWashes returns the latest result of each washed number among
+	// phones, each once, in the order of first appearance; a number never
+	// washed is left out. It is GetWash for a batch in one call.
+	GetWashes(ctx context.Context, phones []string) ([]outbound.WashResult, error)
 	// WashesBefore returns results washed before t: the numbers to wash again.
 	WashesBefore(ctx context.Context, t time.Time) ([]outbound.WashResult, error)
 }

@@ -193,6 +193,21 @@ func (s *Store) GetWash(ctx context.Context, phone string) (outbound.WashResult,
 	return *w, nil
 }
 
+// GetWashes implements [storage.Washes] in one statement.
+func (s *Store) GetWashes(ctx context.Context, phones []string) ([]outbound.WashResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(phones) == 0 {
+		return nil, nil
+	}
+	found, err := list(ctx, s, `SELECT phone, status, washed_at FROM washes WHERE phone = ANY($1::text[])`, []any{phones}, scanWash)
+	if err != nil {
+		return nil, wrapList(err, "washes")
+	}
+	return inOrder(found, phones, func(w *outbound.WashResult) string { return w.Phone }), nil
+}
+
 // WashesBefore implements [storage.Washes]: by phone, byte by byte.
 func (s *Store) WashesBefore(ctx context.Context, t time.Time) ([]outbound.WashResult, error) {
 	out, err := list(ctx, s, `SELECT phone, status, washed_at FROM washes WHERE washed_at < $1 ORDER BY phone`, []any{t}, scanWash)

@@ -204,18 +204,24 @@ func getMany[K interface{ ~struct{ uuid.UUID } }, T any](ctx context.Context, s 
 	if err != nil {
 		return nil, err
 	}
+	return inOrder(found, ids, key), nil
+}
+
+// inOrder returns the records of found in the order of their keys' first
+// appearance in keys, leaving out those no key names.
+func inOrder[K comparable, T any](found []T, keys []K, key func(*T) K) []T {
 	at := make(map[K]int, len(found))
 	for i := range found {
 		at[key(&found[i])] = i
 	}
 	out := make([]T, 0, len(found))
-	for _, k := range ids {
+	for _, k := range keys {
 		if i, ok := at[k]; ok {
 			out = append(out, found[i])
 			delete(at, k)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // SQLSTATE codes the store maps.

@@ -185,6 +185,13 @@ func (s *Store) ListTouches(ctx context.Context, f storage.TouchFilter) ([]outbo
 	if !f.Enrollment.IsZero() {
 		w.add(`enrollment_id = ?`, id(f.Enrollment.UUID))
 	}
+	if len(f.Enrollments) > 0 {
+		es := make([]pgtype.UUID, len(f.Enrollments))
+		for i, e := range f.Enrollments {
+			es[i] = id(e.UUID)
+		}
+		w.add(`enrollment_id = ANY(?::uuid[])`, es)
+	}
 	if f.Status != "" {
 		w.add(`status = ?`, string(f.Status))
 	}

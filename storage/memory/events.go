@@ -245,6 +245,11 @@ func (s *Store) GetWash(ctx context.Context, phone string) (outbound.WashResult,
 	return w, nil
 }
 
+// GetWashes implements [storage.Washes].
+func (s *Store) GetWashes(ctx context.Context, phones []string) ([]outbound.WashResult, error) {
+	return getMany(ctx, s, s.washes, phones, func(w outbound.WashResult) outbound.WashResult { return w })
+}
+
 // WashesBefore implements [storage.Washes]: results washed strictly before
 // t, ordered by phone.
 func (s *Store) WashesBefore(ctx context.Context, t time.Time) ([]outbound.WashResult, error) {

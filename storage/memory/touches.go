@@ -207,6 +207,13 @@ func (s *Store) ListTouches(ctx context.Context, f storage.TouchFilter) ([]outbo
 	}
 	from, until := utc(f.SentFrom), utc(f.SentUntil)
 	sentWindow := !from.IsZero() || !until.IsZero()
+	var enrollments map[outbound.EnrollmentID]struct{}
+	if len(f.Enrollments) > 0 {
+		enrollments = make(map[outbound.EnrollmentID]struct{}, len(f.Enrollments))
+		for _, id := range f.Enrollments {
+			enrollments[id] = struct{}{}
+		}
+	}
 	var resources map[outbound.ResourceID]struct{}
 	if len(f.Resources) > 0 {
 		resources = make(map[outbound.ResourceID]struct{}, len(f.Resources))
@@ -226,6 +233,11 @@ func (s *Store) ListTouches(ctx context.Context, f storage.TouchFilter) ([]outbo
 		}
 		if resources != nil {
 			if _, ok := resources[t.Resource]; !ok {
+				return false
+			}
+		}
+		if enrollments != nil {
+			if _, ok := enrollments[t.Enrollment]; !ok {
 				return false
 			}
 		}
@@ -252,6 +264,12 @@ func (s *Store) ListTouches(ctx context.Context, f storage.TouchFilter) ([]outbo
 	case !f.Lead.IsZero():
 		for _, r := range s.touchByLead[f.Lead] {
 			add(r)
+		}
+	case enrollments != nil:
+		for id := range enrollments {
+			for _, r := range s.touchByEnrollment[id] {
+				add(r)
+			}
 		}
 	case sentWindow && resources != nil:
 		for id := range resources {

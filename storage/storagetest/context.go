@@ -59,5 +59,10 @@ func (s suite) testContext(t *testing.T) {
 		ok, err = st.RecordEvent(live, &e)
 		require.NoError(t, err)
 		require.True(t, ok)
+
+		w := outbound.WashResult{Phone: "+61400000001", Status: outbound.DNCRClear, WashedAt: at(0)}
+		require.NoError(t, st.PutWash(live, w))
+		_, err = st.GetWashes(dead, []string{w.Phone})
+		require.ErrorIs(t, err, context.Canceled)
 	})
 }

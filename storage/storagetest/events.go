@@ -392,4 +392,5 @@ func (s suite) testWashes(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, got, len(ws))
 	})
+	s.testGetWashes(t)
 }

@@ -416,6 +416,7 @@ func (s suite) testTouchFilters(t *testing.T) {
 			require.Equal(t, touchIDs(touchOrder(want)), touchIDs(got), "window %v", w)
 		}
 	})
+	s.testTouchEnrollments(t)
 }
 
 func (s suite) testLeadsByCompany(t *testing.T) {

@@ -193,11 +193,18 @@ func suppressionQuery(t *outbound.Touch, l *outbound.Lead) storage.SuppressionQu
 	return storage.SuppressionQuery{Client: t.Client, Lead: t.Lead, Address: leadAddress(l, t.Channel), Channel: t.Channel}
 }
 
+// drop forgets everything loaded (a load that failed part way must not
+// leave older answers behind): every touch reads its own until the next
+// load.
+func (b *claimBatch) drop() {
+	b.enr, b.leads, b.camps, b.supp, b.washes, b.threads = nil, nil, nil, nil, nil, nil
+}
+
 // forget drops the loaded records an outcome other than a plain send may
 // have changed: the touch's enrollment and lead, and the lead's
 // suppression answers. The next touch that needs them reads them alone.
 func (b *claimBatch) forget(t *outbound.Touch) {
-	if b == nil || b.enr == nil {
+	if b.enr == nil {
 		return
 	}
 	delete(b.enr, t.Enrollment)
@@ -210,35 +217,36 @@ func (b *claimBatch) forget(t *outbound.Touch) {
 	}
 }
 
+// loaded returns a copy of the record under k, when the claim loaded one.
+func loaded[K comparable, V any](m map[K]*V, k K) (*V, bool) {
+	v, ok := m[k]
+	if !ok || v == nil {
+		return nil, false
+	}
+	c := *v
+	return &c, true
+}
+
 // enrollment returns the touch's enrollment, loaded or read alone.
 func (s *Service) enrollment(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Enrollment, error) {
-	if b != nil {
-		if e, ok := b.enr[t.Enrollment]; ok {
-			c := *e
-			return &c, nil
-		}
+	if e, ok := loaded(b.enr, t.Enrollment); ok {
+		return e, nil
 	}
 	return s.store.GetEnrollment(ctx, t.Enrollment)
 }
 
 // lead returns the touch's lead, loaded or read alone.
 func (s *Service) lead(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Lead, error) {
-	if b != nil {
-		if l, ok := b.leads[t.Lead]; ok {
-			c := *l
-			return &c, nil
-		}
+	if l, ok := loaded(b.leads, t.Lead); ok {
+		return l, nil
 	}
 	return s.store.GetLead(ctx, t.Lead)
 }
 
 // campaign returns the touch's campaign, loaded or read alone.
 func (s *Service) campaign(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Campaign, error) {
-	if b != nil {
-		if c, ok := b.camps[t.Campaign]; ok && c != nil {
-			cc := *c
-			return &cc, nil
-		}
+	if c, ok := loaded(b.camps, t.Campaign); ok {
+		return c, nil
 	}
 	return s.store.GetCampaign(ctx, t.Campaign)
 }
@@ -247,10 +255,8 @@ func (s *Service) campaign(ctx context.Context, b *claimBatch, t *outbound.Touch
 // store's.
 func (s *Service) suppressed(ctx context.Context, b *claimBatch, t *outbound.Touch, l *outbound.Lead) (bool, error) {
 	q := suppressionQuery(t, l)
-	if b != nil {
-		if v, ok := b.supp[q]; ok {
-			return v, nil
-		}
+	if v, ok := b.supp[q]; ok {
+		return v, nil
 	}
 	return s.store.Suppressed(ctx, q.Client, q.Lead, q.Address, q.Channel)
 }
@@ -258,23 +264,20 @@ func (s *Service) suppressed(ctx context.Context, b *claimBatch, t *outbound.Tou
 // wash returns the latest DNCR result of phone, loaded or read alone;
 // ErrNotFound when it was never washed.
 func (s *Service) wash(ctx context.Context, b *claimBatch, phone string) (outbound.WashResult, error) {
-	if b != nil {
-		if w, ok := b.washes[phone]; ok {
-			if w == nil {
-				return outbound.WashResult{}, fmt.Errorf("distribution: wash of %q: %w", phone, storage.ErrNotFound)
-			}
-			return *w, nil
-		}
+	w, ok := b.washes[phone]
+	switch {
+	case !ok:
+		return s.store.GetWash(ctx, phone)
+	case w == nil:
+		return outbound.WashResult{}, fmt.Errorf("distribution: wash of %q: %w", phone, storage.ErrNotFound)
 	}
-	return s.store.GetWash(ctx, phone)
+	return *w, nil
 }
 
 // enrollmentTouches returns an enrollment's touches, loaded or read alone.
 func (s *Service) enrollmentTouches(ctx context.Context, b *claimBatch, e outbound.EnrollmentID) ([]outbound.Touch, error) {
-	if b != nil {
-		if ts, ok := b.threads[e]; ok {
-			return ts, nil
-		}
+	if ts, ok := b.threads[e]; ok {
+		return ts, nil
 	}
 	return s.store.ListTouches(ctx, storage.TouchFilter{Enrollment: e})
 }

@@ -86,7 +86,7 @@ func (s *Service) dispatch(ctx context.Context, worker string, stop <-chan struc
 		if err := s.prepare(ctx, b, ts, i, s.clock.Now()); err != nil {
 			// Handled one by one instead: each touch reads its own.
 			s.log.WarnContext(ctx, "claim's records not loaded together", "worker", worker, "err", err)
-			b.enr = nil
+			b.drop()
 		}
 		ok, err := s.handle(ctx, &ts[i], worker, b)
 		if !ok {
@@ -160,7 +160,7 @@ type dispatchCtx struct {
 	lead   *outbound.Lead
 	camp   *outbound.Campaign
 	rec    timing.Recipient
-	batch  *claimBatch // nil outside a dispatch: records written at once
+	batch  *claimBatch // the claim's loaded records and queued sent records; nil outside a dispatch
 }
 
 // handle deals with one claimed touch and reports whether it was sent.
@@ -276,7 +276,8 @@ func (s *Service) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch, c
 		return false, ctx.Err()
 	}
 	if err == nil {
-		return true, s.markSent(ctx, d, t, rc.ProviderMessageID, d.now)
+		s.markSent(d, t, rc.ProviderMessageID, d.now)
+		return true, nil
 	}
 	class := channel.Classify(err)
 	var classified *channel.Error
@@ -334,24 +335,13 @@ func (s *Service) backoffAfter(attempts int) time.Duration {
 	return d
 }
 
-// markSent records a successful send.
-func (s *Service) markSent(ctx context.Context, d *dispatchCtx, t *outbound.Touch, ref string, at time.Time) error {
+// markSent queues the record of a successful send with the claim's other
+// sent records (written by flush).
+func (s *Service) markSent(d *dispatchCtx, t *outbound.Touch, ref string, at time.Time) {
 	from := t.Status
 	t.Status, t.SentAt, t.ProviderRef = outbound.TouchSent, at.UTC(), ref
 	t.LeasedBy, t.LeaseUntil = "", time.Time{}
-	if d.batch != nil {
-		d.batch.addSent(t, from, d.now)
-		return nil
-	}
-	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
-		if errors.Is(err, storage.ErrLeaseLost) {
-			s.log.WarnContext(ctx, "sent, but another worker took the touch over", "touch", t.ID.String())
-			return nil
-		}
-		return fmt.Errorf("distribution: record touch %s sent: %w", t.ID, err)
-	}
-	s.countTouch(t.Channel, from, outbound.TouchSent)
-	return nil
+	d.batch.addSent(t, from, d.now)
 }
 
 // finish ends a touch with a final status and reason, releasing its
@@ -541,7 +531,8 @@ func (s *Service) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.Tou
 		if at.IsZero() {
 			at = t.ScheduledAt
 		}
-		return false, s.markSent(ctx, d, t, r.ProviderMessageID, at)
+		s.markSent(d, t, r.ProviderMessageID, at)
+		return false, nil
 	}
 	// The provider never saw it: safe to handle as scheduled.
 	t.Status = outbound.TouchScheduled

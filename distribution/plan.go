@@ -124,11 +124,18 @@ func newPlanPass(now time.Time, idSeed uuid.UUID) *planPass {
 		supp: map[outbound.ClientID]*suppIndex{}, dead: map[deadKey]*deadSpans{}}
 }
 
-// readLeads reads the leads of the enrollments to plan in one call.
-func (p *planPass) readLeads(ctx context.Context, st storage.Store, es []*outbound.Enrollment) error {
+// readLeads reads, in one call, the leads of the enrollments that have
+// steps left to plan (below step last+1); the others need no lead.
+func (p *planPass) readLeads(ctx context.Context, st storage.Store, es []*outbound.Enrollment, last int) error {
 	ids := make([]outbound.LeadID, 0, len(es))
 	for _, e := range es {
-		ids = append(ids, e.Lead)
+		if e.NextStep <= last {
+			ids = append(ids, e.Lead)
+		}
+	}
+	p.leads = nil
+	if len(ids) == 0 {
+		return nil
 	}
 	ls, err := st.GetLeads(ctx, ids)
 	if err != nil {
@@ -316,7 +323,7 @@ func (s *Service) planClient(ctx context.Context, stop <-chan struct{}, pass *pl
 	}
 	for start := 0; start < len(es); start += planChunk {
 		window := es[start:min(len(es), start+planChunk)]
-		if err := pass.readLeads(ctx, s.store, window); err != nil {
+		if err := pass.readLeads(ctx, s.store, window, len(s.seq.Steps)); err != nil {
 			return total, failed, err
 		}
 		for _, e := range window {

@@ -327,6 +327,14 @@ func TestPlanReadsAndSavesEnrollmentsTogether(t *testing.T) {
 		require.Equal(t, 6, en.NextStep, "enrollment %s planned", en.ID)
 		require.Len(t, e.schedule(en.Lead), 5)
 	}
+	// A pass with nothing left to plan (the planner's every PollInterval)
+	// reads no lead and saves nothing.
+	before = cs.snapshot()
+	require.Zero(t, e.plan())
+	after = cs.snapshot()
+	for _, call := range []string{"GetLeads", "GetLead", "SavePlans"} {
+		require.Zero(t, after[call]-before[call], call)
+	}
 }
 
 func TestPlanThatCannotBeSavedHoldsUpNoOtherAndGivesItsBookingsBack(t *testing.T) {

@@ -117,6 +117,22 @@ func CheckSuppression(sp *outbound.Suppression) error {
 	return nil
 }
 
+// CheckPlans checks planning writes (SavePlans): each enrollment and each
+// of its touches.
+func CheckPlans(ws []PlanWrite) error {
+	for i := range ws {
+		if err := CheckEnrollment(ws[i].Enrollment); err != nil {
+			return fmt.Errorf("plan %d of %d: %w", i+1, len(ws), err)
+		}
+		for j := range ws[i].Touches {
+			if err := CheckTouch(&ws[i].Touches[j]); err != nil {
+				return fmt.Errorf("plan %d of %d, touch %d: %w", i+1, len(ws), j+1, err)
+			}
+		}
+	}
+	return nil
+}
+
 // CheckEvent checks a event before a store writes it.
 func CheckEvent(e *outbound.Event) error {
 	switch {

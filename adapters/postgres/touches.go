@@ -121,6 +121,9 @@ func (s *Store) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := storage.CheckPlans(ws); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
 	n := 0
 	for i := range ws {
 		n += len(ws[i].Touches)
@@ -131,14 +134,6 @@ func (s *Store) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
 	paused, stickies := make([]pgtype.Timestamptz, len(ws)), make([]pgtype.Text, len(ws))
 	for i := range ws {
 		e := ws[i].Enrollment
-		if err := storage.CheckEnrollment(e); err != nil {
-			return fmt.Errorf("postgres: plan %d of %d: %w", i+1, len(ws), err)
-		}
-		for j := range ws[i].Touches {
-			if err := storage.CheckTouch(&ws[i].Touches[j]); err != nil {
-				return fmt.Errorf("postgres: plan %d of %d, touch %d: %w", i+1, len(ws), j+1, err)
-			}
-		}
 		raw, err := sticky(e.Sticky).value()
 		if err != nil {
 			return fmt.Errorf("postgres: enrollment %s sticky: %w", e.ID, err)

@@ -142,16 +142,11 @@ func (s *Store) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := storage.CheckPlans(ws); err != nil {
+		return fmt.Errorf("memory: %w", err)
+	}
 	batches := make([][]outbound.Touch, len(ws))
 	for i := range ws {
-		if err := storage.CheckEnrollment(ws[i].Enrollment); err != nil {
-			return fmt.Errorf("memory: plan %d of %d: %w", i+1, len(ws), err)
-		}
-		for j := range ws[i].Touches {
-			if err := storage.CheckTouch(&ws[i].Touches[j]); err != nil {
-				return fmt.Errorf("memory: plan %d of %d, touch %d: %w", i+1, len(ws), j+1, err)
-			}
-		}
 		batches[i] = ws[i].Touches
 	}
 	s.mu.Lock()

@@ -25,6 +25,8 @@ func TestConfigDefaults(t *testing.T) {
 	}{
 		{"Workers", c.Workers, 4},
 		{"ClaimBatch", c.ClaimBatch, 100},
+		{"PlanWorkers", c.PlanWorkers, 4},
+		{"BatchWindow", c.BatchWindow, 200 * time.Millisecond},
 		{"Lease", c.Lease, 2 * time.Minute},
 		{"PollInterval", c.PollInterval, time.Second},
 		{"SendTimeout", c.SendTimeout, 30 * time.Second},
@@ -78,6 +80,8 @@ func TestConfigValidate(t *testing.T) {
 		{"no store", func(c *distribution.Config) { c.Store = nil }, "Store"},
 		{"workers", func(c *distribution.Config) { c.Workers = -2 }, "Workers"},
 		{"lease", func(c *distribution.Config) { c.Lease = -time.Second }, "Lease"},
+		{"batch window", func(c *distribution.Config) { c.BatchWindow = -time.Millisecond }, "BatchWindow"},
+		{"plan workers", func(c *distribution.Config) { c.PlanWorkers = -1 }, "PlanWorkers"},
 		{"retry max below initial", func(c *distribution.Config) { c.Retry.Initial, c.Retry.Max = time.Hour, time.Minute }, "Retry.Max"},
 		{"jitter", func(c *distribution.Config) { c.Retry.Jitter = 1 }, "Retry.Jitter"},
 		{"call retries", func(c *distribution.Config) { c.CallRetries = -5 }, "CallRetries"},

@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/phone"
 )
 
 // DNCRStatus is what the Do Not Call Register said of a lead's number.
@@ -57,7 +57,7 @@ func (l *Lead) Validate() error {
 			return invalid("lead", "email", l.Email, err.Error())
 		}
 	}
-	if l.Phone != "" && !channel.IsE164(l.Phone) {
+	if l.Phone != "" && !phone.IsE164(l.Phone) {
 		return invalid("lead", "phone", l.Phone, "must be E.164: + and 8 to 15 digits")
 	}
 	if l.Email == "" && l.Phone == "" && l.LinkedIn == "" && l.AddressLine1 == "" {

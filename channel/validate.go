@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/outbound-go/outbound/phone"
 )
 
 // ErrInvalid is matched by errors.Is for every [*ValidationError].
@@ -182,7 +184,7 @@ func checkSender(m *Message) error {
 		return &ValidationError{Field: "From.Address", Value: a, Reason: "required (the sending resource's address)"}
 	case m.Kind == Email && !isEmail(a):
 		return &ValidationError{Field: "From.Address", Value: a, Reason: "not a bare email address"}
-	case (m.Kind == Voice || m.Kind == SMS) && !IsE164(a):
+	case (m.Kind == Voice || m.Kind == SMS) && !phone.IsE164(a):
 		return &ValidationError{Field: "From.Address", Value: a, Reason: "not an E.164 number (+ and 8 to 15 digits)"}
 	}
 	return nil
@@ -202,7 +204,7 @@ func checkRecipient(m *Message) error {
 		if blank(to.Phone) {
 			return &ValidationError{Field: "To.Phone", Value: to.Phone, Reason: "required for " + string(m.Kind)}
 		}
-		if !IsE164(to.Phone) {
+		if !phone.IsE164(to.Phone) {
 			return &ValidationError{Field: "To.Phone", Value: to.Phone, Reason: "not an E.164 number (+ and 8 to 15 digits)"}
 		}
 	case LinkedIn:
@@ -294,21 +296,6 @@ func (r Rules) checkLinkedIn(m *Message) error {
 		}
 	}
 	return nil
-}
-
-// IsE164 reports whether s is a phone number in E.164 form: "+", then 8 to
-// 15 ASCII digits, the first of them not 0. It checks the form only, not
-// whether the number exists.
-func IsE164(s string) bool {
-	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func isEmail(s string) bool {

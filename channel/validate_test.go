@@ -282,14 +282,3 @@ func TestValidationErrorMessage(t *testing.T) {
 	require.Equal(t, `channel: invalid Body "`+strings.Repeat("é", 63)+`…": too long`, long.Error())
 	require.True(t, errors.Is(long, channel.ErrInvalid))
 }
-
-func TestIsE164(t *testing.T) {
-	t.Parallel()
-	for s, want := range map[string]bool{
-		"+61412345678": true, "+14155550100": true, "+12345678": true, "+123456789012345": true,
-		"+1234567": false, "+1234567890123456": false, "61412345678": false, "+0412345678": false,
-		"+61 412": false, "": false, "+": false, "++61412345678": false, "+61412345678\n": false,
-	} {
-		require.Equal(t, want, channel.IsE164(s), "%q", s)
-	}
-}

@@ -11,6 +11,7 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/phone"
 	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/timing"
 )
@@ -31,8 +32,8 @@ func FuzzImportLead(f *testing.F) {
 	e := newEnv(f, func(c *distribution.Config) { c.Plans = []outbound.Plan{unlimited} })
 	camp := e.campaign(e.signup("open", "Australia/Sydney"))
 	var policy sequence.Policy
-	f.Fuzz(func(t *testing.T, email, phone, country, region, zone string, score int) {
-		in := distribution.LeadInput{Line: 2, Email: email, Phone: phone, Country: country, Region: region, Timezone: zone, Score: score,
+	f.Fuzz(func(t *testing.T, email, rawPhone, country, region, zone string, score int) {
+		in := distribution.LeadInput{Line: 2, Email: email, Phone: rawPhone, Country: country, Region: region, Timezone: zone, Score: score,
 			LinkedIn: "https://www.linkedin.com/in/x"}
 		res, err := e.svc.ImportLeads(e.ctx, camp.ID, []distribution.LeadInput{in})
 		require.NoError(t, err)
@@ -56,7 +57,7 @@ func FuzzImportLead(f *testing.F) {
 			require.NoError(t, outbound.ValidateEmail(l.Email))
 		}
 		if l.Phone != "" {
-			require.True(t, channel.IsE164(l.Phone), l.Phone)
+			require.True(t, phone.IsE164(l.Phone), l.Phone)
 		}
 		if l.Country != "" {
 			require.Len(t, l.Country, 2)

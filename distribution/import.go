@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outbound-go/outbound/phone"
+
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
@@ -180,7 +182,7 @@ func (s *Service) normalise(in LeadInput, client *outbound.Client, defaultCountr
 		if cc == "" {
 			cc = defaultCountry
 		}
-		p, err := timing.NormalizePhone(raw, cc)
+		p, err := phone.Parse(raw, cc)
 		if err != nil {
 			return nil, &outbound.ValidationError{Record: "lead", Field: "phone", Value: raw,
 				Reason: "not a valid phone number (read as a number of " + orNone(cc) + " unless it starts with +)"}

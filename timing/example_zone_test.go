@@ -39,17 +39,3 @@ func ExampleZoneResolver_Resolve() {
 	// Australia/Brisbane   client_default
 	// true timing: zone: region "": no timezone found: country spans several timezones (AU has 13 zones in zone1970.tab; give one of its regions)
 }
-
-func ExampleNormalizePhone() {
-	p, err := timing.NormalizePhone("0412 345 678", "AU")
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(p.E164, p.Country, p.Type, p.Type.MaybeMobile())
-
-	_, err = timing.NormalizePhone("0412 345 678", "")
-	fmt.Println(err)
-	// Output:
-	// +61412345678 AU mobile true
-	// timing: phone "0412 345 678": invalid phone number: no +country code and no known default country
-}

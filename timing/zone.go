@@ -242,7 +242,7 @@ func (r *ZoneResolver) countryHasZone(country, zone string) bool {
 //     fixed-line-or-mobile (every North American number), VoIP, toll-free
 //     and other non-geographic numbers never answer: they say nothing about
 //     where the person is. An unusable phone falls through without error;
-//     validate numbers with [NormalizePhone].
+//     validate numbers with [phone.Parse].
 //  3. q.Country (and q.Region): a country that keeps one clock answers alone
 //     ([ZoneSourceCountry]); a country that spans several answers only when
 //     q.Region is in its region table ([ZoneSourceRegion]). An unknown

@@ -32,15 +32,6 @@ func BenchmarkResolve(b *testing.B) {
 	}
 }
 
-func BenchmarkNormalizePhone(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := timing.NormalizePhone(sydneyNational, "AU"); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 func BenchmarkNewZoneResolver(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

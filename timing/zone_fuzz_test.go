@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outbound-go/outbound/phone"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -25,8 +26,8 @@ func FuzzResolvePhone(f *testing.F) {
 	f.Add("0412 345 678", "au", "Western Australia", true)
 	f.Add("+", "", "", false)
 	f.Add("", "XX", "AU-NSW", true)
-	f.Fuzz(func(t *testing.T, phone, country, region string, withDefault bool) {
-		q := timing.ZoneQuery{Phone: phone, Country: country, Region: region}
+	f.Fuzz(func(t *testing.T, rawPhone, country, region string, withDefault bool) {
+		q := timing.ZoneQuery{Phone: rawPhone, Country: country, Region: region}
 		if withDefault {
 			q.Default = "Pacific/Auckland"
 		}
@@ -53,43 +54,10 @@ func FuzzResolvePhone(f *testing.F) {
 			t.Fatalf("%+v: %s does not load: %v", q, res.Name, err)
 		}
 		if res.Source == timing.ZoneSourcePhone {
-			p, err := timing.NormalizePhone(phone, country)
-			if err != nil || p.Type != timing.PhoneFixedLine {
+			p, err := phone.Parse(rawPhone, country)
+			if err != nil || p.Type != phone.FixedLine {
 				t.Fatalf("%+v: zone from phone %+v, %v", q, p, err)
 			}
-		}
-	})
-}
-
-// FuzzNormalizePhone: any input gives either a *PhoneError wrapping
-// ErrInvalidPhone that names the input, or a valid E.164 number that
-// normalises to itself.
-func FuzzNormalizePhone(f *testing.F) {
-	f.Add(sydneyNational, "AU")
-	f.Add(auMobile, "")
-	f.Add("(512) 463-4630", "us")
-	f.Add("+61 2 9374 4000 ext. 123", "")
-	f.Add("0011 61 2 9374 4000", "AU")
-	f.Add("tel:+44-20-7946-0958", "")
-	f.Add("１２３", "JP")
-	f.Fuzz(func(t *testing.T, raw, country string) {
-		p, err := timing.NormalizePhone(raw, country)
-		if err != nil {
-			var pe *timing.PhoneError
-			if !errors.As(err, &pe) || !errors.Is(err, timing.ErrInvalidPhone) || pe.Value != raw || pe.Country != country {
-				t.Fatalf("%q %q: error %#v", raw, country, err)
-			}
-			return
-		}
-		if len(p.E164) < 3 || len(p.E164) > 16 || p.E164[0] != '+' || strings.Trim(p.E164[1:], "0123456789") != "" {
-			t.Fatalf("%q %q: E164 %q", raw, country, p.E164)
-		}
-		if p.Type == "" || p.Country == "" {
-			t.Fatalf("%q %q: %+v", raw, country, p)
-		}
-		again, err := timing.NormalizePhone(p.E164, "")
-		if err != nil || again != p {
-			t.Fatalf("%q %q: %+v renormalises to %+v, %v", raw, country, p, again, err)
 		}
 	})
 }

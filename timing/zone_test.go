@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/outbound-go/outbound/phone"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -377,9 +378,9 @@ func TestResolveRandomQueries(t *testing.T) {
 			require.NotEmpty(t, q.Zone)
 		case timing.ZoneSourcePhone:
 			require.Empty(t, q.Zone)
-			p, err := timing.NormalizePhone(q.Phone, q.Country)
+			p, err := phone.Parse(q.Phone, q.Country)
 			require.NoError(t, err, "%+v", q)
-			require.Equal(t, timing.PhoneFixedLine, p.Type, "%+v", q)
+			require.Equal(t, phone.FixedLine, p.Type, "%+v", q)
 		case timing.ZoneSourceRegion:
 			require.Empty(t, q.Zone)
 			z, ok := r.RegionZone(q.Country, q.Region)

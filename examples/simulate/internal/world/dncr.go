@@ -8,8 +8,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/outbound-go/outbound/phone"
+
 	"github.com/outbound-go/outbound"
-	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -48,7 +49,7 @@ func ReadRegister(r io.Reader, clock timing.Clock) (*Register, error) {
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
-		if !channel.IsE164(s) {
+		if !phone.IsE164(s) {
 			return nil, fmt.Errorf("dncr file: line %d: %q is not an E.164 number (+ and 8 to 15 digits)", line, s)
 		}
 		listed[s] = true

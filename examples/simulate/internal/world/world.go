@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outbound-go/outbound/phone"
+
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/leadfile"
-	"github.com/outbound-go/outbound/timing"
 )
 
 // Streams of the seed, so each part of the world draws its own numbers and
@@ -259,7 +260,7 @@ func (g *gen) phone(p *place) string {
 			nsn += strconv.Itoa(g.r.IntN(10))
 		}
 		e164 := "+" + callingCode(p.country) + nsn
-		ph, err := timing.NormalizePhone(e164, "")
+		ph, err := phone.Parse(e164, "")
 		if err != nil || ph.E164 != e164 {
 			continue
 		}

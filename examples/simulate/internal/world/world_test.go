@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outbound-go/outbound/phone"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
@@ -108,7 +110,7 @@ func TestLeadsRealistic(t *testing.T) {
 			continue
 		}
 		count["phone"]++
-		ph, err := timing.NormalizePhone(r.Phone, r.Country)
+		ph, err := phone.Parse(r.Phone, r.Country)
 		require.NoError(t, err, "lead %s phone %q", r.ExternalID, r.Phone)
 		if !strings.HasPrefix(r.Phone, "+") {
 			count["national"]++
@@ -117,10 +119,10 @@ func TestLeadsRealistic(t *testing.T) {
 		case "AU":
 			if strings.HasPrefix(ph.E164, "+614") {
 				count["au_mobile"]++
-				require.Equal(t, timing.PhoneMobile, ph.Type, ph.E164)
+				require.Equal(t, phone.Mobile, ph.Type, ph.E164)
 			} else if r.Region != "" {
 				require.True(t, strings.HasPrefix(ph.E164, landlinePrefix[r.Region]), "%s landline %s", r.Region, ph.E164)
-				require.Equal(t, timing.PhoneFixedLine, ph.Type, ph.E164)
+				require.Equal(t, phone.FixedLine, ph.Type, ph.E164)
 			}
 		case "US":
 			require.True(t, strings.HasPrefix(ph.E164, "+1"), ph.E164)

@@ -1,0 +1,32 @@
+package invalid_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound/invalid"
+)
+
+func TestFieldError(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{invalid.Field("pool", "Config", "HoldFor", -time.Hour, "must be positive"), "pool: Config.HoldFor = -1h0m0s: must be positive"},
+		{invalid.Field("outbound", "lead", "email", "ann@", "not an email address"), `outbound: lead.email = "ann@": not an email address`},
+		{invalid.Field("distribution", "", "Workers", -2, "must be at least 1"), "distribution: Workers = -2: must be at least 1"},
+		{invalid.Field("distribution", "", "Store", nil, "is required"), "distribution: Store = <nil>: is required"},
+	} {
+		require.Equal(t, tc.want, tc.err.Error())
+		require.ErrorIs(t, tc.err, invalid.ErrInvalid)
+		wrapped := fmt.Errorf("import: %w", tc.err)
+		var fe *invalid.FieldError
+		require.ErrorAs(t, wrapped, &fe)
+		require.ErrorIs(t, wrapped, invalid.ErrInvalid)
+	}
+	require.False(t, errors.Is(errors.New("other"), invalid.ErrInvalid))
+}

@@ -1,0 +1,181 @@
+package phone
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers/v2"
+	"github.com/nyaruka/phonenumbers/v2/timezone"
+)
+
+// Type is the kind of line a number belongs to, as the numbering plan says.
+// Its string form is stable and may be stored.
+type Type string
+
+// The types of [phonenumbers.PhoneNumberType], named for storage.
+const (
+	FixedLine         Type = "fixed_line"
+	Mobile            Type = "mobile"
+	FixedLineOrMobile Type = "fixed_line_or_mobile" // every NANP (+1) number
+	TollFree          Type = "toll_free"
+	PremiumRate       Type = "premium_rate"
+	SharedCost        Type = "shared_cost"
+	VoIP              Type = "voip"
+	PersonalNumber    Type = "personal_number"
+	Pager             Type = "pager"
+	UAN               Type = "uan"
+	Voicemail         Type = "voicemail"
+	Unknown           Type = "unknown"
+)
+
+func typeOf(t phonenumbers.PhoneNumberType) Type {
+	switch t {
+	case phonenumbers.FIXED_LINE:
+		return FixedLine
+	case phonenumbers.MOBILE:
+		return Mobile
+	case phonenumbers.FIXED_LINE_OR_MOBILE:
+		return FixedLineOrMobile
+	case phonenumbers.TOLL_FREE:
+		return TollFree
+	case phonenumbers.PREMIUM_RATE:
+		return PremiumRate
+	case phonenumbers.SHARED_COST:
+		return SharedCost
+	case phonenumbers.VOIP:
+		return VoIP
+	case phonenumbers.PERSONAL_NUMBER:
+		return PersonalNumber
+	case phonenumbers.PAGER:
+		return Pager
+	case phonenumbers.UAN:
+		return UAN
+	case phonenumbers.VOICEMAIL:
+		return Voicemail
+	}
+	return Unknown
+}
+
+// MaybeMobile reports whether a text message can reach the number: a mobile
+// number, or one the numbering plan cannot tell from a landline (the US and
+// Canada).
+func (t Type) MaybeMobile() bool { return t == Mobile || t == FixedLineOrMobile }
+
+// Number is a valid phone number in normal form.
+type Number struct {
+	// E164 is the number as "+" and digits, e.g. "+61293744000"; an
+	// extension, if any was written, is dropped.
+	E164 string
+	// Country is the ISO 3166-1 alpha-2 code of the number's region ("AU"),
+	// or "001" for a non-geographic global number.
+	Country string
+	// Type is the kind of line.
+	Type Type
+}
+
+// ErrInvalid: the number cannot be parsed or is not a valid number of its
+// region. [Parse] wraps it in an [*Error].
+var ErrInvalid = errors.New("invalid phone number")
+
+// Error reports a phone number that [Parse] refused.
+type Error struct {
+	// Value is the number as given.
+	Value string
+	// Country is the default country it was read with, as given.
+	Country string
+	// Err wraps [ErrInvalid].
+	Err error
+}
+
+func (e *Error) Error() string {
+	if e.Country == "" {
+		return fmt.Sprintf("phone %q: %v", e.Value, e.Err)
+	}
+	return fmt.Sprintf("phone %q (country %q): %v", e.Value, e.Country, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Parse reads a phone number written in national format (read as a number
+// of defaultCountry, an ISO 3166-1 alpha-2 code in any case; "UK" is read as
+// GB) or in international format ("+" and the country code; defaultCountry
+// may then be empty), checks it is a valid number, and returns it in E.164
+// with its region and line type. Anything else is an [*Error] wrapping
+// [ErrInvalid].
+func Parse(raw, defaultCountry string) (Number, error) {
+	num, err := parse(raw, normalizeCountry(defaultCountry))
+	if err != nil {
+		return Number{}, &Error{Value: raw, Country: defaultCountry, Err: err}
+	}
+	return Number{
+		E164:    phonenumbers.Format(num, phonenumbers.E164),
+		Country: phonenumbers.GetRegionCodeForNumber(num),
+		Type:    typeOf(phonenumbers.GetNumberType(num)),
+	}, nil
+}
+
+func parse(raw, country string) (*phonenumbers.PhoneNumber, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, fmt.Errorf("%w: empty", ErrInvalid)
+	}
+	num, err := phonenumbers.Parse(raw, country)
+	if err != nil {
+		if errors.Is(err, phonenumbers.ErrInvalidCountryCode) && !strings.HasPrefix(raw, "+") {
+			return nil, fmt.Errorf("%w: no +country code and no known default country", ErrInvalid)
+		}
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if !phonenumbers.IsValidNumber(num) {
+		return nil, fmt.Errorf("%w: not a number in use in its region", ErrInvalid)
+	}
+	return num, nil
+}
+
+// Zones returns the IANA zones the numbering plan ties the number's prefix
+// to, as the libphonenumber data names them (some are old names: a caller
+// maps them to current ones). It is empty for a number that is not valid or
+// whose prefix has no known zone.
+func Zones(n Number) []string {
+	num, err := parse(n.E164, "")
+	if err != nil {
+		return nil
+	}
+	zones, err := timezone.GetTimeZonesForGeographicalNumber(num)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(zones))
+	for _, z := range zones {
+		if z != "" && z != timezone.Unknown {
+			out = append(out, z)
+		}
+	}
+	return out
+}
+
+// IsE164 reports whether s is a phone number in E.164 form: "+", then 8 to
+// 15 ASCII digits, the first of them not 0. It checks the form only, not
+// whether the number exists.
+func IsE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeCountry trims and upper-cases an ISO 3166-1 alpha-2 code and reads
+// the common "UK" as "GB".
+func normalizeCountry(c string) string {
+	c = strings.ToUpper(strings.TrimSpace(c))
+	if c == "UK" {
+		return "GB"
+	}
+	return c
+}

@@ -47,7 +47,7 @@ type pendingSent struct {
 	from outbound.TouchStatus
 }
 
-func (s *Service) newClaimBatch(worker string) *claimBatch {
+func (s *dispatcher) newClaimBatch(worker string) *claimBatch {
 	return &claimBatch{worker: worker, window: s.cfg.BatchWindow}
 }
 
@@ -56,7 +56,7 @@ func (s *Service) newClaimBatch(worker string) *claimBatch {
 // were handled is followed by one as large as the number handled in it
 // (slow sends: one touch at a time), and one that was used up fresh by one
 // twice as large.
-func (s *Service) prepare(ctx context.Context, b *claimBatch, ts []outbound.Touch, i int, now time.Time) error {
+func (s *dispatcher) prepare(ctx context.Context, b *claimBatch, ts []outbound.Touch, i int, now time.Time) error {
 	fresh := b.enr != nil && now.Sub(b.loadedAt) <= b.window
 	if fresh && i < b.upto {
 		return nil
@@ -74,7 +74,7 @@ func (s *Service) prepare(ctx context.Context, b *claimBatch, ts []outbound.Touc
 
 // load reads the enrollments, leads, campaigns and suppression answers of
 // ts[from:upto] in one store call each (a campaign each: a claim holds few).
-func (s *Service) load(ctx context.Context, b *claimBatch, ts []outbound.Touch, from, upto int, now time.Time) error {
+func (s *dispatcher) load(ctx context.Context, b *claimBatch, ts []outbound.Touch, from, upto int, now time.Time) error {
 	chunk := ts[from:upto]
 	eids := make([]outbound.EnrollmentID, 0, len(chunk))
 	lids := make([]outbound.LeadID, 0, len(chunk))
@@ -137,7 +137,7 @@ func (s *Service) load(ctx context.Context, b *claimBatch, ts []outbound.Touch, 
 
 // loadWashes reads the DNCR results of the numbers the chunk's calls and
 // texts go to, in one call.
-func (s *Service) loadWashes(ctx context.Context, b *claimBatch, chunk []outbound.Touch) error {
+func (s *dispatcher) loadWashes(ctx context.Context, b *claimBatch, chunk []outbound.Touch) error {
 	var phones []string
 	for i := range chunk {
 		if l := b.leads[chunk[i].Lead]; l != nil && l.Phone != "" && s.needsWash(chunk[i].Channel) {
@@ -164,7 +164,7 @@ func (s *Service) loadWashes(ctx context.Context, b *claimBatch, chunk []outboun
 // loadThreads reads the touches of the enrollments whose follow-up emails
 // the chunk holds (a follow-up replies to the enrollment's latest email),
 // in one call.
-func (s *Service) loadThreads(ctx context.Context, b *claimBatch, chunk []outbound.Touch) error {
+func (s *dispatcher) loadThreads(ctx context.Context, b *claimBatch, chunk []outbound.Touch) error {
 	var eids []outbound.EnrollmentID
 	for i := range chunk {
 		if chunk[i].Channel == channel.Email && chunk[i].Step > 1 {
@@ -228,7 +228,7 @@ func loaded[K comparable, V any](m map[K]*V, k K) (*V, bool) {
 }
 
 // enrollment returns the touch's enrollment, loaded or read alone.
-func (s *Service) enrollment(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Enrollment, error) {
+func (s *dispatcher) enrollment(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Enrollment, error) {
 	if e, ok := loaded(b.enr, t.Enrollment); ok {
 		return e, nil
 	}
@@ -236,7 +236,7 @@ func (s *Service) enrollment(ctx context.Context, b *claimBatch, t *outbound.Tou
 }
 
 // lead returns the touch's lead, loaded or read alone.
-func (s *Service) lead(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Lead, error) {
+func (s *dispatcher) lead(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Lead, error) {
 	if l, ok := loaded(b.leads, t.Lead); ok {
 		return l, nil
 	}
@@ -244,7 +244,7 @@ func (s *Service) lead(ctx context.Context, b *claimBatch, t *outbound.Touch) (*
 }
 
 // campaign returns the touch's campaign, loaded or read alone.
-func (s *Service) campaign(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Campaign, error) {
+func (s *dispatcher) campaign(ctx context.Context, b *claimBatch, t *outbound.Touch) (*outbound.Campaign, error) {
 	if c, ok := loaded(b.camps, t.Campaign); ok {
 		return c, nil
 	}
@@ -253,7 +253,7 @@ func (s *Service) campaign(ctx context.Context, b *claimBatch, t *outbound.Touch
 
 // suppressed reports whether t may not reach l: the loaded answer, or the
 // store's.
-func (s *Service) suppressed(ctx context.Context, b *claimBatch, t *outbound.Touch, l *outbound.Lead) (bool, error) {
+func (s *dispatcher) suppressed(ctx context.Context, b *claimBatch, t *outbound.Touch, l *outbound.Lead) (bool, error) {
 	q := suppressionQuery(t, l)
 	if v, ok := b.supp[q]; ok {
 		return v, nil
@@ -263,7 +263,7 @@ func (s *Service) suppressed(ctx context.Context, b *claimBatch, t *outbound.Tou
 
 // wash returns the latest DNCR result of phone, loaded or read alone;
 // ErrNotFound when it was never washed.
-func (s *Service) wash(ctx context.Context, b *claimBatch, phone string) (outbound.WashResult, error) {
+func (s *dispatcher) wash(ctx context.Context, b *claimBatch, phone string) (outbound.WashResult, error) {
 	w, ok := b.washes[phone]
 	switch {
 	case !ok:
@@ -275,7 +275,7 @@ func (s *Service) wash(ctx context.Context, b *claimBatch, phone string) (outbou
 }
 
 // enrollmentTouches returns an enrollment's touches, loaded or read alone.
-func (s *Service) enrollmentTouches(ctx context.Context, b *claimBatch, e outbound.EnrollmentID) ([]outbound.Touch, error) {
+func (s *dispatcher) enrollmentTouches(ctx context.Context, b *claimBatch, e outbound.EnrollmentID) ([]outbound.Touch, error) {
 	if ts, ok := b.threads[e]; ok {
 		return ts, nil
 	}
@@ -302,7 +302,7 @@ func (b *claimBatch) flushDue(now time.Time) bool {
 // again under the same idempotency key, and reconciles a call or text).
 // A record not written is not lost: its touch's lease runs out and the
 // touch is handled again, as after a crash.
-func (s *Service) flush(ctx context.Context, b *claimBatch) error {
+func (s *dispatcher) flush(ctx context.Context, b *claimBatch) error {
 	if len(b.pending) == 0 {
 		return nil
 	}

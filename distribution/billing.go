@@ -68,7 +68,7 @@ func (s *Service) BillingPeriod(ctx context.Context, client outbound.ClientID, a
 	return sd.Midnight(loc), ed.Midnight(loc), nil
 }
 
-func (s *Service) billingDays(c *outbound.Client, at time.Time) (start, end timing.Date, loc *time.Location, err error) {
+func (s *shared) billingDays(c *outbound.Client, at time.Time) (start, end timing.Date, loc *time.Location, err error) {
 	loc, err = s.location(c.DefaultZone)
 	if err != nil {
 		return 0, 0, nil, fmt.Errorf("distribution: client %s default zone: %w", c.ID, err)
@@ -81,11 +81,8 @@ func (s *Service) billingDays(c *outbound.Client, at time.Time) (start, end timi
 	return start, end, loc, nil
 }
 
-// Usage returns how many leads the client enrolled in the billing month that
-// holds instant at (its allowance counts against this), with the period.
-// An enrollment counts in the period whose days hold its enrollment day (the
-// lead's local day 0).
-func (s *Service) Usage(ctx context.Context, client outbound.ClientID, at time.Time) (used int, start, end time.Time, err error) {
+// usage is Service.Usage.
+func (s *importer) usage(ctx context.Context, client outbound.ClientID, at time.Time) (used int, start, end time.Time, err error) {
 	c, err := s.store.GetClient(ctx, client)
 	if err != nil {
 		return 0, time.Time{}, time.Time{}, fmt.Errorf("distribution: usage: %w", err)
@@ -98,7 +95,7 @@ func (s *Service) Usage(ctx context.Context, client outbound.ClientID, at time.T
 	return used, sd.Midnight(loc), ed.Midnight(loc), err
 }
 
-func (s *Service) enrolledBetween(ctx context.Context, client outbound.ClientID, from, to timing.Date) (int, error) {
+func (s *importer) enrolledBetween(ctx context.Context, client outbound.ClientID, from, to timing.Date) (int, error) {
 	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{Client: client})
 	if err != nil {
 		return 0, fmt.Errorf("distribution: usage: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/outbound-go/outbound"
@@ -13,23 +14,37 @@ import (
 	"github.com/outbound-go/outbound/warmup"
 )
 
+// dailyJobs runs the periodic work: DNCR re-washes, the pool's jobs
+// (promotion, buffer, health, release), LinkedIn withdrawals and the
+// capacity counters, then a Plan pass.
+type dailyJobs struct {
+	*shared
+	store    dailyStore
+	planner  *planner
+	importer *importer
+	applier  *applier
+
+	healthMu sync.Mutex
+	health   *healthCache
+}
+
+// dailyStore is what the daily jobs read and write.
+type dailyStore interface {
+	storage.Clients
+	storage.Resources
+	storage.Leads
+	storage.Touches
+	storage.Events
+	storage.Washes
+	storage.Bookings
+}
+
 // WithdrawProvider is the provider name of the connection_withdrawn events
 // Daily records.
 const WithdrawProvider = "outbound"
 
-// Daily runs the periodic jobs, in order: DNCR washes (every lead's number
-// whose wash is missing or expires within Config.DNCRRewashWithin is
-// washed again), the pool's jobs (promote warmed resources, check the
-// buffer and buy, evaluate domain health with the Service as the health
-// source, release held resources past their hold), the clients'
-// allocators brought up to date with their resources (a paused domain's
-// touches then move to the client's other domains when they are
-// dispatched), LinkedIn connection requests sent Config.ConnectionWithdrawAfter
-// ago and never accepted recorded as withdrawn (an event of provider
-// "outbound"; the Channel interface has no withdrawal call, so the seat's
-// provider is not asked), the capacity counters, and a Plan pass. A job
-// that fails does not stop the others; their errors are joined.
-func (s *Service) Daily(ctx context.Context) error {
+// daily is Service.Daily.
+func (s *dailyJobs) daily(ctx context.Context) error {
 	now := s.clock.Now()
 	var errs []error
 	keep := func(err error) {
@@ -78,7 +93,7 @@ func (s *Service) Daily(ctx context.Context) error {
 	}
 	keep(s.withdrawConnections(ctx, now))
 	keep(s.capacity(ctx))
-	if _, err := s.Plan(ctx); err != nil {
+	if _, err := s.planner.plan(ctx, nil); err != nil {
 		keep(err)
 	}
 	return errors.Join(errs...)
@@ -88,7 +103,7 @@ func (s *Service) Daily(ctx context.Context) error {
 // DNCRRewashWithin (the store's WashesBefore), for each client's lead with
 // it. The first Daily of a Service, and any after an import whose wash
 // failed, also read every lead to wash the numbers never washed.
-func (s *Service) rewash(ctx context.Context, now time.Time) error {
+func (s *dailyJobs) rewash(ctx context.Context, now time.Time) error {
 	if s.cfg.DNCR == nil {
 		return nil
 	}
@@ -131,7 +146,7 @@ func (s *Service) rewash(ctx context.Context, now time.Time) error {
 			}
 		}
 	}
-	err := s.washLeads(ctx, due, now, horizon)
+	err := s.importer.washLeads(ctx, due, now, horizon)
 	if err != nil {
 		s.washPending.Store(true)
 	}
@@ -142,7 +157,7 @@ func (s *Service) rewash(ctx context.Context, now time.Time) error {
 // ConnectionWithdrawAfter ago or more and still not accepted (an accepted
 // one is delivered) as withdrawn, and marks them so (reason
 // connection_withdrawn). It reads only the sent requests that old.
-func (s *Service) withdrawConnections(ctx context.Context, now time.Time) error {
+func (s *dailyJobs) withdrawConnections(ctx context.Context, now time.Time) error {
 	// SentUntil is exclusive and a database may keep microseconds only: a
 	// microsecond past the cutoff takes in a request sent exactly at it, and
 	// the check below keeps the rule exact.
@@ -164,7 +179,7 @@ func (s *Service) withdrawConnections(ctx context.Context, now time.Time) error 
 			Kind: channel.LinkedIn, IdempotencyKey: t.ID.String(), At: t.SentAt.Add(s.cfg.ConnectionWithdrawAfter),
 			Detail: "not accepted within " + s.cfg.ConnectionWithdrawAfter.String(),
 		}
-		if _, err := s.HandleEvent(ctx, ev); err != nil {
+		if _, err := s.applier.handleEvent(ctx, ev); err != nil {
 			return err
 		}
 		t.Reason = ReasonWithdrawn
@@ -177,7 +192,7 @@ func (s *Service) withdrawConnections(ctx context.Context, now time.Time) error 
 
 // capacity recounts the capacity counters from the store's bookings: Used
 // per kind, and Available over the span of booked days.
-func (s *Service) capacity(ctx context.Context) error {
+func (s *dailyJobs) capacity(ctx context.Context) error {
 	bs, err := s.store.ListBookings(ctx, outbound.ClientID{})
 	if err != nil {
 		return fmt.Errorf("distribution: capacity: %w", err)
@@ -222,7 +237,7 @@ func (s *Service) capacity(ctx context.Context) error {
 // dailyCapacity is what a resource offers on one of its days: the sum of
 // its actions' daily caps (a mailbox's from the warmup curve; unlimited
 // caps count nothing).
-func (s *Service) dailyCapacity(r outbound.Resource, loc *time.Location, d timing.Date) int {
+func (s *dailyJobs) dailyCapacity(r outbound.Resource, loc *time.Location, d timing.Date) int {
 	if r.Paused {
 		return 0
 	}

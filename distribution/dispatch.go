@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -15,6 +16,28 @@ import (
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
 )
+
+// dispatcher sends due touches: it claims them with a lease, checks each
+// again at send time, sends it through its channel and records the
+// outcome, handing what must be planned again to the planner.
+type dispatcher struct {
+	*shared
+	store   dispatchStore
+	planner *planner
+
+	gateMu   sync.Mutex
+	lastSend map[outbound.ResourceID]time.Time // last send per spaced resource: the send-time spacing gate
+}
+
+// dispatchStore is what the dispatcher reads and writes.
+type dispatchStore interface {
+	storage.Campaigns
+	storage.Leads
+	storage.Enrollments
+	storage.Touches
+	storage.Suppressions
+	storage.Washes
+}
 
 // atMostOnce are the channels never sent twice blindly: a touch is marked
 // sending before Send, and one found sending after its lease expired is
@@ -61,14 +84,14 @@ var atMostOnce = channel.SetOf(channel.Voice, channel.SMS)
 // anything, as a crashed worker would: the lease runs out and another
 // worker takes over. It returns how many touches it sent.
 func (s *Service) Dispatch(ctx context.Context, worker string) (int, error) {
-	sent, _, err := s.dispatch(ctx, worker, nil)
+	sent, _, err := s.dispatcher.dispatch(ctx, worker, nil)
 	return sent, err
 }
 
 // dispatch is Dispatch with a stop signal checked between touches: when it
 // fires, the touches claimed but not yet handled are given back. It
 // returns how many touches it sent and how many it claimed.
-func (s *Service) dispatch(ctx context.Context, worker string, stop <-chan struct{}) (sent, claimed int, err error) {
+func (s *dispatcher) dispatch(ctx context.Context, worker string, stop <-chan struct{}) (sent, claimed int, err error) {
 	if worker == "" {
 		return 0, 0, &FieldError{Field: "worker", Value: "", Reason: "must not be empty"}
 	}
@@ -119,7 +142,7 @@ func (s *Service) dispatch(ctx context.Context, worker string, stop <-chan struc
 // flushAfterStop writes the sent records of a dispatch whose context ended,
 // on a context the end does not cancel, within Config.SendTimeout: what
 // was sent before the end is recorded, as a crash would not.
-func (s *Service) flushAfterStop(ctx context.Context, b *claimBatch) {
+func (s *dispatcher) flushAfterStop(ctx context.Context, b *claimBatch) {
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.SendTimeout)
 	defer cancel()
 	if err := s.flush(fctx, b); err != nil {
@@ -141,7 +164,7 @@ func stopped(stop <-chan struct{}) bool {
 
 // giveBack clears the lease of claimed touches not handled, so another
 // worker may take them at once.
-func (s *Service) giveBack(ctx context.Context, ts []outbound.Touch, worker string) {
+func (s *dispatcher) giveBack(ctx context.Context, ts []outbound.Touch, worker string) {
 	for i := range ts {
 		t := &ts[i]
 		t.LeasedBy, t.LeaseUntil = "", time.Time{}
@@ -164,7 +187,7 @@ type dispatchCtx struct {
 }
 
 // handle deals with one claimed touch and reports whether it was sent.
-func (s *Service) handle(ctx context.Context, t *outbound.Touch, worker string, b *claimBatch) (bool, error) {
+func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker string, b *claimBatch) (bool, error) {
 	d := &dispatchCtx{worker: worker, now: s.clock.Now(), batch: b}
 	var err error
 	if d.cs, err = s.client(ctx, t.Client); err != nil {
@@ -189,24 +212,24 @@ func (s *Service) handle(ctx context.Context, t *outbound.Touch, worker string, 
 	// Still wanted?
 	switch {
 	case d.cs.client.State != outbound.ClientActive:
-		return false, s.finish(ctx, d, t, outbound.TouchCancelled, "client_churned", true)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, "client_churned", true)
 	case d.camp.State != outbound.CampaignActive:
-		return false, s.finish(ctx, d, t, outbound.TouchCancelled, "campaign_"+string(d.camp.State), true)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, "campaign_"+string(d.camp.State), true)
 	}
 	switch d.e.State {
 	case outbound.EnrollmentActive:
 	case outbound.EnrollmentPaused:
 		if d.e.PausedUntil.After(d.now) {
-			return false, s.finish(ctx, d, t, outbound.TouchCancelled, ReasonOutOfOffice, true)
+			return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, ReasonOutOfOffice, true)
 		}
 	case outbound.EnrollmentReplied:
-		return false, s.finish(ctx, d, t, outbound.TouchCancelled, ReasonReplied, true)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, ReasonReplied, true)
 	default:
 		reason := d.e.StopReason
 		if reason == "" {
 			reason = string(d.e.State)
 		}
-		return false, s.finish(ctx, d, t, outbound.TouchCancelled, reason, true)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, reason, true)
 	}
 
 	// Compliance at send time.
@@ -215,42 +238,42 @@ func (s *Service) handle(ctx context.Context, t *outbound.Touch, worker string, 
 		return false, fmt.Errorf("distribution: touch %s: %w", t.ID, err)
 	}
 	if supp {
-		if err := s.finish(ctx, d, t, outbound.TouchCancelled, ReasonSuppressed, true); err != nil {
+		if err := s.planner.finish(ctx, d, t, outbound.TouchCancelled, ReasonSuppressed, true); err != nil {
 			return false, err
 		}
-		return false, s.fallBack(ctx, d, t, string(sequence.ReasonOptedOut))
+		return false, s.planner.fallBack(ctx, d, t, string(sequence.ReasonOptedOut))
 	}
 	if s.needsWash(t.Channel) {
 		if reason, err := s.dncrBlock(ctx, d.batch, d.lead, d.now); err != nil {
 			return false, err
 		} else if reason != "" {
-			if err := s.finish(ctx, d, t, outbound.TouchSkipped, reason, true); err != nil {
+			if err := s.planner.finish(ctx, d, t, outbound.TouchSkipped, reason, true); err != nil {
 				return false, err
 			}
-			return false, s.fallBack(ctx, d, t, reason)
+			return false, s.planner.fallBack(ctx, d, t, reason)
 		}
 	}
 	ch := s.cfg.Channels[t.Channel]
 	r, ok := d.cs.res[t.Resource]
 	if ch == nil || !ok || r.Paused {
-		return false, s.rebook(ctx, d, t, d.now, ReasonResourceGone)
+		return false, s.planner.rebook(ctx, d, t, d.now, ReasonResourceGone)
 	}
 	if !s.sched.Contains(t.Channel, d.rec, d.now) {
-		return false, s.rebook(ctx, d, t, d.now, ReasonWindowPassed)
+		return false, s.planner.rebook(ctx, d, t, d.now, ReasonWindowPassed)
 	}
 	if timing.DateIn(d.now, d.cs.loc) != t.Day {
-		return false, s.rebook(ctx, d, t, d.now, ReasonWindowPassed)
+		return false, s.planner.rebook(ctx, d, t, d.now, ReasonWindowPassed)
 	}
 	if wait, ok := s.gate(t, d.now); !ok {
-		return false, s.reschedule(ctx, d, t, wait, string(allocator.ReasonSpacing))
+		return false, s.planner.reschedule(ctx, d, t, wait, string(allocator.ReasonSpacing))
 	}
 
 	m, err := s.message(ctx, d, t, &r)
 	if err != nil {
-		if err := s.finish(ctx, d, t, outbound.TouchFailed, "invalid_message: "+err.Error(), true); err != nil {
+		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, "invalid_message: "+err.Error(), true); err != nil {
 			return false, err
 		}
-		return false, s.fallBack(ctx, d, t, "invalid_message")
+		return false, s.planner.fallBack(ctx, d, t, "invalid_message")
 	}
 	t.Attempts++
 	if atMostOnce.Has(t.Channel) {
@@ -267,7 +290,7 @@ func (s *Service) handle(ctx context.Context, t *outbound.Touch, worker string, 
 }
 
 // send calls the channel and records the outcome.
-func (s *Service) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch, ch channel.Channel, m *channel.Message) (bool, error) {
+func (s *dispatcher) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch, ch channel.Channel, m *channel.Message) (bool, error) {
 	sctx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
 	rc, err := ch.Send(sctx, m)
 	cancel()
@@ -284,7 +307,7 @@ func (s *Service) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch, c
 	if atMostOnce.Has(t.Channel) && !errors.As(err, &classified) {
 		s.log.WarnContext(ctx, "voice/SMS send failed unclassified: it may have reached the provider; not sent again",
 			"touch", t.ID.String(), "err", err)
-		return false, s.finish(ctx, d, t, outbound.TouchUncertain, ReasonUncertain+": "+err.Error(), false)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchUncertain, ReasonUncertain+": "+err.Error(), false)
 	}
 	switch {
 	case class == channel.ClassOptedOut:
@@ -293,32 +316,32 @@ func (s *Service) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch, c
 		if err := s.store.AddSuppression(ctx, sp); err != nil {
 			return false, fmt.Errorf("distribution: suppress after touch %s: %w", t.ID, err)
 		}
-		if err := s.finish(ctx, d, t, outbound.TouchFailed, "opted_out: "+err.Error(), true); err != nil {
+		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, "opted_out: "+err.Error(), true); err != nil {
 			return false, err
 		}
-		return false, s.fallBack(ctx, d, t, string(sequence.ReasonOptedOut))
+		return false, s.planner.fallBack(ctx, d, t, string(sequence.ReasonOptedOut))
 	case class.Permanent():
-		if err := s.finish(ctx, d, t, outbound.TouchFailed, "send_failed: "+err.Error(), true); err != nil {
+		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, "send_failed: "+err.Error(), true); err != nil {
 			return false, err
 		}
-		return false, s.fallBack(ctx, d, t, "send_failed")
+		return false, s.planner.fallBack(ctx, d, t, "send_failed")
 	}
 	if t.Attempts >= s.cfg.Retry.MaxAttempts {
-		if err := s.finish(ctx, d, t, outbound.TouchFailed, ReasonRetriesExhausted+": "+err.Error(), true); err != nil {
+		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, ReasonRetriesExhausted+": "+err.Error(), true); err != nil {
 			return false, err
 		}
-		return false, s.fallBack(ctx, d, t, ReasonRetriesExhausted)
+		return false, s.planner.fallBack(ctx, d, t, ReasonRetriesExhausted)
 	}
 	delay, ok := channel.RetryAfter(err)
 	if !ok {
 		delay = s.backoffAfter(t.Attempts)
 	}
 	s.log.InfoContext(ctx, "send failed; retrying", "touch", t.ID.String(), "attempt", t.Attempts, "after", delay, "err", err)
-	return false, s.reschedule(ctx, d, t, d.now.Add(delay), ReasonRetry)
+	return false, s.planner.reschedule(ctx, d, t, d.now.Add(delay), ReasonRetry)
 }
 
 // backoffAfter is the delay after the attempts-th failed attempt.
-func (s *Service) backoffAfter(attempts int) time.Duration {
+func (s *dispatcher) backoffAfter(attempts int) time.Duration {
 	r := s.cfg.Retry
 	b := backoff.NewExponentialBackOff(
 		backoff.WithInitialInterval(r.Initial),
@@ -337,143 +360,21 @@ func (s *Service) backoffAfter(attempts int) time.Duration {
 
 // markSent queues the record of a successful send with the claim's other
 // sent records (written by flush).
-func (s *Service) markSent(d *dispatchCtx, t *outbound.Touch, ref string, at time.Time) {
+func (s *dispatcher) markSent(d *dispatchCtx, t *outbound.Touch, ref string, at time.Time) {
 	from := t.Status
 	t.Status, t.SentAt, t.ProviderRef = outbound.TouchSent, at.UTC(), ref
 	t.LeasedBy, t.LeaseUntil = "", time.Time{}
 	d.batch.addSent(t, from, d.now)
 }
 
-// finish ends a touch with a final status and reason, releasing its
-// capacity when release is set (it did not go out).
-func (s *Service) finish(ctx context.Context, d *dispatchCtx, t *outbound.Touch, status outbound.TouchStatus, reason string, release bool) error {
-	from := t.Status
-	if release && !t.Resource.IsZero() {
-		s.releaseBooking(ctx, d.cs, t)
-	}
-	t.Status, t.Reason = status, reason
-	t.LeasedBy, t.LeaseUntil = "", time.Time{}
-	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
-		if errors.Is(err, storage.ErrLeaseLost) {
-			return nil
-		}
-		return fmt.Errorf("distribution: touch %s %s: %w", t.ID, status, err)
-	}
-	s.countTouch(touchKind(t), from, status)
-	return nil
-}
-
-// releaseBooking gives back a touch's booking.
-func (s *Service) releaseBooking(ctx context.Context, cs *clientState, t *outbound.Touch) {
-	if t.Resource.IsZero() || t.Action == "" {
-		return
-	}
-	p := allocator.Pick{Resource: t.Resource, Action: t.Action, Day: t.Day, At: t.ScheduledAt}
-	if err := cs.alloc.Release(ctx, p); err != nil {
-		s.log.WarnContext(ctx, "booking not released", "touch", t.ID.String(), "resource", t.Resource.String(), "err", err)
-		return
-	}
-	s.countUsed(outbound.SenderKind(t.Channel), -1)
-}
-
-// reschedule moves a touch to instant at: in place when at is inside its
-// window on the day it is booked on, else booked again from at.
-func (s *Service) reschedule(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason string) error {
-	old := t.ScheduledAt
-	if s.sched.Contains(t.Channel, d.rec, at) && timing.DateIn(at, d.cs.loc) == t.Day {
-		from := t.Status
-		t.Status, t.ScheduledAt = outbound.TouchScheduled, at.UTC()
-		t.LeasedBy, t.LeaseUntil = "", time.Time{}
-		if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
-			if errors.Is(err, storage.ErrLeaseLost) {
-				return nil
-			}
-			return fmt.Errorf("distribution: reschedule touch %s: %w", t.ID, err)
-		}
-		s.countTouch(t.Channel, from, outbound.TouchScheduled)
-		s.countDeferral(reason)
-		return s.slipped(ctx, d, t, old)
-	}
-	return s.rebook(ctx, d, t, at, reason)
-}
-
-// slipped re-plans the later steps of a step touch that moved to a later
-// day of the recipient than it was planned on, so they keep their gaps
-// from it.
-func (s *Service) slipped(ctx context.Context, d *dispatchCtx, t *outbound.Touch, old time.Time) error {
-	if d.e == nil || !s.isStepTouch(t) || t.Step >= len(s.seq.Steps) {
-		return nil
-	}
-	if timing.DateIn(t.ScheduledAt, d.rec.Location) <= timing.DateIn(old, d.rec.Location) {
-		return nil
-	}
-	e, err := s.store.GetEnrollment(ctx, t.Enrollment)
-	if err != nil {
-		return fmt.Errorf("distribution: slipped touch %s: %w", t.ID, err)
-	}
-	if !live(e) {
-		return nil
-	}
-	d.e = e
-	return s.replanFrom(ctx, d, t.Step+1, "replanned")
-}
-
-// rebook releases a touch's booking and books the next slot from at.
-func (s *Service) rebook(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason string) error {
-	old := t.ScheduledAt
-	s.releaseBooking(ctx, d.cs, t)
-	from := t.Status
-	sticky := t.Resource
-	if r, ok := d.cs.res[sticky]; !ok || r.Paused {
-		sticky = outbound.ResourceID{}
-	}
-	if s.cfg.Channels[t.Channel] == nil {
-		return s.noResource(ctx, d, t)
-	}
-	pick, _, err := s.book(ctx, nil, d.cs, d.rec, t.Channel, t.Action, sticky, at, stepKey(t.Lead, t.Step, t.Attempts+1))
-	switch {
-	case errors.Is(err, errNoResource):
-		return s.noResource(ctx, d, t)
-	case errors.Is(err, errNoCapacity), errors.Is(err, timing.ErrNoSlot):
-		t.Resource = outbound.ResourceID{}
-		return s.finish(ctx, d, t, outbound.TouchSkipped, ReasonNoCapacity, false)
-	case err != nil:
-		return err
-	}
-	s.countUsed(outbound.SenderKind(t.Channel), 1)
-	t.Status, t.Resource, t.Day, t.ScheduledAt = outbound.TouchScheduled, pick.Resource, pick.Day, pick.At.UTC()
-	t.LeasedBy, t.LeaseUntil = "", time.Time{}
-	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
-		_ = d.cs.alloc.Release(ctx, pick)
-		s.countUsed(outbound.SenderKind(t.Channel), -1)
-		if errors.Is(err, storage.ErrLeaseLost) {
-			return nil
-		}
-		return fmt.Errorf("distribution: rebook touch %s: %w", t.ID, err)
-	}
-	s.countTouch(t.Channel, from, outbound.TouchScheduled)
-	s.countDeferral(reason)
-	return s.slipped(ctx, d, t, old)
-}
-
-// noResource skips a touch whose channel has no usable resource left and
-// plans the step's fallback.
-func (s *Service) noResource(ctx context.Context, d *dispatchCtx, t *outbound.Touch) error {
-	t.Resource = outbound.ResourceID{}
-	if err := s.finish(ctx, d, t, outbound.TouchSkipped, string(sequence.ReasonNoResource), false); err != nil {
-		return err
-	}
-	return s.fallBack(ctx, d, t, string(sequence.ReasonNoResource))
-}
-
 // needsWash reports whether a channel is checked against the DNCR.
-func (s *Service) needsWash(k channel.Kind) bool {
+func (s *shared) needsWash(k channel.Kind) bool {
 	return k == channel.Voice || (k == channel.SMS && !s.policy.SkipDNCRForSMS)
 }
 
 // dncrBlock returns why the lead's number may not be called or texted now
 // (dncr_registered, dncr_unwashed), reading the store's latest wash.
-func (s *Service) dncrBlock(ctx context.Context, b *claimBatch, l *outbound.Lead, now time.Time) (string, error) {
+func (s *dispatcher) dncrBlock(ctx context.Context, b *claimBatch, l *outbound.Lead, now time.Time) (string, error) {
 	if l.Phone == "" {
 		return string(sequence.ReasonNoAddress), nil
 	}
@@ -498,7 +399,7 @@ func (s *Service) dncrBlock(ctx context.Context, b *claimBatch, l *outbound.Lead
 // scheduled instants; retries and late claims can bring two sends
 // together). It reports false and the instant to wait for when the
 // resource sent less than its spacing ago; otherwise it takes the slot.
-func (s *Service) gate(t *outbound.Touch, now time.Time) (time.Time, bool) {
+func (s *dispatcher) gate(t *outbound.Touch, now time.Time) (time.Time, bool) {
 	c, ok := s.cfg.Caps.Cap(t.Action)
 	if !ok || c.Spacing <= 0 {
 		return time.Time{}, true
@@ -515,10 +416,10 @@ func (s *Service) gate(t *outbound.Touch, now time.Time) (time.Time, bool) {
 
 // reconcile settles a voice or SMS touch found sending after its lease
 // expired.
-func (s *Service) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.Touch) (bool, error) {
+func (s *dispatcher) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.Touch) (bool, error) {
 	rc, ok := s.cfg.Channels[t.Channel].(channel.Reconciler)
 	if !ok {
-		return false, s.finish(ctx, d, t, outbound.TouchUncertain, ReasonUncertain+": worker lost during send, no reconciler", false)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchUncertain, ReasonUncertain+": worker lost during send, no reconciler", false)
 	}
 	r, found, err := rc.Lookup(ctx, t.ID.String())
 	if err != nil {
@@ -548,7 +449,7 @@ func (s *Service) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.Tou
 
 // message builds the message of a touch: addressing by the engine, content
 // by Config.Content, then channel.Validate.
-func (s *Service) message(ctx context.Context, d *dispatchCtx, t *outbound.Touch, r *outbound.Resource) (*channel.Message, error) {
+func (s *dispatcher) message(ctx context.Context, d *dispatchCtx, t *outbound.Touch, r *outbound.Resource) (*channel.Message, error) {
 	l := d.lead
 	m := channel.NewMessage(t.ID.String(), t.Action)
 	m.From = channel.Sender{ID: r.ID.String(), Address: r.Address}
@@ -581,7 +482,7 @@ func (s *Service) message(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 
 // threadRef is the provider reference of the enrollment's latest email
 // sent before t, which a follow-up replies to.
-func (s *Service) threadRef(ctx context.Context, b *claimBatch, t *outbound.Touch) (string, error) {
+func (s *dispatcher) threadRef(ctx context.Context, b *claimBatch, t *outbound.Touch) (string, error) {
 	ts, err := s.enrollmentTouches(ctx, b, t.Enrollment)
 	if err != nil {
 		return "", fmt.Errorf("distribution: thread of touch %s: %w", t.ID, err)
@@ -595,52 +496,4 @@ func (s *Service) threadRef(ctx context.Context, b *claimBatch, t *outbound.Touc
 		}
 	}
 	return ref, nil
-}
-
-// fallBack plans the fallback of a touch that could not go out on its
-// step's own channel for reason: a new touch on the step's fallback channel
-// at the next slot from now, when the step has one and the lead can be
-// reached on it. Only a step's own touch falls back (not a retry, not a
-// fallback). Its ID is derived from the failed touch, so doing it twice
-// stores it once.
-func (s *Service) fallBack(ctx context.Context, d *dispatchCtx, t *outbound.Touch, reason string) error {
-	step, ok := s.seq.Step(t.Step)
-	if !ok || step.Fallback == "" || t.Channel != step.Channel || t.StepChannel != step.Channel ||
-		t.Reason == ReasonCallRetry || t.Action != step.EffectiveAction() {
-		return nil
-	}
-	if d.lead == nil || d.e == nil {
-		return nil
-	}
-	cond, err := s.conditions(ctx, nil, d.cs, d.lead, d.now)
-	if err != nil {
-		return err
-	}
-	fstep := sequence.Step{Number: step.Number, Day: step.Day, Channel: step.Fallback}
-	nt := outbound.Touch{
-		ID: outbound.TouchID{UUID: derivedID(t.ID.UUID, "fallback")}, Client: t.Client, Campaign: t.Campaign,
-		Enrollment: t.Enrollment, Lead: t.Lead, Step: t.Step, StepChannel: t.StepChannel,
-	}
-	pick, err := s.placeTouch(ctx, nil, d.cs, d.rec, &cond, fstep, &nt, d.e.Sticky, d.now, stepKey(t.Lead, t.Step, 7))
-	if err != nil {
-		return err
-	}
-	if nt.Status != outbound.TouchScheduled {
-		s.log.InfoContext(ctx, "no fallback", "touch", t.ID.String(), "reason", reason, "fallback", nt.Reason)
-		return nil
-	}
-	// placeTouch counted the resolution of the fallback step itself as
-	// "as planned"; the fallback is this one.
-	nt.Reason = ReasonFallbackPrefix + reason
-	if err := s.store.InsertTouches(ctx, []outbound.Touch{nt}); err != nil {
-		_ = d.cs.alloc.Release(ctx, pick)
-		s.countUsed(outbound.SenderKind(nt.Channel), -1)
-		if errors.Is(err, storage.ErrConflict) {
-			return nil
-		}
-		return fmt.Errorf("distribution: fallback of touch %s: %w", t.ID, err)
-	}
-	s.countFallback(reason)
-	s.countTouch(nt.Channel, "", outbound.TouchScheduled)
-	return s.slipped(ctx, d, &nt, t.ScheduledAt)
 }

@@ -22,6 +22,23 @@
 //	              LinkedIn withdrawals, capacity counters, a Plan pass
 //	Run           all of the above on a clock until the context ends
 //
+// # Jobs
+//
+// Service is the facade. Behind it each job is a type of its own that
+// takes only the part of the store it uses (a narrow interface built from
+// the storage package's small ones; the store implements their union):
+//
+//	accounts     signup, plan changes, churn, campaigns          (signup.go)
+//	importer     rows in, zones, tiers, merges, allowance, washes (import.go)
+//	planner      every touch decided, and decided again           (plan.go, replan.go)
+//	dispatcher   due touches claimed, checked and sent            (dispatch.go, batch.go)
+//	applier      inbound events matched, recorded and applied     (events.go)
+//	dailyJobs    re-washes, pool jobs, withdrawals, capacity      (daily.go, health.go)
+//
+// They share the configuration, the clock, the timing engines, each
+// client's picture (its resources and allocator: clients.go) and the
+// counters (shared.go, counters.go). Run (run.go) drives them.
+//
 // # Planning
 //
 // Plan is the leader's pass and is deterministic: enrollments in the store's

@@ -15,54 +15,31 @@ import (
 	"github.com/outbound-go/outbound/storage"
 )
 
+// applier applies inbound events: it matches each to its touch or leads,
+// records it once, and acts on it (stops, pauses, suppressions, retries,
+// follow-ups), handing what must be planned again to the planner.
+type applier struct {
+	*shared
+	store   eventStore
+	planner *planner
+}
+
+// eventStore is what the applier reads and writes.
+type eventStore interface {
+	storage.Clients
+	storage.Resources
+	storage.Leads
+	storage.Enrollments
+	storage.Touches
+	storage.Events
+	storage.Suppressions
+}
+
 // eventNamespace derives recorded events' IDs from their deduplication key.
 var eventNamespace = uuid.MustParse("0b8e4c2a-7d1f-5a3b-8c9d-2e4f6a8b0c1d")
 
-// HandleEvent applies one inbound provider event, once: it is validated,
-// matched to a touch (by its idempotency key, the touch ID echoed in its
-// metadata, or the provider's message ID through the store's
-// FindTouchByProviderRef, whichever process made the send) or else to the
-// leads with its From address (for an SMS from a number: every client's
-// lead with that number), recorded (store.RecordEvent keyed by provider and
-// event ID), and applied. A second delivery of the same event reports false
-// and changes nothing. The rules:
-//
-//   - replied (and a received message matched to a lead): the enrollment
-//     is replied and its scheduled touches cancelled; unless
-//     Config.ReplyKeepsCompany, every other lead of the client with the
-//     same company domain (the store's ListLeadsByCompany) in that campaign
-//     is stopped (company_replied) too. An SMS that is an opt-out or opt-in
-//     keyword is handled as that keyword.
-//   - out_of_office: the enrollment pauses until the return date the reply
-//     names, else Config.OOOPause from the event; its scheduled touches are
-//     cancelled and planned again from the return.
-//   - bounced (hard): the lead is suppressed on the channel, the bounced
-//     touch marked failed (hard_bounce), and the lead's scheduled touches on
-//     the channel cancelled, each step falling back where it can. Domain
-//     health counts the event (DomainStats).
-//   - complained: the lead and address are suppressed on email; scheduled
-//     email touches are cancelled and fall back as for an opt-out. Domain
-//     health counts the event.
-//   - opted_out: the lead and address are suppressed on the event's channel
-//     (an email unsubscribe: email; an SMS STOP: SMS; a spoken request on a
-//     call: voice) at once; scheduled touches on it are cancelled and fall
-//     back where the step has a fallback.
-//   - opted_in: recorded only. The store keeps suppressions for good, so a
-//     START does not lift an SMS opt-out; a host that wants it removes the
-//     suppression itself.
-//   - call_busy, call_no_answer, call_failed (and call_voicemail with
-//     Config.RetryVoicemail): the call is tried again from the same number
-//     Config.CallCooling later, inside the voice window, at most
-//     Config.CallRetries times per step.
-//   - call_answered, call_voicemail: done; the sequence goes on.
-//   - connection_accepted: the request becomes delivered, and a LinkedIn
-//     message goes from the same seat Config.ConnectionMessageDelay later,
-//     inside the window.
-//   - delivered: a sent touch becomes delivered.
-//
-// Recording comes before applying: an event is applied at most once, and
-// touches an event creates have IDs derived from the touch they follow.
-func (s *Service) HandleEvent(ctx context.Context, e channel.Event) (bool, error) {
+// handleEvent is Service.HandleEvent.
+func (s *applier) handleEvent(ctx context.Context, e channel.Event) (bool, error) {
 	if err := e.Validate(); err != nil {
 		return false, fmt.Errorf("distribution: event: %w", err)
 	}
@@ -114,7 +91,7 @@ func (s *Service) HandleEvent(ctx context.Context, e channel.Event) (bool, error
 }
 
 // matchTouch finds the touch an event concerns, or nil.
-func (s *Service) matchTouch(ctx context.Context, e *channel.Event) (*outbound.Touch, error) {
+func (s *applier) matchTouch(ctx context.Context, e *channel.Event) (*outbound.Touch, error) {
 	for _, key := range []string{e.IdempotencyKey, e.Metadata["touch"]} {
 		if key == "" {
 			continue
@@ -144,7 +121,7 @@ func (s *Service) matchTouch(ctx context.Context, e *channel.Event) (*outbound.T
 }
 
 // leadsByAddress returns every client's lead with the address on channel k.
-func (s *Service) leadsByAddress(ctx context.Context, k channel.Kind, addr string) ([]*outbound.Lead, error) {
+func (s *applier) leadsByAddress(ctx context.Context, k channel.Kind, addr string) ([]*outbound.Lead, error) {
 	var email, phone string
 	switch k {
 	case channel.Email:
@@ -176,7 +153,7 @@ func (s *Service) leadsByAddress(ctx context.Context, k channel.Kind, addr strin
 // the pool's resources: a reply to one client's mailbox concerns that
 // client's lead only. An opt-out keeps every client's lead: the person asked
 // not to be contacted on that channel.
-func (s *Service) ofRecipientClient(ctx context.Context, e *channel.Event, leads []*outbound.Lead) ([]*outbound.Lead, error) {
+func (s *applier) ofRecipientClient(ctx context.Context, e *channel.Event, leads []*outbound.Lead) ([]*outbound.Lead, error) {
 	if len(leads) < 2 || e.To == "" || e.Type == channel.EventOptedOut ||
 		(e.Kind == channel.SMS && channel.ParseKeyword(e.Body) != channel.KeywordNone) {
 		return leads, nil
@@ -206,7 +183,7 @@ func (s *Service) ofRecipientClient(ctx context.Context, e *channel.Event, leads
 }
 
 // apply applies a recorded event.
-func (s *Service) apply(ctx context.Context, e *channel.Event, t *outbound.Touch, leads []*outbound.Lead, now time.Time) error {
+func (s *applier) apply(ctx context.Context, e *channel.Event, t *outbound.Touch, leads []*outbound.Lead, now time.Time) error {
 	typ := e.Type
 	if e.Kind == channel.SMS && (typ == channel.EventReplied || typ == channel.EventMessageReceived) {
 		switch channel.ParseKeyword(e.Body) {
@@ -267,7 +244,7 @@ func (s *Service) apply(ctx context.Context, e *channel.Event, t *outbound.Touch
 // forEnrollments runs f for the enrollment of the event's touch, or, for an
 // event matched by address, for every active or paused enrollment of each
 // lead.
-func (s *Service) forEnrollments(ctx context.Context, t *outbound.Touch, leads []*outbound.Lead, f func(d *dispatchCtx) error) error {
+func (s *applier) forEnrollments(ctx context.Context, t *outbound.Touch, leads []*outbound.Lead, f func(d *dispatchCtx) error) error {
 	var es []outbound.Enrollment
 	if t != nil {
 		e, err := s.store.GetEnrollment(ctx, t.Enrollment)
@@ -285,7 +262,7 @@ func (s *Service) forEnrollments(ctx context.Context, t *outbound.Touch, leads [
 		}
 	}
 	for i := range es {
-		d, err := s.enrollmentCtx(ctx, &es[i])
+		d, err := s.planner.enrollmentCtx(ctx, &es[i])
 		if err != nil {
 			return err
 		}
@@ -296,29 +273,13 @@ func (s *Service) forEnrollments(ctx context.Context, t *outbound.Touch, leads [
 	return nil
 }
 
-// enrollmentCtx loads what acting on an enrollment needs.
-func (s *Service) enrollmentCtx(ctx context.Context, e *outbound.Enrollment) (*dispatchCtx, error) {
-	d := &dispatchCtx{now: s.clock.Now(), e: e}
-	var err error
-	if d.cs, err = s.client(ctx, e.Client); err != nil {
-		return nil, err
-	}
-	if d.lead, err = s.store.GetLead(ctx, e.Lead); err != nil {
-		return nil, fmt.Errorf("distribution: enrollment %s: %w", e.ID, err)
-	}
-	if d.rec, err = s.recipient(d.lead); err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
 // live reports whether an enrollment still runs.
 func live(e *outbound.Enrollment) bool {
 	return e.State == outbound.EnrollmentActive || e.State == outbound.EnrollmentPaused
 }
 
 // replied ends an enrollment on a reply, and its company's in the campaign.
-func (s *Service) replied(ctx context.Context, d *dispatchCtx) error {
+func (s *applier) replied(ctx context.Context, d *dispatchCtx) error {
 	if !live(d.e) {
 		return nil
 	}
@@ -347,7 +308,7 @@ func (s *Service) replied(ctx context.Context, d *dispatchCtx) error {
 			if !live(&es[i]) {
 				continue
 			}
-			od, err := s.enrollmentCtx(ctx, &es[i])
+			od, err := s.planner.enrollmentCtx(ctx, &es[i])
 			if err != nil {
 				return err
 			}
@@ -361,7 +322,7 @@ func (s *Service) replied(ctx context.Context, d *dispatchCtx) error {
 
 // stop moves an enrollment to a final state and cancels its scheduled
 // touches.
-func (s *Service) stop(ctx context.Context, d *dispatchCtx, state outbound.EnrollmentState, reason string) error {
+func (s *applier) stop(ctx context.Context, d *dispatchCtx, state outbound.EnrollmentState, reason string) error {
 	d.e.State, d.e.PausedUntil = state, time.Time{}
 	if state == outbound.EnrollmentStopped {
 		d.e.StopReason = reason
@@ -369,17 +330,17 @@ func (s *Service) stop(ctx context.Context, d *dispatchCtx, state outbound.Enrol
 	if err := s.store.UpdateEnrollment(ctx, d.e); err != nil {
 		return fmt.Errorf("distribution: %s enrollment %s: %w", state, d.e.ID, err)
 	}
-	_, err := s.cancelTouches(ctx, d.cs, storage.TouchFilter{Enrollment: d.e.ID}, "", reason)
+	_, err := s.planner.cancelTouches(ctx, d.cs, storage.TouchFilter{Enrollment: d.e.ID}, "", reason)
 	return err
 }
 
 // pause holds an enrollment until an instant: its scheduled touches are
 // cancelled and their steps planned again from then.
-func (s *Service) pause(ctx context.Context, d *dispatchCtx, until time.Time) error {
+func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time) error {
 	if !live(d.e) {
 		return nil
 	}
-	cancelled, err := s.cancelTouches(ctx, d.cs, storage.TouchFilter{Enrollment: d.e.ID}, "", ReasonOutOfOffice)
+	cancelled, err := s.planner.cancelTouches(ctx, d.cs, storage.TouchFilter{Enrollment: d.e.ID}, "", ReasonOutOfOffice)
 	if err != nil {
 		return err
 	}
@@ -390,75 +351,19 @@ func (s *Service) pause(ctx context.Context, d *dispatchCtx, until time.Time) er
 		}
 	}
 	d.e.State, d.e.PausedUntil = outbound.EnrollmentPaused, until.UTC()
-	return s.replanFrom(ctx, d, from, ReasonOutOfOffice)
+	return s.planner.replanFrom(ctx, d, from, ReasonOutOfOffice)
 }
 
 // isStepTouch reports whether a touch is a step's own (or its fallback),
 // not a follow-up an event added (a call retry, a LinkedIn message).
-func (s *Service) isStepTouch(t *outbound.Touch) bool {
+func (s *shared) isStepTouch(t *outbound.Touch) bool {
 	return t.Reason != ReasonCallRetry && t.Action != channel.ActionLinkedInMessage
-}
-
-// replanFrom plans an enrollment's steps again from step from: the step
-// touches of those steps that are still scheduled (and not held by a
-// worker) or were skipped are cancelled with reason, NextStep goes back to
-// from, and the steps are planned again, keeping their gaps from the touch
-// before. The enrollment (d.e, with any state change the caller made) is
-// saved.
-func (s *Service) replanFrom(ctx context.Context, d *dispatchCtx, from int, reason string) error {
-	s.planMu.Lock()
-	defer s.planMu.Unlock()
-	if from <= len(s.seq.Steps) && from < d.e.NextStep {
-		ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Enrollment: d.e.ID})
-		if err != nil {
-			return fmt.Errorf("distribution: replan: %w", err)
-		}
-		now := s.clock.Now()
-		for i := range ts {
-			t := &ts[i]
-			if t.Step >= from && s.isStepTouch(t) && (t.Status == outbound.TouchSending ||
-				t.Status == outbound.TouchScheduled && t.LeasedBy != "" && t.LeaseUntil.After(now)) {
-				from = t.Step + 1 // a worker has it: keep what it has
-			}
-		}
-		for i := range ts {
-			t := &ts[i]
-			if t.Step < from || !s.isStepTouch(t) {
-				continue
-			}
-			switch t.Status {
-			case outbound.TouchScheduled:
-				s.releaseBooking(ctx, d.cs, t)
-			case outbound.TouchSkipped:
-			default:
-				continue
-			}
-			old := t.Status
-			t.Status, t.Reason = outbound.TouchCancelled, reason
-			t.LeasedBy, t.LeaseUntil = "", time.Time{}
-			if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
-				return fmt.Errorf("distribution: replan: %w", err)
-			}
-			s.countTouch(touchKind(t), old, outbound.TouchCancelled)
-		}
-		if from < d.e.NextStep {
-			d.e.NextStep = from
-		}
-	}
-	if err := s.store.UpdateEnrollment(ctx, d.e); err != nil {
-		return fmt.Errorf("distribution: replan enrollment %s: %w", d.e.ID, err)
-	}
-	if d.e.NextStep > len(s.seq.Steps) {
-		return nil
-	}
-	_, err := s.planEnrollment(ctx, nil, d.e)
-	return err
 }
 
 // suppress records a suppression of each lead (and its address) on a
 // channel and cancels their scheduled touches on it, each falling back
 // where its step can.
-func (s *Service) suppress(ctx context.Context, leads []*outbound.Lead, k channel.Kind, why, fallbackReason string, now time.Time) error {
+func (s *applier) suppress(ctx context.Context, leads []*outbound.Lead, k channel.Kind, why, fallbackReason string, now time.Time) error {
 	for _, l := range leads {
 		sp := &outbound.Suppression{Client: l.Client, Lead: l.ID, Address: leadAddress(l, k), Channel: k, Reason: why, Since: now.UTC()}
 		if err := s.store.AddSuppression(ctx, sp); err != nil {
@@ -468,7 +373,7 @@ func (s *Service) suppress(ctx context.Context, leads []*outbound.Lead, k channe
 		if err != nil {
 			return err
 		}
-		cancelled, err := s.cancelTouches(ctx, cs, storage.TouchFilter{Lead: l.ID}, k, why)
+		cancelled, err := s.planner.cancelTouches(ctx, cs, storage.TouchFilter{Lead: l.ID}, k, why)
 		if err != nil {
 			return err
 		}
@@ -481,11 +386,11 @@ func (s *Service) suppress(ctx context.Context, leads []*outbound.Lead, k channe
 			if !live(e) {
 				continue
 			}
-			d, err := s.enrollmentCtx(ctx, e)
+			d, err := s.planner.enrollmentCtx(ctx, e)
 			if err != nil {
 				return err
 			}
-			if err := s.fallBack(ctx, d, t, fallbackReason); err != nil {
+			if err := s.planner.fallBack(ctx, d, t, fallbackReason); err != nil {
 				return err
 			}
 		}
@@ -493,40 +398,8 @@ func (s *Service) suppress(ctx context.Context, leads []*outbound.Lead, k channe
 	return nil
 }
 
-// cancelTouches cancels the scheduled touches matching f (on channel k, or
-// any when k is empty) that no worker holds, releasing their capacity. A
-// touch a worker holds is left to it: the worker checks the enrollment and
-// suppressions before it sends.
-func (s *Service) cancelTouches(ctx context.Context, cs *clientState, f storage.TouchFilter, k channel.Kind, reason string) ([]outbound.Touch, error) {
-	f.Status = outbound.TouchScheduled
-	ts, err := s.store.ListTouches(ctx, f)
-	if err != nil {
-		return nil, fmt.Errorf("distribution: cancel touches: %w", err)
-	}
-	now := s.clock.Now()
-	var out []outbound.Touch
-	for i := range ts {
-		t := &ts[i]
-		if k != "" && t.Channel != k {
-			continue
-		}
-		if t.LeasedBy != "" && t.LeaseUntil.After(now) {
-			continue
-		}
-		s.releaseBooking(ctx, cs, t)
-		t.Status, t.Reason = outbound.TouchCancelled, reason
-		t.LeasedBy, t.LeaseUntil = "", time.Time{}
-		if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
-			return out, fmt.Errorf("distribution: cancel touch %s: %w", t.ID, err)
-		}
-		s.countTouch(t.Channel, outbound.TouchScheduled, outbound.TouchCancelled)
-		out = append(out, *t)
-	}
-	return out, nil
-}
-
 // callRetry plans another call of a busy or unanswered call's step.
-func (s *Service) callRetry(ctx context.Context, t *outbound.Touch, at time.Time) error {
+func (s *applier) callRetry(ctx context.Context, t *outbound.Touch, at time.Time) error {
 	if t == nil || t.Channel != channel.Voice || s.cfg.CallRetries <= 0 {
 		return nil
 	}
@@ -555,11 +428,11 @@ func (s *Service) callRetry(ctx context.Context, t *outbound.Touch, at time.Time
 		Enrollment: t.Enrollment, Lead: t.Lead, Step: t.Step, StepChannel: t.StepChannel,
 		Channel: channel.Voice, Action: channel.ActionCall, Reason: ReasonCallRetry,
 	}
-	return s.follow(ctx, e, t, &nt, at.Add(s.cfg.CallCooling), retries+1)
+	return s.planner.follow(ctx, e, t, &nt, at.Add(s.cfg.CallCooling), retries+1)
 }
 
 // connectionAccepted plans the LinkedIn message after an accepted request.
-func (s *Service) connectionAccepted(ctx context.Context, t *outbound.Touch, at time.Time) error {
+func (s *applier) connectionAccepted(ctx context.Context, t *outbound.Touch, at time.Time) error {
 	if t == nil || t.Action != channel.ActionConnectionRequest {
 		return nil
 	}
@@ -583,58 +456,5 @@ func (s *Service) connectionAccepted(ctx context.Context, t *outbound.Touch, at 
 		Enrollment: t.Enrollment, Lead: t.Lead, Step: t.Step, StepChannel: t.StepChannel,
 		Channel: channel.LinkedIn, Action: channel.ActionLinkedInMessage, Reason: ReasonConnectionMessage,
 	}
-	return s.follow(ctx, e, t, &nt, at.Add(s.cfg.ConnectionMessageDelay), 11)
-}
-
-// follow books and stores a touch that follows an earlier one on the same
-// channel from the same resource (where it is still usable), at or after
-// from (and now).
-func (s *Service) follow(ctx context.Context, e *outbound.Enrollment, prev, nt *outbound.Touch, from time.Time, salt int) error {
-	d, err := s.enrollmentCtx(ctx, e)
-	if err != nil {
-		return err
-	}
-	if from.Before(d.now) {
-		from = d.now
-	}
-	supp, err := s.store.Suppressed(ctx, nt.Client, nt.Lead, leadAddress(d.lead, nt.Channel), nt.Channel)
-	if err != nil {
-		return fmt.Errorf("distribution: follow-up of touch %s: %w", prev.ID, err)
-	}
-	if supp || s.cfg.Channels[nt.Channel] == nil {
-		return nil
-	}
-	sticky := prev.Resource
-	if r, ok := d.cs.res[sticky]; !ok || r.Paused {
-		sticky = outbound.ResourceID{}
-	}
-	pick, deferred, err := s.book(ctx, nil, d.cs, d.rec, nt.Channel, nt.Action, sticky, from, stepKey(nt.Lead, nt.Step, salt))
-	switch {
-	case errors.Is(err, errNoResource), errors.Is(err, errNoCapacity):
-		nt.Status, nt.Channel, nt.Action, nt.ScheduledAt = outbound.TouchSkipped, "", "", from.UTC()
-		nt.Reason = ReasonNoCapacity
-		if errors.Is(err, errNoResource) {
-			nt.Reason = string(sequence.ReasonNoResource)
-		}
-	case err != nil:
-		return err
-	default:
-		nt.Status, nt.Resource, nt.Day, nt.ScheduledAt = outbound.TouchScheduled, pick.Resource, pick.Day, pick.At.UTC()
-		s.countUsed(outbound.SenderKind(nt.Channel), 1)
-		if deferred != "" {
-			s.countDeferral(deferred)
-		}
-	}
-	if err := s.store.InsertTouches(ctx, []outbound.Touch{*nt}); err != nil {
-		if nt.Status == outbound.TouchScheduled {
-			_ = d.cs.alloc.Release(ctx, pick)
-			s.countUsed(outbound.SenderKind(nt.Channel), -1)
-		}
-		if errors.Is(err, storage.ErrConflict) {
-			return nil
-		}
-		return fmt.Errorf("distribution: follow-up of touch %s: %w", prev.ID, err)
-	}
-	s.countTouch(touchKind(nt), "", nt.Status)
-	return nil
+	return s.planner.follow(ctx, e, t, &nt, at.Add(s.cfg.ConnectionMessageDelay), 11)
 }

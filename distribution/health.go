@@ -28,15 +28,8 @@ type healthCache struct {
 // store answers DomainStats for the same window.
 const healthCacheFor = time.Minute
 
-// DomainStats implements pool.HealthSource from the store: a domain's sends
-// are the email touches its mailboxes sent with SentAt in [since, until)
-// (the store's sent-window filter over the mailboxes, so only the window's
-// sends are read); its bounces and complaints the hard-bounce and complaint
-// events matched to touches its mailboxes sent, with At in [since, until).
-// Daily reads the store once for the pool's evaluation; other calls read it
-// again unless the same window was read less than a minute ago (on the
-// clock).
-func (s *Service) DomainStats(ctx context.Context, domain outbound.ResourceID, since, until time.Time) (warmup.Stats, error) {
+// DomainStats is Service.DomainStats: the pool's HealthSource.
+func (s *dailyJobs) DomainStats(ctx context.Context, domain outbound.ResourceID, since, until time.Time) (warmup.Stats, error) {
 	s.healthMu.Lock()
 	defer s.healthMu.Unlock()
 	now := s.clock.Now()
@@ -61,7 +54,7 @@ var sentStatuses = []outbound.TouchStatus{outbound.TouchSent, outbound.TouchDeli
 // window, the bounces and complaints from the events in it, each traced to
 // the touch it concerns (read on its own when it went out before the
 // window).
-func (s *Service) buildHealth(ctx context.Context, since, until time.Time) (*healthCache, error) {
+func (s *dailyJobs) buildHealth(ctx context.Context, since, until time.Time) (*healthCache, error) {
 	boxes, err := s.store.ListResources(ctx, storage.ResourceFilter{Kind: outbound.KindMailbox})
 	if err != nil {
 		return nil, fmt.Errorf("distribution: health: %w", err)

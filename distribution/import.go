@@ -14,35 +14,25 @@ import (
 	"github.com/outbound-go/outbound/timing"
 )
 
-// ImportLeads validates, stores and enrolls leads in a campaign. For each
-// row, in order:
-//
-//   - every field is trimmed; the email is lower-cased, the country
-//     upper-cased, and the phone normalised to E.164 (read as a number of
-//     the lead's country, else of the country of the client's default
-//     zone); a lead with no country takes its phone's;
-//   - the lead is checked (outbound.Lead.Validate) and its zone resolved
-//     (explicit zone, a fixed-line phone, country and region, the client's
-//     default zone), recording how it was found; a bad row is rejected
-//     with a RowError wrapping a *outbound.ValidationError that names the
-//     field and the value;
-//   - its tier comes from its score;
-//   - a lead whose email or phone another lead of the client has is a
-//     duplicate: it is merged into the existing lead (the existing lead's
-//     empty fields are filled; its score, tier and zone stay) and listed in
-//     Merged; a lead is enrolled in a campaign at most once;
-//   - a dead lead is stored but not enrolled (Dead);
-//   - a lead that would be enrolled past the plan's leads per month (counted
-//     per billing month, see Usage) is rejected with an *AllowanceError and
-//     not stored; a plan with LeadsPerMonth 0 has no limit;
-//   - the lead is enrolled with day 0 = its local day now and step 1 next.
-//
-// Phones are then washed against the DNCR (Config.DNCR, in batches of
-// Config.DNCRBatch) unless the store holds a wash still valid; results are
-// stored and copied to the leads. A failed wash leaves the numbers unwashed
-// and is returned as an error wrapping ErrWash with the complete result.
-// The campaign and its client must be active (ErrInactive).
-func (s *Service) ImportLeads(ctx context.Context, campaign outbound.CampaignID, rows []LeadInput) (ImportResult, error) {
+// importer takes leads in: it normalises and validates each row, resolves
+// its zone and tier, merges duplicates, enrolls within the plan's monthly
+// allowance, and washes new numbers against the do-not-call register.
+type importer struct {
+	*shared
+	store importStore
+}
+
+// importStore is what the importer reads and writes.
+type importStore interface {
+	storage.Clients
+	storage.Campaigns
+	storage.Leads
+	storage.Enrollments
+	storage.Washes
+}
+
+// importLeads is Service.ImportLeads.
+func (s *importer) importLeads(ctx context.Context, campaign outbound.CampaignID, rows []LeadInput) (ImportResult, error) {
 	var res ImportResult
 	camp, err := s.store.GetCampaign(ctx, campaign)
 	if err != nil {
@@ -169,7 +159,7 @@ func (s *Service) ImportLeads(ctx context.Context, campaign outbound.CampaignID,
 
 // normalise turns an input row into a lead of the client, or a
 // *outbound.ValidationError.
-func (s *Service) normalise(in LeadInput, client *outbound.Client, defaultCountry string) (*outbound.Lead, error) {
+func (s *importer) normalise(in LeadInput, client *outbound.Client, defaultCountry string) (*outbound.Lead, error) {
 	t := strings.TrimSpace
 	l := &outbound.Lead{
 		Client: client.ID, ExternalID: t(in.ExternalID), Email: strings.ToLower(t(in.Email)), LinkedIn: t(in.LinkedIn),
@@ -250,7 +240,7 @@ func merge(dst, src *outbound.Lead) bool {
 }
 
 // washValid reports whether the lead's last wash holds at now.
-func (s *Service) washValid(l *outbound.Lead, now time.Time) bool {
+func (s *shared) washValid(l *outbound.Lead, now time.Time) bool {
 	w := l.DNCRWashedAt
 	return !w.IsZero() && !now.Before(w) && now.Before(w.Add(s.policy.DNCRValidity))
 }
@@ -260,7 +250,7 @@ func (s *Service) washValid(l *outbound.Lead, now time.Time) bool {
 // and copied to every lead given with that number. Import passes now as
 // the horizon; Daily passes now + DNCRRewashWithin, so results about to
 // expire are washed again.
-func (s *Service) washLeads(ctx context.Context, leads []*outbound.Lead, now, horizon time.Time) error {
+func (s *importer) washLeads(ctx context.Context, leads []*outbound.Lead, now, horizon time.Time) error {
 	if len(leads) == 0 {
 		return nil
 	}
@@ -322,7 +312,7 @@ func (s *Service) washLeads(ctx context.Context, leads []*outbound.Lead, now, ho
 }
 
 // applyWash copies a wash result to leads and stores them.
-func (s *Service) applyWash(ctx context.Context, leads []*outbound.Lead, w outbound.WashResult) error {
+func (s *importer) applyWash(ctx context.Context, leads []*outbound.Lead, w outbound.WashResult) error {
 	for _, l := range leads {
 		if l.DNCR == w.Status && l.DNCRWashedAt.Equal(w.WashedAt) {
 			continue

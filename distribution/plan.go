@@ -20,6 +20,27 @@ import (
 	"github.com/outbound-go/outbound/timing"
 )
 
+// planner decides every touch: it plans each enrollment's steps ahead
+// (channel, slot, resource, booked capacity), and plans again when
+// dispatch or an event moves a touch (a slip, a fallback, a pause, a call
+// retry, a follow-up).
+type planner struct {
+	*shared
+	store planStore
+	mu    sync.Mutex // one Plan pass at a time
+}
+
+// planStore is what the planner reads and writes.
+type planStore interface {
+	storage.Clients
+	storage.Campaigns
+	storage.Leads
+	storage.Enrollments
+	storage.Touches
+	storage.Plans
+	storage.Suppressions
+}
+
 // Touch reasons the engine records besides sequence.Reason values.
 const (
 	ReasonNoCapacity        = "no_capacity"          // no resource had room within PlanHorizon
@@ -126,7 +147,7 @@ func newPlanPass(now time.Time, idSeed uuid.UUID) *planPass {
 
 // readLeads reads, in one call, the leads of the enrollments that have
 // steps left to plan (below step last+1); the others need no lead.
-func (p *planPass) readLeads(ctx context.Context, st storage.Store, es []*outbound.Enrollment, last int) error {
+func (p *planPass) readLeads(ctx context.Context, st planStore, es []*outbound.Enrollment, last int) error {
 	ids := make([]outbound.LeadID, 0, len(es))
 	for _, e := range es {
 		if e.NextStep <= last {
@@ -149,7 +170,7 @@ func (p *planPass) readLeads(ctx context.Context, st storage.Store, es []*outbou
 }
 
 // lead returns a lead read by readLeads, or reads it (p may be nil).
-func (p *planPass) lead(ctx context.Context, st storage.Store, id outbound.LeadID) (*outbound.Lead, error) {
+func (p *planPass) lead(ctx context.Context, st planStore, id outbound.LeadID) (*outbound.Lead, error) {
 	if p != nil {
 		if l, ok := p.leads[id]; ok {
 			return l, nil
@@ -210,7 +231,7 @@ func (c suppCover) has(k channel.Kind) bool { return c.all || c.some.Has(k) }
 // reason no_capacity. Skipped steps are stored as skipped touches with their
 // reason. It returns how many touches it scheduled.
 func (s *Service) Plan(ctx context.Context) (int, error) {
-	return s.plan(ctx, nil)
+	return s.planner.plan(ctx, nil)
 }
 
 // plan is Plan with a stop signal checked between enrollments. Clients are
@@ -218,9 +239,9 @@ func (s *Service) Plan(ctx context.Context) (int, error) {
 // Config.PlanWorkers at a time; each client's enrollments in the store's
 // order, with touch IDs from a stream of its own, so the result is the
 // same whatever the number of workers and their timing.
-func (s *Service) plan(ctx context.Context, stop <-chan struct{}) (int, error) {
-	s.planMu.Lock()
-	defer s.planMu.Unlock()
+func (s *planner) plan(ctx context.Context, stop <-chan struct{}) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	now := s.clock.Now()
 	clients, err := s.store.ListClients(ctx)
 	if err != nil {
@@ -300,7 +321,7 @@ const planChunk = 64
 // their leads read in one call, their plans saved in one. It returns how
 // many touches it scheduled, how many enrollments failed, and the first
 // error: of the first failed enrollment, or one that stopped the client.
-func (s *Service) planClient(ctx context.Context, stop <-chan struct{}, pass *planPass, es []*outbound.Enrollment) (int, int, error) {
+func (s *planner) planClient(ctx context.Context, stop <-chan struct{}, pass *planPass, es []*outbound.Enrollment) (int, int, error) {
 	total, failed := 0, 0
 	var firstErr error
 	fail := func(e *outbound.Enrollment, err error) {
@@ -380,7 +401,7 @@ type notSaved struct {
 // refuses the lot, it saves them one by one, so that one bad plan does not
 // hold up the others. A plan not saved gives its bookings back. It returns
 // how many touches the saved plans scheduled, and the plans not saved.
-func (s *Service) savePlans(ctx context.Context, ps []*planned) (int, []notSaved) {
+func (s *planner) savePlans(ctx context.Context, ps []*planned) (int, []notSaved) {
 	if len(ps) == 0 {
 		return 0, nil
 	}
@@ -412,7 +433,7 @@ func (s *Service) savePlans(ctx context.Context, ps []*planned) (int, []notSaved
 
 // planSaved counts a saved plan's touches and returns how many it
 // scheduled.
-func (s *Service) planSaved(p *planned) int {
+func (s *planner) planSaved(p *planned) int {
 	for i := range p.touches {
 		s.countTouch(touchKind(&p.touches[i]), "", p.touches[i].Status)
 	}
@@ -420,7 +441,7 @@ func (s *Service) planSaved(p *planned) int {
 }
 
 // releasePicks gives back the bookings of a plan that was not saved.
-func (s *Service) releasePicks(ctx context.Context, p *planned) {
+func (s *planner) releasePicks(ctx context.Context, p *planned) {
 	for _, pk := range p.picks {
 		if err := p.cs.alloc.Release(ctx, pk); err != nil {
 			s.log.WarnContext(ctx, "release after a failed plan", "resource", pk.Resource.String(), "err", err)
@@ -442,7 +463,7 @@ func cmpUUID(a, b uuid.UUID) int {
 	return 0
 }
 
-func (p *planPass) campaign(ctx context.Context, st storage.Store, id outbound.CampaignID) (*outbound.Campaign, error) {
+func (p *planPass) campaign(ctx context.Context, st planStore, id outbound.CampaignID) (*outbound.Campaign, error) {
 	if c, ok := p.campaigns[id]; ok {
 		return c, nil
 	}
@@ -458,7 +479,7 @@ func (p *planPass) campaign(ctx context.Context, st storage.Store, id outbound.C
 // saves the plan: the touches and NextStep moved past the last step, in one
 // SavePlans. It returns how many touches it scheduled. pass may be nil (an
 // event re-plans one enrollment).
-func (s *Service) planEnrollment(ctx context.Context, pass *planPass, e *outbound.Enrollment) (int, error) {
+func (s *planner) planEnrollment(ctx context.Context, pass *planPass, e *outbound.Enrollment) (int, error) {
 	p, err := s.planSteps(ctx, pass, e)
 	if err != nil || p == nil {
 		return 0, err
@@ -473,7 +494,7 @@ func (s *Service) planEnrollment(ctx context.Context, pass *planPass, e *outboun
 // planSteps plans the enrollment's steps from NextStep to the last, booking
 // capacity for each, and returns the plan to save: nil when the campaign or
 // the client does not run. On an error it has given its bookings back.
-func (s *Service) planSteps(ctx context.Context, pass *planPass, e *outbound.Enrollment) (*planned, error) {
+func (s *planner) planSteps(ctx context.Context, pass *planPass, e *outbound.Enrollment) (*planned, error) {
 	var now time.Time
 	var camp *outbound.Campaign
 	var err error
@@ -564,7 +585,7 @@ func (s *Service) planSteps(ctx context.Context, pass *planPass, e *outbound.Enr
 // A step with no usable channel, or no capacity within PlanHorizon, leaves
 // t skipped with the reason. The returned pick is valid when t is
 // scheduled.
-func (s *Service) placeTouch(ctx context.Context, pass *planPass, cs *clientState, rec timing.Recipient, cond *sequence.Conditions,
+func (s *planner) placeTouch(ctx context.Context, pass *planPass, cs *clientState, rec timing.Recipient, cond *sequence.Conditions,
 	step sequence.Step, t *outbound.Touch, sticky map[outbound.ResourceKind]outbound.ResourceID, earliest time.Time, key uint64,
 ) (allocator.Pick, error) {
 	t.ScheduledAt = earliest.UTC()
@@ -624,7 +645,7 @@ func skipReason(r sequence.Resolution) string {
 // deferral reason). A client with no usable resource of the kind is
 // errNoResource. pass, when not nil, remembers the spans in which picks
 // fail, so a full day is asked about once per pass.
-func (s *Service) book(ctx context.Context, pass *planPass, cs *clientState, rec timing.Recipient, ch channel.Kind, action channel.Action,
+func (s *planner) book(ctx context.Context, pass *planPass, cs *clientState, rec timing.Recipient, ch channel.Kind, action channel.Action,
 	sticky outbound.ResourceID, from time.Time, key uint64,
 ) (allocator.Pick, string, error) {
 	limit := from.Add(s.cfg.PlanHorizon)
@@ -692,7 +713,7 @@ func (s *Service) book(ctx context.Context, pass *planPass, cs *clientState, rec
 }
 
 // conditions gathers the facts policy.Resolve needs about a lead.
-func (s *Service) conditions(ctx context.Context, pass *planPass, cs *clientState, l *outbound.Lead, now time.Time) (sequence.Conditions, error) {
+func (s *planner) conditions(ctx context.Context, pass *planPass, cs *clientState, l *outbound.Lead, now time.Time) (sequence.Conditions, error) {
 	c := sequence.Conditions{
 		Tier:      l.Tier,
 		Addresses: addresses(l),
@@ -728,7 +749,7 @@ func (s *Service) conditions(ctx context.Context, pass *planPass, cs *clientStat
 	return c, nil
 }
 
-func (p *planPass) suppressions(ctx context.Context, st storage.Store, client outbound.ClientID) (*suppIndex, error) {
+func (p *planPass) suppressions(ctx context.Context, st planStore, client outbound.ClientID) (*suppIndex, error) {
 	if idx, ok := p.supp[client]; ok {
 		return idx, nil
 	}
@@ -799,7 +820,7 @@ func leadAddress(l *outbound.Lead, k channel.Kind) string {
 
 // lastTouch is the enrollment's latest touch that went out or will, before
 // its NextStep: what the gap to the next step counts from.
-func (s *Service) lastTouch(ctx context.Context, e *outbound.Enrollment) (sequence.LastTouch, error) {
+func (s *planner) lastTouch(ctx context.Context, e *outbound.Enrollment) (sequence.LastTouch, error) {
 	ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Enrollment: e.ID})
 	if err != nil {
 		return sequence.LastTouch{}, fmt.Errorf("distribution: touches of enrollment %s: %w", e.ID, err)
@@ -851,7 +872,7 @@ func derivedID(from uuid.UUID, salt string) uuid.UUID {
 
 // newID calls Config.NewID under a lock: a seeded source need not be safe
 // for concurrent use.
-func (s *Service) newID() uuid.UUID {
+func (s *shared) newID() uuid.UUID {
 	s.idMu.Lock()
 	defer s.idMu.Unlock()
 	return s.cfg.NewID()

@@ -119,7 +119,7 @@ func (s *Service) leaderWork(ctx, work context.Context, term storage.Term, insta
 
 func (s *Service) workLoop(ctx, work context.Context, stop <-chan struct{}, name string) {
 	for !stopped(stop) {
-		_, n, err := s.dispatch(work, name, stop)
+		_, n, err := s.dispatcher.dispatch(work, name, stop)
 		if err != nil {
 			s.log.ErrorContext(work, "dispatch", "worker", name, "err", err)
 		}
@@ -139,7 +139,7 @@ func (s *Service) planLoop(ctx, work context.Context, stop <-chan struct{}, chec
 		if check != nil && !check() {
 			return
 		}
-		if _, err := s.plan(work, stop); err != nil {
+		if _, err := s.planner.plan(work, stop); err != nil {
 			s.log.ErrorContext(work, "plan", "err", err)
 		}
 		wait, cancel := context.WithCancel(ctx)
@@ -176,14 +176,8 @@ func (s *Service) dailyLoop(ctx, work context.Context, check func() bool) {
 	}
 }
 
-// NextDue returns the earliest instant a touch comes due for a worker, as
-// the store's Touches.NextDue answers it: the scheduled instant of a
-// scheduled touch (or the end of its lease while a worker holds it past
-// then), the lease end of a touch left sending (the zero time when no
-// worker holds it: it is due at once). ok is false when nothing is pending.
-// It asks the store, so it holds across every process that shares it. A
-// simulation jumps its virtual clock there.
-func (s *Service) NextDue(ctx context.Context) (time.Time, bool, error) {
+// nextDue is Service.NextDue.
+func (s *dispatcher) nextDue(ctx context.Context) (time.Time, bool, error) {
 	at, ok, err := s.store.NextDue(ctx)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("distribution: next due: %w", err)
@@ -191,10 +185,8 @@ func (s *Service) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return at, ok, nil
 }
 
-// Schedule returns the lead's touches, planned and past, ordered by
-// scheduled instant: when each step goes (or went), on which channel, from
-// which resource, or why it was skipped.
-func (s *Service) Schedule(ctx context.Context, lead outbound.LeadID) ([]outbound.Touch, error) {
+// schedule is Service.Schedule.
+func (s *planner) schedule(ctx context.Context, lead outbound.LeadID) ([]outbound.Touch, error) {
 	ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Lead: lead})
 	if err != nil {
 		return nil, fmt.Errorf("distribution: schedule of lead %s: %w", lead, err)

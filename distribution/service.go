@@ -2,21 +2,12 @@ package distribution
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
-	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/outbound-go/outbound"
-	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/pool"
-	"github.com/outbound-go/outbound/sequence"
-	"github.com/outbound-go/outbound/storage"
-	"github.com/outbound-go/outbound/timing"
 	"github.com/outbound-go/outbound/warmup"
 )
 
@@ -24,51 +15,22 @@ import (
 // plans their touches, dispatches them through the channels, applies
 // inbound events and runs the periodic jobs. Build one with New; it is safe
 // for concurrent use.
+//
+// Service is a facade: each of its jobs is a type of its own that takes
+// only the part of the store it uses — accounts (signup, churn,
+// campaigns), importer (leads in), planner (every touch decided),
+// dispatcher (touches out), applier (events in) and dailyJobs (the
+// periodic work) — over what they share (configuration, clock, the
+// clients' pictures, counters).
 type Service struct {
-	cfg    Config
-	store  storage.Store
-	clock  timing.Clock
-	log    *slog.Logger
-	sched  *timing.Scheduler
-	zones  *timing.ZoneResolver
-	pool   poolOps
-	rpool  *pool.Pool
-	seq    sequence.Sequence
-	policy sequence.Policy
-
-	configured  channel.Set       // kinds with a channel
-	zoneCountry map[string]string // IANA zone → its country, for the default zone
-	locs        sync.Map          // zone name → *time.Location
-
-	mu      sync.RWMutex
-	clients map[outbound.ClientID]*clientState
-
-	idMu sync.Mutex // Config.NewID is called under it
-
-	planMu  sync.Mutex    // one Plan pass at a time
-	planSig chan struct{} // wakes the planner of Run
-
-	gateMu   sync.Mutex
-	lastSend map[outbound.ResourceID]time.Time // last send per spaced resource: the send-time spacing gate
-
-	cmu      sync.Mutex
-	counters Counters
-
-	healthMu sync.Mutex
-	health   *healthCache
-
-	washScanned atomic.Bool // a Daily read every lead for unwashed numbers
-	washPending atomic.Bool // a wash failed: the next Daily reads every lead again
-}
-
-// clientState is what the Service keeps per client: its resources and the
-// allocator over them.
-type clientState struct {
-	client outbound.Client
-	loc    *time.Location
-	alloc  *allocator.Allocator
-	res    map[outbound.ResourceID]outbound.Resource // the assigned senders, as last loaded
-	usable channel.Set                               // channels with a usable sender and a configured channel
+	*shared
+	accounts   *accounts
+	importer   *importer
+	planner    *planner
+	dispatcher *dispatcher
+	applier    *applier
+	daily      *dailyJobs
+	rpool      *pool.Pool
 }
 
 // New builds a Service from cfg (defaults filled in first). It fails with
@@ -78,40 +40,10 @@ func New(cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	sched, err := timing.NewScheduler(timing.SchedulerConfig{Windows: cfg.Windows, Calendar: cfg.Calendar, Ceilings: cfg.Ceilings})
+	sh, err := newShared(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("distribution: scheduler: %w", err)
+		return nil, err
 	}
-	zones, err := timing.NewZoneResolver()
-	if err != nil {
-		return nil, fmt.Errorf("distribution: zones: %w", err)
-	}
-	s := &Service{
-		cfg:      cfg,
-		store:    cfg.Store,
-		clock:    cfg.Clock,
-		log:      cfg.Logger,
-		sched:    sched,
-		zones:    zones,
-		seq:      cfg.Sequence,
-		policy:   cfg.Policy,
-		clients:  make(map[outbound.ClientID]*clientState),
-		planSig:  make(chan struct{}, 1),
-		lastSend: make(map[outbound.ResourceID]time.Time),
-		counters: Counters{
-			Touches:   map[channel.Kind]map[outbound.TouchStatus]int{},
-			Fallbacks: map[string]int{},
-			Deferrals: map[string]int{},
-			Events:    map[channel.EventType]int{},
-			Capacity:  map[outbound.ResourceKind]CapacityUse{},
-		},
-	}
-	for k, ch := range cfg.Channels {
-		if ch != nil {
-			s.configured = s.configured.With(k)
-		}
-	}
-	s.zoneCountry = zoneCountries(zones)
 	p, err := pool.New(pool.Config{
 		Store:       cfg.Store,
 		Provisioner: cfg.Provisioner,
@@ -120,244 +52,27 @@ func New(cfg Config) (*Service, error) {
 		Plans:       cfg.Plans,
 		Warmup:      cfg.Warmup,
 		Health:      cfg.Health,
-		NewID:       s.newID,
+		NewID:       sh.newID,
 		Logger:      cfg.Logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("distribution: pool: %w", err)
 	}
-	s.pool, s.rpool = poolAdapter{p}, p
+	sh.pool = poolAdapter{p}
+	st := cfg.Store
+	s := &Service{shared: sh, rpool: p}
+	s.planner = &planner{shared: sh, store: st}
+	s.importer = &importer{shared: sh, store: st}
+	s.accounts = &accounts{shared: sh, store: st, planner: s.planner}
+	s.dispatcher = &dispatcher{shared: sh, store: st, planner: s.planner, lastSend: map[outbound.ResourceID]time.Time{}}
+	s.applier = &applier{shared: sh, store: st, planner: s.planner}
+	s.daily = &dailyJobs{shared: sh, store: st, planner: s.planner, importer: s.importer, applier: s.applier}
 	return s, nil
 }
 
 // Pool returns the resource pool the Service assigns from: a host stocks
 // it, marks purchases provisioned and resumes paused domains through it.
 func (s *Service) Pool() *pool.Pool { return s.rpool }
-
-// zoneCountries maps each IANA zone of zone1970.tab to a country that
-// uses it: the country whose principal zone it is, else the first in
-// alphabetical order.
-func zoneCountries(z *timing.ZoneResolver) map[string]string {
-	out := map[string]string{}
-	principal := map[string]bool{}
-	for a := 'A'; a <= 'Z'; a++ {
-		for b := 'A'; b <= 'Z'; b++ {
-			cc := string([]rune{a, b})
-			zs := z.CountryZones(cc)
-			if len(zs) == 0 {
-				continue
-			}
-			main, _ := z.CountryZone(cc)
-			for _, name := range zs {
-				if name == main && !principal[name] {
-					out[name], principal[name] = cc, true
-					continue
-				}
-				if _, ok := out[name]; !ok {
-					out[name] = cc
-				}
-			}
-		}
-	}
-	return out
-}
-
-// location loads an IANA zone through a cache.
-func (s *Service) location(name string) (*time.Location, error) {
-	if l, ok := s.locs.Load(name); ok {
-		return l.(*time.Location), nil
-	}
-	l, err := s.zones.Location(name)
-	if err != nil {
-		return nil, err
-	}
-	s.locs.Store(name, l)
-	return l, nil
-}
-
-// recipient is where a lead's touches land, for timing.
-func (s *Service) recipient(l *outbound.Lead) (timing.Recipient, error) {
-	loc, err := s.location(l.Zone)
-	if err != nil {
-		return timing.Recipient{}, fmt.Errorf("distribution: lead %s zone: %w", l.ID, err)
-	}
-	country := l.Country
-	if country == "" {
-		country = s.zoneCountry[l.Zone]
-	}
-	return timing.Recipient{Location: loc, Country: country, Region: l.Region}, nil
-}
-
-// client returns the state of a client, loading it on first use.
-func (s *Service) client(ctx context.Context, id outbound.ClientID) (*clientState, error) {
-	s.mu.RLock()
-	cs := s.clients[id]
-	s.mu.RUnlock()
-	if cs != nil {
-		return cs, nil
-	}
-	return s.refresh(ctx, id)
-}
-
-// senderKinds are the resource kinds that send.
-var senderKinds = [...]outbound.ResourceKind{outbound.KindMailbox, outbound.KindPhone, outbound.KindLinkedInSeat, outbound.KindMailSender}
-
-// refresh loads a client and its resources from the store and brings its
-// allocator up to date: new resources join, gone ones leave, pauses follow
-// the resources' (and their domains') Paused flags.
-func (s *Service) refresh(ctx context.Context, id outbound.ClientID) (*clientState, error) {
-	c, err := s.store.GetClient(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("distribution: client %s: %w", id, err)
-	}
-	loc, err := s.location(c.DefaultZone)
-	if err != nil {
-		return nil, fmt.Errorf("distribution: client %s default zone: %w", id, err)
-	}
-	all, err := s.store.ListResources(ctx, storage.ResourceFilter{Client: id, State: outbound.StateAssigned})
-	if err != nil {
-		return nil, fmt.Errorf("distribution: resources of client %s: %w", id, err)
-	}
-	domains := map[outbound.ResourceID]outbound.Resource{}
-	for _, r := range all {
-		if r.Kind == outbound.KindDomain {
-			domains[r.ID] = r
-		}
-	}
-	res := map[outbound.ResourceID]outbound.Resource{}
-	for _, r := range all {
-		if slices.Contains(senderKinds[:], r.Kind) {
-			if d, ok := domains[r.Parent]; ok {
-				r.Paused = r.Paused || d.Paused
-				if r.PurchasedAt.IsZero() || d.PurchasedAt.Before(r.PurchasedAt) {
-					r.PurchasedAt = d.PurchasedAt // warmup counts from the domain's purchase
-				}
-			}
-			res[r.ID] = r
-		}
-	}
-	if c.State == outbound.ClientChurned {
-		res = map[outbound.ResourceID]outbound.Resource{}
-	}
-
-	// The state is a snapshot: readers hold the one they got, a refresh
-	// replaces it (sharing the allocator, which is safe for concurrent use).
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old := s.clients[id]
-	cs := &clientState{client: *c, loc: loc, res: res}
-	fresh := old == nil || old.loc != loc
-	if fresh {
-		a, err := allocator.New(s.allocConfig(), nil)
-		if err != nil {
-			return nil, fmt.Errorf("distribution: allocator: %w", err)
-		}
-		cs.alloc = a
-		old = &clientState{res: map[outbound.ResourceID]outbound.Resource{}}
-	} else {
-		cs.alloc = old.alloc
-	}
-	for rid := range old.res {
-		if _, ok := res[rid]; !ok {
-			if err := cs.alloc.Remove(rid); err != nil && !errors.Is(err, allocator.ErrUnknownResource) {
-				return nil, err
-			}
-		}
-	}
-	ids := make([]outbound.ResourceID, 0, len(res))
-	for rid := range res {
-		ids = append(ids, rid)
-	}
-	slices.SortFunc(ids, func(a, b outbound.ResourceID) int { return cmpUUID(a.UUID, b.UUID) })
-	for _, rid := range ids {
-		r := res[rid]
-		prev, had := old.res[rid]
-		switch {
-		case !had:
-			err = cs.alloc.Add(allocator.Resource{ID: r.ID, Kind: r.Kind, Location: loc, PurchasedAt: r.PurchasedAt, Paused: r.Paused})
-		case prev.Paused != r.Paused:
-			err = cs.alloc.SetPaused(r.ID, r.Paused)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("distribution: resource %s: %w", r.ID, err)
-		}
-	}
-	for _, r := range res {
-		if r.Paused {
-			continue
-		}
-		for _, k := range channel.Kinds() {
-			if outbound.SenderKind(k) == r.Kind && s.configured.Has(k) {
-				cs.usable = cs.usable.With(k)
-			}
-		}
-	}
-	if fresh {
-		if err := s.recordSpacing(ctx, cs); err != nil {
-			s.log.WarnContext(ctx, "spacing history not loaded", "client", id.String(), "err", err)
-		}
-	}
-	s.clients[id] = cs
-	return cs, nil
-}
-
-// allocConfig is the allocator configuration every client's allocator
-// shares: the configured caps, the store's bookings as the counter and the
-// warmup curve as the mailbox limiter.
-func (s *Service) allocConfig() allocator.Config {
-	c := s.cfg.Caps
-	c.Counter = s.store
-	w := s.cfg.Warmup
-	c.Limiter = allocator.DailyLimitFunc(func(r allocator.Resource, day timing.Date) int {
-		if r.PurchasedAt.IsZero() {
-			return w.DailyLimit(warmupMatureAge, warmup.Health{})
-		}
-		return w.DailyLimit(int(day-timing.DateIn(r.PurchasedAt, r.Location)), warmup.Health{})
-	})
-	return c
-}
-
-// warmupMatureAge is the age assumed for a mailbox with no purchase date.
-const warmupMatureAge = 10000
-
-// recordSpacing loads the client's booked sends into a new allocator's
-// spacing history, so that a restarted process keeps mailboxes apart: the
-// touches still to go, and those sent in the last hour (two reads that
-// stay small however long the client's history grows).
-func (s *Service) recordSpacing(ctx context.Context, cs *clientState) error {
-	now := s.clock.Now()
-	pending, err := s.store.ListTouches(ctx, storage.TouchFilter{Client: cs.client.ID,
-		Statuses: []outbound.TouchStatus{outbound.TouchScheduled, outbound.TouchSending}})
-	if err != nil {
-		return err
-	}
-	recent, err := s.store.ListTouches(ctx, storage.TouchFilter{Client: cs.client.ID,
-		Statuses: []outbound.TouchStatus{outbound.TouchSent, outbound.TouchDelivered}, SentFrom: now.Add(-time.Hour)})
-	if err != nil {
-		return err
-	}
-	record := func(t *outbound.Touch, at time.Time) error {
-		if t.Resource.IsZero() {
-			return nil
-		}
-		err := cs.alloc.Record(allocator.Pick{Resource: t.Resource, Action: t.Action, Day: t.Day, At: at})
-		if errors.Is(err, allocator.ErrUnknownResource) {
-			return nil
-		}
-		return err
-	}
-	for i := range pending {
-		if err := record(&pending[i], pending[i].ScheduledAt); err != nil {
-			return err
-		}
-	}
-	for i := range recent {
-		if err := record(&recent[i], recent[i].SentAt); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // Counters returns a snapshot of the running totals.
 func (s *Service) Counters() Counters {
@@ -366,75 +81,163 @@ func (s *Service) Counters() Counters {
 	return s.counters.clone()
 }
 
-// countTouch moves one touch from one status to another in the counters
-// (from "" for a new touch).
-func (s *Service) countTouch(k channel.Kind, from, to outbound.TouchStatus) {
-	if from == to {
-		return
-	}
-	s.cmu.Lock()
-	defer s.cmu.Unlock()
-	m := s.counters.Touches[k]
-	if m == nil {
-		m = map[outbound.TouchStatus]int{}
-		s.counters.Touches[k] = m
-	}
-	if from != "" && m[from] > 0 {
-		m[from]--
-	}
-	m[to]++
+// DomainStats implements pool.HealthSource from the store: a domain's sends
+// are the email touches its mailboxes sent with SentAt in [since, until)
+// (the store's sent-window filter over the mailboxes, so only the window's
+// sends are read); its bounces and complaints the hard-bounce and complaint
+// events matched to touches its mailboxes sent, with At in [since, until).
+// Daily reads the store once for the pool's evaluation; other calls read it
+// again unless the same window was read less than a minute ago (on the
+// clock).
+func (s *Service) DomainStats(ctx context.Context, domain outbound.ResourceID, since, until time.Time) (warmup.Stats, error) {
+	return s.daily.DomainStats(ctx, domain, since, until)
 }
 
-func (s *Service) countFallback(reason string) {
-	s.cmu.Lock()
-	s.counters.Fallbacks[reason]++
-	s.cmu.Unlock()
+// Schedule returns the lead's touches, planned and past, ordered by
+// scheduled instant: when each step goes (or went), on which channel, from
+// which resource, or why it was skipped.
+func (s *Service) Schedule(ctx context.Context, lead outbound.LeadID) ([]outbound.Touch, error) {
+	return s.planner.schedule(ctx, lead)
 }
 
-func (s *Service) countDeferral(reason string) {
-	s.cmu.Lock()
-	s.counters.Deferrals[reason]++
-	s.cmu.Unlock()
+// NextDue returns the earliest instant a touch comes due for a worker, as
+// the store's Touches.NextDue answers it: the scheduled instant of a
+// scheduled touch (or the end of its lease while a worker holds it past
+// then), the lease end of a touch left sending (the zero time when no
+// worker holds it: it is due at once). ok is false when nothing is pending.
+// It asks the store, so it holds across every process that shares it. A
+// simulation jumps its virtual clock there.
+func (s *Service) NextDue(ctx context.Context) (time.Time, bool, error) {
+	return s.dispatcher.nextDue(ctx)
 }
 
-func (s *Service) countUsed(kind outbound.ResourceKind, delta int) {
-	s.cmu.Lock()
-	u := s.counters.Capacity[kind]
-	u.Used += delta
-	s.counters.Capacity[kind] = u
-	s.cmu.Unlock()
+// Signup creates the client of a confirmed payment and assigns it its
+// plan's resources from the pool. It is idempotent on the payment: a client
+// with no ID gets one derived from PaymentID, and a client that exists
+// already is not created again; the pool's assignment converges, so a
+// repeated payment assigns nothing twice. A signup for an existing client
+// with another plan changes its plan (the pool assigns the difference);
+// one for a churned client makes it active again. A pool short of resources
+// assigns what it has and alerts; that is not an error.
+func (s *Service) Signup(ctx context.Context, in SignupInput) (*outbound.Client, error) {
+	return s.accounts.signup(ctx, in)
 }
 
-// touchKind is the channel a touch counts under: the one used, or the
-// step's for a skipped touch.
-func touchKind(t *outbound.Touch) channel.Kind {
-	if t.Channel != "" {
-		return t.Channel
-	}
-	return t.StepChannel
+// Churn ends a client: the pool holds its resources for 30 days (then
+// releases them), every scheduled touch of the client is cancelled with
+// reason client_churned and its capacity released, and its active or paused
+// enrollments are stopped. Idempotent.
+func (s *Service) Churn(ctx context.Context, client outbound.ClientID) error {
+	return s.accounts.churn(ctx, client)
 }
 
-// signalPlan wakes Run's planner.
-func (s *Service) signalPlan() {
-	select {
-	case s.planSig <- struct{}{}:
-	default:
-	}
+// CreateCampaign creates an active campaign for an active client. Its
+// resources are the client's (whatever the pool has assigned when a touch
+// is planned) and its sequence Config.Sequence.
+func (s *Service) CreateCampaign(ctx context.Context, client outbound.ClientID, name string) (*outbound.Campaign, error) {
+	return s.accounts.createCampaign(ctx, client, name)
 }
 
-// Compile-time list of the Service methods the simulator relies on.
-var _ interface {
-	Signup(ctx context.Context, in SignupInput) (*outbound.Client, error)
-	Churn(ctx context.Context, client outbound.ClientID) error
-	CreateCampaign(ctx context.Context, client outbound.ClientID, name string) (*outbound.Campaign, error)
-	ImportLeads(ctx context.Context, campaign outbound.CampaignID, leads []LeadInput) (ImportResult, error)
-	Plan(ctx context.Context) (int, error)
-	Dispatch(ctx context.Context, worker string) (int, error)
-	HandleEvent(ctx context.Context, e channel.Event) (bool, error)
-	Daily(ctx context.Context) error
-	Schedule(ctx context.Context, lead outbound.LeadID) ([]outbound.Touch, error)
-	Counters() Counters
-	BillingPeriod(ctx context.Context, client outbound.ClientID, at time.Time) (start, end time.Time, err error)
-	Run(ctx context.Context) error
-	NextDue(ctx context.Context) (time.Time, bool, error)
-} = (*Service)(nil)
+// Usage returns how many leads the client enrolled in the billing month that
+// holds instant at (its allowance counts against this), with the period.
+// An enrollment counts in the period whose days hold its enrollment day (the
+// lead's local day 0).
+func (s *Service) Usage(ctx context.Context, client outbound.ClientID, at time.Time) (used int, start, end time.Time, err error) {
+	return s.importer.usage(ctx, client, at)
+}
+
+// ImportLeads validates, stores and enrolls leads in a campaign. For each
+// row, in order:
+//
+//   - every field is trimmed; the email is lower-cased, the country
+//     upper-cased, and the phone normalised to E.164 (read as a number of
+//     the lead's country, else of the country of the client's default
+//     zone); a lead with no country takes its phone's;
+//   - the lead is checked (outbound.Lead.Validate) and its zone resolved
+//     (explicit zone, a fixed-line phone, country and region, the client's
+//     default zone), recording how it was found; a bad row is rejected
+//     with a RowError wrapping a *outbound.ValidationError that names the
+//     field and the value;
+//   - its tier comes from its score;
+//   - a lead whose email or phone another lead of the client has is a
+//     duplicate: it is merged into the existing lead (the existing lead's
+//     empty fields are filled; its score, tier and zone stay) and listed in
+//     Merged; a lead is enrolled in a campaign at most once;
+//   - a dead lead is stored but not enrolled (Dead);
+//   - a lead that would be enrolled past the plan's leads per month (counted
+//     per billing month, see Usage) is rejected with an *AllowanceError and
+//     not stored; a plan with LeadsPerMonth 0 has no limit;
+//   - the lead is enrolled with day 0 = its local day now and step 1 next.
+//
+// Phones are then washed against the DNCR (Config.DNCR, in batches of
+// Config.DNCRBatch) unless the store holds a wash still valid; results are
+// stored and copied to the leads. A failed wash leaves the numbers unwashed
+// and is returned as an error wrapping ErrWash with the complete result.
+// The campaign and its client must be active (ErrInactive).
+func (s *Service) ImportLeads(ctx context.Context, campaign outbound.CampaignID, rows []LeadInput) (ImportResult, error) {
+	return s.importer.importLeads(ctx, campaign, rows)
+}
+
+// HandleEvent applies one inbound provider event, once: it is validated,
+// matched to a touch (by its idempotency key, the touch ID echoed in its
+// metadata, or the provider's message ID through the store's
+// FindTouchByProviderRef, whichever process made the send) or else to the
+// leads with its From address (for an SMS from a number: every client's
+// lead with that number), recorded (store.RecordEvent keyed by provider and
+// event ID), and applied. A second delivery of the same event reports false
+// and changes nothing. The rules:
+//
+//   - replied (and a received message matched to a lead): the enrollment
+//     is replied and its scheduled touches cancelled; unless
+//     Config.ReplyKeepsCompany, every other lead of the client with the
+//     same company domain (the store's ListLeadsByCompany) in that campaign
+//     is stopped (company_replied) too. An SMS that is an opt-out or opt-in
+//     keyword is handled as that keyword.
+//   - out_of_office: the enrollment pauses until the return date the reply
+//     names, else Config.OOOPause from the event; its scheduled touches are
+//     cancelled and planned again from the return.
+//   - bounced (hard): the lead is suppressed on the channel, the bounced
+//     touch marked failed (hard_bounce), and the lead's scheduled touches on
+//     the channel cancelled, each step falling back where it can. Domain
+//     health counts the event (DomainStats).
+//   - complained: the lead and address are suppressed on email; scheduled
+//     email touches are cancelled and fall back as for an opt-out. Domain
+//     health counts the event.
+//   - opted_out: the lead and address are suppressed on the event's channel
+//     (an email unsubscribe: email; an SMS STOP: SMS; a spoken request on a
+//     call: voice) at once; scheduled touches on it are cancelled and fall
+//     back where the step has a fallback.
+//   - opted_in: recorded only. The store keeps suppressions for good, so a
+//     START does not lift an SMS opt-out; a host that wants it removes the
+//     suppression itself.
+//   - call_busy, call_no_answer, call_failed (and call_voicemail with
+//     Config.RetryVoicemail): the call is tried again from the same number
+//     Config.CallCooling later, inside the voice window, at most
+//     Config.CallRetries times per step.
+//   - call_answered, call_voicemail: done; the sequence goes on.
+//   - connection_accepted: the request becomes delivered, and a LinkedIn
+//     message goes from the same seat Config.ConnectionMessageDelay later,
+//     inside the window.
+//   - delivered: a sent touch becomes delivered.
+//
+// Recording comes before applying: an event is applied at most once, and
+// touches an event creates have IDs derived from the touch they follow.
+func (s *Service) HandleEvent(ctx context.Context, e channel.Event) (bool, error) {
+	return s.applier.handleEvent(ctx, e)
+}
+
+// Daily runs the periodic jobs, in order: DNCR washes (every lead's number
+// whose wash is missing or expires within Config.DNCRRewashWithin is
+// washed again), the pool's jobs (promote warmed resources, check the
+// buffer and buy, evaluate domain health with the Service as the health
+// source, release held resources past their hold), the clients'
+// allocators brought up to date with their resources (a paused domain's
+// touches then move to the client's other domains when they are
+// dispatched), LinkedIn connection requests sent Config.ConnectionWithdrawAfter
+// ago and never accepted recorded as withdrawn (an event of provider
+// "outbound"; the Channel interface has no withdrawal call, so the seat's
+// provider is not asked), the capacity counters, and a Plan pass. A job
+// that fails does not stop the others; their errors are joined.
+func (s *Service) Daily(ctx context.Context) error {
+	return s.daily.daily(ctx)
+}

@@ -13,18 +13,25 @@ import (
 	"github.com/outbound-go/outbound/storage"
 )
 
+// accounts keeps the clients: signups and plan changes, churn, campaigns.
+type accounts struct {
+	*shared
+	store   accountStore
+	planner *planner
+}
+
+// accountStore is what accounts read and write.
+type accountStore interface {
+	storage.Clients
+	storage.Campaigns
+	storage.Enrollments
+}
+
 // paymentNamespace derives client IDs from payment IDs (UUID v5).
 var paymentNamespace = uuid.MustParse("6f7a3c1e-2b4d-5e8f-9a0b-1c2d3e4f5a6b")
 
-// Signup creates the client of a confirmed payment and assigns it its
-// plan's resources from the pool. It is idempotent on the payment: a client
-// with no ID gets one derived from PaymentID, and a client that exists
-// already is not created again; the pool's assignment converges, so a
-// repeated payment assigns nothing twice. A signup for an existing client
-// with another plan changes its plan (the pool assigns the difference);
-// one for a churned client makes it active again. A pool short of resources
-// assigns what it has and alerts; that is not an error.
-func (s *Service) Signup(ctx context.Context, in SignupInput) (*outbound.Client, error) {
+// signup is Service.Signup.
+func (s *accounts) signup(ctx context.Context, in SignupInput) (*outbound.Client, error) {
 	in.Name, in.Plan, in.DefaultZone, in.PaymentID =
 		strings.TrimSpace(in.Name), strings.TrimSpace(in.Plan), strings.TrimSpace(in.DefaultZone), strings.TrimSpace(in.PaymentID)
 	if in.Name == "" {
@@ -91,12 +98,12 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (*outbound.Client,
 	return c, nil
 }
 
-func (s *Service) hasPlan(name string) bool {
+func (s *shared) hasPlan(name string) bool {
 	_, ok := s.planNamed(name)
 	return ok
 }
 
-func (s *Service) planNamed(name string) (outbound.Plan, bool) {
+func (s *shared) planNamed(name string) (outbound.Plan, bool) {
 	for _, p := range s.cfg.Plans {
 		if p.Name == name {
 			return p, true
@@ -105,11 +112,8 @@ func (s *Service) planNamed(name string) (outbound.Plan, bool) {
 	return outbound.Plan{}, false
 }
 
-// Churn ends a client: the pool holds its resources for 30 days (then
-// releases them), every scheduled touch of the client is cancelled with
-// reason client_churned and its capacity released, and its active or paused
-// enrollments are stopped. Idempotent.
-func (s *Service) Churn(ctx context.Context, client outbound.ClientID) error {
+// churn is Service.Churn.
+func (s *accounts) churn(ctx context.Context, client outbound.ClientID) error {
 	if err := s.pool.Churn(ctx, client); err != nil {
 		return fmt.Errorf("distribution: churn: %w", err)
 	}
@@ -130,17 +134,15 @@ func (s *Service) Churn(ctx context.Context, client outbound.ClientID) error {
 		if err := s.store.UpdateEnrollment(ctx, e); err != nil {
 			return fmt.Errorf("distribution: churn: %w", err)
 		}
-		if _, err := s.cancelTouches(ctx, cs, storage.TouchFilter{Enrollment: e.ID}, "", "client_churned"); err != nil {
+		if _, err := s.planner.cancelTouches(ctx, cs, storage.TouchFilter{Enrollment: e.ID}, "", "client_churned"); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// CreateCampaign creates an active campaign for an active client. Its
-// resources are the client's (whatever the pool has assigned when a touch
-// is planned) and its sequence Config.Sequence.
-func (s *Service) CreateCampaign(ctx context.Context, client outbound.ClientID, name string) (*outbound.Campaign, error) {
+// createCampaign is Service.CreateCampaign.
+func (s *accounts) createCampaign(ctx context.Context, client outbound.ClientID, name string) (*outbound.Campaign, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return nil, &FieldError{Field: "name", Value: "", Reason: "must not be empty"}

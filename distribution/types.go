@@ -2,11 +2,9 @@ package distribution
 
 import (
 	"fmt"
-	"maps"
 	"time"
 
 	"github.com/outbound-go/outbound"
-	"github.com/outbound-go/outbound/channel"
 )
 
 // SignupInput is a client's signup: who, which plan, and the payment that
@@ -77,56 +75,4 @@ type ImportResult struct {
 	Merged   []outbound.LeadID // duplicates of existing leads (by email or phone) merged into them, enrolled at most once
 	Dead     []outbound.LeadID // stored but not enrolled: tier dead
 	Rejected []RowError
-}
-
-// Counters are running totals a host can export to its metrics system. They
-// count what this Service did since it was built (other processes sharing
-// the store keep their own).
-type Counters struct {
-	// Touches counts touches by channel used (the step's channel for a
-	// skipped touch) and current status: a touch moves from one status to
-	// the next, so the figures are a snapshot of the touches this Service
-	// planned or handled.
-	Touches map[channel.Kind]map[outbound.TouchStatus]int
-	// Fallbacks counts touches that went out on a step's fallback channel,
-	// by the reason the step's own channel could not be used.
-	Fallbacks map[string]int
-	// Deferrals counts touches planned later than their earliest slot, by
-	// the reason (daily_cap, weekly_cap, spacing, window_passed, retry, ...).
-	Deferrals map[string]int
-	// Replies counts applied replies.
-	Replies int
-	// Events counts applied inbound events by type (duplicates excluded).
-	Events map[channel.EventType]int
-	// Capacity is capacity booked (planned or sent) against capacity
-	// offered, per resource kind; see CapacityUse.
-	Capacity map[outbound.ResourceKind]CapacityUse
-}
-
-// CapacityUse is capacity booked against capacity offered over a span.
-type CapacityUse struct {
-	// Used is the bookings this Service holds: touches planned or sent,
-	// less those released.
-	Used int
-	// Available is the capacity the client resources of the kind offered on
-	// the resource-days from the first to the last day with a booking, as of
-	// the last Daily (0 before the first): the sum of each resource's daily
-	// caps (a mailbox's from its warmup curve; an unlimited cap counts as
-	// what was used).
-	Available int
-}
-
-func (c Counters) clone() Counters {
-	out := Counters{
-		Touches:   make(map[channel.Kind]map[outbound.TouchStatus]int, len(c.Touches)),
-		Fallbacks: maps.Clone(c.Fallbacks),
-		Deferrals: maps.Clone(c.Deferrals),
-		Replies:   c.Replies,
-		Events:    maps.Clone(c.Events),
-		Capacity:  maps.Clone(c.Capacity),
-	}
-	for k, m := range c.Touches {
-		out.Touches[k] = maps.Clone(m)
-	}
-	return out
 }

@@ -235,15 +235,23 @@ type Config struct {
 	// for lack of capacity before it is skipped with reason no_capacity.
 	// Default 60 days.
 	PlanHorizon time.Duration
-	// NewID makes the IDs of new records. Default uuid.New; a simulation
-	// passes a seeded source. Touches created by events and retries get IDs
-	// derived from the touch or event they follow, so they are reproducible
-	// whatever order workers run in.
-	NewID func() uuid.UUID
 	// Content renders a touch's content. Default DefaultContent: a plain
 	// template per channel with the unsubscribe and opt-out lines the law
 	// and channel.Validate require.
 	Content ContentFunc
+	// Test holds knobs for tests and simulations, kept apart from what a
+	// deployment configures. The zero value is what production runs.
+	Test TestConfig
+}
+
+// TestConfig holds Config's knobs for tests and simulations.
+type TestConfig struct {
+	// NewID makes the IDs of new records. Default uuid.New; a simulation
+	// passes a seeded source so that the same seed gives the same IDs.
+	// Touches created by events and retries get IDs derived from the touch
+	// or event they follow, so they are reproducible whatever order
+	// workers run in.
+	NewID func() uuid.UUID
 }
 
 // WithDefaults returns a copy of c with every unset field filled in.
@@ -286,8 +294,8 @@ func (c Config) WithDefaults() Config {
 	c.DNCRRewashWithin = orDefault(c.DNCRRewashWithin, DefaultDNCRRewashWithin)
 	c.PlanHorizon = orDefault(c.PlanHorizon, DefaultPlanHorizon)
 	c.PlanWorkers = orDefault(c.PlanWorkers, DefaultPlanWorkers)
-	if c.NewID == nil {
-		c.NewID = uuid.New
+	if c.Test.NewID == nil {
+		c.Test.NewID = uuid.New
 	}
 	if c.Content == nil {
 		c.Content = DefaultContent

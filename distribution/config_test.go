@@ -60,7 +60,7 @@ func TestConfigDefaults(t *testing.T) {
 	require.NotNil(t, c.Clock)
 	require.NotNil(t, c.Calendar)
 	require.NotNil(t, c.Logger)
-	require.NotNil(t, c.NewID)
+	require.NotNil(t, c.Test.NewID)
 	require.NotNil(t, c.Content)
 	require.Len(t, c.Windows, 5)
 	require.NoError(t, c.Validate())

@@ -42,7 +42,7 @@
 // # Planning
 //
 // Plan is the leader's pass and is deterministic: enrollments in the store's
-// order (lead, then campaign), steps in order, IDs from Config.NewID. For
+// order (lead, then campaign), steps in order, IDs from Config.Test.NewID. For
 // each step not yet planned it computes the earliest instant
 // (sequence.Sequence.Earliest: the planned day, and at least the planned gap
 // after the previous touch's day, so a slipped step pushes the later ones)

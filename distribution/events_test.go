@@ -71,7 +71,7 @@ func TestEventsMatchAcrossProcesses(t *testing.T) {
 	res := a.importLeads(camp, hot(0), x, y)
 	a.plan()
 	cfg := a.cfg
-	cfg.NewID = seededIDs(99)
+	cfg.Test.NewID = seededIDs(99)
 	b, err := distribution.New(cfg)
 	require.NoError(t, err)
 

@@ -117,7 +117,7 @@ func newEnv(t testing.TB, opts ...option) *env {
 		e.fakes[k], chans[k] = f, f
 	}
 	cfg := distribution.Config{
-		Store: e.store, Channels: chans, Clock: clock, DNCR: e.dncr, NewID: seededIDs(1),
+		Store: e.store, Channels: chans, Clock: clock, DNCR: e.dncr, Test: distribution.TestConfig{NewID: seededIDs(1)},
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -225,7 +225,7 @@ func TestRunFollowerDispatchesButNeverPlans(t *testing.T) {
 
 	// The leader, another Service on the store, plans.
 	cfg := e.cfg
-	cfg.NewID = seededIDs(99)
+	cfg.Test.NewID = seededIDs(99)
 	leader, err := distribution.New(cfg)
 	require.NoError(t, err)
 	n, err := leader.Plan(e.ctx)
@@ -356,7 +356,7 @@ func TestRunTwoProcessesOneLeader(t *testing.T) {
 	electors := []*countingElector{{el: &el, ledger: ledger}, {el: &el, ledger: ledger}}
 	e := newEnv(t, func(c *distribution.Config) { c.Elector = electors[0]; c.Workers = leaderWorkers })
 	cfg := e.cfg
-	cfg.Elector, cfg.NewID = electors[1], seededIDs(99)
+	cfg.Elector, cfg.Test.NewID = electors[1], seededIDs(99)
 	other, err := distribution.New(cfg)
 	require.NoError(t, err)
 	svcs := []*distribution.Service{e.svc, other}

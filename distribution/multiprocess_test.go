@@ -160,7 +160,7 @@ func mpSetup(t *testing.T, schema string) (*postgres.DB, []outbound.Touch) {
 	clock := timingtest.NewClock(start)
 	dncr := &fakeDNCR{now: clock.Now, registered: map[string]bool{}}
 	svc, err := distribution.New(distribution.Config{
-		Store: db.Platform(), Clock: clock, DNCR: dncr, NewID: seededIDs(7),
+		Store: db.Platform(), Clock: clock, DNCR: dncr, Test: distribution.TestConfig{NewID: seededIDs(7)},
 		Channels: mpChannels(nil, ""), Sequence: mpSequence(), Caps: mpCaps(), Windows: mpWindows(12),
 	})
 	require.NoError(t, err)

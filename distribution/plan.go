@@ -870,12 +870,12 @@ func derivedID(from uuid.UUID, salt string) uuid.UUID {
 	return uuid.NewSHA1(from, []byte(salt))
 }
 
-// newID calls Config.NewID under a lock: a seeded source need not be safe
+// newID calls Config.Test.NewID under a lock: a seeded source need not be safe
 // for concurrent use.
 func (s *shared) newID() uuid.UUID {
 	s.idMu.Lock()
 	defer s.idMu.Unlock()
-	return s.cfg.NewID()
+	return s.cfg.Test.NewID()
 }
 
 // senderKindOfAction is the resource kind an action is booked on.

@@ -246,7 +246,7 @@ func TestTwoProcessesShareCapsAndSpacing(t *testing.T) {
 	a.importLeads(camp, cold(0, 15)...)
 	a.plan()
 	cfg := a.cfg
-	cfg.NewID = seededIDs(99)
+	cfg.Test.NewID = seededIDs(99)
 	b, err := distribution.New(cfg)
 	require.NoError(t, err)
 	_, err = b.ImportLeads(a.ctx, camp.ID, cold(100, 15))

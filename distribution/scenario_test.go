@@ -129,7 +129,7 @@ func TestScenarioInvariants(t *testing.T) {
 		c.DNCR = wl
 		c.Policy = policy
 		c.DNCRRewashWithin = 2 * 24 * time.Hour
-		c.NewID = seededIDs(3)
+		c.Test.NewID = seededIDs(3)
 	})
 	for k, ch := range e.cfg.Channels {
 		e.fakes[k] = ch.(*channeltest.Fake)

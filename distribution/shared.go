@@ -37,7 +37,7 @@ type shared struct {
 	mu      sync.RWMutex
 	clients map[outbound.ClientID]*clientState
 
-	idMu sync.Mutex // Config.NewID is called under it
+	idMu sync.Mutex // Config.Test.NewID is called under it
 
 	planSig chan struct{} // wakes the planner of Run
 

@@ -51,7 +51,7 @@ func (s *accounts) signup(ctx context.Context, in SignupInput) (*outbound.Client
 		if in.PaymentID != "" {
 			id = outbound.ClientID{UUID: uuid.NewSHA1(paymentNamespace, []byte(in.PaymentID))}
 		} else {
-			id = outbound.ClientID{UUID: s.cfg.NewID()}
+			id = outbound.ClientID{UUID: s.cfg.Test.NewID()}
 		}
 	}
 	at := in.At
@@ -155,7 +155,7 @@ func (s *accounts) createCampaign(ctx context.Context, client outbound.ClientID,
 		return nil, fmt.Errorf("distribution: create campaign for client %s (%s): %w", c.ID, c.State, ErrInactive)
 	}
 	camp := &outbound.Campaign{
-		ID:        outbound.CampaignID{UUID: s.cfg.NewID()},
+		ID:        outbound.CampaignID{UUID: s.cfg.Test.NewID()},
 		Client:    client,
 		Name:      name,
 		Sequence:  s.seq.Name,

@@ -12,7 +12,7 @@ import (
 type SignupInput struct {
 	// ID is the client's ID. Default (zero): derived from PaymentID when it
 	// is set, so that a repeated signup with the same payment finds the same
-	// client; from Config.NewID otherwise.
+	// client; from Config.Test.NewID otherwise.
 	ID outbound.ClientID
 	// Name is the client's name. Required.
 	Name string

@@ -173,7 +173,7 @@ func (s *simulation) setup(ctx context.Context) error {
 
 	s.svc, err = distribution.New(distribution.Config{
 		Store: s.store, Channels: chans, Clock: s.clock, DNCR: register, Provisioner: s.prov, Alerter: s.alerter,
-		Plans: plans, Workers: o.Workers, NewID: ids.New,
+		Plans: plans, Workers: o.Workers, Test: distribution.TestConfig{NewID: ids.New},
 	})
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)

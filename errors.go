@@ -3,6 +3,8 @@ package outbound
 import (
 	"errors"
 	"fmt"
+
+	inv "github.com/outbound-go/outbound/invalid"
 )
 
 // Sentinel errors shared by every package. Stores and the engine wrap them, so
@@ -12,8 +14,9 @@ var (
 	ErrNotFound = errors.New("outbound: not found")
 	// ErrConflict: the record exists already (a duplicate ID or unique key).
 	ErrConflict = errors.New("outbound: conflict")
-	// ErrInvalid: input failed validation. A *ValidationError wraps it.
-	ErrInvalid = errors.New("outbound: invalid input")
+	// ErrInvalid: input failed validation. Every *ValidationError and
+	// every *invalid.FieldError, whichever package made it, matches it.
+	ErrInvalid = inv.ErrInvalid
 )
 
 // ValidationError says which field of which record holds which bad value.

@@ -28,6 +28,15 @@ type Resource struct {
 	PurchasedAt time.Time
 	// Paused keeps the resource out of every pick (a health pause).
 	Paused bool
+	// Channels are the channels the resource may send on: those its
+	// provider has an adapter for (a number whose provider places calls
+	// but sends no texts takes no SMS). Zero: every channel of its kind.
+	Channels channel.Set
+}
+
+// sends reports whether the resource takes part in meter m's rotation.
+func (r Resource) sends(m int) bool {
+	return r.Channels == 0 || r.Channels.Has(meterAction(m).Kind())
 }
 
 func (r Resource) validate() error {
@@ -185,6 +194,9 @@ func (a *Allocator) add(r Resource) error {
 	a.index[r.ID] = i
 	first, n := metersOf(r.Kind)
 	for m := first; m < first+n; m++ {
+		if !r.sends(m) {
+			continue
+		}
 		rg := &a.rings[m]
 		if grow := int(i) + 1 - len(rg.nodes); grow > 0 {
 			rg.nodes = append(rg.nodes, make([]node, grow)...)
@@ -231,7 +243,7 @@ func (a *Allocator) Pick(ctx context.Context, req Request) (Pick, error) {
 				return Pick{}, &FieldError{Field: "Request.Sticky", Value: req.Sticky.String(),
 					Problem: fmt.Sprintf("is a %s; %s needs a %s", s.res.Kind, req.Action, rg.kind)}
 			}
-			if !s.res.Paused {
+			if !s.res.Paused && s.res.sends(m) {
 				res, day, err := a.try(ctx, rg, i, req.At, tn)
 				if err != nil {
 					return Pick{}, err
@@ -569,7 +581,7 @@ func (a *Allocator) Release(ctx context.Context, p Pick) error {
 	a.version++
 	rg := &a.rings[m]
 	i, ok := a.index[p.Resource]
-	if !ok || a.slots[i].res.Kind != rg.kind {
+	if !ok || a.slots[i].res.Kind != rg.kind || !a.slots[i].res.sends(m) {
 		return nil
 	}
 	nd := &rg.nodes[i]
@@ -607,7 +619,7 @@ func (a *Allocator) Record(p Pick) error {
 		return &FieldError{Field: "Pick.Resource", Value: p.Resource.String(),
 			Problem: fmt.Sprintf("is a %s; %s needs a %s", k, p.Action, rg.kind)}
 	}
-	if rg.spaced {
+	if rg.spaced && a.slots[i].res.sends(m) {
 		rg.nodes[i].insert(p.At.UnixNano())
 		rg.fail.valid = false
 	}
@@ -630,6 +642,9 @@ func (a *Allocator) SetPaused(id outbound.ResourceID, paused bool) error {
 	s.res.Paused = paused
 	first, n := metersOf(s.res.Kind)
 	for m := first; m < first+n; m++ {
+		if !s.res.sends(m) {
+			continue
+		}
 		rg := &a.rings[m]
 		if paused {
 			rg.drop(i)
@@ -661,6 +676,9 @@ func (a *Allocator) Remove(id outbound.ResourceID) error {
 	s := &a.slots[i]
 	first, n := metersOf(s.res.Kind)
 	for m := first; m < first+n; m++ {
+		if !s.res.sends(m) {
+			continue
+		}
 		rg := &a.rings[m]
 		rg.drop(i)
 		for k, j := range rg.members {

@@ -522,3 +522,45 @@ func TestSticky(t *testing.T) {
 		require.Equal(t, "Request.Sticky", fe.Field)
 	})
 }
+
+// A resource takes part only in the rotations of the channels it may send
+// on: a number whose provider places calls but sends no texts is never
+// picked for an SMS, even when it is the lead's sticky number, and pausing,
+// releasing, recording or removing it leaves the SMS rotation alone.
+func TestChannelsLimitRotations(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	utc := time.UTC
+	rs := fleet(outbound.KindPhone, 3, 1, utc)
+	rs[1].Channels = channel.SetOf(channel.Voice) // rid(2): calls only
+	a := mustNew(t, Config{}, rs)
+	at := time.Date(2025, 6, 2, 9, 0, 0, 0, utc)
+	pick := func(act channel.Action, sticky outbound.ResourceID) Pick {
+		t.Helper()
+		p, err := a.Pick(ctx, Request{Action: act, At: at, Sticky: sticky})
+		require.NoError(t, err)
+		return p
+	}
+	var calls, texts []outbound.ResourceID
+	for range 6 {
+		calls = append(calls, pick(channel.ActionCall, outbound.ResourceID{}).Resource)
+		texts = append(texts, pick(channel.ActionSMS, outbound.ResourceID{}).Resource)
+	}
+	require.Equal(t, []outbound.ResourceID{rid(1), rid(2), rid(3), rid(1), rid(2), rid(3)}, calls)
+	require.Equal(t, []outbound.ResourceID{rid(1), rid(3), rid(1), rid(3), rid(1), rid(3)}, texts)
+
+	p := pick(channel.ActionSMS, rid(2))
+	require.NotEqual(t, rid(2), p.Resource)
+	require.True(t, p.Replaced)
+	require.Equal(t, rid(2), pick(channel.ActionCall, rid(2)).Resource)
+
+	require.NoError(t, a.Record(Pick{Resource: rid(2), Action: channel.ActionSMS, Day: p.Day, At: at}))
+	require.NoError(t, a.Release(ctx, Pick{Resource: rid(2), Action: channel.ActionSMS, Day: p.Day, At: at}))
+	require.NoError(t, a.SetPaused(rid(2), true))
+	require.NoError(t, a.SetPaused(rid(2), false))
+	require.NoError(t, a.Remove(rid(2)))
+	for range 4 {
+		require.NotEqual(t, rid(2), pick(channel.ActionSMS, outbound.ResourceID{}).Resource)
+		require.NotEqual(t, rid(2), pick(channel.ActionCall, outbound.ResourceID{}).Resource)
+	}
+}

@@ -134,7 +134,7 @@ func withCounting(c **countingStore) option {
 
 func withEmailHook(before func(m *channel.Message)) option {
 	return func(cfg *distribution.Config) {
-		cfg.Channels[channel.Email] = &hookChannel{Channel: cfg.Channels[channel.Email], before: before}
+		setChannel(cfg, &hookChannel{Channel: channelOf(cfg, channel.Email), before: before})
 	}
 }
 

@@ -34,7 +34,7 @@ func benchEnvWith(b *testing.B, clients, leads int, opt option) *env {
 	b.Helper()
 	e := newEnv(b, func(c *distribution.Config) {
 		for _, k := range channel.Kinds() {
-			c.Channels[k] = nopChannel{k}
+			setChannel(c, nopChannel{k})
 		}
 		if opt != nil {
 			opt(c)

@@ -75,7 +75,7 @@ func (s *shared) billingDays(c *outbound.Client, at time.Time) (start, end timin
 	}
 	anchor, day := timing.DateIn(c.SignupAt, loc), timing.DateIn(at, loc)
 	if day < anchor {
-		return 0, 0, nil, &FieldError{Field: "at", Value: at.Format(time.RFC3339), Reason: "is before the client's signup day " + anchor.String()}
+		return 0, 0, nil, &FieldError{Package: "distribution", Field: "at", Value: at.Format(time.RFC3339), Reason: "is before the client's signup day " + anchor.String()}
 	}
 	start, end = BillingMonth(anchor, day)
 	return start, end, loc, nil

@@ -66,7 +66,9 @@ func (s *shared) refresh(ctx context.Context, id outbound.ClientID) (*clientStat
 	}
 	res := map[outbound.ResourceID]outbound.Resource{}
 	for _, r := range all {
-		if slices.Contains(senderKinds[:], r.Kind) {
+		// A sender no adapter sends for (its provider has none configured)
+		// is left out, as if the client did not hold it.
+		if slices.Contains(senderKinds[:], r.Kind) && s.senders.channelsOf(&r) != 0 {
 			if d, ok := domains[r.Parent]; ok {
 				r.Paused = r.Paused || d.Paused
 				if r.PurchasedAt.IsZero() || d.PurchasedAt.Before(r.PurchasedAt) {
@@ -114,7 +116,8 @@ func (s *shared) refresh(ctx context.Context, id outbound.ClientID) (*clientStat
 		prev, had := old.res[rid]
 		switch {
 		case !had:
-			err = cs.alloc.Add(allocator.Resource{ID: r.ID, Kind: r.Kind, Location: loc, PurchasedAt: r.PurchasedAt, Paused: r.Paused})
+			err = cs.alloc.Add(allocator.Resource{ID: r.ID, Kind: r.Kind, Location: loc, PurchasedAt: r.PurchasedAt, Paused: r.Paused,
+				Channels: s.senders.channelsOf(&r)})
 		case prev.Paused != r.Paused:
 			err = cs.alloc.SetPaused(r.ID, r.Paused)
 		}
@@ -126,11 +129,7 @@ func (s *shared) refresh(ctx context.Context, id outbound.ClientID) (*clientStat
 		if r.Paused {
 			continue
 		}
-		for _, k := range channel.Kinds() {
-			if outbound.SenderKind(k) == r.Kind && s.configured.Has(k) {
-				cs.usable = cs.usable.With(k)
-			}
-		}
+		cs.usable |= s.senders.channelsOf(&r)
 	}
 	if fresh {
 		if err := s.recordSpacing(ctx, cs); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
@@ -120,10 +121,18 @@ type ContentInput struct {
 type Config struct {
 	// Store keeps everything. Required.
 	Store storage.Store
-	// Channels sends touches, one per channel kind. A kind with no channel
-	// is treated as "the client has no usable resource" for it, so its steps
-	// take their fallback. Default: none (every step is skipped).
-	Channels map[channel.Kind]channel.Channel
+	// Channels are the provider adapters that send touches. A touch goes
+	// through the adapter whose kind is its channel and whose provider
+	// (channel.Info.Provider, declared through channel.Describer) is its
+	// resource's Provider, else through the kind's catch-all (an adapter
+	// naming no provider). So one deployment may send email through both
+	// SMTP and Salesforge, each mailbox through its own. A resource with
+	// no adapter for a channel does not send on it, and a kind with no
+	// adapter at all is treated as "the client has no usable resource"
+	// for it, so its steps take their fallback. Each adapter's delivery
+	// semantics and rate limit are its own (channel.Info). Default: none
+	// (every step is skipped).
+	Channels []channel.Channel
 	// Clock tells the time and waits. Default timing.RealClock().
 	Clock timing.Clock
 	// Calendar tells public holidays. Default timing.NewHolidayCalendar().
@@ -317,20 +326,39 @@ func (c Config) Validate() error {
 	c = c.WithDefaults()
 	var errs []error
 	bad := func(field string, v any, reason string) {
-		errs = append(errs, &FieldError{Field: field, Value: v, Reason: reason})
+		errs = append(errs, &FieldError{Package: "distribution", Field: field, Value: v, Reason: reason})
 	}
 	if c.Store == nil {
 		bad("Store", nil, "is required")
 	}
-	for k, ch := range c.Channels {
-		switch {
-		case !k.Valid():
-			bad("Channels", string(k), "is not a channel kind")
-		case ch == nil:
-			bad("Channels["+string(k)+"]", nil, "must not be nil (leave the kind out instead)")
-		case ch.Kind() != k:
-			bad("Channels["+string(k)+"]", string(ch.Kind()), "sends on another channel")
+	type key struct {
+		kind     channel.Kind
+		provider string
+	}
+	seen := map[key]int{}
+	for i, ch := range c.Channels {
+		field := fmt.Sprintf("Channels[%d]", i)
+		if ch == nil {
+			bad(field, nil, "must not be nil")
+			continue
 		}
+		if !ch.Kind().Valid() {
+			bad(field+".Kind()", string(ch.Kind()), "is not a channel kind")
+			continue
+		}
+		in := channel.Describe(ch)
+		if err := channel.CheckInfo(in); err != nil {
+			var fe *FieldError
+			if errors.As(err, &fe) {
+				fe.Package, fe.Record = "distribution", field+".Info"
+			}
+			errs = append(errs, err)
+		}
+		k := key{ch.Kind(), in.Provider}
+		if j, dup := seen[k]; dup {
+			bad(field, fmt.Sprintf("%s/%s", k.kind, k.provider), fmt.Sprintf("sends the same kind for the same provider as Channels[%d]", j))
+		}
+		seen[k] = i
 	}
 	if err := c.Windows.Validate(); err != nil {
 		errs = append(errs, err)
@@ -350,15 +378,15 @@ func (c Config) Validate() error {
 	if err := c.Health.Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	seen := map[string]bool{}
+	named := map[string]bool{}
 	for _, p := range c.Plans {
 		if err := p.Validate(); err != nil {
 			errs = append(errs, err)
 		}
-		if seen[p.Name] {
+		if named[p.Name] {
 			bad("Plans", p.Name, "is named twice")
 		}
-		seen[p.Name] = true
+		named[p.Name] = true
 	}
 	for _, f := range []struct {
 		name string
@@ -402,17 +430,6 @@ func (c Config) Validate() error {
 }
 
 // FieldError reports a bad configuration field or argument: which one, its
-// value and what is wrong. errors.Is(err, outbound.ErrInvalid) holds.
-type FieldError struct {
-	Field  string // "Workers", "Store", "SignupInput.Plan", ...
-	Value  any    // the offending value
-	Reason string // what is wrong with it
-}
-
-// Error renders "distribution: Workers = -2: must be at least 1".
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("distribution: %s = %v: %s", e.Field, e.Value, e.Reason)
-}
-
-// Unwrap returns outbound.ErrInvalid.
-func (e *FieldError) Unwrap() error { return outbound.ErrInvalid }
+// value and what is wrong. It is the module's one field error
+// (invalid.FieldError): errors.Is(err, outbound.ErrInvalid) holds.
+type FieldError = invalid.FieldError

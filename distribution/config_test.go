@@ -85,8 +85,17 @@ func TestConfigValidate(t *testing.T) {
 		{"retry max below initial", func(c *distribution.Config) { c.Retry.Initial, c.Retry.Max = time.Hour, time.Minute }, "Retry.Max"},
 		{"jitter", func(c *distribution.Config) { c.Retry.Jitter = 1 }, "Retry.Jitter"},
 		{"call retries", func(c *distribution.Config) { c.CallRetries = -5 }, "CallRetries"},
-		{"channel of another kind", func(c *distribution.Config) { c.Channels = map[channel.Kind]channel.Channel{channel.Email: sms} }, "Channels[email]"},
-		{"unknown channel", func(c *distribution.Config) { c.Channels = map[channel.Kind]channel.Channel{"fax": sms} }, "Channels"},
+		{"nil channel", func(c *distribution.Config) { c.Channels = []channel.Channel{sms, nil} }, "Channels[1]"},
+		{"two catch-alls of one kind", func(c *distribution.Config) { c.Channels = []channel.Channel{sms, sms} }, "Channels[1]"},
+		{"one provider twice", func(c *distribution.Config) {
+			c.Channels = []channel.Channel{described{sms, channel.Info{Provider: "twilio"}}, described{sms, channel.Info{Provider: "twilio"}}}
+		}, "Channels[1]"},
+		{"bad delivery", func(c *distribution.Config) {
+			c.Channels = []channel.Channel{described{sms, channel.Info{Provider: "twilio", Delivery: "twice"}}}
+		}, "Delivery"},
+		{"negative rate", func(c *distribution.Config) {
+			c.Channels = []channel.Channel{described{sms, channel.Info{Provider: "twilio", Rate: -1}}}
+		}, "Rate"},
 		{"rewash longer than validity", func(c *distribution.Config) { c.DNCRRewashWithin = 40 * 24 * time.Hour }, "DNCRRewashWithin"},
 		{"plan named twice", func(c *distribution.Config) {
 			c.Plans = []outbound.Plan{{Name: "a", LeadsPerMonth: 1}, {Name: "a", LeadsPerMonth: 2}}
@@ -107,3 +116,11 @@ func TestConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+// described is a channel that declares its provider, delivery and rate.
+type described struct {
+	channel.Channel
+	info channel.Info
+}
+
+func (d described) Describe() channel.Info { return d.info }

@@ -39,11 +39,6 @@ type dispatchStore interface {
 	storage.Washes
 }
 
-// atMostOnce are the channels never sent twice blindly: a touch is marked
-// sending before Send, and one found sending after its lease expired is
-// reconciled with the provider or marked uncertain.
-var atMostOnce = channel.SetOf(channel.Voice, channel.SMS)
-
 // Dispatch claims the touches due now for worker (at most
 // Config.ClaimBatch, leased for Config.Lease) and handles each in order:
 //
@@ -93,7 +88,7 @@ func (s *Service) Dispatch(ctx context.Context, worker string) (int, error) {
 // returns how many touches it sent and how many it claimed.
 func (s *dispatcher) dispatch(ctx context.Context, worker string, stop <-chan struct{}) (sent, claimed int, err error) {
 	if worker == "" {
-		return 0, 0, &FieldError{Field: "worker", Value: "", Reason: "must not be empty"}
+		return 0, 0, &FieldError{Package: "distribution", Field: "worker", Value: "", Reason: "must not be empty"}
 	}
 	now := s.clock.Now()
 	ts, err := s.store.ClaimTouches(ctx, storage.Claim{Now: now, Worker: worker, LeaseUntil: now.Add(s.cfg.Lease), Limit: s.cfg.ClaimBatch})
@@ -253,9 +248,12 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 			return false, s.planner.fallBack(ctx, d, t, reason)
 		}
 	}
-	ch := s.cfg.Channels[t.Channel]
 	r, ok := d.cs.res[t.Resource]
-	if ch == nil || !ok || r.Paused {
+	var sd *sender
+	if ok {
+		sd = s.senders.forProvider(t.Channel, r.Provider)
+	}
+	if sd == nil || r.Paused {
 		return false, s.planner.rebook(ctx, d, t, d.now, ReasonResourceGone)
 	}
 	if !s.sched.Contains(t.Channel, d.rec, d.now) {
@@ -275,8 +273,17 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 		}
 		return false, s.planner.fallBack(ctx, d, t, "invalid_message")
 	}
+	sleep, retryAt := sd.admit(d.now)
+	if !retryAt.IsZero() {
+		return false, s.planner.reschedule(ctx, d, t, retryAt, ReasonRateLimited)
+	}
+	if sleep > 0 {
+		if err := s.clock.Sleep(ctx, sleep); err != nil {
+			return false, err
+		}
+	}
 	t.Attempts++
-	if atMostOnce.Has(t.Channel) {
+	if sd.atMostOnce() {
 		t.Status = outbound.TouchSending
 		if err := s.store.UpdateTouch(ctx, t, worker); err != nil {
 			if errors.Is(err, storage.ErrLeaseLost) {
@@ -286,13 +293,13 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 		}
 		s.countTouch(t.Channel, outbound.TouchScheduled, outbound.TouchSending)
 	}
-	return s.send(ctx, d, t, ch, m)
+	return s.send(ctx, d, t, sd, m)
 }
 
 // send calls the channel and records the outcome.
-func (s *dispatcher) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch, ch channel.Channel, m *channel.Message) (bool, error) {
+func (s *dispatcher) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch, sd *sender, m *channel.Message) (bool, error) {
 	sctx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
-	rc, err := ch.Send(sctx, m)
+	rc, err := sd.ch.Send(sctx, m)
 	cancel()
 	if ctx.Err() != nil {
 		// The worker is gone: record nothing; the lease runs out.
@@ -303,8 +310,11 @@ func (s *dispatcher) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 		return true, nil
 	}
 	class := channel.Classify(err)
+	if after, ok := channel.RetryAfter(err); ok && class == channel.ClassRateLimited {
+		sd.pause(d.now.Add(after)) // every worker of this process waits for the provider
+	}
 	var classified *channel.Error
-	if atMostOnce.Has(t.Channel) && !errors.As(err, &classified) {
+	if sd.atMostOnce() && !errors.As(err, &classified) {
 		s.log.WarnContext(ctx, "voice/SMS send failed unclassified: it may have reached the provider; not sent again",
 			"touch", t.ID.String(), "err", err)
 		return false, s.planner.finish(ctx, d, t, outbound.TouchUncertain, ReasonUncertain+": "+err.Error(), false)
@@ -417,8 +427,11 @@ func (s *dispatcher) gate(t *outbound.Touch, now time.Time) (time.Time, bool) {
 // reconcile settles a voice or SMS touch found sending after its lease
 // expired.
 func (s *dispatcher) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.Touch) (bool, error) {
-	rc, ok := s.cfg.Channels[t.Channel].(channel.Reconciler)
-	if !ok {
+	var rc channel.Reconciler
+	if sd := s.senders.forProvider(t.Channel, d.cs.res[t.Resource].Provider); sd != nil {
+		rc, _ = sd.ch.(channel.Reconciler)
+	}
+	if rc == nil {
 		return false, s.planner.finish(ctx, d, t, outbound.TouchUncertain, ReasonUncertain+": worker lost during send, no reconciler", false)
 	}
 	r, found, err := rc.Lookup(ctx, t.ID.String())

@@ -74,6 +74,19 @@
 // recorded while a worker holds a claim is seen within that window, and
 // sends slower than it are read and recorded one by one.
 //
+// A touch goes through the adapter of its resource's provider
+// (Config.Channels: the adapter whose channel.Info names that provider,
+// else the kind's catch-all), so one deployment may send email through
+// SMTP and Salesforge, or calls through Twilio and Vapi; a resource no
+// adapter sends for is left out of its client's picture. Each adapter's
+// rate (channel.Info.Rate) is shared by the process's workers: a Send
+// waits up to a second for it, a longer wait moves the touch (reason
+// rate_limited), and a rate-limited answer with a Retry-After holds every
+// Send to that account until then. The limit is per process: a deployment
+// of N processes gives each its share.
+//
+// Delivery semantics are the adapter's (channel.Info.Delivery; by
+// default at most once for voice and SMS, at least once for the rest).
 // Email, LinkedIn and mail are sent at least once with the touch ID as
 // idempotency key: a worker that dies leaves the touch leased; after the
 // lease another worker sends it again with the same key and the provider

@@ -21,10 +21,10 @@ func Example() {
 	ctx := context.Background()
 	syd, _ := time.LoadLocation("Australia/Sydney")
 	clock := timingtest.NewClock(time.Date(2026, 3, 2, 7, 0, 0, 0, syd))
-	chans := map[channel.Kind]channel.Channel{}
+	var chans []channel.Channel
 	for _, k := range channel.Kinds() {
 		f, _ := channeltest.New(k, &channeltest.Config{Now: clock.Now})
-		chans[k] = f
+		chans = append(chans, f)
 	}
 	washer := distribution.DNCRFunc(func(_ context.Context, phones []string) ([]outbound.WashResult, error) {
 		var out []outbound.WashResult

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -110,11 +111,12 @@ func newEnv(t testing.TB, opts ...option) *env {
 		fakes: map[channel.Kind]*channeltest.Fake{},
 		dncr:  &fakeDNCR{now: clock.Now, registered: map[string]bool{}},
 	}
-	chans := map[channel.Kind]channel.Channel{}
+	var chans []channel.Channel
 	for _, k := range channel.Kinds() {
 		f, err := channeltest.New(k, &channeltest.Config{Now: clock.Now})
 		require.NoError(t, err)
-		e.fakes[k], chans[k] = f, f
+		e.fakes[k] = f
+		chans = append(chans, f)
 	}
 	cfg := distribution.Config{
 		Store: e.store, Channels: chans, Clock: clock, DNCR: e.dncr, Test: distribution.TestConfig{NewID: seededIDs(1)},
@@ -277,3 +279,30 @@ func local(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mo
 
 // dayIn is the calendar day of t in loc.
 func dayIn(t time.Time, loc *time.Location) timing.Date { return timing.DateIn(t, loc) }
+
+// setChannel puts ch in place of c's adapter of the same kind and provider,
+// or adds it.
+func setChannel(c *distribution.Config, ch channel.Channel) {
+	for i, old := range c.Channels {
+		if old.Kind() == ch.Kind() && channel.Describe(old).Provider == channel.Describe(ch).Provider {
+			c.Channels[i] = ch
+			return
+		}
+	}
+	c.Channels = append(c.Channels, ch)
+}
+
+// channelOf returns c's catch-all adapter of kind k, or nil.
+func channelOf(c *distribution.Config, k channel.Kind) channel.Channel {
+	for _, ch := range c.Channels {
+		if ch.Kind() == k && channel.Describe(ch).Provider == "" {
+			return ch
+		}
+	}
+	return nil
+}
+
+// dropChannel removes every adapter of kind k from c.
+func dropChannel(c *distribution.Config, k channel.Kind) {
+	c.Channels = slices.DeleteFunc(slices.Clone(c.Channels), func(ch channel.Channel) bool { return ch.Kind() == k })
+}

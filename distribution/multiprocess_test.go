@@ -508,10 +508,10 @@ func (c *shiftedClock) SleepUntil(ctx context.Context, t time.Time) error {
 // fake_sends with the process's name, then answered after mpSendDelay. A
 // real email provider keeps one copy per idempotency key; the test counts
 // distinct keys. With a nil pool (the planner) nothing is sent.
-func mpChannels(pool *pgxpool.Pool, proc string) map[channel.Kind]channel.Channel {
-	out := map[channel.Kind]channel.Channel{}
+func mpChannels(pool *pgxpool.Pool, proc string) []channel.Channel {
+	var out []channel.Channel
 	for _, k := range channel.Kinds() {
-		out[k] = &recordingChannel{kind: k, pool: pool, proc: proc}
+		out = append(out, &recordingChannel{kind: k, pool: pool, proc: proc})
 	}
 	return out
 }

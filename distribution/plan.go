@@ -55,6 +55,7 @@ const (
 	ReasonSuppressed        = "suppressed"           // cancelled at send: opted out or suppressed since planning
 	ReasonWindowPassed      = "window_passed"        // deferred: claimed after its window closed
 	ReasonRetry             = "retry"                // deferred: a retryable send failure
+	ReasonRateLimited       = "rate_limited"         // deferred: the provider account asked to wait, or its rate is used up
 	ReasonResourceGone      = "resource_unusable"    // deferred: its resource was paused or released
 	ReasonUncertain         = "unreconciled"         // uncertain: a voice/SMS send that may have reached the provider
 	ReasonRetriesExhausted  = "retries_exhausted"    // failed: every attempt failed

@@ -117,9 +117,9 @@ func TestPlanFallbacks(t *testing.T) {
 			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb("no_address")}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.Email, sched, fb("no_address")}}},
 		{"no LinkedIn profile", nil, func(_ *env, in *distribution.LeadInput) { in.LinkedIn = "" },
 			[]stepView{{channel.Email, sched, ""}, {channel.Voice, sched, ""}, {"", skip, "no_address"}, {channel.Email, sched, ""}, {channel.SMS, sched, ""}}},
-		{"no voice channel configured", func(c *distribution.Config) { delete(c.Channels, channel.Voice) }, nil,
+		{"no voice channel configured", func(c *distribution.Config) { dropChannel(c, channel.Voice) }, nil,
 			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb("no_resource")}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.SMS, sched, ""}}},
-		{"no email either: voice skipped", func(c *distribution.Config) { delete(c.Channels, channel.Voice); delete(c.Channels, channel.Email) }, nil,
+		{"no email either: voice skipped", func(c *distribution.Config) { dropChannel(c, channel.Voice); dropChannel(c, channel.Email) }, nil,
 			[]stepView{{"", skip, "no_resource"}, {"", skip, "no_resource;no_resource"}, {channel.LinkedIn, sched, ""}, {"", skip, "no_resource"}, {channel.SMS, sched, ""}}},
 	} {
 		var opts []option

@@ -113,7 +113,7 @@ func (s *planner) rebook(ctx context.Context, d *dispatchCtx, t *outbound.Touch,
 	if r, ok := d.cs.res[sticky]; !ok || r.Paused {
 		sticky = outbound.ResourceID{}
 	}
-	if s.cfg.Channels[t.Channel] == nil {
+	if !s.senders.kinds.Has(t.Channel) {
 		return s.noResource(ctx, d, t)
 	}
 	pick, _, err := s.book(ctx, nil, d.cs, d.rec, t.Channel, t.Action, sticky, at, stepKey(t.Lead, t.Step, t.Attempts+1))
@@ -303,7 +303,7 @@ func (s *planner) follow(ctx context.Context, e *outbound.Enrollment, prev, nt *
 	if err != nil {
 		return fmt.Errorf("distribution: follow-up of touch %s: %w", prev.ID, err)
 	}
-	if supp || s.cfg.Channels[nt.Channel] == nil {
+	if supp || !s.senders.kinds.Has(nt.Channel) {
 		return nil
 	}
 	sticky := prev.Resource

@@ -74,9 +74,9 @@ func TestCrashMidBatchLosesNothingAndSendsNothingTwice(t *testing.T) {
 				fake, _ = channeltest.New(tt.kind, &channeltest.Config{Now: c.Clock.Now})
 				crash.Fake = fake
 				if tt.reconcile {
-					c.Channels[tt.kind] = crash
+					setChannel(c, crash)
 				} else {
-					c.Channels[tt.kind] = noLookup{crash}
+					setChannel(c, noLookup{crash})
 				}
 			})
 			camp := e.campaign(e.signup("scale", "Australia/Sydney"))
@@ -163,8 +163,8 @@ func TestRunStopsGracefully(t *testing.T) {
 	t.Parallel()
 	var blk *blocking
 	e := newEnv(t, func(c *distribution.Config) {
-		blk = &blocking{Channel: c.Channels[channel.Email], started: make(chan struct{}), release: make(chan struct{})}
-		c.Channels[channel.Email] = blk
+		blk = &blocking{Channel: channelOf(c, channel.Email), started: make(chan struct{}), release: make(chan struct{})}
+		setChannel(c, blk)
 		c.Workers = 2
 	})
 	camp := e.campaign(e.signup("growth", "Australia/Sydney"))

@@ -123,7 +123,7 @@ func TestScenarioInvariants(t *testing.T) {
 		for _, k := range channel.Kinds() {
 			f, err := channeltest.New(k, &channeltest.Config{Now: c.Clock.Now, Model: model})
 			require.NoError(t, err)
-			c.Channels[k] = f
+			setChannel(c, f)
 		}
 		wl = &washLog{now: c.Clock.Now, history: map[string][]outbound.WashResult{}}
 		c.DNCR = wl
@@ -131,8 +131,8 @@ func TestScenarioInvariants(t *testing.T) {
 		c.DNCRRewashWithin = 2 * 24 * time.Hour
 		c.Test.NewID = seededIDs(3)
 	})
-	for k, ch := range e.cfg.Channels {
-		e.fakes[k] = ch.(*channeltest.Fake)
+	for _, ch := range e.cfg.Channels {
+		e.fakes[ch.Kind()] = ch.(*channeltest.Fake)
 	}
 	e.stock(10, 6, 6, 2)
 	rng := rand.New(rand.NewPCG(11, 12))

@@ -30,7 +30,7 @@ type shared struct {
 	seq    sequence.Sequence
 	policy sequence.Policy
 
-	configured  channel.Set       // kinds with a channel
+	senders     *senders          // the adapters, by kind and provider
 	zoneCountry map[string]string // IANA zone → its country, for the default zone
 	locs        sync.Map          // zone name → *time.Location
 
@@ -86,11 +86,7 @@ func newShared(cfg Config) (*shared, error) {
 			Capacity:  map[outbound.ResourceKind]CapacityUse{},
 		},
 	}
-	for k, ch := range cfg.Channels {
-		if ch != nil {
-			s.configured = s.configured.With(k)
-		}
-	}
+	s.senders = newSenders(cfg.Channels)
 	s.zoneCountry = zoneCountries(zones)
 	return s, nil
 }

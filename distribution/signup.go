@@ -35,16 +35,16 @@ func (s *accounts) signup(ctx context.Context, in SignupInput) (*outbound.Client
 	in.Name, in.Plan, in.DefaultZone, in.PaymentID =
 		strings.TrimSpace(in.Name), strings.TrimSpace(in.Plan), strings.TrimSpace(in.DefaultZone), strings.TrimSpace(in.PaymentID)
 	if in.Name == "" {
-		return nil, &FieldError{Field: "SignupInput.Name", Value: "", Reason: "must not be empty"}
+		return nil, &FieldError{Package: "distribution", Field: "SignupInput.Name", Value: "", Reason: "must not be empty"}
 	}
 	if !s.hasPlan(in.Plan) {
-		return nil, &FieldError{Field: "SignupInput.Plan", Value: in.Plan, Reason: "is not one of Config.Plans"}
+		return nil, &FieldError{Package: "distribution", Field: "SignupInput.Plan", Value: in.Plan, Reason: "is not one of Config.Plans"}
 	}
 	if in.DefaultZone == "" {
-		return nil, &FieldError{Field: "SignupInput.DefaultZone", Value: "", Reason: "must be an IANA zone"}
+		return nil, &FieldError{Package: "distribution", Field: "SignupInput.DefaultZone", Value: "", Reason: "must be an IANA zone"}
 	}
 	if _, err := s.location(in.DefaultZone); err != nil {
-		return nil, &FieldError{Field: "SignupInput.DefaultZone", Value: in.DefaultZone, Reason: "must be an IANA zone"}
+		return nil, &FieldError{Package: "distribution", Field: "SignupInput.DefaultZone", Value: in.DefaultZone, Reason: "must be an IANA zone"}
 	}
 	id := in.ID
 	if id.IsZero() {
@@ -145,7 +145,7 @@ func (s *accounts) churn(ctx context.Context, client outbound.ClientID) error {
 func (s *accounts) createCampaign(ctx context.Context, client outbound.ClientID, name string) (*outbound.Campaign, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, &FieldError{Field: "name", Value: "", Reason: "must not be empty"}
+		return nil, &FieldError{Package: "distribution", Field: "name", Value: "", Reason: "must not be empty"}
 	}
 	c, err := s.store.GetClient(ctx, client)
 	if err != nil {

@@ -52,6 +52,11 @@ type Config struct {
 	// permanent error wrapping the *channel.ValidationError, as a provider
 	// rejects a malformed request.
 	SkipValidation bool
+	// Info is what the fake declares of itself to the engine
+	// (channel.Describer): the provider account whose resources it sends
+	// for, its delivery semantics and rate. Default (zero): a catch-all for
+	// its kind with the kind's default delivery and no rate limit.
+	Info channel.Info
 }
 
 // Sent is one message the fake delivered: the first accepted Send of an
@@ -139,6 +144,9 @@ func (f *Fake) Kind() channel.Kind { return f.kind }
 
 // Provider returns the provider name receipts carry.
 func (f *Fake) Provider() string { return f.cfg.Provider }
+
+// Describe implements channel.Describer with Config.Info.
+func (f *Fake) Describe() channel.Info { return f.cfg.Info }
 
 // Script appends outcomes to the general queue: each Send not covered by a
 // recipient's queue takes the next one.

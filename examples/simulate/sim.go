@@ -162,13 +162,13 @@ func (s *simulation) setup(ctx context.Context) error {
 
 	s.model = &channeltest.Model{Seed: o.Seed, DrawKey: drawKey}
 	s.sends = &outbox{keys: map[string]int{}, ordinals: map[string][]string{}}
-	chans := map[channel.Kind]channel.Channel{}
+	var chans []channel.Channel
 	for _, k := range channel.Kinds() {
 		f, err := channeltest.New(k, &channeltest.Config{Provider: providerName(k), Now: s.clock.Now, Model: s.model})
 		if err != nil {
 			return err
 		}
-		chans[k] = &recorder{Fake: f, out: s.sends, now: s.clock.Now}
+		chans = append(chans, &recorder{Fake: f, out: s.sends, now: s.clock.Now})
 	}
 
 	s.svc, err = distribution.New(distribution.Config{

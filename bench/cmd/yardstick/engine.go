@@ -40,11 +40,11 @@ var planAt = time.Date(2026, 3, 1, 20, 0, 0, 0, time.UTC)
 // engine checks at dispatch passes and the run measures the path of a
 // touch that goes out.
 func engineConfig(st storage.Store, clock timing.Clock, sends *atomic.Int64, claimBatch int) distribution.Config {
-	chans := map[channel.Kind]channel.Channel{}
+	var chans []channel.Channel
 	all := timing.Window{Start: 0, End: timing.HM(24, 0), Days: timing.EveryDay, OpenOnHolidays: true}
 	windows := timing.Windows{}
 	for _, k := range channel.Kinds() {
-		chans[k] = nopChannel{kind: k, sends: sends}
+		chans = append(chans, nopChannel{kind: k, sends: sends})
 		windows[k] = all
 	}
 	cfg := distribution.Config{

@@ -323,7 +323,7 @@ func (s *dispatcher) flush(ctx context.Context, b *claimBatch) error {
 	for i := range b.pending {
 		p := &b.pending[i]
 		if !lost[p.t.ID] {
-			s.countTouch(p.t.Channel, p.from, outbound.TouchSent)
+			s.touchMoved(ctx, &p.t, p.from, outbound.TouchSent)
 		}
 	}
 	b.pending = b.pending[:0]

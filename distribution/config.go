@@ -244,6 +244,9 @@ type Config struct {
 	// for lack of capacity before it is skipped with reason no_capacity.
 	// Default 60 days.
 	PlanHorizon time.Duration
+	// Hook hears of every state change this process makes (see Hook).
+	// Default nil: none.
+	Hook Hook
 	// Content renders a touch's content. Default DefaultContent: a plain
 	// template per channel with the unsubscribe and opt-out lines the law
 	// and channel.Validate require.

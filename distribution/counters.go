@@ -1,15 +1,19 @@
 package distribution
 
 import (
+	"context"
 	"maps"
+	"sync"
+	"time"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
 )
 
 // Counters are running totals a host can export to its metrics system. They
-// count what this Service did since it was built (other processes sharing
-// the store keep their own).
+// count what this Service did since it was built, in all and per client
+// (Service.Counters, Service.ClientCounters); other processes sharing the
+// store keep their own.
 type Counters struct {
 	// Touches counts touches by channel used (the step's channel for a
 	// skipped touch) and current status: a touch moves from one status to
@@ -59,43 +63,110 @@ func (c Counters) clone() Counters {
 	return out
 }
 
-// countTouch moves one touch from one status to another in the counters
-// (from "" for a new touch).
-func (s *shared) countTouch(k channel.Kind, from, to outbound.TouchStatus) {
+// tally keeps the counters of this process and of each client it served.
+type tally struct {
+	mu      sync.Mutex
+	total   Counters
+	clients map[outbound.ClientID]*Counters
+}
+
+func newTally() *tally {
+	return &tally{total: newCounters(), clients: map[outbound.ClientID]*Counters{}}
+}
+
+func newCounters() Counters {
+	return Counters{
+		Touches:   map[channel.Kind]map[outbound.TouchStatus]int{},
+		Fallbacks: map[string]int{},
+		Deferrals: map[string]int{},
+		Events:    map[channel.EventType]int{},
+		Capacity:  map[outbound.ResourceKind]CapacityUse{},
+	}
+}
+
+// add applies f to the process's counters and, when client is set, to the
+// client's.
+func (t *tally) add(client outbound.ClientID, f func(*Counters)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f(&t.total)
+	if client.IsZero() {
+		return
+	}
+	c := t.clients[client]
+	if c == nil {
+		n := newCounters()
+		c = &n
+		t.clients[client] = c
+	}
+	f(c)
+}
+
+// snapshot returns a copy of the process's counters, or of one client's
+// (zero counters for a client this process never served).
+func (t *tally) snapshot(client outbound.ClientID, whole bool) Counters {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if whole {
+		return t.total.clone()
+	}
+	if c := t.clients[client]; c != nil {
+		return c.clone()
+	}
+	return newCounters()
+}
+
+// countTouch moves one of the client's touches from one status to another
+// in the counters (from "" for a new touch).
+func (s *shared) countTouch(client outbound.ClientID, k channel.Kind, from, to outbound.TouchStatus) {
 	if from == to {
 		return
 	}
-	s.cmu.Lock()
-	defer s.cmu.Unlock()
-	m := s.counters.Touches[k]
-	if m == nil {
-		m = map[outbound.TouchStatus]int{}
-		s.counters.Touches[k] = m
+	s.tally.add(client, func(c *Counters) {
+		m := c.Touches[k]
+		if m == nil {
+			m = map[outbound.TouchStatus]int{}
+			c.Touches[k] = m
+		}
+		if from != "" && m[from] > 0 {
+			m[from]--
+		}
+		m[to]++
+	})
+}
+
+func (s *shared) countFallback(client outbound.ClientID, reason string) {
+	s.tally.add(client, func(c *Counters) { c.Fallbacks[reason]++ })
+}
+
+func (s *shared) countDeferral(client outbound.ClientID, reason string) {
+	s.tally.add(client, func(c *Counters) { c.Deferrals[reason]++ })
+}
+
+func (s *shared) countUsed(client outbound.ClientID, kind outbound.ResourceKind, delta int) {
+	s.tally.add(client, func(c *Counters) {
+		u := c.Capacity[kind]
+		u.Used += delta
+		c.Capacity[kind] = u
+	})
+}
+
+// touchMoved records that a touch moved from one status to another (from
+// "" for a new one): the counters, and the host's hook when it reached an
+// end state or went to the provider.
+func (s *shared) touchMoved(ctx context.Context, t *outbound.Touch, from, to outbound.TouchStatus) {
+	if from == to {
+		return
 	}
-	if from != "" && m[from] > 0 {
-		m[from]--
+	s.countTouch(t.Client, touchKind(t), from, to)
+	if kind, ok := touchChange(to); ok {
+		at := time.Time{} // now
+		if to == outbound.TouchSent {
+			at = t.SentAt
+		}
+		s.notify(ctx, Change{Kind: kind, At: at, Client: t.Client, Campaign: t.Campaign, Enrollment: t.Enrollment, Lead: t.Lead,
+			Touch: t.ID, Resource: t.Resource, Channel: touchKind(t), Reason: t.Reason})
 	}
-	m[to]++
-}
-
-func (s *shared) countFallback(reason string) {
-	s.cmu.Lock()
-	s.counters.Fallbacks[reason]++
-	s.cmu.Unlock()
-}
-
-func (s *shared) countDeferral(reason string) {
-	s.cmu.Lock()
-	s.counters.Deferrals[reason]++
-	s.cmu.Unlock()
-}
-
-func (s *shared) countUsed(kind outbound.ResourceKind, delta int) {
-	s.cmu.Lock()
-	u := s.counters.Capacity[kind]
-	u.Used += delta
-	s.counters.Capacity[kind] = u
-	s.cmu.Unlock()
 }
 
 // touchKind is the channel a touch counts under: the one used, or the

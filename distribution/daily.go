@@ -33,6 +33,7 @@ type dailyStore interface {
 	storage.Clients
 	storage.Resources
 	storage.Leads
+	storage.Enrollments
 	storage.Touches
 	storage.Events
 	storage.Washes
@@ -96,7 +97,58 @@ func (s *dailyJobs) daily(ctx context.Context) error {
 	if _, err := s.planner.plan(ctx, nil); err != nil {
 		keep(err)
 	}
+	keep(s.complete(ctx))
 	return errors.Join(errs...)
+}
+
+// completeBatch is how many enrollments complete reads the touches of at
+// once.
+const completeBatch = 500
+
+// complete marks completed every active enrollment whose steps are all
+// planned and none of whose touches is still to go (scheduled or sending:
+// a call retry or a connection's message counts as to go), and tells the
+// hook.
+func (s *dailyJobs) complete(ctx context.Context) error {
+	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{State: outbound.EnrollmentActive})
+	if err != nil {
+		return fmt.Errorf("distribution: complete: %w", err)
+	}
+	done := es[:0]
+	for _, e := range es {
+		if e.NextStep > len(s.seq.Steps) {
+			done = append(done, e)
+		}
+	}
+	for len(done) > 0 {
+		chunk := done[:min(len(done), completeBatch)]
+		done = done[len(chunk):]
+		ids := make([]outbound.EnrollmentID, len(chunk))
+		for i := range chunk {
+			ids[i] = chunk[i].ID
+		}
+		pending, err := s.store.ListTouches(ctx, storage.TouchFilter{Enrollments: ids,
+			Statuses: []outbound.TouchStatus{outbound.TouchScheduled, outbound.TouchSending}})
+		if err != nil {
+			return fmt.Errorf("distribution: complete: %w", err)
+		}
+		open := make(map[outbound.EnrollmentID]bool, len(pending))
+		for _, t := range pending {
+			open[t.Enrollment] = true
+		}
+		for i := range chunk {
+			e := &chunk[i]
+			if open[e.ID] {
+				continue
+			}
+			e.State = outbound.EnrollmentCompleted
+			if err := s.store.UpdateEnrollment(ctx, e); err != nil {
+				return fmt.Errorf("distribution: complete enrollment %s: %w", e.ID, err)
+			}
+			s.enrollmentMoved(ctx, e)
+		}
+	}
+	return nil
 }
 
 // rewash washes again every number whose wash expires within
@@ -220,17 +272,17 @@ func (s *dailyJobs) capacity(ctx context.Context) error {
 			}
 		}
 	}
-	s.cmu.Lock()
-	defer s.cmu.Unlock()
-	for _, k := range senderKinds {
-		u := CapacityUse{Used: used[k], Available: avail[k]}
-		if u.Available < u.Used {
-			u.Available = u.Used // an unlimited cap offers what was used
+	s.tally.add(outbound.ClientID{}, func(c *Counters) {
+		for _, k := range senderKinds {
+			u := CapacityUse{Used: used[k], Available: avail[k]}
+			if u.Available < u.Used {
+				u.Available = u.Used // an unlimited cap offers what was used
+			}
+			if u.Used != 0 || u.Available != 0 {
+				c.Capacity[k] = u
+			}
 		}
-		if u.Used != 0 || u.Available != 0 {
-			s.counters.Capacity[k] = u
-		}
-	}
+	})
 	return nil
 }
 

@@ -291,7 +291,7 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 			}
 			return false, fmt.Errorf("distribution: mark touch %s sending: %w", t.ID, err)
 		}
-		s.countTouch(t.Channel, outbound.TouchScheduled, outbound.TouchSending)
+		s.touchMoved(ctx, t, outbound.TouchScheduled, outbound.TouchSending)
 	}
 	return s.send(ctx, d, t, sd, m)
 }
@@ -456,7 +456,7 @@ func (s *dispatcher) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.
 		}
 		return false, fmt.Errorf("distribution: reconcile touch %s: %w", t.ID, err)
 	}
-	s.countTouch(t.Channel, outbound.TouchSending, outbound.TouchScheduled)
+	s.touchMoved(ctx, t, outbound.TouchSending, outbound.TouchScheduled)
 	return s.handle(ctx, t, d.worker, d.batch)
 }
 

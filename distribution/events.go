@@ -80,9 +80,7 @@ func (s *applier) handleEvent(ctx context.Context, e channel.Event) (bool, error
 	if !stored {
 		return false, nil
 	}
-	s.cmu.Lock()
-	s.counters.Events[e.Type]++
-	s.cmu.Unlock()
+	s.tally.add(rec.Client, func(c *Counters) { c.Events[e.Type]++ })
 	if t == nil && len(leads) == 0 {
 		s.log.InfoContext(ctx, "event matched no touch or lead", "provider", e.Provider, "event", e.ProviderEventID, "type", string(e.Type))
 		return true, nil
@@ -200,7 +198,7 @@ func (s *applier) apply(ctx context.Context, e *channel.Event, t *outbound.Touch
 			if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
 				return fmt.Errorf("distribution: delivered: %w", err)
 			}
-			s.countTouch(t.Channel, outbound.TouchSent, outbound.TouchDelivered)
+			s.touchMoved(ctx, t, outbound.TouchSent, outbound.TouchDelivered)
 		}
 	case channel.EventReplied, channel.EventMessageReceived:
 		return s.forEnrollments(ctx, t, leads, func(d *dispatchCtx) error { return s.replied(ctx, d) })
@@ -220,7 +218,7 @@ func (s *applier) apply(ctx context.Context, e *channel.Event, t *outbound.Touch
 			if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
 				return fmt.Errorf("distribution: bounce: %w", err)
 			}
-			s.countTouch(t.Channel, from, outbound.TouchFailed)
+			s.touchMoved(ctx, t, from, outbound.TouchFailed)
 		}
 		return s.suppress(ctx, leads, e.Kind, ReasonHardBounce, ReasonHardBounce, now)
 	case channel.EventComplained:
@@ -279,16 +277,16 @@ func live(e *outbound.Enrollment) bool {
 }
 
 // replied ends an enrollment on a reply, and its company's in the campaign.
+// A reply to a completed enrollment (its last touch went out before the
+// answer came) counts too.
 func (s *applier) replied(ctx context.Context, d *dispatchCtx) error {
-	if !live(d.e) {
+	if !live(d.e) && d.e.State != outbound.EnrollmentCompleted {
 		return nil
 	}
 	if err := s.stop(ctx, d, outbound.EnrollmentReplied, ReasonReplied); err != nil {
 		return err
 	}
-	s.cmu.Lock()
-	s.counters.Replies++
-	s.cmu.Unlock()
+	s.tally.add(d.e.Client, func(c *Counters) { c.Replies++ })
 	if s.cfg.ReplyKeepsCompany || d.lead.CompanyDomain == "" {
 		return nil
 	}
@@ -330,6 +328,7 @@ func (s *applier) stop(ctx context.Context, d *dispatchCtx, state outbound.Enrol
 	if err := s.store.UpdateEnrollment(ctx, d.e); err != nil {
 		return fmt.Errorf("distribution: %s enrollment %s: %w", state, d.e.ID, err)
 	}
+	s.enrollmentMoved(ctx, d.e)
 	_, err := s.planner.cancelTouches(ctx, d.cs, storage.TouchFilter{Enrollment: d.e.ID}, "", reason)
 	return err
 }
@@ -351,7 +350,11 @@ func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time) er
 		}
 	}
 	d.e.State, d.e.PausedUntil = outbound.EnrollmentPaused, until.UTC()
-	return s.planner.replanFrom(ctx, d, from, ReasonOutOfOffice)
+	if err := s.planner.replanFrom(ctx, d, from, ReasonOutOfOffice); err != nil {
+		return err
+	}
+	s.enrollmentMoved(ctx, d.e)
+	return nil
 }
 
 // isStepTouch reports whether a touch is a step's own (or its fallback),
@@ -442,7 +445,7 @@ func (s *applier) connectionAccepted(ctx context.Context, t *outbound.Touch, at 
 		if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
 			return fmt.Errorf("distribution: connection accepted: %w", err)
 		}
-		s.countTouch(t.Channel, outbound.TouchSent, outbound.TouchDelivered)
+		s.touchMoved(ctx, t, outbound.TouchSent, outbound.TouchDelivered)
 	}
 	e, err := s.store.GetEnrollment(ctx, t.Enrollment)
 	if err != nil {

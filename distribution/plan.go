@@ -414,7 +414,7 @@ func (s *planner) savePlans(ctx context.Context, ps []*planned) (int, []notSaved
 	if err == nil {
 		n := 0
 		for _, p := range ps {
-			n += s.planSaved(p)
+			n += s.planSaved(ctx, p)
 		}
 		return n, nil
 	}
@@ -434,9 +434,9 @@ func (s *planner) savePlans(ctx context.Context, ps []*planned) (int, []notSaved
 
 // planSaved counts a saved plan's touches and returns how many it
 // scheduled.
-func (s *planner) planSaved(p *planned) int {
+func (s *planner) planSaved(ctx context.Context, p *planned) int {
 	for i := range p.touches {
-		s.countTouch(touchKind(&p.touches[i]), "", p.touches[i].Status)
+		s.touchMoved(ctx, &p.touches[i], "", p.touches[i].Status)
 	}
 	return p.scheduled
 }
@@ -447,7 +447,7 @@ func (s *planner) releasePicks(ctx context.Context, p *planned) {
 		if err := p.cs.alloc.Release(ctx, pk); err != nil {
 			s.log.WarnContext(ctx, "release after a failed plan", "resource", pk.Resource.String(), "err", err)
 		} else {
-			s.countUsed(senderKindOfAction(pk.Action), -1)
+			s.countUsed(p.cs.client.ID, senderKindOfAction(pk.Action), -1)
 		}
 	}
 }
@@ -604,7 +604,7 @@ func (s *planner) placeTouch(ctx context.Context, pass *planPass, cs *clientStat
 		case errors.Is(err, errNoCapacity):
 			t.Status, t.Reason, t.Channel, t.Action = outbound.TouchSkipped, ReasonNoCapacity, "", ""
 			if deferred != "" {
-				s.countDeferral(deferred)
+				s.countDeferral(t.Client, deferred)
 			}
 			return allocator.Pick{}, nil
 		case errors.Is(err, timing.ErrNoSlot):
@@ -617,12 +617,12 @@ func (s *planner) placeTouch(ctx context.Context, pass *planPass, cs *clientStat
 		t.Status = outbound.TouchScheduled
 		if res.Fallback {
 			t.Reason = ReasonFallbackPrefix + string(res.PrimaryReason)
-			s.countFallback(string(res.PrimaryReason))
+			s.countFallback(t.Client, string(res.PrimaryReason))
 		}
 		if deferred != "" {
-			s.countDeferral(deferred)
+			s.countDeferral(t.Client, deferred)
 		}
-		s.countUsed(outbound.SenderKind(res.Channel), 1)
+		s.countUsed(t.Client, outbound.SenderKind(res.Channel), 1)
 		return pick, nil
 	}
 	t.Status, t.Reason = outbound.TouchSkipped, string(sequence.ReasonNoResource)

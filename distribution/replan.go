@@ -45,7 +45,7 @@ func (s *planner) finish(ctx context.Context, d *dispatchCtx, t *outbound.Touch,
 		}
 		return fmt.Errorf("distribution: touch %s %s: %w", t.ID, status, err)
 	}
-	s.countTouch(touchKind(t), from, status)
+	s.touchMoved(ctx, t, from, status)
 	return nil
 }
 
@@ -59,7 +59,7 @@ func (s *planner) releaseBooking(ctx context.Context, cs *clientState, t *outbou
 		s.log.WarnContext(ctx, "booking not released", "touch", t.ID.String(), "resource", t.Resource.String(), "err", err)
 		return
 	}
-	s.countUsed(outbound.SenderKind(t.Channel), -1)
+	s.countUsed(t.Client, outbound.SenderKind(t.Channel), -1)
 }
 
 // reschedule moves a touch to instant at: in place when at is inside its
@@ -76,8 +76,8 @@ func (s *planner) reschedule(ctx context.Context, d *dispatchCtx, t *outbound.To
 			}
 			return fmt.Errorf("distribution: reschedule touch %s: %w", t.ID, err)
 		}
-		s.countTouch(t.Channel, from, outbound.TouchScheduled)
-		s.countDeferral(reason)
+		s.touchMoved(ctx, t, from, outbound.TouchScheduled)
+		s.countDeferral(t.Client, reason)
 		return s.slipped(ctx, d, t, old)
 	}
 	return s.rebook(ctx, d, t, at, reason)
@@ -126,19 +126,19 @@ func (s *planner) rebook(ctx context.Context, d *dispatchCtx, t *outbound.Touch,
 	case err != nil:
 		return err
 	}
-	s.countUsed(outbound.SenderKind(t.Channel), 1)
+	s.countUsed(t.Client, outbound.SenderKind(t.Channel), 1)
 	t.Status, t.Resource, t.Day, t.ScheduledAt = outbound.TouchScheduled, pick.Resource, pick.Day, pick.At.UTC()
 	t.LeasedBy, t.LeaseUntil = "", time.Time{}
 	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
 		_ = d.cs.alloc.Release(ctx, pick)
-		s.countUsed(outbound.SenderKind(t.Channel), -1)
+		s.countUsed(t.Client, outbound.SenderKind(t.Channel), -1)
 		if errors.Is(err, storage.ErrLeaseLost) {
 			return nil
 		}
 		return fmt.Errorf("distribution: rebook touch %s: %w", t.ID, err)
 	}
-	s.countTouch(t.Channel, from, outbound.TouchScheduled)
-	s.countDeferral(reason)
+	s.touchMoved(ctx, t, from, outbound.TouchScheduled)
+	s.countDeferral(t.Client, reason)
 	return s.slipped(ctx, d, t, old)
 }
 
@@ -189,14 +189,14 @@ func (s *planner) fallBack(ctx context.Context, d *dispatchCtx, t *outbound.Touc
 	nt.Reason = ReasonFallbackPrefix + reason
 	if err := s.store.InsertTouches(ctx, []outbound.Touch{nt}); err != nil {
 		_ = d.cs.alloc.Release(ctx, pick)
-		s.countUsed(outbound.SenderKind(nt.Channel), -1)
+		s.countUsed(nt.Client, outbound.SenderKind(nt.Channel), -1)
 		if errors.Is(err, storage.ErrConflict) {
 			return nil
 		}
 		return fmt.Errorf("distribution: fallback of touch %s: %w", t.ID, err)
 	}
-	s.countFallback(reason)
-	s.countTouch(nt.Channel, "", outbound.TouchScheduled)
+	s.countFallback(t.Client, reason)
+	s.touchMoved(ctx, &nt, "", outbound.TouchScheduled)
 	return s.slipped(ctx, d, &nt, t.ScheduledAt)
 }
 
@@ -240,7 +240,7 @@ func (s *planner) replanFrom(ctx context.Context, d *dispatchCtx, from int, reas
 			if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
 				return fmt.Errorf("distribution: replan: %w", err)
 			}
-			s.countTouch(touchKind(t), old, outbound.TouchCancelled)
+			s.touchMoved(ctx, t, old, outbound.TouchCancelled)
 		}
 		if from < d.e.NextStep {
 			d.e.NextStep = from
@@ -282,7 +282,7 @@ func (s *planner) cancelTouches(ctx context.Context, cs *clientState, f storage.
 		if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
 			return out, fmt.Errorf("distribution: cancel touch %s: %w", t.ID, err)
 		}
-		s.countTouch(t.Channel, outbound.TouchScheduled, outbound.TouchCancelled)
+		s.touchMoved(ctx, t, outbound.TouchScheduled, outbound.TouchCancelled)
 		out = append(out, *t)
 	}
 	return out, nil
@@ -322,21 +322,21 @@ func (s *planner) follow(ctx context.Context, e *outbound.Enrollment, prev, nt *
 		return err
 	default:
 		nt.Status, nt.Resource, nt.Day, nt.ScheduledAt = outbound.TouchScheduled, pick.Resource, pick.Day, pick.At.UTC()
-		s.countUsed(outbound.SenderKind(nt.Channel), 1)
+		s.countUsed(nt.Client, outbound.SenderKind(nt.Channel), 1)
 		if deferred != "" {
-			s.countDeferral(deferred)
+			s.countDeferral(nt.Client, deferred)
 		}
 	}
 	if err := s.store.InsertTouches(ctx, []outbound.Touch{*nt}); err != nil {
 		if nt.Status == outbound.TouchScheduled {
 			_ = d.cs.alloc.Release(ctx, pick)
-			s.countUsed(outbound.SenderKind(nt.Channel), -1)
+			s.countUsed(nt.Client, outbound.SenderKind(nt.Channel), -1)
 		}
 		if errors.Is(err, storage.ErrConflict) {
 			return nil
 		}
 		return fmt.Errorf("distribution: follow-up of touch %s: %w", prev.ID, err)
 	}
-	s.countTouch(touchKind(nt), "", nt.Status)
+	s.touchMoved(ctx, nt, "", nt.Status)
 	return nil
 }

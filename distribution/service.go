@@ -44,10 +44,14 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	next := cfg.Alerter
+	if next == nil {
+		next = pool.LogAlerter{Logger: cfg.Logger}
+	}
 	p, err := pool.New(pool.Config{
 		Store:       cfg.Store,
 		Provisioner: cfg.Provisioner,
-		Alerter:     cfg.Alerter,
+		Alerter:     alerter{s: sh, next: next},
 		Clock:       cfg.Clock,
 		Plans:       cfg.Plans,
 		Warmup:      cfg.Warmup,
@@ -74,11 +78,14 @@ func New(cfg Config) (*Service, error) {
 // it, marks purchases provisioned and resumes paused domains through it.
 func (s *Service) Pool() *pool.Pool { return s.rpool }
 
-// Counters returns a snapshot of the running totals.
-func (s *Service) Counters() Counters {
-	s.cmu.Lock()
-	defer s.cmu.Unlock()
-	return s.counters.clone()
+// Counters returns a snapshot of this process's running totals.
+func (s *Service) Counters() Counters { return s.tally.snapshot(outbound.ClientID{}, true) }
+
+// ClientCounters returns a snapshot of this process's running totals for
+// one client: zero counters for a client it never served. Capacity's
+// Available is filled in the process totals only.
+func (s *Service) ClientCounters(client outbound.ClientID) Counters {
+	return s.tally.snapshot(client, false)
 }
 
 // DomainStats implements pool.HealthSource from the store: a domain's sends

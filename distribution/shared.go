@@ -41,8 +41,7 @@ type shared struct {
 
 	planSig chan struct{} // wakes the planner of Run
 
-	cmu      sync.Mutex
-	counters Counters
+	tally *tally // the counters, in all and per client
 
 	washScanned atomic.Bool // a Daily read every lead for unwashed numbers
 	washPending atomic.Bool // a wash failed (here or at an import): the next Daily reads every lead again
@@ -78,13 +77,7 @@ func newShared(cfg Config) (*shared, error) {
 		policy:  cfg.Policy,
 		clients: make(map[outbound.ClientID]*clientState),
 		planSig: make(chan struct{}, 1),
-		counters: Counters{
-			Touches:   map[channel.Kind]map[outbound.TouchStatus]int{},
-			Fallbacks: map[string]int{},
-			Deferrals: map[string]int{},
-			Events:    map[channel.EventType]int{},
-			Capacity:  map[outbound.ResourceKind]CapacityUse{},
-		},
+		tally:   newTally(),
 	}
 	s.senders = newSenders(cfg.Channels)
 	s.zoneCountry = zoneCountries(zones)

@@ -134,6 +134,7 @@ func (s *accounts) churn(ctx context.Context, client outbound.ClientID) error {
 		if err := s.store.UpdateEnrollment(ctx, e); err != nil {
 			return fmt.Errorf("distribution: churn: %w", err)
 		}
+		s.enrollmentMoved(ctx, e)
 		if _, err := s.planner.cancelTouches(ctx, cs, storage.TouchFilter{Enrollment: e.ID}, "", "client_churned"); err != nil {
 			return err
 		}

@@ -63,7 +63,28 @@ type Client struct {
 	DefaultZone string    // IANA zone: the last resort for a lead's zone, and the zone a resource's day counts in
 	State       ClientState
 	ChurnedAt   time.Time // zero unless churned
+	// BillingCustomer and BillingSubscription are the billing provider's
+	// customer and subscription IDs (Stripe's cus_… and sub_…): a client is
+	// keyed by them, never by one payment, so a renewal finds the same
+	// client. Each is unique among clients when set.
+	BillingCustomer     string
+	BillingSubscription string
+	// SendingPausedAt is set while sending is paused for the whole client
+	// (a payment that finally failed), with the reason; zero when sending.
+	SendingPausedAt    time.Time
+	SendingPauseReason string
+	// Version is the store's count of changes to the client and to the
+	// resources it holds: every write of the client, and every write of a
+	// resource it holds or held (assignment, release, pause, resume),
+	// raises it. A process that caches a client's picture compares versions
+	// (storage.Clients.ClientVersions) to know it is stale. Stores set it;
+	// writers leave it as read.
+	Version int64
 }
+
+// SendingPaused reports whether the client's sending is paused (a payment
+// that finally failed).
+func (c *Client) SendingPaused() bool { return !c.SendingPausedAt.IsZero() }
 
 // Validate checks the client's fields.
 func (c *Client) Validate() error {

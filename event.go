@@ -16,7 +16,37 @@ type Event struct {
 	Lead     LeadID     // zero when not matched to a lead
 	Touch    TouchID    // zero when not matched to a touch
 	channel.Event
+	// Kind says what the event is about: a message (the channel.Event
+	// fields), billing or provisioning (Payload holds it, as JSON).
+	Kind EventKind
+	// Payload is a billing or provisioning event, as JSON; nil for a
+	// message event.
+	Payload    []byte
 	RecordedAt time.Time
+	// AppliedAt is when the engine finished applying the event; zero while
+	// it is recorded but not (yet) applied. An event is recorded before it
+	// is applied, so a crash or a store failure in between leaves it
+	// unapplied: a redelivery of it, or the sweeper, applies it then.
+	AppliedAt time.Time
+}
+
+// EventKind says what an inbound event is about.
+type EventKind string
+
+// The event kinds.
+const (
+	EventMessage      EventKind = "message"      // a channel.Event: delivery, reply, opt-out, call outcome, ...
+	EventBilling      EventKind = "billing"      // a subscription started, renewed, changed, failed or ended
+	EventProvisioning EventKind = "provisioning" // a resource became ready, was created, released, restricted, ...
+)
+
+// Valid reports whether k is a known event kind.
+func (k EventKind) Valid() bool {
+	switch k {
+	case EventMessage, EventBilling, EventProvisioning:
+		return true
+	}
+	return false
 }
 
 // WashResult is what the Do Not Call Register said of one number, and when.

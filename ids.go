@@ -24,6 +24,8 @@ type (
 	TouchID struct{ uuid.UUID }
 	// EventID identifies an applied inbound event.
 	EventID struct{ uuid.UUID }
+	// OrderID identifies a purchase order to a provider.
+	OrderID struct{ uuid.UUID }
 )
 
 func isZero(u uuid.UUID) bool { return u == uuid.Nil }
@@ -48,6 +50,9 @@ func (id TouchID) IsZero() bool { return isZero(id.UUID) }
 
 // IsZero reports whether the ID is unset.
 func (id EventID) IsZero() bool { return isZero(id.UUID) }
+
+// IsZero reports whether the ID is unset.
+func (id OrderID) IsZero() bool { return isZero(id.UUID) }
 
 // ParseID parses the text form of any ID type.
 func ParseID[T ~struct{ uuid.UUID }](s string) (T, error) {

@@ -36,7 +36,14 @@ type Resource struct {
 	PurchasedAt time.Time // warmup age counts from here
 	Paused      bool      // paused by health: sends nothing
 	PauseReason string
-	HeldUntil   time.Time // set while held
+	PausedAt    time.Time  // when the last pause began; zero if never paused
+	ResumedAt   time.Time  // when the last pause ended; zero if not resumed since
+	ReplacedBy  ResourceID // a paused domain's replacement, assigned to keep the client's capacity
+	HeldUntil   time.Time  // set while held
+	// Version is the store's count of writes of the resource: an update
+	// made from an older read is refused (storage.Resources). Stores set
+	// it; writers leave it as read.
+	Version int64
 }
 
 // AgeDays is the resource's warmup age on instant t: whole days since purchase.

@@ -92,7 +92,8 @@ type Touch struct {
 	Attempts    int
 	Status      TouchStatus
 	Reason      string // why skipped, fell back, failed or was deferred
-	ProviderRef string // the provider's message or call ID
+	Provider    string // the provider the touch went (or goes) through: its resource's provider
+	ProviderRef string // the provider's message or call ID; unique per provider
 }
 
 // Booking is capacity taken on one resource for one meter on one of its days.
@@ -105,13 +106,26 @@ type Booking struct {
 	Count    int
 }
 
-// Suppression says a lead or address must not get a channel (or any channel,
-// when Channel is "").
+// Suppression says a lead, an address or a whole email domain must not get
+// a channel (or any channel, when Channel is ""). A suppression with a zero
+// Client is platform-wide: it holds for every client. Exactly one of Lead,
+// Address and Domain is set.
 type Suppression struct {
-	Client  ClientID
-	Lead    LeadID       // zero when by address
-	Address string       // email or E.164 number; "" when by lead
+	Client  ClientID     // zero: every client (a platform-wide do-not-contact entry)
+	Lead    LeadID       // zero when by address or domain
+	Address string       // email (lower case) or E.164 number; "" when by lead or domain
+	Domain  string       // an email domain (lower case, no "@"): every address at it; "" otherwise
 	Channel channel.Kind // "" means every channel
-	Reason  string       // "opted_out", "hard_bounce", "complaint", "unsubscribed", ...
+	Reason  string       // "opted_out", "hard_bounce", "complaint", "unsubscribed", "do_not_contact", ...
 	Since   time.Time
+	// LiftedAt is when the suppression was lifted (an SMS START, an
+	// operator's decision), with who lifted it and why; zero while in force.
+	// A lifted suppression suppresses nothing; adding the same suppression
+	// again puts it back in force.
+	LiftedAt   time.Time
+	LiftedBy   string
+	LiftReason string
 }
+
+// Active reports whether the suppression is in force (not lifted).
+func (s *Suppression) Active() bool { return s.LiftedAt.IsZero() }

@@ -23,18 +23,36 @@ type Store interface {
 	Suppressions
 	Washes
 	Bookings
+	Orders
+	Allowances
+	Spacing
 }
 
 // Clients keeps the paying tenants.
 type Clients interface {
-	// CreateClient stores a new client; ErrConflict if the ID exists.
+	// CreateClient stores a new client with Version 1 (set in c);
+	// ErrConflict if the ID exists, or if its BillingCustomer or
+	// BillingSubscription is set and another client has the same.
 	CreateClient(ctx context.Context, c *outbound.Client) error
 	// GetClient returns the client, or ErrNotFound.
 	GetClient(ctx context.Context, id outbound.ClientID) (*outbound.Client, error)
+	// FindClientByBilling returns the client whose BillingSubscription is
+	// subscription (when subscription is not empty), else the one whose
+	// BillingCustomer is customer (when customer is not empty), or
+	// ErrNotFound. Two empty keys find nothing.
+	FindClientByBilling(ctx context.Context, customer, subscription string) (*outbound.Client, error)
 	// ListClients returns every client, ordered by ID.
 	ListClients(ctx context.Context) ([]outbound.Client, error)
-	// UpdateClient replaces the stored client; ErrNotFound if absent.
+	// UpdateClient replaces the stored client if its stored Version is
+	// still c.Version, and raises the Version (set in c). ErrConflict, and
+	// nothing changed, when another write came first (the caller reads the
+	// client again and retries); ErrConflict also when the new billing keys
+	// belong to another client; ErrNotFound if absent.
 	UpdateClient(ctx context.Context, c *outbound.Client) error
+	// ClientVersions returns the stored Version of each client among ids
+	// that is stored, in one call: a process compares them with the
+	// versions of its cached pictures once per claim.
+	ClientVersions(ctx context.Context, ids []outbound.ClientID) (map[outbound.ClientID]int64, error)
 }
 
 // ResourceFilter selects resources. Zero fields match everything.
@@ -46,12 +64,62 @@ type ResourceFilter struct {
 }
 
 // Resources keeps the pool's sending identities.
+//
+// Every write of a resource raises the Version of the client that holds it
+// (and of the client that held it, when the owner changes), so that every
+// process sees a pause, an assignment or a release before its next send
+// that depends on it.
 type Resources interface {
+	// CreateResource stores a new resource with Version 1 (set in r);
+	// ErrConflict if the ID exists, or if Provider and ProviderRef are
+	// both set and another resource has the same pair.
 	CreateResource(ctx context.Context, r *outbound.Resource) error
 	GetResource(ctx context.Context, id outbound.ResourceID) (*outbound.Resource, error)
+	// FindResource returns the resource the provider knows by ref, or
+	// ErrNotFound; empty arguments find nothing.
+	FindResource(ctx context.Context, provider, ref string) (*outbound.Resource, error)
 	// ListResources returns the matching resources, ordered by ID.
 	ListResources(ctx context.Context, f ResourceFilter) ([]outbound.Resource, error)
+	// UpdateResource replaces the stored resource if its stored Version is
+	// still r.Version, and raises the Version (set in r). ErrConflict, and
+	// nothing changed, when another write came first or when the
+	// (Provider, ProviderRef) pair belongs to another resource; ErrNotFound
+	// if absent.
 	UpdateResource(ctx context.Context, r *outbound.Resource) error
+	// MoveResource changes the owner and state of a resource and, for a
+	// domain, of each of its mailboxes, all at once or not at all (see
+	// Move). It returns false, changing nothing, when the resource is no
+	// longer in m.From owned by m.FromClient, or when m.Limit is reached;
+	// ErrNotFound when the resource is not stored; an invalid Move (a
+	// mailbox, an unknown state) is an *outbound.FieldError.
+	MoveResource(ctx context.Context, m Move) (moved bool, err error)
+}
+
+// Move is a change of a resource's owner and state: the pool's one way to
+// assign, take back, hold and release, safe when several processes assign
+// at once (a resource never goes to two clients, and a client never gets
+// more than its plan).
+type Move struct {
+	// Resource is a domain, phone number, LinkedIn seat or mail sender,
+	// never a mailbox: a domain's mailboxes move with it.
+	Resource outbound.ResourceID
+	// From and FromClient are what the caller saw: the move happens only
+	// if the resource is still in state From and held by FromClient (zero:
+	// by no client).
+	From       outbound.ResourceState
+	FromClient outbound.ClientID
+	// To, ToClient and HeldUntil are what the resource (and its mailboxes)
+	// become. ToClient is zero for a resource back in the pool; HeldUntil
+	// is zero unless To is held.
+	To        outbound.ResourceState
+	ToClient  outbound.ClientID
+	HeldUntil time.Time
+	// Limit, when above zero, lets the move happen only while ToClient
+	// holds fewer than Limit resources of the moved resource's kind that
+	// are assigned and not paused (the moved one not counted): checked and
+	// applied at once, so two processes assigning to one client never pass
+	// its plan.
+	Limit int
 }
 
 // Campaigns keeps the clients' campaigns.
@@ -188,12 +256,14 @@ type Touches interface {
 	// when no touch is scheduled or sending. An idle worker may sleep until
 	// then; a simulation jumps its clock there.
 	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
-	// FindTouchByProviderRef returns the touch whose ProviderRef is ref
-	// (compared exactly, across every client: an inbound event names no
-	// client), or ErrNotFound; an empty ref matches none. A provider's
-	// references are unique in practice; if several touches share ref, the
-	// first by ID is returned.
-	FindTouchByProviderRef(ctx context.Context, ref string) (*outbound.Touch, error)
+	// FindTouchByProviderRef returns the touch sent through provider whose
+	// ProviderRef is ref (both compared exactly, across every client: an
+	// inbound event names no client), or ErrNotFound; an empty provider or
+	// ref matches none. Two providers may use the same reference for
+	// different messages; one provider's references are unique in
+	// practice, and if several of its touches share ref, the first by ID
+	// is returned.
+	FindTouchByProviderRef(ctx context.Context, provider, ref string) (*outbound.Touch, error)
 }
 
 // PlanWrite is what planning decided for one enrollment: its new touches,
@@ -216,36 +286,75 @@ type Plans interface {
 	SavePlans(ctx context.Context, ws []PlanWrite) error
 }
 
-// Events keeps applied inbound events, once each.
+// Events keeps inbound events, once each, and whether each was applied.
+//
+// The engine records an event first, then applies it, then marks it
+// applied. A crash or a failed write in between leaves it recorded and not
+// applied: a redelivery of the same event finds it so (RecordEvent fills
+// in the stored event) and applies it, and so does the sweeper
+// (UnappliedEvents). Applying an event twice changes nothing, so an
+// opt-out is never lost and never doubled.
 type Events interface {
 	// RecordEvent stores e unless an event with the same provider and
-	// provider event ID exists; it reports whether it stored it.
+	// provider event ID exists; it reports whether it stored it. When it
+	// did not, it overwrites *e with the stored event, so the caller can
+	// tell an applied duplicate (AppliedAt set) from one recorded and not
+	// yet applied.
 	RecordEvent(ctx context.Context, e *outbound.Event) (bool, error)
+	// MarkEventApplied sets the event's AppliedAt to at (a second call
+	// keeps the first instant); ErrNotFound when it is not stored.
+	MarkEventApplied(ctx context.Context, id outbound.EventID, at time.Time) error
+	// UnappliedEvents returns up to limit events recorded before `before`
+	// and not applied, oldest recorded first.
+	UnappliedEvents(ctx context.Context, before time.Time, limit int) ([]outbound.Event, error)
 	// ListEvents returns a client's events ordered by when they happened
 	// (every client's when the ID is zero).
 	ListEvents(ctx context.Context, client outbound.ClientID) ([]outbound.Event, error)
 }
 
-// SuppressionQuery is one question of Suppressions.SuppressedAmong: is the
-// client's lead, or the address, suppressed on the channel?
+// SuppressionQuery is one question of Suppressions.Suppressed: is the
+// client's lead, the address or the domain suppressed on the channel?
 type SuppressionQuery struct {
 	Client  outbound.ClientID
-	Lead    outbound.LeadID
-	Address string
+	Lead    outbound.LeadID // zero: not asked
+	Address string          // "": not asked
+	Domain  string          // an email domain, lower case; "": not asked
 	Channel channel.Kind
 }
 
-// Suppressions keeps who must not get what.
+// SuppressionKey names one suppression: the fields that make it unique.
+type SuppressionKey struct {
+	Client  outbound.ClientID
+	Lead    outbound.LeadID
+	Address string
+	Domain  string
+	Channel channel.Kind
+}
+
+// KeyOf returns the suppression's key.
+func KeyOf(s *outbound.Suppression) SuppressionKey {
+	return SuppressionKey{Client: s.Client, Lead: s.Lead, Address: s.Address, Domain: s.Domain, Channel: s.Channel}
+}
+
+// Suppressions keeps who must not get what: opt-outs, bounces, complaints
+// and the do-not-contact lists, per client and platform-wide.
 type Suppressions interface {
-	// AddSuppression records s; adding the same (client, lead, address,
-	// channel) twice keeps the first.
+	// AddSuppression records s. Adding one whose key (SuppressionKey) is
+	// in force already keeps the first; adding one whose key was lifted
+	// puts it back in force with s's Reason and Since (and no lift).
 	AddSuppression(ctx context.Context, s *outbound.Suppression) error
-	// Suppressed reports whether the client's lead, or the address, is
-	// suppressed on ch (a suppression with no channel covers every channel).
-	Suppressed(ctx context.Context, client outbound.ClientID, lead outbound.LeadID, address string, ch channel.Kind) (bool, error)
+	// LiftSuppression lifts the suppression with key k if it is in force,
+	// recording who lifted it, why and when; it reports whether it did.
+	LiftSuppression(ctx context.Context, k SuppressionKey, by, reason string, at time.Time) (bool, error)
+	// Suppressed reports whether a suppression in force covers q: one of
+	// q.Client's, or a platform-wide one (zero Client), by q's lead, q's
+	// address or q's domain, on q.Channel or on every channel.
+	Suppressed(ctx context.Context, q SuppressionQuery) (bool, error)
 	// SuppressedAmong answers Suppressed for each query in one call:
 	// out[i] is the answer for qs[i].
 	SuppressedAmong(ctx context.Context, qs []SuppressionQuery) ([]bool, error)
+	// ListSuppressions returns the client's suppressions, lifted ones
+	// included, ordered by Since (the platform-wide ones for a zero ID).
 	ListSuppressions(ctx context.Context, client outbound.ClientID) ([]outbound.Suppression, error)
 }
 
@@ -272,4 +381,46 @@ type Bookings interface {
 	// client's resources (every client's when the ID is zero), ordered by
 	// resource, action, day.
 	ListBookings(ctx context.Context, client outbound.ClientID) ([]outbound.Booking, error)
+}
+
+// Orders keeps purchase orders, so that a purchase is recorded before the
+// provider is called and a retried purchase never buys twice.
+type Orders interface {
+	// CreateOrder stores o unless an order with its Key exists; it reports
+	// whether it stored it, and when it did not it overwrites *o with the
+	// stored order. ErrConflict when o's ID is stored under another key.
+	CreateOrder(ctx context.Context, o *outbound.Order) (bool, error)
+	// GetOrder returns the order, or ErrNotFound.
+	GetOrder(ctx context.Context, id outbound.OrderID) (*outbound.Order, error)
+	// UpdateOrder replaces the stored order with the same ID (its Key may
+	// not change); ErrNotFound if absent.
+	UpdateOrder(ctx context.Context, o *outbound.Order) error
+	// ListOrders returns the orders in any of states (every order when
+	// none is given), oldest first.
+	ListOrders(ctx context.Context, states ...outbound.OrderState) ([]outbound.Order, error)
+}
+
+// Allowances counts the leads each client has enrolled per billing period,
+// so that two imports at once never pass the plan's monthly allowance.
+type Allowances interface {
+	// TakeAllowance adds up to n (≥ 1) to the client's count for the
+	// billing period that starts at period, never past limit, and returns
+	// how many it added (0 when the allowance is used up): checked and
+	// added at once.
+	TakeAllowance(ctx context.Context, client outbound.ClientID, period time.Time, n, limit int) (granted int, err error)
+	// ReturnAllowance takes n back from the count (never below zero): a
+	// lead that was granted a place but not enrolled.
+	ReturnAllowance(ctx context.Context, client outbound.ClientID, period time.Time, n int) error
+	// AllowanceUsed returns the client's count for the period.
+	AllowanceUsed(ctx context.Context, client outbound.ClientID, period time.Time) (int, error)
+}
+
+// Spacing keeps the last send of each spaced resource (a mailbox), so that
+// two sends from one mailbox stay apart whichever processes make them.
+type Spacing interface {
+	// SpaceSend records a send from resource at instant at, if the last
+	// send recorded for it is at least gap before at (or none is); it
+	// returns ok true then. Otherwise it records nothing and returns the
+	// earliest instant the send may go: the last send plus gap.
+	SpaceSend(ctx context.Context, resource outbound.ResourceID, at time.Time, gap time.Duration) (ok bool, next time.Time, err error)
 }

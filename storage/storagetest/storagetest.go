@@ -48,7 +48,11 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		run  func(*testing.T)
 	}{
 		{"Clients", s.testClients},
+		{"Versions", s.testVersions},
+		{"Billing", s.testBilling},
 		{"Resources", s.testResources},
+		{"ResourceRefs", s.testResourceRefs},
+		{"Moves", s.testMoves},
 		{"Campaigns", s.testCampaigns},
 		{"Leads", s.testLeads},
 		{"Enrollments", s.testEnrollments},
@@ -124,9 +128,9 @@ func requireNotFound(t *testing.T, err error) {
 	require.ErrorIs(t, err, storage.ErrNotFound)
 }
 
-func requireConflict(t *testing.T, err error) {
+func requireConflict(t *testing.T, err error, msgAndArgs ...any) {
 	t.Helper()
-	require.ErrorIs(t, err, storage.ErrConflict)
+	require.ErrorIs(t, err, storage.ErrConflict, msgAndArgs...)
 }
 
 func requireInvalid(t *testing.T, err error, field string) {

@@ -126,7 +126,10 @@ func TestRegisterRejectsBadRegistrations(t *testing.T) {
 		{"mailbox naming no domain", func(r []pool.Registration) []pool.Registration { r[1].Domain = ""; return r }, "Domain"},
 		{"mailbox off its domain", func(r []pool.Registration) []pool.Registration { r[2].Address = "jo@other.com"; return r }, "Address"},
 		{"mailbox given a client", func(r []pool.Registration) []pool.Registration { r[2].Client = active; return r }, "Client"},
-		{"unknown client", func(r []pool.Registration) []pool.Registration { r[3].Client = outbound.ClientID{UUID: b.clients()}; return r }, "Client"},
+		{"unknown client", func(r []pool.Registration) []pool.Registration {
+			r[3].Client = outbound.ClientID{UUID: b.clients()}
+			return r
+		}, "Client"},
 		{"churned client", func(r []pool.Registration) []pool.Registration { r[3].Client = gone; return r }, "Client"},
 		{"young domain to a client", func(r []pool.Registration) []pool.Registration { return append(r[3:], young) }, "Client"},
 		{"twice in one call", func(r []pool.Registration) []pool.Registration { return append(r, r[3]) }, "ProviderRef"},

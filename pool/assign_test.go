@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/pool/pooltest"
 	"github.com/outbound-go/outbound/storage"
@@ -68,20 +69,24 @@ func TestAssignIsIdempotent(t *testing.T) {
 	require.Empty(t, b.alerts.Alerts())
 }
 
-func TestAssignUpgradeAssignsTheDifference(t *testing.T) {
+func TestAssignConvergesToANewPlan(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		from, to string
-		want     map[outbound.ResourceKind]int
+		assigned map[outbound.ResourceKind]int
+		released map[outbound.ResourceKind]int
 	}{
 		{"starter", "growth", map[outbound.ResourceKind]int{
-			outbound.KindDomain: 1, outbound.KindMailbox: 2, outbound.KindPhone: 1, outbound.KindLinkedInSeat: 1, outbound.KindMailSender: 1}},
+			outbound.KindDomain: 1, outbound.KindMailbox: 2, outbound.KindPhone: 1, outbound.KindLinkedInSeat: 1, outbound.KindMailSender: 1}, nil},
 		{"growth", "scale", map[outbound.ResourceKind]int{
-			outbound.KindDomain: 2, outbound.KindMailbox: 4, outbound.KindPhone: 1, outbound.KindLinkedInSeat: 1}},
+			outbound.KindDomain: 2, outbound.KindMailbox: 4, outbound.KindPhone: 1, outbound.KindLinkedInSeat: 1}, nil},
 		{"starter", "scale", map[outbound.ResourceKind]int{
+			outbound.KindDomain: 3, outbound.KindMailbox: 6, outbound.KindPhone: 2, outbound.KindLinkedInSeat: 2, outbound.KindMailSender: 1}, nil},
+		// A downgrade releases the surplus.
+		{"scale", "starter", nil, map[outbound.ResourceKind]int{
 			outbound.KindDomain: 3, outbound.KindMailbox: 6, outbound.KindPhone: 2, outbound.KindLinkedInSeat: 2, outbound.KindMailSender: 1}},
-		// A downgrade takes nothing away.
-		{"scale", "starter", map[outbound.ResourceKind]int{}},
+		{"growth", "starter", nil, map[outbound.ResourceKind]int{
+			outbound.KindDomain: 1, outbound.KindMailbox: 2, outbound.KindPhone: 1, outbound.KindLinkedInSeat: 1, outbound.KindMailSender: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.from+"→"+tt.to, func(t *testing.T) {
@@ -91,26 +96,26 @@ func TestAssignUpgradeAssignsTheDifference(t *testing.T) {
 			id := b.client(t, tt.from)
 			_, err := b.pool.Assign(b.ctx, id)
 			require.NoError(t, err)
-
-			c, err := b.store.GetClient(b.ctx, id)
-			require.NoError(t, err)
-			c.Plan = tt.to
-			require.NoError(t, b.store.UpdateClient(b.ctx, c))
+			b.setPlan(t, id, tt.to)
 
 			a, err := b.pool.Assign(b.ctx, id)
 			require.NoError(t, err)
-			require.Equal(t, tt.want, kinds(a.Assigned))
+			require.Equal(t, tt.assigned, nilIfEmpty(kinds(a.Assigned)))
+			require.Equal(t, tt.released, nilIfEmpty(kinds(a.Released)))
 
 			owned, err := b.pool.Resources(b.ctx, id)
 			require.NoError(t, err)
-			wantOwned := planCounts(plan(t, tt.to))
-			if tt.to == "starter" {
-				wantOwned = planCounts(plan(t, tt.from))
-			}
-			require.Equal(t, wantOwned, kinds(owned))
+			require.Equal(t, planCounts(plan(t, tt.to)), kinds(owned))
 			requireInLine(t, b)
 		})
 	}
+}
+
+func nilIfEmpty(m map[outbound.ResourceKind]int) map[outbound.ResourceKind]int {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 func TestAssignTakesOldestPurchaseFirstTiesByID(t *testing.T) {
@@ -312,9 +317,10 @@ func TestAssignErrors(t *testing.T) {
 	_, err = b.pool.Assign(b.ctx, id)
 	var fe *pool.FieldError
 	require.ErrorAs(t, err, &fe)
-	require.Equal(t, "Client.Plan", fe.Field)
+	require.Equal(t, "Client", fe.Record)
+	require.Equal(t, "Plan", fe.Field)
 	require.Equal(t, "enterprise", fe.Value)
-	require.ErrorIs(t, err, outbound.ErrInvalid)
+	require.ErrorIs(t, err, invalid.ErrInvalid)
 
 	churned := b.client(t, "starter")
 	require.NoError(t, b.pool.Churn(b.ctx, churned))
@@ -377,7 +383,7 @@ func TestResourcesRejectsZeroClient(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	_, err := b.pool.Resources(b.ctx, outbound.ClientID{})
-	require.ErrorIs(t, err, outbound.ErrInvalid)
+	require.ErrorIs(t, err, invalid.ErrInvalid)
 }
 
 func TestAlerterFailureDoesNotFailTheOperation(t *testing.T) {

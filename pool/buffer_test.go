@@ -68,7 +68,7 @@ func TestCheckBufferThresholdBoundary(t *testing.T) {
 				al := b.alerts.Of(pool.AlertBufferLow)[0]
 				require.Equal(t, outbound.KindDomain, al.ResourceKind)
 				require.Equal(t, tt.buy, al.Count)
-				require.Equal(t, []pooltest.Call{{Kind: outbound.KindDomain, N: tt.buy}}, b.prov.Calls())
+				require.Equal(t, []pooltest.Call{{Key: "pool-domain-1", Kind: outbound.KindDomain, N: tt.buy}}, b.prov.Calls())
 			} else {
 				require.Empty(t, b.alerts.Alerts())
 				require.Empty(t, b.prov.Calls())

@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/outbound-go/outbound"
-	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/timing"
 	"github.com/outbound-go/outbound/warmup"
 )
@@ -34,9 +34,9 @@ func DefaultMailboxNames() []string { return []string{"outreach", "hello"} }
 // Config configures a Pool. Only Store is required; every other field has a
 // default, filled in by WithDefaults.
 type Config struct {
-	// Store keeps clients and resources; the pool uses its Clients and
-	// Resources. Required.
-	Store storage.Store
+	// Store keeps clients, resources and purchase orders: any
+	// storage.Store, of which the pool uses the methods of Store. Required.
+	Store Store
 	// Provisioner buys resources when a buffer runs low. Default nil:
 	// CheckBuffer still computes and alerts, but buys nothing.
 	Provisioner Provisioner
@@ -65,14 +65,16 @@ type Config struct {
 	// HoldFor is how long a churned client's resources are held. Default (0):
 	// DefaultHoldFor, 30 days.
 	HoldFor time.Duration
-	// NewID makes the IDs of new resources. Default uuid.New (random v4); a
-	// simulation passes a seeded source for determinism. The pool calls it
-	// with its lock held, never from two goroutines at once.
+	// NewID makes the IDs of new resources and orders. Default uuid.New
+	// (random v4); a simulation passes a seeded source for determinism. The
+	// pool never calls it from two goroutines at once.
 	NewID func() uuid.UUID
 	// Logger receives the pool's logs. Default: discard.
 	Logger *slog.Logger
-	// MailboxNames are the local parts of the mailboxes created on each
-	// domain, exactly outbound.MailboxesPerDomain distinct names. Default
+	// MailboxNames are the local parts of the mailboxes Stock creates on
+	// each domain it adds (purchased and registered domains come with the
+	// provider's mailboxes), exactly outbound.MailboxesPerDomain distinct
+	// names. Default
 	// DefaultMailboxNames(): "outreach" and "hello", so a domain
 	// example.com gets outreach@example.com and hello@example.com.
 	MailboxNames []string
@@ -110,47 +112,47 @@ func (c Config) WithDefaults() Config {
 }
 
 // Validate reports every problem with c, after defaults, joined; each is a
-// *FieldError (errors.Is(err, outbound.ErrInvalid) holds).
+// *FieldError (errors.Is(err, invalid.ErrInvalid) holds).
 func (c Config) Validate() error {
 	c = c.WithDefaults()
 	var errs []error
 	if c.Store == nil {
-		errs = append(errs, &FieldError{Field: "Store", Value: nil, Reason: "is required"})
+		errs = append(errs, fieldErr("Config", "Store", nil, "is required"))
 	}
 	seen := make(map[string]bool, len(c.Plans))
 	for i, p := range c.Plans {
 		if err := p.Validate(); err != nil {
-			errs = append(errs, &FieldError{Field: fmt.Sprintf("Plans[%d]", i), Value: p.Name, Reason: err.Error()})
+			errs = append(errs, fieldErr("Config", fmt.Sprintf("Plans[%d]", i), p.Name, err.Error()))
 		}
 		if seen[p.Name] {
-			errs = append(errs, &FieldError{Field: fmt.Sprintf("Plans[%d].Name", i), Value: p.Name, Reason: "duplicate plan name"})
+			errs = append(errs, fieldErr("Config", fmt.Sprintf("Plans[%d].Name", i), p.Name, "duplicate plan name"))
 		}
 		seen[p.Name] = true
 	}
 	if err := c.Warmup.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("pool: Warmup: %w", err))
 	} else if readyAge(c.Warmup) < 0 {
-		errs = append(errs, &FieldError{Field: "Warmup.Curve", Value: c.Warmup.Curve, Reason: "no stage allows a send, so no domain would ever leave warming"})
+		errs = append(errs, fieldErr("Config", "Warmup.Curve", c.Warmup.Curve, "no stage allows a send, so no domain would ever leave warming"))
 	}
 	if err := c.Health.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("pool: Health: %w", err))
 	}
 	if t := thresholdPPM(c.BufferThreshold); math.IsNaN(c.BufferThreshold) || t <= 0 || t >= ppm {
-		errs = append(errs, &FieldError{Field: "BufferThreshold", Value: c.BufferThreshold, Reason: "must be within (0, 1)"})
+		errs = append(errs, fieldErr("Config", "BufferThreshold", c.BufferThreshold, "must be within (0, 1)"))
 	}
 	if c.HoldFor < 0 {
-		errs = append(errs, &FieldError{Field: "HoldFor", Value: c.HoldFor, Reason: "must not be negative"})
+		errs = append(errs, fieldErr("Config", "HoldFor", c.HoldFor, "must not be negative"))
 	}
 	if len(c.MailboxNames) != outbound.MailboxesPerDomain {
-		errs = append(errs, &FieldError{Field: "MailboxNames", Value: c.MailboxNames, Reason: fmt.Sprintf("must hold exactly %d names", outbound.MailboxesPerDomain)})
+		errs = append(errs, fieldErr("Config", "MailboxNames", c.MailboxNames, fmt.Sprintf("must hold exactly %d names", outbound.MailboxesPerDomain)))
 	}
 	names := make(map[string]bool, len(c.MailboxNames))
 	for i, n := range c.MailboxNames {
 		if n == "" || strings.ContainsAny(n, "@ \t\r\n<>,;\"") {
-			errs = append(errs, &FieldError{Field: fmt.Sprintf("MailboxNames[%d]", i), Value: n, Reason: "must be a non-empty email local part"})
+			errs = append(errs, fieldErr("Config", fmt.Sprintf("MailboxNames[%d]", i), n, "must be a non-empty email local part"))
 		}
 		if names[n] {
-			errs = append(errs, &FieldError{Field: fmt.Sprintf("MailboxNames[%d]", i), Value: n, Reason: "duplicate name"})
+			errs = append(errs, fieldErr("Config", fmt.Sprintf("MailboxNames[%d]", i), n, "duplicate name"))
 		}
 		names[n] = true
 	}
@@ -185,26 +187,14 @@ func thresholdPPM(t float64) int64 {
 }
 
 // FieldError reports a bad configuration field or argument: which one, its
-// value and what is wrong. errors.Is(err, outbound.ErrInvalid) holds.
-type FieldError struct {
-	Field  string // "BufferThreshold", "kind", "Client.Plan", ...
-	Value  any    // the offending value
-	Reason string // what is wrong with it
-}
+// value and what is wrong. It is the module's invalid.FieldError, with
+// Package "pool"; errors.Is(err, invalid.ErrInvalid) holds.
+type FieldError = invalid.FieldError
 
-// Error implements error: `pool: BufferThreshold = 1.5: must be within (0, 1)`.
-func (e *FieldError) Error() string {
-	if s, ok := e.Value.(string); ok {
-		return fmt.Sprintf("pool: %s = %q: %s", e.Field, s, e.Reason)
-	}
-	if s, ok := e.Value.(fmt.Stringer); ok {
-		return fmt.Sprintf("pool: %s = %s: %s", e.Field, s, e.Reason)
-	}
-	return fmt.Sprintf("pool: %s = %v: %s", e.Field, e.Value, e.Reason)
+// fieldErr returns a *FieldError of package pool.
+func fieldErr(record, field string, value any, reason string) error {
+	return invalid.Field("pool", record, field, value, reason)
 }
-
-// Unwrap returns outbound.ErrInvalid.
-func (e *FieldError) Unwrap() error { return outbound.ErrInvalid }
 
 // ErrChurned is returned by Assign for a client whose state is churned: a
 // host reactivates the client (State active) before assigning to it again.

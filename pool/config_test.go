@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/storage/memory"
 	"github.com/outbound-go/outbound/warmup"
@@ -68,7 +69,7 @@ func TestConfigValidateNamesTheField(t *testing.T) {
 			cfg := pool.Config{Store: memory.New()}
 			tt.mod(&cfg)
 			_, err := pool.New(cfg)
-			require.ErrorIs(t, err, outbound.ErrInvalid)
+			require.ErrorIs(t, err, invalid.ErrInvalid)
 			var fe *pool.FieldError
 			require.ErrorAs(t, err, &fe)
 			require.Equal(t, tt.field, fe.Field)
@@ -88,8 +89,10 @@ func TestConfigValidateWrapsWarmupErrors(t *testing.T) {
 
 func TestFieldErrorMessage(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, `pool: Client.Plan = "gold": is not one of the pool's plans`,
-		(&pool.FieldError{Field: "Client.Plan", Value: "gold", Reason: "is not one of the pool's plans"}).Error())
-	require.Equal(t, `pool: BufferThreshold = 1.5: must be within (0, 1)`,
-		(&pool.FieldError{Field: "BufferThreshold", Value: 1.5, Reason: "must be within (0, 1)"}).Error())
+	_, err := pool.New(pool.Config{Store: memory.New(), BufferThreshold: 1.5})
+	require.EqualError(t, err, `pool: Config.BufferThreshold = 1.5: must be within (0, 1)`)
+	var fe *pool.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "pool", fe.Package)
+	require.Equal(t, "Config", fe.Record)
 }

@@ -5,17 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/warmup"
 )
 
-// HealthChange is one domain EvaluateHealth paused, and why.
+// HealthChange is one resource the pool paused, and why.
 type HealthChange struct {
-	Domain  outbound.ResourceID
-	Client  outbound.ClientID // the domain's client; zero for an available domain
+	Domain  outbound.ResourceID // the paused resource: a domain for EvaluateHealth
+	Client  outbound.ClientID   // its client; zero for an available resource
 	Verdict warmup.Verdict
+	// Replacement is the resource assigned to the client in its place;
+	// zero when it had no client, needed none, or the pool had none to give.
+	Replacement outbound.ResourceID
 }
 
 // EvaluateHealth applies Config.Health to every unpaused domain that is
@@ -23,9 +27,9 @@ type HealthChange struct {
 // src counting its sends, bounces and complaints over the health window
 // ending now, [now − Window, now). A domain whose verdict is Pause (over at
 // least 20 sends, a bounce rate above 3 % or a complaint rate above 0.3 %,
-// by default) is paused with its mailboxes (Resource.Paused, PauseReason =
-// the verdict's reason) and a domain_paused alert is raised; it keeps its
-// client, whose touches move to its other domains.
+// by default) is paused with its mailboxes (Resource.Paused, PausedAt =
+// now, PauseReason = the verdict's reason) and a domain_paused alert is
+// raised; it keeps its client, and is replaced as Pause describes.
 //
 // A paused domain is not resumed automatically when its window later looks
 // clean (it sent nothing while paused, so a clean window proves nothing): a
@@ -34,11 +38,9 @@ type HealthChange struct {
 // to the result.
 func (p *Pool) EvaluateHealth(ctx context.Context, src HealthSource) ([]HealthChange, error) {
 	if src == nil {
-		return nil, &FieldError{Field: "src", Value: nil, Reason: "must not be nil"}
+		return nil, fieldErr("", "src", nil, "must not be nil")
 	}
-	p.mu.Lock()
 	doms, err := p.store.ListResources(ctx, storage.ResourceFilter{Kind: outbound.KindDomain})
-	p.mu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("pool: evaluate health: %w", err)
 	}
@@ -62,19 +64,13 @@ func (p *Pool) EvaluateHealth(ctx context.Context, src HealthSource) ([]HealthCh
 		if !v.Pause {
 			continue
 		}
-		ch, err := p.pause(ctx, d.ID, v)
+		ch, err := p.pause(ctx, d.ID, v, evaluated)
+		if ch != nil {
+			changes = append(changes, *ch)
+		}
 		if err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		if ch == nil {
-			continue
-		}
-		changes = append(changes, *ch)
-		p.send(ctx, []Alert{{
-			Kind: AlertDomainPaused, ResourceKind: outbound.KindDomain, Resource: d.ID, Client: ch.Client, At: now,
-			Message: fmt.Sprintf("pool: domain %s (%s) paused: %s", d.Address, d.ID, v.Reason),
-		}})
 	}
 	return changes, errors.Join(errs...)
 }
@@ -84,53 +80,178 @@ func evaluated(d *outbound.Resource) bool {
 	return !d.Paused && (d.State == outbound.StateAssigned || d.State == outbound.StateAvailable)
 }
 
-// pause pauses domain id for verdict v, unless it changed since it was
-// listed; it returns nil when it did nothing.
-func (p *Pool) pause(ctx context.Context, id outbound.ResourceID, v warmup.Verdict) (*HealthChange, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	d, err := p.get(ctx, id)
-	if err != nil {
+// Pause pauses a resource (a domain with its mailboxes, a phone number, a
+// LinkedIn seat, a mail sender) for reason, as EvaluateHealth pauses an
+// unhealthy domain: a LinkedIn account restricted or disconnected by its
+// provider, a number flagged by a carrier. The resource keeps its state and
+// client and sends nothing (Resource.Paused, PauseReason, PausedAt = now;
+// ResumedAt and ReplacedBy cleared), and domain_paused (for a domain) or
+// resource_paused is raised.
+//
+// A paused resource no longer counts toward its client's plan, so when it
+// is assigned to an active client the pool replaces it at once: it assigns
+// the client a resource of the same kind from the pool, available ones
+// first (a domain aged past its warmup), else, for a domain, the warming
+// one bought first, each by oldest purchase (ties by ID); it sets the
+// paused resource's ReplacedBy and raises resource_replaced naming both.
+// When the pool has none to give it raises no_replacement: the client is
+// short, CheckBuffer's next purchase counts it and Backfill completes it.
+// The replacement is one storage.Move limited by the client's plan, so two
+// processes pausing at once never give more than the plan.
+//
+// Pausing a paused resource does nothing. It returns the change made (nil
+// when none). Errors: ErrNotFound (wrapped), a *FieldError for a mailbox
+// or an empty reason.
+func (p *Pool) Pause(ctx context.Context, id outbound.ResourceID, reason string) (*HealthChange, error) {
+	if reason == "" {
+		return nil, fieldErr("", "reason", reason, "must say why")
+	}
+	if _, err := p.get(ctx, id); err != nil {
 		return nil, err
 	}
-	if !evaluated(d) {
-		return nil, nil
-	}
-	d.Paused, d.PauseReason = true, v.Reason
-	if _, err := p.write(ctx, *d, nil); err != nil {
-		return nil, err
-	}
-	p.log.WarnContext(ctx, "pool: domain paused", slog.String("domain", id.String()), slog.String("reason", v.Reason))
-	return &HealthChange{Domain: id, Client: d.Client, Verdict: v}, nil
+	return p.pause(ctx, id, warmup.Verdict{Pause: true, Reason: reason}, func(r *outbound.Resource) bool { return !r.Paused })
 }
 
-// Resume lifts a domain's health pause, with its mailboxes', and raises a
-// domain_resumed alert. Resuming a domain that is not paused does nothing.
-// A resumed available domain may be assigned again (and backfills short
-// clients, see Backfill). Errors: ErrNotFound (wrapped), a *FieldError for
-// a resource that is not a domain.
-func (p *Pool) Resume(ctx context.Context, domain outbound.ResourceID) error {
-	p.mu.Lock()
-	d, err := p.get(ctx, domain)
-	if err == nil && d.Kind != outbound.KindDomain {
-		err = &FieldError{Field: "domain", Value: domain, Reason: fmt.Sprintf("is a %s, not a domain", d.Kind)}
+// pause pauses resource id for verdict v if pausable holds for it as stored,
+// replaces it for its client, and alerts. It returns nil when it did
+// nothing.
+func (p *Pool) pause(ctx context.Context, id outbound.ResourceID, v warmup.Verdict, pausable func(*outbound.Resource) bool) (*HealthChange, error) {
+	now := p.clock.Now()
+	r, changed, err := p.change(ctx, id, func(r *outbound.Resource) bool {
+		if !pausable(r) {
+			return false
+		}
+		r.Paused, r.PauseReason, r.PausedAt = true, v.Reason, now
+		r.ResumedAt, r.ReplacedBy = time.Time{}, outbound.ResourceID{}
+		return true
+	})
+	if err != nil || !changed {
+		return nil, err
 	}
-	if err != nil || !d.Paused {
-		p.mu.Unlock()
+	p.log.WarnContext(ctx, "pool: paused", slog.String("kind", string(r.Kind)), slog.String("resource", id.String()), slog.String("reason", v.Reason))
+	kind := AlertResourcePaused
+	if r.Kind == outbound.KindDomain {
+		kind = AlertDomainPaused
+	}
+	p.send(ctx, Alert{
+		Kind: kind, ResourceKind: r.Kind, Resource: id, Client: r.Client, At: now,
+		Message: fmt.Sprintf("pool: %s %s (%s) paused: %s", r.Kind, r.Address, id, v.Reason),
+	})
+	ch := &HealthChange{Domain: id, Client: r.Client, Verdict: v}
+	if r.State != outbound.StateAssigned || r.Client.IsZero() {
+		return ch, nil
+	}
+	repl, err := p.replace(ctx, &r)
+	ch.Replacement = repl
+	return ch, err
+}
+
+// replace gives paused resource r's client a replacement, records it in
+// r.ReplacedBy and alerts (see Pause); it returns the replacement, if any.
+func (p *Pool) replace(ctx context.Context, r *outbound.Resource) (outbound.ResourceID, error) {
+	c, err := p.store.GetClient(ctx, r.Client)
+	if err != nil {
+		return outbound.ResourceID{}, fmt.Errorf("pool: replace %s %s: client %s: %w", r.Kind, r.ID, r.Client, err)
+	}
+	plan, ok := p.plans[c.Plan]
+	if c.State != outbound.ClientActive || !ok {
+		return outbound.ResourceID{}, nil
+	}
+	want := wants(plan, r.Kind)
+	states := []outbound.ResourceState{outbound.StateAvailable}
+	if r.Kind == outbound.KindDomain {
+		states = append(states, outbound.StateWarming)
+	}
+	var a Assignment
+	full := false
+	for _, st := range states {
+		cands, err := p.candidates(ctx, st)
+		if err != nil {
+			return outbound.ResourceID{}, err
+		}
+		var got int
+		got, full, err = p.take(ctx, c.ID, cands[r.Kind], 1, want, &a)
+		if err != nil {
+			return outbound.ResourceID{}, err
+		}
+		if got > 0 || full {
+			break
+		}
+	}
+	now := p.clock.Now()
+	if len(a.Assigned) == 0 {
+		if full {
+			return outbound.ResourceID{}, nil // the client holds its plan without it
+		}
+		p.send(ctx, Alert{
+			Kind: AlertNoReplacement, ResourceKind: r.Kind, Resource: r.ID, Client: c.ID, At: now, Count: 1,
+			Message: fmt.Sprintf("pool: no %s in the pool to replace paused %s (%s) of client %s", r.Kind, r.Address, r.ID, c.ID),
+		})
+		return outbound.ResourceID{}, nil
+	}
+	repl := a.Assigned[0]
+	if _, _, err := p.change(ctx, r.ID, func(x *outbound.Resource) bool {
+		if !x.Paused || x.ReplacedBy == repl.ID {
+			return false
+		}
+		x.ReplacedBy = repl.ID
+		return true
+	}); err != nil {
+		return repl.ID, err
+	}
+	p.send(ctx, Alert{
+		Kind: AlertReplaced, ResourceKind: r.Kind, Resource: r.ID, Replacement: repl.ID, Client: c.ID, At: now,
+		Message: fmt.Sprintf("pool: paused %s %s (%s) of client %s replaced by %s (%s)", r.Kind, r.Address, r.ID, c.ID, repl.Address, repl.ID),
+	})
+	return repl.ID, nil
+}
+
+// Resume lifts a resource's pause, with its mailboxes' (PauseReason
+// cleared, ResumedAt = now; PausedAt and ReplacedBy kept as the record of
+// the last pause), and raises domain_resumed (for a domain) or
+// resource_resumed. Resuming a resource that is not paused does nothing.
+//
+// A resumed available resource may be assigned again (and backfills short
+// clients, see Backfill). A resumed assigned one counts toward its client's
+// plan again: when the client got a replacement for it, it now holds one
+// more than its plan, and Resume converges the client at once, which holds
+// the surplus for it by the downgrade rule (newest purchase first; see
+// Assign): the resumed resource or its replacement, whichever was bought
+// later. Errors: ErrNotFound (wrapped), a *FieldError for a mailbox.
+func (p *Pool) Resume(ctx context.Context, id outbound.ResourceID) error {
+	if _, err := p.get(ctx, id); err != nil {
 		return err
 	}
-	d.Paused, d.PauseReason = false, ""
-	if _, err := p.write(ctx, *d, nil); err != nil {
-		p.mu.Unlock()
+	now := p.clock.Now()
+	r, changed, err := p.change(ctx, id, func(r *outbound.Resource) bool {
+		if !r.Paused {
+			return false
+		}
+		r.Paused, r.PauseReason, r.ResumedAt = false, "", now
+		return true
+	})
+	if err != nil || !changed {
 		return err
 	}
-	if d.State == outbound.StateAvailable {
+	switch r.State {
+	case outbound.StateAvailable:
 		p.logBackfill(ctx)
+	case outbound.StateAssigned:
+		if c, err := p.store.GetClient(ctx, r.Client); err != nil {
+			p.log.ErrorContext(ctx, "pool: resume: read client", slog.String("client", r.Client.String()), slog.Any("error", err))
+		} else if c.State == outbound.ClientActive {
+			if _, err := p.converge(ctx, c); err != nil {
+				p.log.ErrorContext(ctx, "pool: resume: converge client", slog.String("client", c.ID.String()), slog.Any("error", err))
+			}
+		}
 	}
-	p.mu.Unlock()
-	p.send(ctx, []Alert{{
-		Kind: AlertDomainResumed, ResourceKind: outbound.KindDomain, Resource: d.ID, Client: d.Client, At: p.clock.Now(),
-		Message: fmt.Sprintf("pool: domain %s (%s) resumed", d.Address, d.ID),
-	}})
+	kind := AlertResourceResumed
+	if r.Kind == outbound.KindDomain {
+		kind = AlertDomainResumed
+	}
+	p.send(ctx, Alert{
+		Kind: kind, ResourceKind: r.Kind, Resource: r.ID, Client: r.Client, At: now,
+		Message: fmt.Sprintf("pool: %s %s (%s) resumed", r.Kind, r.Address, r.ID),
+	})
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/pool/pooltest"
 	"github.com/outbound-go/outbound/storage"
@@ -101,7 +102,9 @@ func TestEvaluateHealthThresholds(t *testing.T) {
 			require.Empty(t, changes)
 			require.Len(t, hs.Queries(), 3)
 			require.True(t, b.get(t, d.ID).Paused)
-			require.Len(t, b.alerts.Alerts(), 1)
+			require.Len(t, b.alerts.Of(pool.AlertDomainPaused), 1)
+			require.Len(t, b.alerts.Of(pool.AlertNoReplacement), 1, "the pool had no domain to replace it with")
+			require.Len(t, b.alerts.Alerts(), 2)
 			requireInLine(t, b)
 		})
 	}
@@ -164,7 +167,7 @@ func TestEvaluateHealthSourceErrors(t *testing.T) {
 	require.Equal(t, good.ID, changes[0].Domain)
 
 	_, err = b.pool.EvaluateHealth(b.ctx, nil)
-	require.ErrorIs(t, err, outbound.ErrInvalid)
+	require.ErrorIs(t, err, invalid.ErrInvalid)
 
 	ctx, cancel := context.WithCancel(b.ctx)
 	cancel()
@@ -201,9 +204,9 @@ func TestResume(t *testing.T) {
 	require.NoError(t, b.pool.Resume(b.ctx, d.ID))
 	require.Len(t, b.alerts.Of(pool.AlertDomainResumed), 1)
 
-	phone := b.stock(t, outbound.KindPhone, 1, 60)[0]
+	mailbox := b.list(t, storage.ResourceFilter{Kind: outbound.KindMailbox, Parent: d.ID})[0]
 	var fe *pool.FieldError
-	require.ErrorAs(t, b.pool.Resume(b.ctx, phone.ID), &fe)
-	require.Equal(t, "domain", fe.Field)
+	require.ErrorAs(t, b.pool.Resume(b.ctx, mailbox.ID), &fe)
+	require.Equal(t, "id", fe.Field)
 	require.ErrorIs(t, b.pool.Resume(b.ctx, outbound.ResourceID{UUID: b.clients()}), storage.ErrNotFound)
 }

@@ -181,6 +181,8 @@ func requireInLine(t *testing.T, b *bundle) {
 		require.Equal(t, d.Paused, r.Paused, "mailbox %s paused", r.ID)
 		require.Equal(t, d.PauseReason, r.PauseReason, "mailbox %s pause reason", r.ID)
 		require.True(t, d.HeldUntil.Equal(r.HeldUntil), "mailbox %s hold", r.ID)
+		require.True(t, d.PausedAt.Equal(r.PausedAt), "mailbox %s paused at", r.ID)
+		require.True(t, d.ResumedAt.Equal(r.ResumedAt), "mailbox %s resumed at", r.ID)
 		require.True(t, d.PurchasedAt.Equal(r.PurchasedAt), "mailbox %s purchase", r.ID)
 	}
 	for _, r := range all {
@@ -188,4 +190,35 @@ func requireInLine(t *testing.T, b *bundle) {
 			require.Equal(t, outbound.MailboxesPerDomain, mailboxes[r.ID], "domain %s mailboxes", r.ID)
 		}
 	}
+}
+
+// setPlan changes the client's plan in the store.
+func (b *bundle) setPlan(t *testing.T, id outbound.ClientID, plan string) {
+	t.Helper()
+	c, err := b.store.GetClient(b.ctx, id)
+	require.NoError(t, err)
+	c.Plan = plan
+	require.NoError(t, b.store.UpdateClient(b.ctx, c))
+}
+
+// process returns another pool on b's store, as a second process would run
+// it: its own ID source (prefix), the same clock, provisioner and alerter.
+func (b *bundle) process(t testing.TB, prefix byte, mod ...func(*pool.Config)) *pool.Pool {
+	t.Helper()
+	cfg := pool.Config{Store: b.store, Provisioner: b.prov, Alerter: b.alerts, Clock: b.clock, NewID: seqIDs(prefix)}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	p, err := pool.New(cfg)
+	require.NoError(t, err)
+	return p
+}
+
+// ids returns the IDs of rs.
+func ids(rs []outbound.Resource) []outbound.ResourceID {
+	out := make([]outbound.ResourceID, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r.ID)
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package pool
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -14,31 +15,30 @@ import (
 const StockProvider = "stock"
 
 // Stock adds n resources of kind (domain, phone, linkedin_seat, mail_sender)
-// to the pool as already owned, without calling the provisioner: a host
-// importing what it already has, a simulation starting with aged and new
-// domains. They count as purchased at purchasedAt (zero means now), so a
-// domain bought 30 days ago is available at once and one bought today warms
-// up; every other kind is available at once. A domain gets its mailboxes.
-// Stock returns what it stored, each domain followed by its mailboxes (as
-// stored: an available resource may then be assigned at once by Backfill to a
-// client left short).
+// to the pool as already owned, without calling the provisioner: the fake
+// and simulated path (a host adding what it really owns uses Register). They
+// count as purchased at purchasedAt (zero means now), so a domain bought 30
+// days ago is available at once and one bought today warms up; every other
+// kind is available at once. A domain gets its mailboxes, named by
+// Config.MailboxNames. Stock returns what it stored, each domain followed by
+// its mailboxes (as stored: an available resource may then be assigned at
+// once by Backfill to a client left short).
 //
 // Stocked resources get Provider StockProvider, ProviderRef
 // "stock-<kind>-<n>" and a deterministic, fictional Address numbered from
 // the pool's stocked resources of that kind: domain stock0001.example.com,
 // phone +15550000001, seat stock-seat-0001, mail sender stock-sender-0001.
+// A mailbox's ProviderRef is its address.
 func (p *Pool) Stock(ctx context.Context, kind outbound.ResourceKind, n int, purchasedAt time.Time) ([]outbound.Resource, error) {
 	if !isPlanKind(kind) {
-		return nil, &FieldError{Field: "kind", Value: string(kind), Reason: "must be domain, phone, linkedin_seat or mail_sender (mailboxes come with their domain)"}
+		return nil, fieldErr("", "kind", string(kind), "must be domain, phone, linkedin_seat or mail_sender (mailboxes come with their domain)")
 	}
 	if n < 0 {
-		return nil, &FieldError{Field: "n", Value: n, Reason: "must not be negative"}
+		return nil, fieldErr("", "n", n, "must not be negative")
 	}
 	if n == 0 {
 		return nil, nil
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	now := p.clock.Now()
 	if purchasedAt.IsZero() {
 		purchasedAt = now
@@ -55,22 +55,41 @@ func (p *Pool) Stock(ctx context.Context, kind outbound.ResourceKind, n int, pur
 	}
 	var out []outbound.Resource
 	for range n {
-		seq++
-		r := outbound.Resource{
-			ID:          p.newID(),
-			Kind:        kind,
-			Provider:    StockProvider,
-			ProviderRef: fmt.Sprintf("stock-%s-%d", kind, seq),
-			Address:     stockAddress(kind, seq),
-			CreatedAt:   now,
-			PurchasedAt: purchasedAt,
+		// Another process stocking at once may take the next number: the
+		// store refuses the pair, and the next number is tried.
+		var stored []outbound.Resource
+		for {
+			seq++
+			r := outbound.Resource{
+				Kind:        kind,
+				Provider:    StockProvider,
+				ProviderRef: fmt.Sprintf("stock-%s-%d", kind, seq),
+				Address:     stockAddress(kind, seq),
+				CreatedAt:   now,
+				PurchasedAt: purchasedAt,
+			}
+			if _, err := p.store.FindResource(ctx, StockProvider, r.ProviderRef); err == nil {
+				continue
+			} else if !errors.Is(err, outbound.ErrNotFound) {
+				return out, fmt.Errorf("pool: stock %s: %w", kind, err)
+			}
+			var mbs []outbound.Resource
+			if kind == outbound.KindDomain {
+				for _, name := range p.mailbox {
+					addr := name + "@" + r.Address
+					mbs = append(mbs, outbound.Resource{Kind: outbound.KindMailbox, Provider: StockProvider, ProviderRef: addr, Address: addr})
+				}
+			}
+			stored, err = p.put(ctx, r, mbs, p.settled(&r, now), outbound.ClientID{})
+			if err != nil {
+				return out, err
+			}
+			if stored[0].PurchasedAt.Equal(purchasedAt) && stored[0].CreatedAt.Equal(now) {
+				break
+			}
+			stored = nil // found one stocked by another process meanwhile
 		}
-		r.State = p.settled(&r, now)
-		stored, err := p.create(ctx, r)
 		out = append(out, stored...)
-		if err != nil {
-			return out, err
-		}
 	}
 	if out[0].State == outbound.StateAvailable {
 		p.logBackfill(ctx)
@@ -98,8 +117,6 @@ func stockAddress(k outbound.ResourceKind, seq int) string {
 // twice). A resource made available backfills short clients (see Backfill).
 // Errors: ErrNotFound (wrapped), a *FieldError for a mailbox's ID.
 func (p *Pool) Provisioned(ctx context.Context, id outbound.ResourceID) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	r, err := p.get(ctx, id)
 	if err != nil {
 		return err
@@ -107,11 +124,12 @@ func (p *Pool) Provisioned(ctx context.Context, id outbound.ResourceID) error {
 	if r.State != outbound.StateProvisioning {
 		return nil
 	}
-	r.State = p.settled(r, p.clock.Now())
-	if _, err := p.write(ctx, *r, nil); err != nil {
+	to := p.settled(r, p.clock.Now())
+	moved, err := p.move(ctx, storage.Move{Resource: id, From: outbound.StateProvisioning, To: to})
+	if err != nil {
 		return err
 	}
-	if r.State == outbound.StateAvailable {
+	if moved && to == outbound.StateAvailable {
 		p.logBackfill(ctx)
 	}
 	return nil
@@ -124,23 +142,23 @@ func (p *Pool) Provisioned(ctx context.Context, id outbound.ResourceID) error {
 // many it promoted, counting a domain once (its mailboxes move with it), and
 // backfills short clients when it promoted any (see Backfill).
 func (p *Pool) Promote(ctx context.Context) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	now := p.clock.Now()
 	ws, err := p.store.ListResources(ctx, storage.ResourceFilter{State: outbound.StateWarming})
 	if err != nil {
 		return 0, fmt.Errorf("pool: promote: %w", err)
 	}
-	n, mailboxes := 0, byParent(ws)
+	n := 0
 	for _, r := range ws {
 		if r.Kind == outbound.KindMailbox || p.settled(&r, now) != outbound.StateAvailable {
 			continue
 		}
-		r.State = outbound.StateAvailable
-		if _, err := p.write(ctx, r, mailboxes); err != nil {
+		moved, err := p.move(ctx, storage.Move{Resource: r.ID, From: outbound.StateWarming, To: outbound.StateAvailable})
+		if err != nil {
 			return n, err
 		}
-		n++
+		if moved {
+			n++
+		}
 	}
 	if n > 0 {
 		p.log.InfoContext(ctx, "pool: promoted", slog.Int("resources", n))
@@ -156,15 +174,21 @@ func (p *Pool) Promote(ctx context.Context) (int, error) {
 // its ChurnedAt and holds, with the same deadline, anything still assigned.
 // Errors: ErrNotFound (wrapped).
 func (p *Pool) Churn(ctx context.Context, client outbound.ClientID) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	c, err := p.store.GetClient(ctx, client)
-	if err != nil {
-		return fmt.Errorf("pool: churn client %s: %w", client, err)
-	}
-	if c.State != outbound.ClientChurned || c.ChurnedAt.IsZero() {
+	var c *outbound.Client
+	for try := 0; ; try++ {
+		var err error
+		if c, err = p.store.GetClient(ctx, client); err != nil {
+			return fmt.Errorf("pool: churn client %s: %w", client, err)
+		}
+		if c.State == outbound.ClientChurned && !c.ChurnedAt.IsZero() {
+			break
+		}
 		c.State, c.ChurnedAt = outbound.ClientChurned, p.clock.Now()
-		if err := p.store.UpdateClient(ctx, c); err != nil {
+		err = p.store.UpdateClient(ctx, c)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, outbound.ErrConflict) || try == maxTries-1 {
 			return fmt.Errorf("pool: churn client %s: %w", client, err)
 		}
 	}
@@ -173,29 +197,16 @@ func (p *Pool) Churn(ctx context.Context, client outbound.ClientID) error {
 	if err != nil {
 		return fmt.Errorf("pool: churn client %s: %w", client, err)
 	}
-	domains, mailboxes := make(map[outbound.ResourceID]bool), byParent(owned)
 	for _, r := range owned {
 		if r.Kind == outbound.KindMailbox {
 			continue
 		}
-		domains[r.ID] = true
-		r.State, r.HeldUntil = outbound.StateHeld, until
-		if _, err := p.write(ctx, r, mailboxes); err != nil {
-			return err
-		}
-	}
-	// A mailbox still assigned whose domain is held (an interrupted earlier
-	// call) is brought into line with its domain.
-	for _, r := range owned {
-		if r.Kind != outbound.KindMailbox || domains[r.Parent] {
-			continue
-		}
-		domains[r.Parent] = true
-		d, err := p.store.GetResource(ctx, r.Parent)
-		if err != nil {
-			return fmt.Errorf("pool: churn client %s: domain of mailbox %s: %w", client, r.ID, err)
-		}
-		if _, err := p.syncMailboxes(ctx, d); err != nil {
+		// A move lost means another process moved it first (a concurrent
+		// churn holding it, a retire): nothing left to do for it.
+		if _, err := p.move(ctx, storage.Move{
+			Resource: r.ID, From: outbound.StateAssigned, FromClient: client,
+			To: outbound.StateHeld, ToClient: client, HeldUntil: until,
+		}); err != nil {
 			return err
 		}
 	}
@@ -203,36 +214,38 @@ func (p *Pool) Churn(ctx context.Context, client outbound.ClientID) error {
 }
 
 // Release ends the holds that have run out: a held resource whose HeldUntil
-// is not after now (so a 30-day hold ends exactly 30 days after the churn)
-// returns to the pool, available and owned by no one; one that is paused by
-// health is retired instead, since the pool could not assign it. Mailboxes
-// move with their domain. It returns how many holds it ended (retirements
-// included), counting a domain once, and backfills short clients when it
-// returned any to the pool (see Backfill).
+// is not after now (so a 30-day hold ends exactly 30 days after the churn or
+// the downgrade) returns to the pool, available and owned by no one; one
+// that is paused is retired instead, since the pool could not assign it.
+// Mailboxes move with their domain. It returns how many holds it ended
+// (retirements included), counting a domain once, and backfills short
+// clients when it returned any to the pool (see Backfill).
 func (p *Pool) Release(ctx context.Context) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	now := p.clock.Now()
 	held, err := p.store.ListResources(ctx, storage.ResourceFilter{State: outbound.StateHeld})
 	if err != nil {
 		return 0, fmt.Errorf("pool: release: %w", err)
 	}
-	n, returned, mailboxes := 0, 0, byParent(held)
+	n, returned := 0, 0
 	for _, r := range held {
 		if r.Kind == outbound.KindMailbox || r.HeldUntil.After(now) {
 			continue
 		}
+		to := outbound.StateAvailable
 		if r.Paused {
-			r.State = outbound.StateRetired
-		} else {
-			r.State = outbound.StateAvailable
-			returned++
+			to = outbound.StateRetired
 		}
-		r.Client, r.HeldUntil = outbound.ClientID{}, time.Time{}
-		if _, err := p.write(ctx, r, mailboxes); err != nil {
+		moved, err := p.move(ctx, storage.Move{Resource: r.ID, From: outbound.StateHeld, FromClient: r.Client, To: to})
+		if err != nil {
 			return n, err
 		}
+		if !moved {
+			continue // taken back by its client, or released by another process
+		}
 		n++
+		if to == outbound.StateAvailable {
+			returned++
+		}
 	}
 	if n > 0 {
 		p.log.InfoContext(ctx, "pool: released", slog.Int("resources", n), slog.Int("returned", returned))
@@ -249,35 +262,25 @@ func (p *Pool) Release(ctx context.Context) (int, error) {
 // resources (see Backfill). Retiring a retired resource does nothing.
 // Errors: ErrNotFound (wrapped), a *FieldError for a mailbox's ID.
 func (p *Pool) Retire(ctx context.Context, id outbound.ResourceID) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	r, err := p.get(ctx, id)
-	if err != nil {
-		return err
-	}
-	if r.State == outbound.StateRetired {
+	for range maxTries {
+		r, err := p.get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if r.State == outbound.StateRetired {
+			return nil
+		}
+		moved, err := p.move(ctx, storage.Move{Resource: id, From: r.State, FromClient: r.Client, To: outbound.StateRetired})
+		if err != nil {
+			return err
+		}
+		if !moved {
+			continue // it moved meanwhile: read it again
+		}
+		if r.State == outbound.StateAssigned {
+			p.logBackfill(ctx)
+		}
 		return nil
 	}
-	was := r.State
-	r.State, r.Client, r.HeldUntil = outbound.StateRetired, outbound.ClientID{}, time.Time{}
-	if _, err := p.write(ctx, *r, nil); err != nil {
-		return err
-	}
-	if was == outbound.StateAssigned {
-		p.logBackfill(ctx)
-	}
-	return nil
-}
-
-// logBackfill runs backfill for a job whose own work is done: a failure to
-// top clients up is logged, not returned, so the job's result stands (the
-// next job or Backfill call tries again). Call it with p.mu held.
-func (p *Pool) logBackfill(ctx context.Context) {
-	as, err := p.backfill(ctx)
-	if err != nil {
-		p.log.ErrorContext(ctx, "pool: backfill failed", slog.Any("error", err))
-	}
-	for _, a := range as {
-		p.log.InfoContext(ctx, "pool: backfilled", slog.String("client", a.Client.String()), slog.Int("resources", len(a.Assigned)))
-	}
+	return fmt.Errorf("pool: retire resource %s: %d moves lost to others: %w", id, maxTries, outbound.ErrConflict)
 }

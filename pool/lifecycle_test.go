@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/pool/pooltest"
 	"github.com/outbound-go/outbound/storage"
@@ -92,7 +93,7 @@ func TestStockRejectsBadInput(t *testing.T) {
 		var fe *pool.FieldError
 		require.ErrorAs(t, err, &fe)
 		require.Equal(t, tt.field, fe.Field)
-		require.ErrorIs(t, err, outbound.ErrInvalid)
+		require.ErrorIs(t, err, invalid.ErrInvalid)
 	}
 	rs, err := b.pool.Stock(b.ctx, outbound.KindPhone, 0, t0)
 	require.NoError(t, err)

@@ -19,7 +19,8 @@ import (
 // invariants a user relies on:
 //
 //   - mailboxes move with their domain; owners and holds match the states;
-//   - no active client holds more than its plan of any kind;
+//   - no active client holds more than its plan of any kind, paused
+//     resources aside (they count for nothing and are replaced);
 //   - Assign again assigns nothing (idempotency);
 //   - no active client is short of a kind while an assignable resource of
 //     that kind sits in the pool (every freeing operation backfills);
@@ -135,7 +136,7 @@ func requireInvariants(t *testing.T, b *bundle, run, step, op int) {
 		require.True(t, ok)
 		owned, err := b.pool.Resources(b.ctx, c.ID)
 		require.NoError(t, err)
-		have := kinds(owned)
+		have := kinds(unpaused(owned)) // a paused resource counts for nothing
 		for k, want := range planCounts(pl) {
 			require.LessOrEqual(t, have[k], want, "run %d step %d op %d: client over its plan of %s", run, step, op, k)
 			if k != outbound.KindMailbox && have[k] < want {
@@ -145,6 +146,7 @@ func requireInvariants(t *testing.T, b *bundle, run, step, op int) {
 		a, err := b.pool.Assign(b.ctx, c.ID)
 		require.NoError(t, err)
 		require.Empty(t, a.Assigned, "run %d step %d op %d: Assign not idempotent", run, step, op)
+		require.Empty(t, a.Released, "run %d step %d op %d: Assign not idempotent", run, step, op)
 	}
 }
 
@@ -163,4 +165,15 @@ func requireBufferRestored(t *testing.T, b *bundle, rep pool.BufferReport) {
 		require.False(t, buf.Low, "%s still low: %+v", k, buf)
 		require.GreaterOrEqual(t, buf.Ratio, 0.4-1e-12, k)
 	}
+}
+
+// unpaused keeps the resources of rs that are not paused.
+func unpaused(rs []outbound.Resource) []outbound.Resource {
+	var out []outbound.Resource
+	for _, r := range rs {
+		if !r.Paused {
+			out = append(out, r)
+		}
+	}
+	return out
 }

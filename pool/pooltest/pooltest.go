@@ -1,6 +1,6 @@
 // Package pooltest provides fakes for the pool's interfaces, for tests and
 // simulations: a Provisioner that "buys" resources with deterministic
-// provider references, an Alerter that records every alert, and a
+// provider references and honours idempotency keys, an Alerter that records every alert, and a
 // HealthSource answering from counts a test sets. Each is safe for concurrent
 // use and its zero value is ready.
 package pooltest
@@ -24,14 +24,21 @@ var (
 	_ pool.HealthSource = (*HealthSource)(nil)
 )
 
-// Provisioner is a fake pool.Provisioner. Each purchase numbers its
-// resources per kind from 1, in the order bought, so the same sequence of
-// purchases yields the same references:
+// Provisioner is a fake pool.Provisioner that honours idempotency keys: the
+// first Purchase of an order's Key buys, and every later Purchase with the
+// same Key returns the same resources and buys nothing (as a real provider
+// does with an idempotency key), whatever the knobs say by then. Each new
+// order numbers its resources per kind from 1, in the order bought, so the
+// same sequence of orders yields the same references:
 //
 //	domain         Provider "infraforge", ProviderRef "infraforge-domain-0001", Address "sim0001.example.net"
+//	  its mailboxes                       "infraforge-domain-0001-outreach",     "outreach@sim0001.example.net", and hello@
 //	phone          Provider "twilio",     ProviderRef "twilio-phone-0001",      Address "+15551000001"
 //	linkedin_seat  Provider "unipile",    ProviderRef "unipile-seat-0001",      Address "unipile-acct-0001"
 //	mail_sender    Provider "lob",        ProviderRef "lob-sender-0001",        Address "lob-sender-0001"
+//
+// Each domain is followed in the answer by its outbound.MailboxesPerDomain
+// mailboxes, named by pool.DefaultMailboxNames.
 //
 // By default a purchase is ready at once (it returns resources with State
 // available, which the pool reads as "provisioned": domains start warming,
@@ -41,6 +48,7 @@ type Provisioner struct {
 	mu      sync.Mutex
 	seq     map[outbound.ResourceKind]int
 	calls   []Call
+	orders  map[string][]outbound.Resource
 	err     error
 	limit   int
 	limited bool
@@ -49,27 +57,29 @@ type Provisioner struct {
 
 // Call is one Purchase call the fake received.
 type Call struct {
+	Key  string // the order's idempotency key
 	Kind outbound.ResourceKind
-	N    int
+	N    int // the order's Count
 }
 
-// SetPending sets whether purchases wait in provisioning (true) or are ready
-// at once (false, the default).
+// SetPending sets whether new orders wait in provisioning (true) or are
+// ready at once (false, the default).
 func (p *Provisioner) SetPending(pending bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.pending = pending
 }
 
-// SetErr makes every later purchase fail with err, buying nothing; nil
-// restores success.
+// SetErr makes every later purchase fail with err, buying nothing and
+// remembering nothing for its key (wrap pool.ErrPurchaseRefused to refuse
+// for good); nil restores success.
 func (p *Provisioner) SetErr(err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.err = err
 }
 
-// SetLimit makes every later purchase deliver at most n resources (a
+// SetLimit makes every later new order deliver at most n resources (a
 // provider out of stock), without an error; a negative n removes the limit.
 func (p *Provisioner) SetLimit(n int) {
 	p.mu.Lock()
@@ -78,40 +88,63 @@ func (p *Provisioner) SetLimit(n int) {
 }
 
 // Purchase implements pool.Provisioner.
-func (p *Provisioner) Purchase(ctx context.Context, kind outbound.ResourceKind, n int) ([]outbound.Resource, error) {
+func (p *Provisioner) Purchase(ctx context.Context, o outbound.Order) ([]outbound.Resource, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.calls = append(p.calls, Call{Kind: kind, N: n})
+	p.calls = append(p.calls, Call{Key: o.Key, Kind: o.Kind, N: o.Count})
 	if p.err != nil {
 		return nil, p.err
 	}
-	if n < 0 {
-		return nil, fmt.Errorf("pooltest: purchase of %d %s", n, kind)
+	if o.Key == "" {
+		return nil, fmt.Errorf("pooltest: order for %d %s without an idempotency key", o.Count, o.Kind)
 	}
+	if rs, ok := p.orders[o.Key]; ok {
+		return slices.Clone(rs), nil
+	}
+	if o.Count < 0 {
+		return nil, fmt.Errorf("pooltest: order for %d %s", o.Count, o.Kind)
+	}
+	n := o.Count
 	if p.limited {
 		n = min(n, p.limit)
-	}
-	if p.seq == nil {
-		p.seq = make(map[outbound.ResourceKind]int)
 	}
 	state := outbound.StateAvailable
 	if p.pending {
 		state = outbound.StateProvisioning
 	}
-	out := make([]outbound.Resource, 0, n)
+	var out []outbound.Resource
 	for range n {
-		p.seq[kind]++
-		r, err := fake(kind, p.seq[kind])
+		r, err := fake(o.Kind, p.seqOf(o.Kind)+1)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
+		p.seq[o.Kind]++
 		r.State = state
 		out = append(out, r)
+		if o.Kind == outbound.KindDomain {
+			for _, name := range pool.DefaultMailboxNames() {
+				out = append(out, outbound.Resource{
+					Kind: outbound.KindMailbox, Provider: r.Provider, State: state,
+					ProviderRef: r.ProviderRef + "-" + name, Address: name + "@" + r.Address,
+				})
+			}
+		}
 	}
-	return out, nil
+	if p.orders == nil {
+		p.orders = make(map[string][]outbound.Resource)
+	}
+	p.orders[o.Key] = out
+	return slices.Clone(out), nil
+}
+
+func (p *Provisioner) seqOf(k outbound.ResourceKind) int {
+	if p.seq == nil {
+		p.seq = make(map[outbound.ResourceKind]int)
+	}
+	return p.seq[k]
 }
 
 func fake(k outbound.ResourceKind, i int) (outbound.Resource, error) {
@@ -138,7 +171,8 @@ func (p *Provisioner) Calls() []Call {
 	return slices.Clone(p.calls)
 }
 
-// Bought returns how many resources of kind the fake has delivered.
+// Bought returns how many resources of kind the fake has sold (a domain's
+// mailboxes aside): each once, however often its order was placed.
 func (p *Provisioner) Bought(kind outbound.ResourceKind) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()

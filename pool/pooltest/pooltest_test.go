@@ -14,6 +14,10 @@ import (
 	"github.com/outbound-go/outbound/warmup"
 )
 
+func order(key string, k outbound.ResourceKind, n int) outbound.Order {
+	return outbound.Order{Key: key, Kind: k, Count: n, State: outbound.OrderPending}
+}
+
 func TestProvisionerIsDeterministic(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -22,13 +26,12 @@ func TestProvisionerIsDeterministic(t *testing.T) {
 		kind                        outbound.ResourceKind
 		provider, ref1, ref2, addr2 string
 	}{
-		{outbound.KindDomain, "infraforge", "infraforge-domain-0001", "infraforge-domain-0002", "sim0002.example.net"},
 		{outbound.KindPhone, "twilio", "twilio-phone-0001", "twilio-phone-0002", "+15551000002"},
 		{outbound.KindLinkedInSeat, "unipile", "unipile-seat-0001", "unipile-seat-0002", "unipile-acct-0002"},
 		{outbound.KindMailSender, "lob", "lob-sender-0001", "lob-sender-0002", "lob-sender-0002"},
 	}
 	for _, tt := range tests {
-		rs, err := p.Purchase(ctx, tt.kind, 2)
+		rs, err := p.Purchase(ctx, order("k-"+string(tt.kind), tt.kind, 2))
 		require.NoError(t, err)
 		require.Len(t, rs, 2)
 		require.Equal(t, tt.provider, rs[0].Provider)
@@ -39,11 +42,42 @@ func TestProvisionerIsDeterministic(t *testing.T) {
 		require.Equal(t, outbound.StateAvailable, rs[1].State, "ready at once by default")
 		require.Equal(t, 2, p.Bought(tt.kind))
 	}
-	require.Len(t, p.Calls(), 4)
-	require.Equal(t, pooltest.Call{Kind: outbound.KindDomain, N: 2}, p.Calls()[0])
+	require.Len(t, p.Calls(), 3)
+	require.Equal(t, pooltest.Call{Key: "k-phone", Kind: outbound.KindPhone, N: 2}, p.Calls()[0])
 
-	_, err := p.Purchase(ctx, outbound.KindMailbox, 1)
+	_, err := p.Purchase(ctx, order("k-mailbox", outbound.KindMailbox, 1))
 	require.Error(t, err)
+	_, err = p.Purchase(ctx, order("", outbound.KindPhone, 1))
+	require.Error(t, err, "an order without a key")
+}
+
+func TestProvisionerDomainsComeWithTheirMailboxes(t *testing.T) {
+	t.Parallel()
+	p := &pooltest.Provisioner{}
+	rs, err := p.Purchase(context.Background(), order("k", outbound.KindDomain, 2))
+	require.NoError(t, err)
+	require.Len(t, rs, 2*(1+outbound.MailboxesPerDomain))
+	require.Equal(t, "infraforge-domain-0002", rs[3].ProviderRef)
+	require.Equal(t, "sim0002.example.net", rs[3].Address)
+	require.Equal(t, outbound.KindMailbox, rs[4].Kind)
+	require.Equal(t, "outreach@sim0002.example.net", rs[4].Address)
+	require.Equal(t, "infraforge-domain-0002-hello", rs[5].ProviderRef)
+	require.Equal(t, 2, p.Bought(outbound.KindDomain))
+}
+
+func TestProvisionerHonoursIdempotencyKeys(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := &pooltest.Provisioner{}
+	first, err := p.Purchase(ctx, order("once", outbound.KindDomain, 1))
+	require.NoError(t, err)
+	p.SetPending(true)
+	p.SetLimit(0)
+	again, err := p.Purchase(ctx, order("once", outbound.KindDomain, 5))
+	require.NoError(t, err)
+	require.Equal(t, first, again, "the same key answers the same, whatever the knobs say now")
+	require.Equal(t, 1, p.Bought(outbound.KindDomain))
+	require.Len(t, p.Calls(), 2)
 }
 
 func TestProvisionerKnobs(t *testing.T) {
@@ -51,29 +85,29 @@ func TestProvisionerKnobs(t *testing.T) {
 	ctx := context.Background()
 	p := &pooltest.Provisioner{}
 	p.SetPending(true)
-	rs, err := p.Purchase(ctx, outbound.KindPhone, 1)
+	rs, err := p.Purchase(ctx, order("1", outbound.KindPhone, 1))
 	require.NoError(t, err)
 	require.Equal(t, outbound.StateProvisioning, rs[0].State)
 
 	p.SetLimit(1)
-	rs, err = p.Purchase(ctx, outbound.KindPhone, 3)
+	rs, err = p.Purchase(ctx, order("2", outbound.KindPhone, 3))
 	require.NoError(t, err)
 	require.Len(t, rs, 1)
 	p.SetLimit(-1)
 
 	boom := errors.New("out of numbers")
 	p.SetErr(boom)
-	_, err = p.Purchase(ctx, outbound.KindPhone, 1)
+	_, err = p.Purchase(ctx, order("3", outbound.KindPhone, 1))
 	require.ErrorIs(t, err, boom)
 	p.SetErr(nil)
-	rs, err = p.Purchase(ctx, outbound.KindPhone, 2)
+	rs, err = p.Purchase(ctx, order("3", outbound.KindPhone, 2))
 	require.NoError(t, err)
-	require.Len(t, rs, 2)
+	require.Len(t, rs, 2, "a failed call remembers nothing for its key")
 	require.Equal(t, "twilio-phone-0003", rs[0].ProviderRef, "failed purchases consume no numbers")
 
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = p.Purchase(cctx, outbound.KindPhone, 1)
+	_, err = p.Purchase(cctx, order("4", outbound.KindPhone, 1))
 	require.ErrorIs(t, err, context.Canceled)
 }
 

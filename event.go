@@ -16,9 +16,10 @@ type Event struct {
 	Lead     LeadID     // zero when not matched to a lead
 	Touch    TouchID    // zero when not matched to a touch
 	channel.Event
-	// Kind says what the event is about: a message (the channel.Event
-	// fields), billing or provisioning (Payload holds it, as JSON).
-	Kind EventKind
+	// Topic says what the event is about: a message (the channel.Event
+	// fields), billing or provisioning (Payload holds it, as JSON). Empty
+	// reads as a message.
+	Topic EventTopic
 	// Payload is a billing or provisioning event, as JSON; nil for a
 	// message event.
 	Payload    []byte
@@ -30,20 +31,20 @@ type Event struct {
 	AppliedAt time.Time
 }
 
-// EventKind says what an inbound event is about.
-type EventKind string
+// EventTopic says what an inbound event is about.
+type EventTopic string
 
-// The event kinds.
+// The event topics.
 const (
-	EventMessage      EventKind = "message"      // a channel.Event: delivery, reply, opt-out, call outcome, ...
-	EventBilling      EventKind = "billing"      // a subscription started, renewed, changed, failed or ended
-	EventProvisioning EventKind = "provisioning" // a resource became ready, was created, released, restricted, ...
+	TopicMessage      EventTopic = "message"      // a channel.Event: delivery, reply, opt-out, call outcome, ...
+	TopicBilling      EventTopic = "billing"      // a subscription started, renewed, changed, failed or ended
+	TopicProvisioning EventTopic = "provisioning" // a resource became ready, was created, released, restricted, ...
 )
 
-// Valid reports whether k is a known event kind.
-func (k EventKind) Valid() bool {
-	switch k {
-	case EventMessage, EventBilling, EventProvisioning:
+// Valid reports whether t is a known event topic.
+func (t EventTopic) Valid() bool {
+	switch t {
+	case TopicMessage, TopicBilling, TopicProvisioning:
 		return true
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/outbound-go/outbound"
@@ -190,7 +191,27 @@ func (s *dispatcher) loadThreads(ctx context.Context, b *claimBatch, chunk []out
 
 // suppressionQuery is the question whether t may reach l.
 func suppressionQuery(t *outbound.Touch, l *outbound.Lead) storage.SuppressionQuery {
-	return storage.SuppressionQuery{Client: t.Client, Lead: t.Lead, Address: leadAddress(l, t.Channel), Channel: t.Channel}
+	return leadQuery(l, t.Channel)
+}
+
+// leadQuery asks whether l may be reached on ch: by the lead, its address
+// for ch, and for email its address's domain.
+func leadQuery(l *outbound.Lead, ch channel.Kind) storage.SuppressionQuery {
+	addr := leadAddress(l, ch)
+	q := storage.SuppressionQuery{Client: l.Client, Lead: l.ID, Address: addr, Channel: ch}
+	if ch == channel.Email {
+		q.Domain = emailDomain(addr)
+	}
+	return q
+}
+
+// emailDomain is the lower-case domain of an email address, or "".
+func emailDomain(addr string) string {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return ""
+	}
+	return strings.ToLower(addr[at+1:])
 }
 
 // drop forgets everything loaded (a load that failed part way must not
@@ -258,7 +279,7 @@ func (s *dispatcher) suppressed(ctx context.Context, b *claimBatch, t *outbound.
 	if v, ok := b.supp[q]; ok {
 		return v, nil
 	}
-	return s.store.Suppressed(ctx, q.Client, q.Lead, q.Address, q.Channel)
+	return s.store.Suppressed(ctx, q)
 }
 
 // wash returns the latest DNCR result of phone, loaded or read alone;

@@ -306,7 +306,7 @@ func (s *dispatcher) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 		return false, ctx.Err()
 	}
 	if err == nil {
-		s.markSent(d, t, rc.ProviderMessageID, d.now)
+		s.markSent(d, t, sd, rc, d.now)
 		return true, nil
 	}
 	class := channel.Classify(err)
@@ -370,9 +370,10 @@ func (s *dispatcher) backoffAfter(attempts int) time.Duration {
 
 // markSent queues the record of a successful send with the claim's other
 // sent records (written by flush).
-func (s *dispatcher) markSent(d *dispatchCtx, t *outbound.Touch, ref string, at time.Time) {
+func (s *dispatcher) markSent(d *dispatchCtx, t *outbound.Touch, sd *sender, rc channel.Receipt, at time.Time) {
 	from := t.Status
-	t.Status, t.SentAt, t.ProviderRef = outbound.TouchSent, at.UTC(), ref
+	t.Status, t.SentAt, t.ProviderRef = outbound.TouchSent, at.UTC(), rc.ProviderMessageID
+	t.Provider = sentThrough(sd, rc)
 	t.LeasedBy, t.LeaseUntil = "", time.Time{}
 	d.batch.addSent(t, from, d.now)
 }
@@ -428,7 +429,8 @@ func (s *dispatcher) gate(t *outbound.Touch, now time.Time) (time.Time, bool) {
 // expired.
 func (s *dispatcher) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.Touch) (bool, error) {
 	var rc channel.Reconciler
-	if sd := s.senders.forProvider(t.Channel, d.cs.res[t.Resource].Provider); sd != nil {
+	sd := s.senders.forProvider(t.Channel, d.cs.res[t.Resource].Provider)
+	if sd != nil {
 		rc, _ = sd.ch.(channel.Reconciler)
 	}
 	if rc == nil {
@@ -445,7 +447,7 @@ func (s *dispatcher) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.
 		if at.IsZero() {
 			at = t.ScheduledAt
 		}
-		s.markSent(d, t, r.ProviderMessageID, at)
+		s.markSent(d, t, sd, r, at)
 		return false, nil
 	}
 	// The provider never saw it: safe to handle as scheduled.

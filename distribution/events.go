@@ -107,7 +107,7 @@ func (s *applier) matchTouch(ctx context.Context, e *channel.Event) (*outbound.T
 		}
 	}
 	if e.ProviderMessageID != "" {
-		t, err := s.store.FindTouchByProviderRef(ctx, e.ProviderMessageID)
+		t, err := s.store.FindTouchByProviderRef(ctx, e.Provider, e.ProviderMessageID)
 		switch {
 		case err == nil:
 			return t, nil

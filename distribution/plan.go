@@ -208,8 +208,17 @@ func (p *planPass) deadFor(k deadKey) *deadSpans {
 
 // suppIndex is one client's suppressions, read once per pass.
 type suppIndex struct {
-	byLead map[outbound.LeadID]suppCover
-	byAddr map[string]suppCover
+	byLead   map[outbound.LeadID]suppCover
+	byAddr   map[string]suppCover
+	byDomain map[string]suppCover
+}
+
+// covers answers the store's Suppressed from the index.
+func (x *suppIndex) covers(q storage.SuppressionQuery) bool {
+	k := q.Channel
+	return x.byLead[q.Lead].has(k) ||
+		(q.Address != "" && x.byAddr[normAddress(q.Address)].has(k)) ||
+		(q.Domain != "" && x.byDomain[q.Domain].has(k))
 }
 
 type suppCover struct {
@@ -733,13 +742,12 @@ func (s *planner) conditions(ctx context.Context, pass *planPass, cs *clientStat
 		if !c.Addresses.Has(k) {
 			continue
 		}
-		addr := leadAddress(l, k)
 		var opted bool
 		if idx != nil {
-			opted = idx.byLead[l.ID].has(k) || (addr != "" && idx.byAddr[normAddress(addr)].has(k))
+			opted = idx.covers(leadQuery(l, k))
 		} else {
 			var err error
-			if opted, err = s.store.Suppressed(ctx, l.Client, l.ID, addr, k); err != nil {
+			if opted, err = s.store.Suppressed(ctx, leadQuery(l, k)); err != nil {
 				return c, fmt.Errorf("distribution: suppression of lead %s: %w", l.ID, err)
 			}
 		}
@@ -758,7 +766,13 @@ func (p *planPass) suppressions(ctx context.Context, st planStore, client outbou
 	if err != nil {
 		return nil, fmt.Errorf("distribution: suppressions of client %s: %w", client, err)
 	}
-	idx := &suppIndex{byLead: map[outbound.LeadID]suppCover{}, byAddr: map[string]suppCover{}}
+	// The platform-wide do-not-contact entries hold for every client.
+	platform, err := st.ListSuppressions(ctx, outbound.ClientID{})
+	if err != nil {
+		return nil, fmt.Errorf("distribution: platform-wide suppressions: %w", err)
+	}
+	list = append(list, platform...)
+	idx := &suppIndex{byLead: map[outbound.LeadID]suppCover{}, byAddr: map[string]suppCover{}, byDomain: map[string]suppCover{}}
 	add := func(c suppCover, k channel.Kind) suppCover {
 		if k == "" {
 			c.all = true
@@ -768,6 +782,13 @@ func (p *planPass) suppressions(ctx context.Context, st planStore, client outbou
 		return c
 	}
 	for _, sp := range list {
+		if !sp.Active() {
+			continue
+		}
+		if sp.Domain != "" {
+			d := strings.ToLower(sp.Domain)
+			idx.byDomain[d] = add(idx.byDomain[d], sp.Channel)
+		}
 		if !sp.Lead.IsZero() {
 			idx.byLead[sp.Lead] = add(idx.byLead[sp.Lead], sp.Channel)
 		}

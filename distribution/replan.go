@@ -299,7 +299,7 @@ func (s *planner) follow(ctx context.Context, e *outbound.Enrollment, prev, nt *
 	if from.Before(d.now) {
 		from = d.now
 	}
-	supp, err := s.store.Suppressed(ctx, nt.Client, nt.Lead, leadAddress(d.lead, nt.Channel), nt.Channel)
+	supp, err := s.store.Suppressed(ctx, leadQuery(d.lead, nt.Channel))
 	if err != nil {
 		return fmt.Errorf("distribution: follow-up of touch %s: %w", prev.ID, err)
 	}

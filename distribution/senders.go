@@ -74,6 +74,16 @@ func (ss *senders) channelsOf(r *outbound.Resource) channel.Set {
 	return set
 }
 
+// sentThrough is the provider a sent touch records: the one its receipt
+// names (the name the provider's events carry), else the adapter's
+// account.
+func sentThrough(sd *sender, rc channel.Receipt) string {
+	if rc.Provider != "" {
+		return rc.Provider
+	}
+	return sd.info.Provider
+}
+
 // atMostOnce reports whether touches through the adapter are marked
 // sending first and never sent again blindly.
 func (sd *sender) atMostOnce() bool { return sd.info.Delivery == channel.AtMostOnce }

@@ -167,8 +167,8 @@ func CheckEvent(e *outbound.Event) error {
 		return invalid("event", "provider", "", "must be set: it is half the deduplication key")
 	case e.ProviderEventID == "":
 		return invalid("event", "provider_event_id", "", "must be set: it is half the deduplication key")
-	case e.Kind != "" && !e.Kind.Valid():
-		return invalid("event", "kind", string(e.Kind), "must be empty (a message) or a known event kind")
+	case e.Topic != "" && !e.Topic.Valid():
+		return invalid("event", "topic", string(e.Topic), "must be empty (a message) or a known event topic")
 	}
 	return nil
 }

@@ -47,7 +47,7 @@ func seedTenant(t *testing.T, st *Store, n byte) tenant {
 	tn.touch = outbound.Touch{ID: outbound.TouchID{UUID: u(6)}, Client: tn.client.ID, Campaign: tn.campaign.ID,
 		Enrollment: tn.enrollment.ID, Lead: tn.lead.ID, Step: 1, Channel: channel.Email, Action: channel.ActionEmail,
 		Resource: tn.resource.ID, ScheduledAt: rlsEpoch.Add(time.Duration(10-n) * time.Minute), Status: outbound.TouchScheduled,
-		ProviderRef: fmt.Sprint("msg-", n)}
+		Provider: "postmark", ProviderRef: fmt.Sprint("msg-", n)}
 	tn.event = outbound.Event{ID: outbound.EventID{UUID: u(7)}, Client: tn.client.ID, Event: channel.Event{
 		Provider: "twilio", ProviderEventID: fmt.Sprint("EV", n), Type: channel.EventReplied, Kind: channel.SMS, At: rlsEpoch}}
 	tn.supp = outbound.Suppression{Client: tn.client.ID, Address: "x@example.com", Reason: "complaint", Since: rlsEpoch}
@@ -55,6 +55,10 @@ func seedTenant(t *testing.T, st *Store, n byte) tenant {
 
 	require.NoError(t, st.CreateClient(ctx, &tn.client))
 	require.NoError(t, st.CreateResource(ctx, &tn.resource))
+	c, err := st.GetClient(ctx, tn.client.ID)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), c.Version, "the resource it was given raised the client's version")
+	tn.client = *c
 	require.NoError(t, st.CreateCampaign(ctx, &tn.campaign))
 	require.NoError(t, st.CreateLead(ctx, &tn.lead))
 	require.NoError(t, st.CreateEnrollment(ctx, &tn.enrollment))
@@ -290,7 +294,7 @@ func TestRowLevelSecurityStore(t *testing.T) {
 
 	_, err = asA.GetTouch(ctx, b.touch.ID)
 	require.ErrorIs(t, err, storage.ErrNotFound)
-	_, err = asA.FindTouchByProviderRef(ctx, b.touch.ProviderRef)
+	_, err = asA.FindTouchByProviderRef(ctx, b.touch.Provider, b.touch.ProviderRef)
 	require.ErrorIs(t, err, storage.ErrNotFound)
 	ts, err := asA.ListTouches(ctx, storage.TouchFilter{})
 	require.NoError(t, err)
@@ -314,13 +318,13 @@ func TestRowLevelSecurityStore(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, ok, "the deduplication key is global: B's event is a duplicate for A too")
 
-	supp, err := asA.Suppressed(ctx, b.client.ID, outbound.LeadID{}, "x@example.com", channel.Email)
+	supp, err := asA.Suppressed(ctx, storage.SuppressionQuery{Client: b.client.ID, Address: "x@example.com", Channel: channel.Email})
 	require.NoError(t, err)
 	require.False(t, supp, "B's suppression is invisible to A")
-	supp, err = asA.Suppressed(ctx, a.client.ID, outbound.LeadID{}, "X@example.com", channel.Email)
+	supp, err = asA.Suppressed(ctx, storage.SuppressionQuery{Client: a.client.ID, Address: "X@example.com", Channel: channel.Email})
 	require.NoError(t, err)
 	require.True(t, supp)
-	sps, err := asA.ListSuppressions(ctx, zero)
+	sps, err := asA.ListSuppressions(ctx, a.client.ID)
 	require.NoError(t, err)
 	require.Equal(t, []outbound.Suppression{a.supp}, sps)
 

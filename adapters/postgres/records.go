@@ -106,8 +106,8 @@ func (s *Store) GetClient(ctx context.Context, cid outbound.ClientID) (*outbound
 }
 
 // findClientByBillingSQL looks the subscription up first, then the
-// customer, each on its partial unique index (hence the conditions <> ''
-// written out: they let a generic plan use the index).
+// customer, each on its partial unique index (hence the conditions that the
+// column is not empty, written out: they let a generic plan use the index).
 const findClientByBillingSQL = `SELECT ` + clientCols + ` FROM (
 		(SELECT ` + clientCols + `, 0 AS rank FROM clients
 			WHERE $2 <> '' AND billing_subscription <> '' AND billing_subscription = $2 LIMIT 1)

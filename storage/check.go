@@ -2,6 +2,10 @@ package storage
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/outbound-go/outbound"
 )
@@ -100,19 +104,38 @@ func CheckTouches(ts []outbound.Touch) error {
 	return nil
 }
 
-// CheckSuppression checks a suppression before a store writes it.
+// CheckSuppression checks a suppression before a store writes it. A zero
+// client is allowed: the suppression is platform-wide. Exactly one of lead,
+// address and domain names who is suppressed; when more than one is set,
+// the error names the second. A suppression is added in force: lifting is
+// LiftSuppression's.
 func CheckSuppression(sp *outbound.Suppression) error {
 	switch {
 	case sp == nil:
 		return invalid("suppression", "", "", "must not be nil")
-	case sp.Client.IsZero():
-		return invalid("suppression", "client", "", "must be set")
-	case sp.Lead.IsZero() && sp.Address == "":
-		return invalid("suppression", "lead", "", "a suppression needs a lead or an address")
+	case sp.Lead.IsZero() && sp.Address == "" && sp.Domain == "":
+		return invalid("suppression", "lead", "", "a suppression needs a lead, an address or a domain")
+	case !sp.Lead.IsZero() && sp.Address != "":
+		return invalid("suppression", "address", sp.Address, "must be empty: the suppression is by lead, and names one of lead, address and domain")
+	case (!sp.Lead.IsZero() || sp.Address != "") && sp.Domain != "":
+		return invalid("suppression", "domain", sp.Domain, "must be empty: the suppression is by lead or address, and names one of lead, address and domain")
+	case strings.Contains(sp.Domain, "@"):
+		return invalid("suppression", "domain", sp.Domain, `must be a domain, without "@"`)
 	case sp.Channel != "" && !sp.Channel.Valid():
 		return invalid("suppression", "channel", string(sp.Channel), "must be empty (every channel) or a channel")
 	case sp.Since.IsZero():
-		return invalid("suppression", "since", "", "must be set: when the lead or address was suppressed")
+		return invalid("suppression", "since", "", "must be set: when the lead, address or domain was suppressed")
+	case !sp.LiftedAt.IsZero():
+		return invalid("suppression", "lifted_at", sp.LiftedAt.String(), "must be zero: a suppression is added in force, and lifted with LiftSuppression")
+	}
+	return nil
+}
+
+// CheckLift checks a LiftSuppression call: the instant it is lifted at must
+// be set, since a zero LiftedAt means in force.
+func CheckLift(_ SuppressionKey, at time.Time) error {
+	if at.IsZero() {
+		return invalid("suppression", "at", "", "must be set: when the suppression was lifted")
 	}
 	return nil
 }
@@ -144,6 +167,125 @@ func CheckEvent(e *outbound.Event) error {
 		return invalid("event", "provider", "", "must be set: it is half the deduplication key")
 	case e.ProviderEventID == "":
 		return invalid("event", "provider_event_id", "", "must be set: it is half the deduplication key")
+	case e.Kind != "" && !e.Kind.Valid():
+		return invalid("event", "kind", string(e.Kind), "must be empty (a message) or a known event kind")
+	}
+	return nil
+}
+
+// CheckEventApplied checks a MarkEventApplied call.
+func CheckEventApplied(id outbound.EventID, at time.Time) error {
+	switch {
+	case id.IsZero():
+		return invalid("event", "id", "", "must be set")
+	case at.IsZero():
+		return invalid("event", "applied_at", "", "must be set: a zero AppliedAt means not applied")
+	}
+	return nil
+}
+
+// resourceStates are the states a resource can be in.
+func resourceStates() []outbound.ResourceState {
+	return []outbound.ResourceState{
+		outbound.StateProvisioning, outbound.StateWarming, outbound.StateAvailable,
+		outbound.StateAssigned, outbound.StateHeld, outbound.StateRetired,
+	}
+}
+
+// CheckMove checks a move before a store looks at the resource: the
+// resource is named; From and To are states; an assigned or held resource
+// goes to a client and an available one to none; HeldUntil is set exactly
+// when To is held; a Limit is not negative and needs a client to count.
+func CheckMove(m Move) error {
+	switch {
+	case m.Resource.IsZero():
+		return invalid("move", "resource", "", "must be set")
+	case !slices.Contains(resourceStates(), m.From):
+		return invalid("move", "from", string(m.From), "must be a resource state")
+	case !slices.Contains(resourceStates(), m.To):
+		return invalid("move", "to", string(m.To), "must be a resource state")
+	case (m.To == outbound.StateAssigned || m.To == outbound.StateHeld) && m.ToClient.IsZero():
+		return invalid("move", "to_client", "", "must be set: an "+string(m.To)+" resource belongs to a client")
+	case m.To == outbound.StateAvailable && !m.ToClient.IsZero():
+		return invalid("move", "to_client", m.ToClient.String(), "must be zero: an available resource belongs to no client")
+	case m.To == outbound.StateHeld && m.HeldUntil.IsZero():
+		return invalid("move", "held_until", "", "must be set: until when the resource is held")
+	case m.To != outbound.StateHeld && !m.HeldUntil.IsZero():
+		return invalid("move", "held_until", m.HeldUntil.String(), "must be zero unless the resource is held")
+	case m.Limit < 0:
+		return invalid("move", "limit", strconv.Itoa(m.Limit), "must not be negative")
+	case m.Limit > 0 && m.ToClient.IsZero():
+		return invalid("move", "limit", strconv.Itoa(m.Limit), "needs a to_client whose resources it counts")
+	}
+	return nil
+}
+
+// CheckMoved checks the stored resource a move names: a mailbox never
+// moves alone, only with its domain.
+func CheckMoved(r *outbound.Resource) error {
+	if r.Kind == outbound.KindMailbox {
+		return invalid("move", "resource", r.ID.String(), "is a mailbox: it moves with its domain")
+	}
+	return nil
+}
+
+// CheckOrder checks an order before a store writes it.
+func CheckOrder(o *outbound.Order) error {
+	switch {
+	case o == nil:
+		return invalid("order", "", "", "must not be nil")
+	case o.ID.IsZero():
+		return invalid("order", "id", "", "must be set")
+	case o.Key == "":
+		return invalid("order", "key", "", "must be set: it keeps a retried order from buying twice")
+	case !o.Kind.Valid() || o.Kind == outbound.KindMailbox:
+		return invalid("order", "kind", string(o.Kind), "must be domain, phone, linkedin_seat or mail_sender (mailboxes come with their domain)")
+	case o.Count < 1:
+		return invalid("order", "count", strconv.Itoa(o.Count), "must be at least 1")
+	case !o.State.Valid():
+		return invalid("order", "state", string(o.State), "must be a known order state")
+	}
+	return nil
+}
+
+// CheckTakeAllowance checks a TakeAllowance call.
+func CheckTakeAllowance(client outbound.ClientID, period time.Time, n, limit int) error {
+	switch {
+	case client.IsZero():
+		return invalid("allowance", "client", "", "must be set")
+	case period.IsZero():
+		return invalid("allowance", "period", "", "must be set: when the billing period starts")
+	case n < 1:
+		return invalid("allowance", "n", strconv.Itoa(n), "must be at least 1")
+	case limit < 0:
+		return invalid("allowance", "limit", strconv.Itoa(limit), "must not be negative")
+	}
+	return nil
+}
+
+// CheckReturnAllowance checks a ReturnAllowance call; returning nothing
+// (n = 0) is allowed.
+func CheckReturnAllowance(client outbound.ClientID, period time.Time, n int) error {
+	switch {
+	case client.IsZero():
+		return invalid("allowance", "client", "", "must be set")
+	case period.IsZero():
+		return invalid("allowance", "period", "", "must be set: when the billing period starts")
+	case n < 0:
+		return invalid("allowance", "n", strconv.Itoa(n), "must not be negative")
+	}
+	return nil
+}
+
+// CheckSpaceSend checks a SpaceSend call.
+func CheckSpaceSend(resource outbound.ResourceID, at time.Time, gap time.Duration) error {
+	switch {
+	case resource.IsZero():
+		return invalid("spacing", "resource", "", "must be set")
+	case at.IsZero():
+		return invalid("spacing", "at", "", "must be set: when the send goes")
+	case gap < 0:
+		return invalid("spacing", "gap", gap.String(), "must not be negative")
 	}
 	return nil
 }

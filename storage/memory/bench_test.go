@@ -42,6 +42,7 @@ func benchTouches(n int) []outbound.Touch {
 			Channel:     channel.Email,
 			Action:      channel.ActionEmail,
 			Resource:    outbound.ResourceID{UUID: counterID('r', i%40)},
+			Provider:    "salesforge",
 			Day:         timing.DateOf(benchStart),
 			ScheduledAt: benchStart.Add(time.Duration(i%86_400) * time.Second),
 			Status:      outbound.TouchScheduled,
@@ -230,7 +231,7 @@ func BenchmarkFindTouchByProviderRef(b *testing.B) {
 	b.ResetTimer()
 	i := 0
 	for range b.N {
-		if _, err := st.FindTouchByProviderRef(b.Context(), ts[i%len(ts)].ProviderRef); err != nil {
+		if _, err := st.FindTouchByProviderRef(b.Context(), ts[i%len(ts)].Provider, ts[i%len(ts)].ProviderRef); err != nil {
 			b.Fatal(err)
 		}
 		i += 7919

@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -18,10 +19,12 @@ import (
 
 type eventKey struct{ provider, id string }
 
-// copyEvent returns e with its own Metadata map and UTC instants.
+// copyEvent returns e with its own Metadata map and Payload, and UTC
+// instants.
 func copyEvent(e outbound.Event) outbound.Event {
 	e.Metadata = maps.Clone(e.Metadata)
-	e.At, e.ReturnAt, e.RecordedAt = utc(e.At), utc(e.ReturnAt), utc(e.RecordedAt)
+	e.Payload = bytes.Clone(e.Payload)
+	e.At, e.ReturnAt, e.RecordedAt, e.AppliedAt = utc(e.At), utc(e.ReturnAt), utc(e.RecordedAt), utc(e.AppliedAt)
 	return e
 }
 
@@ -37,15 +40,72 @@ func (s *Store) RecordEvent(ctx context.Context, e *outbound.Event) (bool, error
 	k := eventKey{e.Provider, e.ProviderEventID}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.eventKeys[k]; ok {
+	if id, ok := s.eventKeys[k]; ok {
+		*e = copyEvent(s.events[id])
 		return false, nil
 	}
 	if _, ok := s.events[e.ID]; ok {
 		return false, conflict("event", e.ID)
 	}
-	s.events[e.ID] = copyEvent(*e)
+	v := copyEvent(*e)
+	s.events[e.ID] = v
 	s.eventKeys[k] = e.ID
+	if v.AppliedAt.IsZero() {
+		s.unapplied[e.ID] = struct{}{}
+	}
 	return true, nil
+}
+
+// MarkEventApplied implements [storage.Events].
+func (s *Store) MarkEventApplied(ctx context.Context, id outbound.EventID, at time.Time) error {
+	if err := storage.CheckEventApplied(id, at); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.events[id]
+	if !ok {
+		return notFound("event", id)
+	}
+	if e.AppliedAt.IsZero() {
+		e.AppliedAt = utc(at)
+		s.events[id] = e
+		delete(s.unapplied, id)
+	}
+	return nil
+}
+
+// UnappliedEvents implements [storage.Events]: ordered by RecordedAt,
+// then ID, from an index of the events not applied.
+func (s *Store) UnappliedEvents(ctx context.Context, before time.Time, limit int) ([]outbound.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []outbound.Event
+	for id := range s.unapplied {
+		if e := s.events[id]; e.RecordedAt.Before(before) {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b outbound.Event) int {
+		if c := a.RecordedAt.Compare(b.RecordedAt); c != 0 {
+			return c
+		}
+		return cmpID(a.ID.UUID, b.ID.UUID)
+	})
+	out = out[:min(limit, len(out))]
+	for i := range out {
+		out[i] = copyEvent(out[i])
+	}
+	return out, nil
 }
 
 // ListEvents implements [storage.Events]: ordered by At, then ID.
@@ -81,38 +141,45 @@ func normAddress(a string) string {
 	return a
 }
 
-type suppressionKey struct {
-	lead    outbound.LeadID
-	address string // normalised
-	channel channel.Kind
+// normKey is the form suppression keys compare in: addresses as
+// normAddress, domains without regard to ASCII case.
+func normKey(k storage.SuppressionKey) storage.SuppressionKey {
+	k.Address, k.Domain = normAddress(k.Address), lowerASCII(k.Domain)
+	return k
 }
 
-// cover is the channels suppressed for one lead or address.
-type cover struct {
-	all  bool
-	some channel.Set
-}
-
-func (c cover) has(ch channel.Kind) bool { return c.all || c.some.Has(ch) }
-
-func (c cover) with(ch channel.Kind) cover {
-	if ch == "" {
-		c.all = true
-	} else {
-		c.some = c.some.With(ch)
-	}
-	return c
-}
-
-// clientSuppressions is one client's suppressions, indexed for Suppressed.
+// clientSuppressions is one client's suppressions (or the platform-wide
+// ones, under the zero client), indexed for Suppressed by lead, address
+// and domain. Each index holds every suppression of its key, lifted ones
+// too: a lookup skips those.
 type clientSuppressions struct {
-	list   []outbound.Suppression
-	seen   map[suppressionKey]struct{}
-	byLead map[outbound.LeadID]cover
-	byAddr map[string]cover
+	byKey    map[storage.SuppressionKey]*outbound.Suppression // by normKey
+	byLead   map[outbound.LeadID][]*outbound.Suppression
+	byAddr   map[string][]*outbound.Suppression // normalised
+	byDomain map[string][]*outbound.Suppression // normalised
 }
 
-// AddSuppression implements [storage.Suppressions]. Addresses compare as
+// covers reports whether one of sps is in force on ch.
+func covers(sps []*outbound.Suppression, ch channel.Kind) bool {
+	for _, sp := range sps {
+		if sp.Active() && (sp.Channel == "" || sp.Channel == ch) {
+			return true
+		}
+	}
+	return false
+}
+
+// covered reports whether cs has a suppression in force that covers q.
+func (cs *clientSuppressions) covered(q *storage.SuppressionQuery) bool {
+	if cs == nil {
+		return false
+	}
+	return (!q.Lead.IsZero() && covers(cs.byLead[q.Lead], q.Channel)) ||
+		(q.Address != "" && covers(cs.byAddr[normAddress(q.Address)], q.Channel)) ||
+		(q.Domain != "" && covers(cs.byDomain[lowerASCII(q.Domain)], q.Channel))
+}
+
+// AddSuppression implements [storage.Suppressions]. Keys compare as
 // Suppressed compares them, so "Ann@X.com" repeats "ann@x.com".
 func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) error {
 	if err := ctx.Err(); err != nil {
@@ -121,38 +188,66 @@ func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) er
 	if err := storage.CheckSuppression(sp); err != nil {
 		return err
 	}
-	k := suppressionKey{sp.Lead, normAddress(sp.Address), sp.Channel}
+	k := normKey(storage.KeyOf(sp))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cs := s.suppressions[sp.Client]
 	if cs == nil {
 		cs = &clientSuppressions{
-			seen:   make(map[suppressionKey]struct{}),
-			byLead: make(map[outbound.LeadID]cover),
-			byAddr: make(map[string]cover),
+			byKey:    make(map[storage.SuppressionKey]*outbound.Suppression),
+			byLead:   make(map[outbound.LeadID][]*outbound.Suppression),
+			byAddr:   make(map[string][]*outbound.Suppression),
+			byDomain: make(map[string][]*outbound.Suppression),
 		}
 		s.suppressions[sp.Client] = cs
 	}
-	if _, ok := cs.seen[k]; ok {
+	if cur, ok := cs.byKey[k]; ok {
+		if !cur.Active() {
+			cur.Reason, cur.Since = sp.Reason, utc(sp.Since)
+			cur.LiftedAt, cur.LiftedBy, cur.LiftReason = time.Time{}, "", ""
+		}
 		return nil
 	}
-	cs.seen[k] = struct{}{}
 	v := *sp
 	v.Since = utc(v.Since)
-	cs.list = append(cs.list, v)
-	if !sp.Lead.IsZero() {
-		cs.byLead[sp.Lead] = cs.byLead[sp.Lead].with(sp.Channel)
-	}
-	if k.address != "" {
-		cs.byAddr[k.address] = cs.byAddr[k.address].with(sp.Channel)
+	rec := &v
+	cs.byKey[k] = rec
+	switch {
+	case !k.Lead.IsZero():
+		cs.byLead[k.Lead] = append(cs.byLead[k.Lead], rec)
+	case k.Address != "":
+		cs.byAddr[k.Address] = append(cs.byAddr[k.Address], rec)
+	default:
+		cs.byDomain[k.Domain] = append(cs.byDomain[k.Domain], rec)
 	}
 	return nil
 }
 
-// Suppressed implements [storage.Suppressions]. A zero lead and an empty
-// address match nothing.
-func (s *Store) Suppressed(ctx context.Context, client outbound.ClientID, lead outbound.LeadID, address string, ch channel.Kind) (bool, error) {
-	out, err := s.SuppressedAmong(ctx, []storage.SuppressionQuery{{Client: client, Lead: lead, Address: address, Channel: ch}})
+// LiftSuppression implements [storage.Suppressions].
+func (s *Store) LiftSuppression(ctx context.Context, k storage.SuppressionKey, by, reason string, at time.Time) (bool, error) {
+	if err := storage.CheckLift(k, at); err != nil {
+		return false, err
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs := s.suppressions[k.Client]
+	if cs == nil {
+		return false, nil
+	}
+	sp, ok := cs.byKey[normKey(k)]
+	if !ok || !sp.Active() {
+		return false, nil
+	}
+	sp.LiftedAt, sp.LiftedBy, sp.LiftReason = utc(at), by, reason
+	return true, nil
+}
+
+// Suppressed implements [storage.Suppressions].
+func (s *Store) Suppressed(ctx context.Context, q storage.SuppressionQuery) (bool, error) {
+	out, err := s.SuppressedAmong(ctx, []storage.SuppressionQuery{q})
 	if err != nil {
 		return false, err
 	}
@@ -167,45 +262,38 @@ func (s *Store) SuppressedAmong(ctx context.Context, qs []storage.SuppressionQue
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]bool, len(qs))
-	for i, q := range qs {
-		cs := s.suppressions[q.Client]
-		switch {
-		case cs == nil:
-		case !q.Lead.IsZero() && cs.byLead[q.Lead].has(q.Channel):
-			out[i] = true
-		case q.Address != "" && cs.byAddr[normAddress(q.Address)].has(q.Channel):
-			out[i] = true
-		}
+	everyone := s.suppressions[outbound.ClientID{}]
+	for i := range qs {
+		out[i] = s.suppressions[qs[i].Client].covered(&qs[i]) || everyone.covered(&qs[i])
 	}
 	return out, nil
 }
 
-// ListSuppressions implements [storage.Suppressions]: a client's (every
-// client's when the ID is zero) ordered by client, Since, lead, address and
-// channel.
+// ListSuppressions implements [storage.Suppressions]: the client's (the
+// platform-wide ones for the zero ID) ordered by Since, lead, address,
+// domain and channel.
 func (s *Store) ListSuppressions(ctx context.Context, client outbound.ClientID) ([]outbound.Suppression, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var out []outbound.Suppression
-	for id, cs := range s.suppressions {
-		if client.IsZero() || id == client {
-			out = append(out, cs.list...)
-		}
+	cs := s.suppressions[client]
+	if cs == nil {
+		return nil, nil
+	}
+	out := make([]outbound.Suppression, 0, len(cs.byKey))
+	for _, sp := range cs.byKey {
+		out = append(out, *sp)
 	}
 	slices.SortFunc(out, func(a, b outbound.Suppression) int {
-		if c := cmpID(a.Client.UUID, b.Client.UUID); c != 0 {
-			return c
-		}
 		if c := a.Since.Compare(b.Since); c != 0 {
 			return c
 		}
 		if c := cmpID(a.Lead.UUID, b.Lead.UUID); c != 0 {
 			return c
 		}
-		return cmp.Or(cmp.Compare(a.Address, b.Address), cmp.Compare(a.Channel, b.Channel))
+		return cmp.Or(cmp.Compare(a.Address, b.Address), cmp.Compare(a.Domain, b.Domain), cmp.Compare(a.Channel, b.Channel))
 	})
 	return out, nil
 }

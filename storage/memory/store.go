@@ -23,8 +23,15 @@ import (
 type Store struct {
 	mu sync.RWMutex
 
-	clients   map[outbound.ClientID]outbound.Client
-	resources map[outbound.ResourceID]outbound.Resource
+	clients        map[outbound.ClientID]outbound.Client
+	byCustomer     map[string]outbound.ClientID // BillingCustomer → client
+	bySubscription map[string]outbound.ClientID // BillingSubscription → client
+
+	resources     map[outbound.ResourceID]outbound.Resource
+	resourceByRef map[providerRef]outbound.ResourceID
+	mailboxes     map[outbound.ResourceID][]outbound.ResourceID // domain → its mailboxes
+	clientHolds   map[outbound.ClientID]map[outbound.ResourceID]struct{}
+
 	campaigns map[outbound.CampaignID]outbound.Campaign
 
 	leads     map[outbound.LeadID]outbound.Lead
@@ -40,7 +47,7 @@ type Store struct {
 	touches           map[outbound.TouchID]*touchRec
 	touchByLead       map[outbound.LeadID][]*touchRec
 	touchByEnrollment map[outbound.EnrollmentID][]*touchRec
-	touchByRef        map[string]refRecs               // provider reference → touches
+	touchByRef        map[providerRef]refRecs          // provider and reference → touches
 	sentByResource    map[outbound.ResourceID]*sentSet // sent touches per resource, by SentAt
 	sentByAction      map[channel.Action]*sentSet      // sent touches per action, by SentAt
 	waiting           touchHeap                        // unfinished touches not yet claimable, by when they will be
@@ -49,8 +56,16 @@ type Store struct {
 
 	events    map[outbound.EventID]outbound.Event
 	eventKeys map[eventKey]outbound.EventID
+	unapplied map[outbound.EventID]struct{}
 
 	suppressions map[outbound.ClientID]*clientSuppressions
+
+	orders    map[outbound.OrderID]outbound.Order
+	orderKeys map[string]outbound.OrderID
+
+	allowances map[allowanceKey]int
+
+	spacing spacing
 
 	washes map[string]outbound.WashResult
 
@@ -63,7 +78,12 @@ var _ storage.Store = (*Store)(nil)
 func New() *Store {
 	return &Store{
 		clients:           make(map[outbound.ClientID]outbound.Client),
+		byCustomer:        make(map[string]outbound.ClientID),
+		bySubscription:    make(map[string]outbound.ClientID),
 		resources:         make(map[outbound.ResourceID]outbound.Resource),
+		resourceByRef:     make(map[providerRef]outbound.ResourceID),
+		mailboxes:         make(map[outbound.ResourceID][]outbound.ResourceID),
+		clientHolds:       make(map[outbound.ClientID]map[outbound.ResourceID]struct{}),
 		campaigns:         make(map[outbound.CampaignID]outbound.Campaign),
 		leads:             make(map[outbound.LeadID]outbound.Lead),
 		leadEmail:         make(map[contactKey]outbound.LeadID),
@@ -75,13 +95,18 @@ func New() *Store {
 		touches:           make(map[outbound.TouchID]*touchRec),
 		touchByLead:       make(map[outbound.LeadID][]*touchRec),
 		touchByEnrollment: make(map[outbound.EnrollmentID][]*touchRec),
-		touchByRef:        make(map[string]refRecs),
+		touchByRef:        make(map[providerRef]refRecs),
 		sentByResource:    make(map[outbound.ResourceID]*sentSet),
 		sentByAction:      make(map[channel.Action]*sentSet),
 		waiting:           touchHeap{byAvail: true},
 		readyAvail:        touchHeap{byAvail: true, alt: true},
 		events:            make(map[outbound.EventID]outbound.Event),
 		eventKeys:         make(map[eventKey]outbound.EventID),
+		unapplied:         make(map[outbound.EventID]struct{}),
+		orders:            make(map[outbound.OrderID]outbound.Order),
+		orderKeys:         make(map[string]outbound.OrderID),
+		allowances:        make(map[allowanceKey]int),
+		spacing:           spacing{last: make(map[outbound.ResourceID]time.Time)},
 		suppressions:      make(map[outbound.ClientID]*clientSuppressions),
 		washes:            make(map[string]outbound.WashResult),
 		bookings:          newBookings(),
@@ -192,87 +217,6 @@ func getMany[K comparable, V any](ctx context.Context, s *Store, m map[K]V, ids 
 // utc returns t in UTC, without a monotonic reading: the form every stored
 // instant takes.
 func utc(t time.Time) time.Time { return t.UTC() }
-
-// Clients
-
-func normClient(c outbound.Client) outbound.Client {
-	c.SignupAt, c.ChurnedAt = utc(c.SignupAt), utc(c.ChurnedAt)
-	return c
-}
-
-// CreateClient implements [storage.Clients].
-func (s *Store) CreateClient(ctx context.Context, c *outbound.Client) error {
-	if err := storage.CheckClient(c); err != nil {
-		return err
-	}
-	return put(ctx, s, s.clients, "client", c.ID, normClient(*c), true)
-}
-
-// GetClient implements [storage.Clients].
-func (s *Store) GetClient(ctx context.Context, id outbound.ClientID) (*outbound.Client, error) {
-	return get(ctx, s, s.clients, "client", id)
-}
-
-// ListClients implements [storage.Clients].
-func (s *Store) ListClients(ctx context.Context) ([]outbound.Client, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return sortedByID(s.clients, func(*outbound.Client) bool { return true }), nil
-}
-
-// UpdateClient implements [storage.Clients].
-func (s *Store) UpdateClient(ctx context.Context, c *outbound.Client) error {
-	if err := storage.CheckClient(c); err != nil {
-		return err
-	}
-	return put(ctx, s, s.clients, "client", c.ID, normClient(*c), false)
-}
-
-// Resources
-
-func normResource(r outbound.Resource) outbound.Resource {
-	r.CreatedAt, r.PurchasedAt, r.HeldUntil = utc(r.CreatedAt), utc(r.PurchasedAt), utc(r.HeldUntil)
-	return r
-}
-
-// CreateResource implements [storage.Resources].
-func (s *Store) CreateResource(ctx context.Context, r *outbound.Resource) error {
-	if err := storage.CheckResource(r); err != nil {
-		return err
-	}
-	return put(ctx, s, s.resources, "resource", r.ID, normResource(*r), true)
-}
-
-// GetResource implements [storage.Resources].
-func (s *Store) GetResource(ctx context.Context, id outbound.ResourceID) (*outbound.Resource, error) {
-	return get(ctx, s, s.resources, "resource", id)
-}
-
-// ListResources implements [storage.Resources].
-func (s *Store) ListResources(ctx context.Context, f storage.ResourceFilter) ([]outbound.Resource, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return sortedByID(s.resources, func(r *outbound.Resource) bool {
-		return (f.Kind == "" || r.Kind == f.Kind) &&
-			(f.State == "" || r.State == f.State) &&
-			(f.Client.IsZero() || r.Client == f.Client) &&
-			(f.Parent.IsZero() || r.Parent == f.Parent)
-	}), nil
-}
-
-// UpdateResource implements [storage.Resources].
-func (s *Store) UpdateResource(ctx context.Context, r *outbound.Resource) error {
-	if err := storage.CheckResource(r); err != nil {
-		return err
-	}
-	return put(ctx, s, s.resources, "resource", r.ID, normResource(*r), false)
-}
 
 // Campaigns
 

@@ -310,16 +310,16 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 }
 
 // FindTouchByProviderRef implements [storage.Touches] from an index of
-// touches by ProviderRef.
-func (s *Store) FindTouchByProviderRef(ctx context.Context, ref string) (*outbound.Touch, error) {
+// touches by Provider and ProviderRef.
+func (s *Store) FindTouchByProviderRef(ctx context.Context, provider, ref string) (*outbound.Touch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var first *touchRec
-	if ref != "" {
-		e := s.touchByRef[ref]
+	if provider != "" && ref != "" {
+		e := s.touchByRef[providerRef{provider, ref}]
 		first = e.one
 		for _, r := range e.more {
 			if cmpID(r.t.ID.UUID, first.t.ID.UUID) < 0 {
@@ -328,13 +328,13 @@ func (s *Store) FindTouchByProviderRef(ctx context.Context, ref string) (*outbou
 		}
 	}
 	if first == nil {
-		return nil, fmt.Errorf("memory: touch with provider reference %q: %w", ref, storage.ErrNotFound)
+		return nil, fmt.Errorf("memory: touch with %s reference %q: %w", provider, ref, storage.ErrNotFound)
 	}
 	t := first.t
 	return &t, nil
 }
 
-// refRecs is the touches with one provider reference: in practice one,
+// refRecs is the touches with one provider and reference: in practice one,
 // held without a slice of its own.
 type refRecs struct {
 	one  *touchRec
@@ -343,8 +343,8 @@ type refRecs struct {
 
 // indexRef adds r to the provider-reference index.
 func (s *Store) indexRef(r *touchRec) {
-	ref := r.t.ProviderRef
-	if ref == "" {
+	ref := providerRef{r.t.Provider, r.t.ProviderRef}
+	if ref.provider == "" || ref.ref == "" {
 		return
 	}
 	e := s.touchByRef[ref]
@@ -358,8 +358,8 @@ func (s *Store) indexRef(r *touchRec) {
 
 // unindexRef takes r out of the provider-reference index.
 func (s *Store) unindexRef(r *touchRec) {
-	ref := r.t.ProviderRef
-	if ref == "" {
+	ref := providerRef{r.t.Provider, r.t.ProviderRef}
+	if ref.provider == "" || ref.ref == "" {
 		return
 	}
 	e := s.touchByRef[ref]
@@ -510,7 +510,7 @@ func (s *Store) replaceTouch(r *touchRec, t *outbound.Touch) {
 		s.touchByEnrollment[t.Enrollment] = append(s.touchByEnrollment[t.Enrollment], r)
 	}
 	nt := normTouch(*t)
-	refMoved := nt.ProviderRef != r.t.ProviderRef
+	refMoved := nt.ProviderRef != r.t.ProviderRef || nt.Provider != r.t.Provider
 	sentMoved := !nt.SentAt.Equal(r.t.SentAt) || nt.Resource != r.t.Resource || nt.Action != r.t.Action
 	if refMoved {
 		s.unindexRef(r)

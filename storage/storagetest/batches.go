@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -201,162 +200,6 @@ func testGetMany[T any, ID comparable](t *testing.T, s suite, b batchRead[T, ID]
 	})
 }
 
-// suppressedAmongCases checks SuppressedAmong against a table of answers,
-// and against Suppressed, in any order and with repeats.
-func suppressedAmongCases(t *testing.T, st storage.Store) {
-	ctx := t.Context()
-	a, b := clientID(1), clientID(2)
-	l1, l2, l3 := leadID(1), leadID(2), leadID(3)
-	seed := []outbound.Suppression{
-		{Client: a, Lead: l1, Channel: channel.Email, Reason: "unsubscribed", Since: at(1)},
-		{Client: a, Lead: l2, Reason: "opted_out", Since: at(2)},
-		{Client: a, Address: "Bob@Example.com", Channel: channel.Email, Reason: "complaint", Since: at(3)},
-		{Client: a, Address: "+61400000001", Channel: channel.SMS, Reason: "opted_out", Since: at(4)},
-		{Client: a, Address: "+61400000002", Reason: "opted_out", Since: at(5)},
-		{Client: b, Address: "carol@example.com", Reason: "hard_bounce", Since: at(6)},
-		{Client: b, Lead: l3, Channel: channel.Voice, Reason: "opted_out", Since: at(7)},
-	}
-	for i := range seed {
-		require.NoError(t, st.AddSuppression(ctx, &seed[i]))
-	}
-	type q = storage.SuppressionQuery
-	tests := []struct {
-		name string
-		q    q
-		want bool
-	}{
-		{"lead on its channel", q{Client: a, Lead: l1, Channel: channel.Email}, true},
-		{"lead on another channel", q{Client: a, Lead: l1, Channel: channel.SMS}, false},
-		{"lead on every channel", q{Client: a, Lead: l2, Channel: channel.LinkedIn}, true},
-		{"lead matched though the address is clean", q{Client: a, Lead: l1, Address: "clean@example.com", Channel: channel.Email}, true},
-		{"email in another case", q{Client: a, Address: "bob@EXAMPLE.COM", Channel: channel.Email}, true},
-		{"email with a clean lead", q{Client: a, Lead: leadID(9), Address: "BOB@example.com", Channel: channel.Email}, true},
-		{"email on another channel", q{Client: a, Address: "bob@example.com", Channel: channel.Voice}, false},
-		{"number on its channel", q{Client: a, Address: "+61400000001", Channel: channel.SMS}, true},
-		{"number on another channel", q{Client: a, Address: "+61400000001", Channel: channel.Voice}, false},
-		{"number compared exactly", q{Client: a, Address: "+61 400 000 001", Channel: channel.SMS}, false},
-		{"number on every channel", q{Client: a, Address: "+61400000002", Channel: channel.Mail}, true},
-		{"another client's address", q{Client: a, Address: "carol@example.com", Channel: channel.Email}, false},
-		{"its own client's address", q{Client: b, Address: "Carol@example.com", Channel: channel.SMS}, true},
-		{"another client's lead", q{Client: a, Lead: l3, Channel: channel.Voice}, false},
-		{"its own client's lead", q{Client: b, Lead: l3, Channel: channel.Voice}, true},
-		{"zero lead, empty address", q{Client: a, Channel: channel.Email}, false},
-		{"zero lead, empty address, every-channel client", q{Client: a, Channel: channel.Voice}, false},
-		{"client with none", q{Client: clientID(9), Lead: l1, Address: "bob@example.com", Channel: channel.Email}, false},
-	}
-	qs := make([]q, len(tests))
-	want := make([]bool, len(tests))
-	for i, tt := range tests {
-		single, err := st.Suppressed(ctx, tt.q.Client, tt.q.Lead, tt.q.Address, tt.q.Channel)
-		require.NoError(t, err, tt.name)
-		require.Equal(t, tt.want, single, "%s: Suppressed", tt.name)
-		qs[i], want[i] = tt.q, tt.want
-	}
-	got, err := st.SuppressedAmong(ctx, qs)
-	require.NoError(t, err)
-	require.Equal(t, want, got, "one answer per query, in order")
-
-	// Reversed, then each again: the answers follow the queries.
-	var order []int
-	for i := len(tests) - 1; i >= 0; i-- {
-		order = append(order, i)
-	}
-	for i := range tests {
-		order = append(order, i, i)
-	}
-	qs, want = qs[:0], want[:0]
-	for _, i := range order {
-		qs, want = append(qs, tests[i].q), append(want, tests[i].want)
-	}
-	got, err = st.SuppressedAmong(ctx, qs)
-	require.NoError(t, err)
-	require.Equal(t, want, got, "reversed and repeated")
-
-	for _, none := range [][]q{nil, {}} {
-		got, err := st.SuppressedAmong(ctx, none)
-		require.NoError(t, err)
-		require.Empty(t, got, "no queries, no answers")
-	}
-}
-
-// suppressedAmongModel checks random batches of queries over a small
-// universe against Suppressed, query by query, and against the matching
-// rule worked out by hand, while suppressions keep being added.
-func suppressedAmongModel(t *testing.T, st storage.Store) {
-	ctx := t.Context()
-	rng := rand.New(rand.NewPCG(4, 2))
-	clients := []outbound.ClientID{clientID(1), clientID(2), clientID(3)}
-	leads := []outbound.LeadID{{}, leadID(1), leadID(2), leadID(3), leadID(4)}
-	addresses := []string{"", "amy@example.com", "AMY@Example.COM", "bob@example.com", "+61400000001", "+61400000002", "+61 400 000 001"}
-	channels := []channel.Kind{channel.Email, channel.SMS, channel.Voice, channel.LinkedIn, channel.Mail}
-	var model []outbound.Suppression
-	add := func() {
-		sp := outbound.Suppression{Client: clients[rng.IntN(len(clients))], Since: at(len(model))}
-		for sp.Lead.IsZero() && sp.Address == "" {
-			sp.Lead, sp.Address = leads[rng.IntN(len(leads))], addresses[rng.IntN(len(addresses))]
-		}
-		if c := rng.IntN(len(channels) + 2); c < len(channels) {
-			sp.Channel = channels[c]
-		}
-		require.NoError(t, st.AddSuppression(ctx, &sp))
-		model = append(model, sp)
-	}
-	// key is an address as suppressions compare it: an email without regard
-	// to (ASCII) case, anything else exactly.
-	key := func(a string) string {
-		if strings.Contains(a, "@") {
-			return strings.ToLower(a)
-		}
-		return a
-	}
-	suppressed := func(q storage.SuppressionQuery) bool {
-		for _, sp := range model {
-			if sp.Client != q.Client || (sp.Channel != "" && sp.Channel != q.Channel) {
-				continue
-			}
-			if (!q.Lead.IsZero() && sp.Lead == q.Lead) || (q.Address != "" && sp.Address != "" && key(sp.Address) == key(q.Address)) {
-				return true
-			}
-		}
-		return false
-	}
-	for range 12 {
-		add()
-	}
-	rounds := 40
-	if testing.Short() {
-		rounds = 10
-	}
-	matched := 0
-	for round := range rounds {
-		if round%4 == 3 {
-			add()
-		}
-		qs := make([]storage.SuppressionQuery, rng.IntN(50))
-		for i := range qs {
-			qs[i] = storage.SuppressionQuery{
-				Client:  clients[rng.IntN(len(clients))],
-				Lead:    leads[rng.IntN(len(leads))],
-				Address: addresses[rng.IntN(len(addresses))],
-				Channel: channels[rng.IntN(len(channels))],
-			}
-		}
-		got, err := st.SuppressedAmong(ctx, qs)
-		require.NoError(t, err, "round %d", round)
-		require.Len(t, got, len(qs), "round %d: one answer per query", round)
-		for i, q := range qs {
-			single, err := st.Suppressed(ctx, q.Client, q.Lead, q.Address, q.Channel)
-			require.NoError(t, err, "round %d", round)
-			require.Equal(t, single, got[i], "round %d, query %d %+v: SuppressedAmong and Suppressed disagree", round, i, q)
-			require.Equal(t, suppressed(q), got[i], "round %d, query %d %+v", round, i, q)
-			if got[i] {
-				matched++
-			}
-		}
-	}
-	require.NotZero(t, matched, "the universe is small enough for queries to match")
-}
-
 // sentBy is tc sent by worker at minute m, with a reference of its own; the
 // lease stays as it is.
 func sentBy(tc outbound.Touch, worker string, m int) outbound.Touch {
@@ -451,7 +294,7 @@ func (s suite) testUpdateTouches(t *testing.T) {
 			}
 			require.Equal(t, touchOrder(tt.want), got, tt.name)
 		}
-		found, err := st.FindTouchByProviderRef(ctx, "SM0001")
+		found, err := st.FindTouchByProviderRef(ctx, touchProvider, "SM0001")
 		require.NoError(t, err)
 		require.Equal(t, sent, *found, "the reference the batch set")
 
@@ -479,7 +322,7 @@ func (s suite) testUpdateTouches(t *testing.T) {
 			"another worker's, nobody's and a missing touch, in the order of the batch")
 		requireTouches(t, st, []outbound.Touch{batch[1], batch[3], batch[5], w2[0], w2[1], makeTouch(5)},
 			"w1's touches replaced, the others as they were")
-		_, err = st.FindTouchByProviderRef(ctx, batch[0].ProviderRef)
+		_, err = st.FindTouchByProviderRef(ctx, touchProvider, batch[0].ProviderRef)
 		requireNotFoundMsg(t, err, "a skipped touch's reference is not recorded")
 
 		skipped, err = st.UpdateTouches(ctx, []outbound.Touch{sentBy(w2[0], "w2", 12), sentBy(w2[1], "w2", 12)}, "w2")
@@ -559,14 +402,14 @@ func (s suite) testUpdateTouches(t *testing.T) {
 				_, err := st.UpdateTouches(ctx, tt.batch, tt.worker)
 				requireInvalid(t, err, tt.field)
 				requireTouches(t, st, held, "a rejected batch replaces nothing")
-				_, err = st.FindTouchByProviderRef(ctx, good.ProviderRef)
+				_, err = st.FindTouchByProviderRef(ctx, touchProvider, good.ProviderRef)
 				requireNotFoundMsg(t, err, "nor records a reference")
 			})
 		}
 		skipped, err := st.UpdateTouches(ctx, []outbound.Touch{good}, "w1")
 		require.NoError(t, err)
 		require.Empty(t, skipped, "the valid touch alone goes through")
-		found, err := st.FindTouchByProviderRef(ctx, good.ProviderRef)
+		found, err := st.FindTouchByProviderRef(ctx, touchProvider, good.ProviderRef)
 		require.NoError(t, err)
 		require.Equal(t, good, *found)
 	})
@@ -628,7 +471,7 @@ func (s suite) testUpdateTouches(t *testing.T) {
 		}
 		requireTouches(t, st, want, "every touch replaced by its holder")
 		for _, tc := range want[:10] {
-			found, err := st.FindTouchByProviderRef(ctx, tc.ProviderRef)
+			found, err := st.FindTouchByProviderRef(ctx, touchProvider, tc.ProviderRef)
 			require.NoError(t, err)
 			require.Equal(t, tc, *found)
 		}

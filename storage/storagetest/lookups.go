@@ -150,12 +150,12 @@ func (s suite) testProviderRef(t *testing.T) {
 		require.NoError(t, st.InsertTouches(ctx, ts))
 
 		for _, want := range ts[:2] {
-			got, err := st.FindTouchByProviderRef(ctx, want.ProviderRef)
+			got, err := st.FindTouchByProviderRef(ctx, touchProvider, want.ProviderRef)
 			require.NoError(t, err, want.ProviderRef)
 			require.Equal(t, want, *got)
 		}
 		for _, ref := range []string{"", "<MSG-1@mail.example>", "ca0001", "CA000", "CA00011", "msg-1@mail.example"} {
-			_, err := st.FindTouchByProviderRef(ctx, ref)
+			_, err := st.FindTouchByProviderRef(ctx, touchProvider, ref)
 			requireNotFoundMsg(t, err, fmt.Sprintf("ref %q: references compare exactly, and an empty one matches nothing", ref))
 		}
 
@@ -163,21 +163,21 @@ func (s suite) testProviderRef(t *testing.T) {
 		sent := ts[2]
 		sent.Status, sent.SentAt, sent.ProviderRef = outbound.TouchSent, at(3), "SM0003"
 		require.NoError(t, st.UpdateTouch(ctx, &sent, ""))
-		got, err := st.FindTouchByProviderRef(ctx, "SM0003")
+		got, err := st.FindTouchByProviderRef(ctx, touchProvider, "SM0003")
 		require.NoError(t, err)
 		require.Equal(t, sent, *got)
 		moved := ts[0]
 		moved.ProviderRef = "<msg-1b@mail.example>"
 		require.NoError(t, st.UpdateTouch(ctx, &moved, ""))
-		_, err = st.FindTouchByProviderRef(ctx, ts[0].ProviderRef)
+		_, err = st.FindTouchByProviderRef(ctx, touchProvider, ts[0].ProviderRef)
 		requireNotFoundMsg(t, err, "the old reference is gone")
-		got, err = st.FindTouchByProviderRef(ctx, moved.ProviderRef)
+		got, err = st.FindTouchByProviderRef(ctx, touchProvider, moved.ProviderRef)
 		require.NoError(t, err)
 		require.Equal(t, moved, *got)
 
 		// What comes back is a copy.
 		got.Status = outbound.TouchCancelled
-		again, err := st.FindTouchByProviderRef(ctx, moved.ProviderRef)
+		again, err := st.FindTouchByProviderRef(ctx, touchProvider, moved.ProviderRef)
 		require.NoError(t, err)
 		require.Equal(t, moved, *again)
 	})
@@ -193,7 +193,7 @@ func (s suite) testProviderRef(t *testing.T) {
 		require.NoError(t, st.InsertTouches(ctx, ts[:3]))
 		require.NoError(t, st.InsertTouches(ctx, ts[3:]))
 		first := slices.MinFunc(ts, func(a, b outbound.Touch) int { return cmpUUID(a.ID.UUID, b.ID.UUID) })
-		got, err := st.FindTouchByProviderRef(ctx, "shared")
+		got, err := st.FindTouchByProviderRef(ctx, touchProvider, "shared")
 		require.NoError(t, err)
 		require.Equal(t, first, *got, "the first by ID bytes, not the first stored or sent")
 
@@ -207,7 +207,7 @@ func (s suite) testProviderRef(t *testing.T) {
 			}
 		}
 		second := slices.MinFunc(rest, func(a, b outbound.Touch) int { return cmpUUID(a.ID.UUID, b.ID.UUID) })
-		got, err = st.FindTouchByProviderRef(ctx, "shared")
+		got, err = st.FindTouchByProviderRef(ctx, touchProvider, "shared")
 		require.NoError(t, err)
 		require.Equal(t, second, *got)
 
@@ -217,7 +217,7 @@ func (s suite) testProviderRef(t *testing.T) {
 			gone.ProviderRef = ""
 			require.NoError(t, st.UpdateTouch(ctx, &gone, ""))
 			rest = rest[1:]
-			got, err = st.FindTouchByProviderRef(ctx, "shared")
+			got, err = st.FindTouchByProviderRef(ctx, touchProvider, "shared")
 			if len(rest) == 0 {
 				requireNotFoundMsg(t, err, "no touch has the reference any more")
 				break
@@ -225,7 +225,7 @@ func (s suite) testProviderRef(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, slices.MinFunc(rest, func(a, b outbound.Touch) int { return cmpUUID(a.ID.UUID, b.ID.UUID) }), *got)
 		}
-		got, err = st.FindTouchByProviderRef(ctx, "own")
+		got, err = st.FindTouchByProviderRef(ctx, touchProvider, "own")
 		require.NoError(t, err)
 		require.Equal(t, first, *got)
 	})
@@ -505,7 +505,7 @@ func (s suite) testLookupContext(t *testing.T) {
 		cancel()
 		_, _, err := st.NextDue(dead)
 		require.ErrorIs(t, err, context.Canceled)
-		_, err = st.FindTouchByProviderRef(dead, "ref")
+		_, err = st.FindTouchByProviderRef(dead, touchProvider, "ref")
 		require.ErrorIs(t, err, context.Canceled)
 		_, err = st.ListLeadsByCompany(dead, clientID(1), "acme.com")
 		require.ErrorIs(t, err, context.Canceled)

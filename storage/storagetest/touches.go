@@ -16,6 +16,9 @@ import (
 	"github.com/outbound-go/outbound/timing"
 )
 
+// touchProvider is the provider the suite's touches go through.
+const touchProvider = "salesforge"
+
 func makeTouch(n int) outbound.Touch {
 	return outbound.Touch{
 		ID:          touchID(n),
@@ -28,6 +31,7 @@ func makeTouch(n int) outbound.Touch {
 		Channel:     channel.Email,
 		Action:      channel.ActionEmail,
 		Resource:    resourceID(1),
+		Provider:    touchProvider,
 		Day:         timing.DateOf(t0),
 		ScheduledAt: at(n),
 		Status:      outbound.TouchScheduled,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,7 +43,7 @@ func scanEvent(rows pgx.Rows, e *outbound.Event) error {
 // recordEventSQL stores an event unless its (provider, provider event ID)
 // is stored: of concurrent copies exactly one is stored.
 const recordEventSQL = `INSERT INTO events (` + eventCols + `)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21::json, $22)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21, $22)
 	ON CONFLICT (provider, provider_event_id) DO NOTHING`
 
 // storedEventSQL reads the event stored under a deduplication key. Run
@@ -74,14 +73,11 @@ func (s *Store) RecordEvent(ctx context.Context, e *outbound.Event) (bool, error
 			return false, fmt.Errorf("postgres: event %s metadata: %w", e.ID, err)
 		}
 	}
-	if len(e.Payload) > 0 && !json.Valid(e.Payload) {
-		return false, invalid("event", "payload", string(e.Payload), "must be JSON")
-	}
 	b := s.queue()
 	b.Queue(recordEventSQL,
 		id(e.ID.UUID), ref(e.Client.UUID), ref(e.Campaign.UUID), ref(e.Lead.UUID), ref(e.Touch.UUID), e.Provider,
 		e.ProviderEventID, string(e.Type), string(e.Event.Kind), e.ProviderMessageID, e.IdempotencyKey, e.From, e.To,
-		ts(e.At), e.Detail, ts(e.ReturnAt), e.Body, jsonb(meta), ts(e.RecordedAt), string(e.Kind), jsonb(e.Payload),
+		ts(e.At), e.Detail, ts(e.ReturnAt), e.Body, jsonb(meta), ts(e.RecordedAt), string(e.Kind), payload(e.Payload),
 		ts(e.AppliedAt))
 	b.Queue(storedEventSQL, e.Provider, e.ProviderEventID)
 	var stored bool
@@ -121,8 +117,8 @@ func (s *Store) MarkEventApplied(ctx context.Context, eid outbound.EventID, at t
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if at.IsZero() {
-		return invalid("event", "applied_at", "", "must be set: when the event was applied")
+	if err := storage.CheckEventApplied(eid, at); err != nil {
+		return err
 	}
 	n, err := s.exec(ctx, `UPDATE events SET applied_at = coalesce(applied_at, $2) WHERE id = $1`, id(eid.UUID), ts(at))
 	return updated(n, err, "event", eid)
@@ -144,6 +140,14 @@ func (s *Store) UnappliedEvents(ctx context.Context, before time.Time, limit int
 	return es, wrapList(err, "unapplied events")
 }
 
+// payload is an event's payload column: NULL when empty.
+func payload(p []byte) []byte {
+	if len(p) == 0 {
+		return nil
+	}
+	return p
+}
+
 // ListEvents implements [storage.Events]: by At, then ID.
 func (s *Store) ListEvents(ctx context.Context, client outbound.ClientID) ([]outbound.Event, error) {
 	var w where
@@ -159,25 +163,6 @@ func (s *Store) ListEvents(ctx context.Context, client outbound.ClientID) ([]out
 // platformKey is how a suppression's key names the platform-wide ones (a
 // NULL client_id): the nil UUID, in the unique index and the lookups.
 const platformKey = `'00000000-0000-0000-0000-000000000000'::uuid`
-
-// checkSuppression checks a suppression before it is written: a lead, an
-// address or a domain; a known channel or none; an instant. A zero client
-// makes it platform-wide.
-func checkSuppression(sp *outbound.Suppression) error {
-	switch {
-	case sp == nil:
-		return invalid("suppression", "", "", "must not be nil")
-	case sp.Lead.IsZero() && sp.Address == "" && sp.Domain == "":
-		return invalid("suppression", "lead", "", "a suppression needs a lead, an address or a domain")
-	case strings.Contains(sp.Domain, "@"):
-		return invalid("suppression", "domain", sp.Domain, "must be a domain, without \"@\"")
-	case sp.Channel != "" && !sp.Channel.Valid():
-		return invalid("suppression", "channel", string(sp.Channel), "must be empty (every channel) or a channel")
-	case sp.Since.IsZero():
-		return invalid("suppression", "since", "", "must be set: when the lead, address or domain was suppressed")
-	}
-	return nil
-}
 
 // addSuppressionSQL records a suppression on its key: one in force stays as
 // it is, a lifted one is put back in force with the new reason and instant.
@@ -195,7 +180,7 @@ func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkSuppression(sp); err != nil {
+	if err := storage.CheckSuppression(sp); err != nil {
 		return err
 	}
 	_, err := s.exec(ctx, addSuppressionSQL, ref(sp.Client.UUID), id(sp.Lead.UUID), sp.Address, sp.Domain,
@@ -210,8 +195,8 @@ func (s *Store) LiftSuppression(ctx context.Context, k storage.SuppressionKey, b
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	if at.IsZero() {
-		return false, invalid("suppression", "lifted_at", "", "must be set: when the suppression was lifted")
+	if err := storage.CheckLift(k, at); err != nil {
+		return false, err
 	}
 	client := `coalesce(client_id, ` + platformKey + `) = $1`
 	n, err := s.exec(ctx, `UPDATE suppressions SET lifted_at = $6, lifted_by = $7, lift_reason = $8

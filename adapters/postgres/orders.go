@@ -47,23 +47,6 @@ func orderArgs(o *outbound.Order) []any {
 		ts(o.CreatedAt), ts(o.UpdatedAt)}
 }
 
-// checkOrder checks an order before it is written.
-func checkOrder(o *outbound.Order) error {
-	switch {
-	case o == nil:
-		return invalid("order", "", "", "must not be nil")
-	case o.ID.IsZero():
-		return invalid("order", "id", "", "must be set")
-	case o.Key == "":
-		return invalid("order", "key", "", "must be set: it keeps a retried order from buying twice")
-	case !o.State.Valid():
-		return invalid("order", "state", string(o.State), "must be an order state")
-	case o.Count < 0:
-		return invalid("order", "count", fmt.Sprint(o.Count), "must not be negative")
-	}
-	return nil
-}
-
 // CreateOrder implements [storage.Orders] in one round trip: INSERT ... ON
 // CONFLICT (key) DO NOTHING, then a read of the order stored under the key
 // (on a snapshot taken after the insert, so it sees a concurrent copy that
@@ -74,7 +57,7 @@ func (s *Store) CreateOrder(ctx context.Context, o *outbound.Order) (bool, error
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	if err := checkOrder(o); err != nil {
+	if err := storage.CheckOrder(o); err != nil {
 		return false, err
 	}
 	b := s.queue()
@@ -123,7 +106,7 @@ func (s *Store) UpdateOrder(ctx context.Context, o *outbound.Order) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkOrder(o); err != nil {
+	if err := storage.CheckOrder(o); err != nil {
 		return err
 	}
 	var key pgtype.Text
@@ -184,11 +167,8 @@ func (s *Store) TakeAllowance(ctx context.Context, client outbound.ClientID, per
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	switch {
-	case client.IsZero():
-		return 0, invalid("allowance", "client", "", "must be set")
-	case n < 1:
-		return 0, invalid("allowance", "n", fmt.Sprint(n), "must be at least 1")
+	if err := storage.CheckTakeAllowance(client, period, n, limit); err != nil {
+		return 0, err
 	}
 	granted := 0
 	err := s.query(ctx, takeAllowanceSQL, []any{id(client.UUID), period, n, limit}, func(rows pgx.Rows) error {
@@ -206,8 +186,8 @@ func (s *Store) ReturnAllowance(ctx context.Context, client outbound.ClientID, p
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if n < 0 {
-		return invalid("allowance", "n", fmt.Sprint(n), "must not be negative")
+	if err := storage.CheckReturnAllowance(client, period, n); err != nil {
+		return err
 	}
 	if n == 0 {
 		return nil
@@ -253,13 +233,8 @@ func (s *Store) SpaceSend(ctx context.Context, resource outbound.ResourceID, at 
 	if err := ctx.Err(); err != nil {
 		return false, time.Time{}, err
 	}
-	switch {
-	case resource.IsZero():
-		return false, time.Time{}, invalid("spacing", "resource", "", "must be set")
-	case at.IsZero():
-		return false, time.Time{}, invalid("spacing", "at", "", "must be set: the instant of the send")
-	case gap < 0:
-		return false, time.Time{}, invalid("spacing", "gap", gap.String(), "must not be negative")
+	if err := storage.CheckSpaceSend(resource, at, gap); err != nil {
+		return false, time.Time{}, err
 	}
 	b := s.queue()
 	b.Queue(spaceSendSQL, id(resource.UUID), at, gap.Microseconds())

@@ -387,28 +387,16 @@ var moveSQL = `WITH target AS (
 			UNION ALL SELECT $5::uuid WHERE EXISTS (SELECT 1 FROM moved)`) + `)
 	SELECT (SELECT count(*) FROM moved), (SELECT kind FROM resources WHERE id = $1)`
 
-// knownStates are the resource states a move may name.
-func knownState(st outbound.ResourceState) bool {
-	switch st {
-	case outbound.StateProvisioning, outbound.StateWarming, outbound.StateAvailable, outbound.StateAssigned,
-		outbound.StateHeld, outbound.StateRetired:
-		return true
-	}
-	return false
-}
-
 // MoveResource implements [storage.Resources] in one round trip and one
 // transaction: with a limit, the target client's advisory lock; then the
 // resource's row lock; then one statement that compares, counts and moves
 // the resource with its mailboxes, and raises the versions.
 func (s *Store) MoveResource(ctx context.Context, m storage.Move) (bool, error) {
-	switch {
-	case m.Resource.IsZero():
-		return false, invalid("move", "resource", "", "must be set")
-	case !knownState(m.From):
-		return false, invalid("move", "from", string(m.From), "must be a resource state")
-	case !knownState(m.To):
-		return false, invalid("move", "to", string(m.To), "must be a resource state")
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	if err := storage.CheckMove(m); err != nil {
+		return false, err
 	}
 	b := s.queue()
 	if m.Limit > 0 {
@@ -435,8 +423,9 @@ func (s *Store) MoveResource(ctx context.Context, m storage.Move) (bool, error) 
 		return false, wrap(err, "resource", m.Resource)
 	case !kind.Valid:
 		return false, notFound("resource", m.Resource)
-	case outbound.ResourceKind(kind.String) == outbound.KindMailbox:
-		return false, invalid("move", "resource", m.Resource.String(), "is a mailbox: it moves with its domain")
+	}
+	if err := storage.CheckMoved(&outbound.Resource{ID: m.Resource, Kind: outbound.ResourceKind(kind.String)}); err != nil {
+		return false, err
 	}
 	return moved > 0, nil
 }

@@ -53,7 +53,7 @@ CREATE INDEX touches_provider_ref ON touches (provider, provider_ref, id) WHERE 
 -- instant (a constant default, so no rewrite); new events come unapplied.
 ALTER TABLE events
 	ADD COLUMN event_kind text NOT NULL DEFAULT 'message',
-	ADD COLUMN payload    json, -- kept as given, byte for byte
+	ADD COLUMN payload    bytea, -- JSON, kept as given byte for byte; NULL when none
 	ADD COLUMN applied_at timestamptz DEFAULT now();
 ALTER TABLE events ALTER COLUMN event_kind SET DEFAULT '', ALTER COLUMN applied_at DROP DEFAULT;
 -- The sweeper reads the unapplied events, oldest recorded first.

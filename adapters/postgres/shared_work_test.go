@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -442,4 +443,64 @@ func TestUpdateClientAcrossProcesses(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, strconv.Itoa(writers*raises), got.Name, "no raise is lost (%d stale writes refused)", lost)
 	require.Equal(t, int64(1+writers*raises), got.Version)
+}
+
+// plan returns the plan of sql with args through st, sequential scans
+// disabled so that a small table still shows the index a large one uses.
+func plan(t *testing.T, st *Store, sql string, args ...any) string {
+	t.Helper()
+	b := st.queue()
+	b.Queue(`SELECT set_config('enable_seqscan', 'off', true)`)
+	b.Queue(`EXPLAIN `+sql, args...)
+	var lines []string
+	require.NoError(t, st.send(t.Context(), b, func(br pgx.BatchResults) error {
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		lines, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	}))
+	return strings.Join(lines, "\n")
+}
+
+// TestNewLookupsUseIndexes checks that each lookup the store added reads
+// its index rather than the table.
+func TestNewLookupsUseIndexes(t *testing.T) {
+	t.Parallel()
+	st := newDB(t).Platform()
+	nilID := id(uuid.Nil)
+	tests := []struct {
+		name, sql string
+		args      []any
+		indexes   []string
+	}{
+		{"touch by provider reference", `SELECT ` + touchCols + ` FROM touches
+			WHERE provider = $1 AND provider_ref = $2 AND provider_ref <> '' ORDER BY id LIMIT 1`,
+			[]any{"postmark", "msg-1"}, []string{"touches_provider_ref"}},
+		{"resource by provider reference", `SELECT ` + resourceCols + ` FROM resources
+			WHERE provider = $1 AND provider_ref = $2 AND provider <> '' AND provider_ref <> ''`,
+			[]any{"infraforge", "d-1"}, []string{"resources_provider_ref"}},
+		{"client by billing keys", findClientByBillingSQL, []any{"cus_1", "sub_1"},
+			[]string{"clients_billing_subscription", "clients_billing_customer"}},
+		{"unapplied events", `SELECT ` + eventCols + ` FROM events
+			WHERE applied_at IS NULL AND (recorded_at IS NULL OR recorded_at < $1)
+			ORDER BY recorded_at NULLS FIRST, id LIMIT $2`, []any{rlsEpoch, 10}, []string{"events_unapplied"}},
+		{"suppressions by lead, address and domain", suppressedAmongSQL,
+			[]any{[]any{nilID}, []any{nilID}, []string{"a@example.com"}, []string{"example.com"}, []string{"email"}},
+			[]string{"suppressions_key", "suppressions_address", "suppressions_domain"}},
+		{"open orders", `SELECT ` + orderCols + ` FROM orders WHERE state = ANY($1::text[]) ORDER BY created_at NULLS FIRST, id`,
+			[]any{[]string{"pending", "placed"}}, []string{"orders_state"}},
+		{"a client's usable resources", moveSQL,
+			[]any{nilID, "available", nilID, "assigned", nilID, nil, 3}, []string{"resources_usable"}},
+	}
+	for _, tt := range tests {
+		p := plan(t, st, tt.sql, tt.args...)
+		for _, ix := range tt.indexes {
+			require.Contains(t, p, ix, "%s:\n%s", tt.name, p)
+		}
+	}
 }

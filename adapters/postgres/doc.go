@@ -23,19 +23,26 @@
 // transaction; the down step follows "---- create above / drop below ----").
 //
 // Tables: clients, resources, campaigns, leads, enrollments, touches,
-// events, suppressions, washes, bookings. Every instant is timestamptz
+// events, suppressions, washes, bookings, orders, allowances, spacing.
+// Every instant is timestamptz
 // (NULL for Go's zero time, except where a listing orders by it), zones
 // are IANA names in text, IDs are uuid, days are date. An optional
 // reference (a pool resource's client, a mailbox's domain, an unmatched
-// event's client, campaign, lead and touch, a touch's resource) is NULL
-// when unset. Maps (an enrollment's Sticky, an event's Metadata) are jsonb.
+// event's client, campaign, lead and touch, a touch's resource, a
+// resource's replacement, a platform-wide suppression's client) is NULL
+// when unset. Maps (an enrollment's Sticky, an event's Metadata) are jsonb;
+// an event's Payload is bytea, kept byte for byte.
 // Strings order byte by byte (COLLATE "C") in every listing.
 //
 // Uniqueness is the database's: unique indexes on a lead's (client_id,
 // lower(email)) and (client_id, phone), each where not empty; on an
 // enrollment's (lead_id, campaign_id); on an event's (provider,
 // provider_event_id); on a suppression's (client, lead, address as
-// compared, channel). Emails fold case with lower() under the database's
+// compared, lower(domain), channel), where every platform-wide suppression
+// counts as the nil UUID's; on a client's billing customer and billing
+// subscription, each where not empty; on a resource's (provider,
+// provider_ref) where both are set; on an order's idempotency key. Emails
+// fold case with lower() under the database's
 // collation (with a "C" or "POSIX" database collation, ASCII letters only);
 // company domains with lower() under "C", ASCII letters only, as package
 // storage documents.
@@ -49,8 +56,15 @@
 // (no row when it is unset), for reading and for writing alike. Bookings
 // have no client_id of their own (a booking follows its resource from
 // client to client): their client policy asks that the booking's resource
-// be the client's. Wash results belong to no client and have no policy:
-// the client role may read them, only the platform role write them.
+// be the client's; so do the spacing rows (a mailbox's last send).
+// Suppressions have a NULL client_id when platform-wide: the client policy
+// lets a client read its own and the platform-wide ones, and add, lift,
+// change or delete its own alone. Wash results and orders belong to no
+// client and have no policy: the client role may read wash results, and
+// has no privilege at all on orders (a purchase is the agency's: every
+// Orders method through a client's handle is ErrForbidden); only the
+// platform role writes either. Allowances are a client's rows like any
+// other.
 //
 // Each statement of a handle runs in a transaction that first does
 // set_config('role', role, true) and set_config('outbound.client_id', id,
@@ -98,6 +112,29 @@
 // holder committed. The lock and the statement travel in one round trip.
 // Release never takes a count below zero.
 //
+// # Versions and moves
+//
+// A client's and a resource's version is a column, raised by the statement
+// that writes the row. UpdateClient and UpdateResource are one UPDATE ...
+// WHERE version = $read: checked on the row as locked, so of two writers
+// from one read exactly one passes, and the other gets ErrConflict. Every
+// write of a resource also raises, in the same statement, the version of
+// the client holding it and of the one that held it. Those client rows are
+// locked last, in ID order, after every resource row the statement writes,
+// so that no two writers wait for each other in a circle.
+//
+// UpdateResource and MoveResource first lock the resource's row (SELECT
+// ... FOR UPDATE), then run one statement on a snapshot taken after the
+// lock; both statements travel in one round trip. MoveResource's statement
+// compares the state and holder, counts the target client's assigned,
+// unpaused resources of the kind when there is a limit, and moves the
+// resource with a domain's mailboxes: all of it or none. A move with a
+// limit first takes a transaction-level advisory lock named after the
+// schema and the target client, before any row lock, so that moves into
+// one client count one after another, each after the previous committed:
+// two processes assigning to one client never pass its plan. Moves without
+// a limit, and other writes, do not wait for it.
+//
 // # Batches and events
 //
 // InsertTouches is one INSERT ... SELECT FROM unnest(one array per column):
@@ -105,7 +142,25 @@
 // be faster on a table without row-level security, but Postgres refuses
 // COPY FROM into a table with it.) RecordEvent is INSERT ... ON CONFLICT
 // (provider, provider_event_id) DO NOTHING: of concurrent deliveries of one
-// webhook exactly one is stored.
+// webhook exactly one is stored. In the same round trip a second statement
+// reads the event stored under that key, on a snapshot taken after the
+// insert, so it sees the copy that won even when that copy committed while
+// the insert waited for it; a duplicate's caller gets that event (through
+// a client's handle, an event the client cannot see leaves *e as given).
+// MarkEventApplied keeps the first instant; UnappliedEvents reads a partial
+// index of the unapplied events by recording instant. CreateOrder works
+// the same way on the order's idempotency key.
+//
+// # Allowances and spacing
+//
+// TakeAllowance is one INSERT ... ON CONFLICT DO UPDATE ... WHERE used <
+// limit: the grant, least(n, limit - used), is computed and added on the
+// row as locked, and kept in the row's granted column for RETURNING, so
+// concurrent takes never pass the limit. SpaceSend is one INSERT ... ON
+// CONFLICT DO UPDATE ... WHERE last send + gap <= at: of concurrent sends
+// from one mailbox at one instant exactly one is recorded. When it refuses,
+// the row stays locked and a second statement in the same round trip reads
+// the last send it compared with.
 //
 // # Leader election
 //

@@ -10,36 +10,55 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/outbound-go/outbound"
-	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/storage"
 )
 
 // Events
 
 const eventCols = `id, client_id, campaign_id, lead_id, touch_id, provider, provider_event_id, type, kind,
-	provider_message_id, idempotency_key, from_address, to_address, at, detail, return_at, body, metadata, recorded_at`
+	provider_message_id, idempotency_key, from_address, to_address, at, detail, return_at, body, metadata, recorded_at,
+	event_kind, payload, applied_at`
 
 func scanEvent(rows pgx.Rows, e *outbound.Event) error {
-	var raw []byte
+	var meta, payload []byte
 	if err := rows.Scan(scanID(&e.ID.UUID), scanID(&e.Client.UUID), scanID(&e.Campaign.UUID), scanID(&e.Lead.UUID),
-		scanID(&e.Touch.UUID), &e.Provider, &e.ProviderEventID, &e.Type, &e.Kind, &e.ProviderMessageID,
-		&e.IdempotencyKey, &e.From, &e.To, scanTime(&e.At), &e.Detail, scanTime(&e.ReturnAt), &e.Body, &raw,
-		scanTime(&e.RecordedAt)); err != nil {
+		scanID(&e.Touch.UUID), &e.Provider, &e.ProviderEventID, &e.Type, &e.Event.Kind, &e.ProviderMessageID,
+		&e.IdempotencyKey, &e.From, &e.To, scanTime(&e.At), &e.Detail, scanTime(&e.ReturnAt), &e.Body, &meta,
+		scanTime(&e.RecordedAt), &e.Kind, &payload, scanTime(&e.AppliedAt)); err != nil {
 		return err
 	}
 	e.Metadata = nil
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &e.Metadata); err != nil {
+	if len(meta) > 0 {
+		if err := json.Unmarshal(meta, &e.Metadata); err != nil {
 			return fmt.Errorf("postgres: event %s metadata: %w", e.ID, err)
 		}
+	}
+	e.Payload = nil
+	if len(payload) > 0 {
+		e.Payload = payload
 	}
 	return nil
 }
 
-// RecordEvent implements [storage.Events] with INSERT ... ON CONFLICT DO
-// NOTHING on the (provider, provider_event_id) key: of concurrent copies
-// exactly one is stored. An event whose key is new but whose ID is taken
-// yields ErrConflict.
+// recordEventSQL stores an event unless its (provider, provider event ID)
+// is stored: of concurrent copies exactly one is stored.
+const recordEventSQL = `INSERT INTO events (` + eventCols + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21, $22)
+	ON CONFLICT (provider, provider_event_id) DO NOTHING`
+
+// storedEventSQL reads the event stored under a deduplication key. Run
+// after recordEventSQL in the same transaction, on a snapshot taken after
+// it, it sees the copy that made the insert do nothing even when that copy
+// committed while the insert waited for it.
+const storedEventSQL = `SELECT ` + eventCols + ` FROM events WHERE provider = $1 AND provider_event_id = $2`
+
+// RecordEvent implements [storage.Events] in one round trip: INSERT ... ON
+// CONFLICT DO NOTHING on the (provider, provider_event_id) key, then a read
+// of the stored event under that key, which overwrites *e when the insert
+// stored nothing. An event whose key is new but whose ID is taken yields
+// ErrConflict. Through a client's handle, a duplicate of an event the
+// client cannot see (another client's, or one not yet matched) is reported
+// as not stored and *e is left as given.
 func (s *Store) RecordEvent(ctx context.Context, e *outbound.Event) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
@@ -54,16 +73,79 @@ func (s *Store) RecordEvent(ctx context.Context, e *outbound.Event) (bool, error
 			return false, fmt.Errorf("postgres: event %s metadata: %w", e.ID, err)
 		}
 	}
-	n, err := s.exec(ctx, `INSERT INTO events (`+eventCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19)
-		ON CONFLICT (provider, provider_event_id) DO NOTHING`,
+	b := s.queue()
+	b.Queue(recordEventSQL,
 		id(e.ID.UUID), ref(e.Client.UUID), ref(e.Campaign.UUID), ref(e.Lead.UUID), ref(e.Touch.UUID), e.Provider,
-		e.ProviderEventID, string(e.Type), string(e.Kind), e.ProviderMessageID, e.IdempotencyKey, e.From, e.To,
-		ts(e.At), e.Detail, ts(e.ReturnAt), e.Body, jsonb(meta), ts(e.RecordedAt))
+		e.ProviderEventID, string(e.Type), string(e.Event.Kind), e.ProviderMessageID, e.IdempotencyKey, e.From, e.To,
+		ts(e.At), e.Detail, ts(e.ReturnAt), e.Body, jsonb(meta), ts(e.RecordedAt), string(e.Kind), payload(e.Payload),
+		ts(e.AppliedAt))
+	b.Queue(storedEventSQL, e.Provider, e.ProviderEventID)
+	var stored bool
+	var found []outbound.Event
+	err := s.send(ctx, b, func(br pgx.BatchResults) error {
+		tag, err := br.Exec()
+		if err != nil {
+			return err
+		}
+		stored = tag.RowsAffected() == 1
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v outbound.Event
+			if err := scanEvent(rows, &v); err != nil {
+				return err
+			}
+			found = append(found, v)
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return false, wrap(err, "event", e.ID)
 	}
-	return n == 1, nil
+	if !stored && len(found) == 1 {
+		*e = found[0]
+	}
+	return stored, nil
+}
+
+// MarkEventApplied implements [storage.Events] in one statement: the first
+// instant stays.
+func (s *Store) MarkEventApplied(ctx context.Context, eid outbound.EventID, at time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := storage.CheckEventApplied(eid, at); err != nil {
+		return err
+	}
+	n, err := s.exec(ctx, `UPDATE events SET applied_at = coalesce(applied_at, $2) WHERE id = $1`, id(eid.UUID), ts(at))
+	return updated(n, err, "event", eid)
+}
+
+// UnappliedEvents implements [storage.Events] on the partial index of the
+// unapplied events: oldest recorded first (an event with no recording
+// instant first of all), then by ID.
+func (s *Store) UnappliedEvents(ctx context.Context, before time.Time, limit int) ([]outbound.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	es, err := list(ctx, s, `SELECT `+eventCols+` FROM events
+		WHERE applied_at IS NULL AND (recorded_at IS NULL OR recorded_at < $1)
+		ORDER BY recorded_at NULLS FIRST, id LIMIT $2`, []any{ts(before), limit}, scanEvent)
+	return es, wrapList(err, "unapplied events")
+}
+
+// payload is an event's payload column: NULL when empty.
+func payload(p []byte) []byte {
+	if len(p) == 0 {
+		return nil
+	}
+	return p
 }
 
 // ListEvents implements [storage.Events]: by At, then ID.
@@ -78,8 +160,22 @@ func (s *Store) ListEvents(ctx context.Context, client outbound.ClientID) ([]out
 
 // Suppressions
 
-// AddSuppression implements [storage.Suppressions]: the unique key on
-// (client, lead, address as compared, channel) keeps the first.
+// platformKey is how a suppression's key names the platform-wide ones (a
+// NULL client_id): the nil UUID, in the unique index and the lookups.
+const platformKey = `'00000000-0000-0000-0000-000000000000'::uuid`
+
+// addSuppressionSQL records a suppression on its key: one in force stays as
+// it is, a lifted one is put back in force with the new reason and instant.
+const addSuppressionSQL = `INSERT INTO suppressions AS s (client_id, lead_id, address, domain, channel, reason, since)
+	VALUES ($1, $2, $3, $4, $5, $6, $7)
+	ON CONFLICT ((coalesce(client_id, ` + platformKey + `)), lead_id, address_key, (lower(domain)), channel)
+	DO UPDATE SET reason = excluded.reason, since = excluded.since, lifted_at = NULL, lifted_by = '', lift_reason = ''
+	WHERE s.lifted_at IS NOT NULL`
+
+// AddSuppression implements [storage.Suppressions] in one statement on the
+// unique key (client, lead, address as compared, domain in lower case,
+// channel). A zero client adds a platform-wide suppression, which only the
+// platform handle may: through a client's handle it is ErrForbidden.
 func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -87,16 +183,35 @@ func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) er
 	if err := storage.CheckSuppression(sp); err != nil {
 		return err
 	}
-	_, err := s.exec(ctx, `INSERT INTO suppressions (client_id, lead_id, address, channel, reason, since)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-		id(sp.Client.UUID), id(sp.Lead.UUID), sp.Address, string(sp.Channel), sp.Reason, ts(sp.Since))
+	_, err := s.exec(ctx, addSuppressionSQL, ref(sp.Client.UUID), id(sp.Lead.UUID), sp.Address, sp.Domain,
+		string(sp.Channel), sp.Reason, ts(sp.Since))
 	return wrap(err, "suppression of client", sp.Client)
 }
 
-// Suppressed implements [storage.Suppressions]. A zero lead and an empty
-// address match nothing.
-func (s *Store) Suppressed(ctx context.Context, client outbound.ClientID, lead outbound.LeadID, address string, ch channel.Kind) (bool, error) {
-	out, err := s.SuppressedAmong(ctx, []storage.SuppressionQuery{{Client: client, Lead: lead, Address: address, Channel: ch}})
+// LiftSuppression implements [storage.Suppressions] in one statement.
+// Through a client's handle a platform-wide suppression is never lifted
+// (row-level security lets the client read it, not change it): false.
+func (s *Store) LiftSuppression(ctx context.Context, k storage.SuppressionKey, by, reason string, at time.Time) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	if err := storage.CheckLift(k, at); err != nil {
+		return false, err
+	}
+	client := `coalesce(client_id, ` + platformKey + `) = $1`
+	n, err := s.exec(ctx, `UPDATE suppressions SET lifted_at = $6, lifted_by = $7, lift_reason = $8
+		WHERE `+client+` AND lead_id = $2 AND address_key = (CASE WHEN strpos($3, '@') > 0 THEN lower($3) ELSE $3 END)
+			AND lower(domain) = lower($4) AND channel = $5 AND lifted_at IS NULL`,
+		id(k.Client.UUID), id(k.Lead.UUID), k.Address, k.Domain, string(k.Channel), ts(at), by, reason)
+	if err != nil {
+		return false, wrap(err, "suppression of client", k.Client)
+	}
+	return n == 1, nil
+}
+
+// Suppressed implements [storage.Suppressions].
+func (s *Store) Suppressed(ctx context.Context, q storage.SuppressionQuery) (bool, error) {
+	out, err := s.SuppressedAmong(ctx, []storage.SuppressionQuery{q})
 	if err != nil {
 		return false, err
 	}
@@ -104,16 +219,26 @@ func (s *Store) Suppressed(ctx context.Context, client outbound.ClientID, lead o
 }
 
 // suppressedAmongSQL answers one question per row of the arrays, in their
-// order: a suppression of the client on the channel (or on every channel)
-// for the lead, or for the address as suppressions compare it. A NULL lead
-// or an empty address matches nothing.
+// order: a suppression in force, the client's or platform-wide, on the
+// channel or on every channel, of the lead, of the address as suppressions
+// compare it, or of the domain in lower case. Each test is one index scan:
+// the key's for the lead, the partial indexes of suppressions in force for
+// the address and the domain. A NULL lead, an empty address and an empty
+// domain match nothing.
 const suppressedAmongSQL = `SELECT
-		EXISTS (SELECT 1 FROM suppressions s WHERE s.client_id = q.client AND s.lead_id = q.lead
-			AND (s.channel = '' OR s.channel = q.ch))
-		OR EXISTS (SELECT 1 FROM suppressions s WHERE s.client_id = q.client AND q.addr <> ''
+		EXISTS (SELECT 1 FROM suppressions s
+			WHERE coalesce(s.client_id, ` + platformKey + `) = ANY(ARRAY[q.client, ` + platformKey + `])
+			AND s.lead_id = q.lead AND s.lifted_at IS NULL AND (s.channel = '' OR s.channel = q.ch))
+		OR EXISTS (SELECT 1 FROM suppressions s
+			WHERE q.addr <> '' AND s.address_key <> '' AND s.lifted_at IS NULL
 			AND s.address_key = (CASE WHEN strpos(q.addr, '@') > 0 THEN lower(q.addr) ELSE q.addr END)
+			AND coalesce(s.client_id, ` + platformKey + `) = ANY(ARRAY[q.client, ` + platformKey + `])
 			AND (s.channel = '' OR s.channel = q.ch))
-	FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS q(client, lead, addr, ch, n)
+		OR EXISTS (SELECT 1 FROM suppressions s
+			WHERE q.dom <> '' AND s.domain <> '' AND s.lifted_at IS NULL AND lower(s.domain) = lower(q.dom)
+			AND coalesce(s.client_id, ` + platformKey + `) = ANY(ARRAY[q.client, ` + platformKey + `])
+			AND (s.channel = '' OR s.channel = q.ch))
+	FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS q(client, lead, addr, dom, ch, n)
 	ORDER BY q.n`
 
 // SuppressedAmong implements [storage.Suppressions] in one statement.
@@ -125,12 +250,12 @@ func (s *Store) SuppressedAmong(ctx context.Context, qs []storage.SuppressionQue
 		return []bool{}, nil
 	}
 	clients, leads := make([]pgtype.UUID, len(qs)), make([]pgtype.UUID, len(qs))
-	addrs, chs := make([]string, len(qs)), make([]string, len(qs))
+	addrs, doms, chs := make([]string, len(qs)), make([]string, len(qs)), make([]string, len(qs))
 	for i, q := range qs {
-		clients[i], leads[i], addrs[i], chs[i] = id(q.Client.UUID), ref(q.Lead.UUID), q.Address, string(q.Channel)
+		clients[i], leads[i], addrs[i], doms[i], chs[i] = id(q.Client.UUID), ref(q.Lead.UUID), q.Address, q.Domain, string(q.Channel)
 	}
 	out := make([]bool, 0, len(qs))
-	err := s.query(ctx, suppressedAmongSQL, []any{clients, leads, addrs, chs}, func(rows pgx.Rows) error {
+	err := s.query(ctx, suppressedAmongSQL, []any{clients, leads, addrs, doms, chs}, func(rows pgx.Rows) error {
 		var b bool
 		if err := rows.Scan(&b); err != nil {
 			return err
@@ -147,17 +272,21 @@ func (s *Store) SuppressedAmong(ctx context.Context, qs []storage.SuppressionQue
 	return out, nil
 }
 
-// ListSuppressions implements [storage.Suppressions]: by client, Since,
-// lead, address and channel, strings byte by byte.
+// ListSuppressions implements [storage.Suppressions]: the client's (the
+// platform-wide ones for a zero ID), lifted ones included, by Since, lead,
+// address, domain and channel, strings byte by byte.
 func (s *Store) ListSuppressions(ctx context.Context, client outbound.ClientID) ([]outbound.Suppression, error) {
-	var w where
+	cond, args := `client_id IS NULL`, []any(nil)
 	if !client.IsZero() {
-		w.add(`client_id = ?`, id(client.UUID))
+		cond, args = `client_id = $1`, []any{id(client.UUID)}
 	}
-	out, err := list(ctx, s, `SELECT client_id, lead_id, address, channel, reason, since FROM suppressions`+w.String()+`
-		ORDER BY client_id, since, lead_id, address COLLATE "C", channel COLLATE "C"`, w.args,
+	out, err := list(ctx, s, `SELECT client_id, lead_id, address, domain, channel, reason, since, lifted_at, lifted_by,
+			lift_reason
+		FROM suppressions WHERE `+cond+`
+		ORDER BY since, lead_id, address COLLATE "C", domain COLLATE "C", channel COLLATE "C"`, args,
 		func(rows pgx.Rows, sp *outbound.Suppression) error {
-			return rows.Scan(scanID(&sp.Client.UUID), scanID(&sp.Lead.UUID), &sp.Address, &sp.Channel, &sp.Reason, scanTime(&sp.Since))
+			return rows.Scan(scanID(&sp.Client.UUID), scanID(&sp.Lead.UUID), &sp.Address, &sp.Domain, &sp.Channel,
+				&sp.Reason, scanTime(&sp.Since), scanTime(&sp.LiftedAt), &sp.LiftedBy, &sp.LiftReason)
 		})
 	return out, wrapList(err, "suppressions")
 }

@@ -5,9 +5,15 @@ import (
 	"io/fs"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/tern/v2/migrate"
 	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/storage"
 )
 
 // schemaVersion reads tern's version table.
@@ -55,7 +61,7 @@ func TestMigrateConcurrently(t *testing.T) {
 	var tables int
 	require.NoError(t, db.Pool().QueryRow(t.Context(),
 		"SELECT count(*) FROM pg_tables WHERE schemaname = $1 AND rowsecurity", schema).Scan(&tables))
-	require.Equal(t, 9, tables, "every client table once, with row-level security")
+	require.Equal(t, 11, tables, "every client table once, with row-level security")
 }
 
 // TestMigrationsFS checks the files a host's own tool would run: tern
@@ -104,4 +110,77 @@ func TestMigrateDown(t *testing.T) {
 	require.Zero(t, tables)
 	require.NoError(t, Migrate(ctx, db.Pool()))
 	require.NoError(t, db.Platform().PutWash(ctx, washAt(2)))
+}
+
+// TestMigrateFromFirstSchema upgrades a schema holding rows written under
+// the first migration: the touches awaiting events take their resource's
+// provider, the events recorded then count as applied, suppressions keep
+// suppressing, every client and resource starts at version 1; and the
+// second migration's down step brings the first schema back.
+func TestMigrateFromFirstSchema(t *testing.T) {
+	t.Parallel()
+	pool := schemaPool(t, newSchema(t), 2)
+	ctx := t.Context()
+	conn, err := pool.Acquire(ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	m, err := migrate.NewMigrator(ctx, conn.Conn(), VersionTable)
+	require.NoError(t, err)
+	require.NoError(t, m.LoadMigrations(MigrationsFS()))
+	require.NoError(t, m.MigrateTo(ctx, 1))
+	_, err = conn.Exec(ctx, `
+		INSERT INTO clients (client_id, name) VALUES ('c0000000-0000-0000-0000-000000000001', 'acme');
+		INSERT INTO resources (id, client_id, kind, provider, provider_ref, state)
+			VALUES ('b0000000-0000-0000-0000-000000000001', 'c0000000-0000-0000-0000-000000000001', 'mailbox', 'postmark', 'mbx-1', 'assigned');
+		INSERT INTO touches (id, client_id, campaign_id, enrollment_id, lead_id, resource_id, day, scheduled_at, status, provider_ref)
+			VALUES ('70000000-0000-0000-0000-000000000001', 'c0000000-0000-0000-0000-000000000001', gen_random_uuid(), gen_random_uuid(),
+				gen_random_uuid(), 'b0000000-0000-0000-0000-000000000001', '2026-03-02', '2026-03-02 09:00Z', 'sent', 'msg-1'),
+			('70000000-0000-0000-0000-000000000002', 'c0000000-0000-0000-0000-000000000001', gen_random_uuid(), gen_random_uuid(),
+				gen_random_uuid(), 'b0000000-0000-0000-0000-000000000001', '2026-03-02', '2026-03-03 09:00Z', 'scheduled', '');
+		INSERT INTO events (id, client_id, provider, provider_event_id, type, at, recorded_at)
+			VALUES ('e0000000-0000-0000-0000-000000000001', 'c0000000-0000-0000-0000-000000000001', 'postmark', 'EV1', 'delivered',
+				'2026-03-02 09:01Z', '2026-03-02 09:02Z');
+		INSERT INTO suppressions (client_id, lead_id, address, reason, since)
+			VALUES ('c0000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000000', 'Ann@Example.com', 'complaint', '2026-03-02Z');`)
+	require.NoError(t, err)
+
+	require.NoError(t, Migrate(ctx, pool))
+	st := New(pool).Platform()
+	client := outbound.ClientID{UUID: uuid.MustParse("c0000000-0000-0000-0000-000000000001")}
+	c, err := st.GetClient(ctx, client)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), c.Version)
+	r, err := st.FindResource(ctx, "postmark", "mbx-1")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), r.Version)
+	sent, err := st.FindTouchByProviderRef(ctx, "postmark", "msg-1")
+	require.NoError(t, err, "a touch sent before the upgrade is matched by its provider")
+	require.Equal(t, "postmark", sent.Provider)
+	later, err := st.GetTouch(ctx, outbound.TouchID{UUID: uuid.MustParse("70000000-0000-0000-0000-000000000002")})
+	require.NoError(t, err)
+	require.Empty(t, later.Provider, "a touch not sent yet gets its provider when it is sent")
+	evs, err := st.ListEvents(ctx, client)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	require.False(t, evs[0].AppliedAt.IsZero(), "an event recorded before the upgrade was applied")
+	require.Equal(t, outbound.EventMessage, evs[0].Kind)
+	unapplied, err := st.UnappliedEvents(ctx, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), 10)
+	require.NoError(t, err)
+	require.Empty(t, unapplied)
+	supp, err := st.Suppressed(ctx, storage.SuppressionQuery{Client: client, Address: "ann@example.com", Channel: channel.Email})
+	require.NoError(t, err)
+	require.True(t, supp)
+
+	// New rows, then down to the first schema and up again.
+	require.NoError(t, st.AddSuppression(ctx, &outbound.Suppression{Domain: "blocked.example", Since: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}))
+	_, err = st.TakeAllowance(ctx, client, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), 1, 10)
+	require.NoError(t, err)
+	require.NoError(t, m.MigrateTo(ctx, 1))
+	var n int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM suppressions").Scan(&n))
+	require.Equal(t, 1, n, "the client's suppression stays; the platform-wide one goes with the schema that knew it")
+	require.NoError(t, Migrate(ctx, pool))
+	supp, err = st.Suppressed(ctx, storage.SuppressionQuery{Client: client, Address: "ann@example.com", Channel: channel.Email})
+	require.NoError(t, err)
+	require.True(t, supp)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/outbound-go/outbound"
+	fielderr "github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
 )
@@ -258,10 +259,25 @@ func notFound(record string, id fmt.Stringer) error {
 	return fmt.Errorf("postgres: %s %s: %w", record, id, storage.ErrNotFound)
 }
 
-// invalid is the error for a record the store cannot keep.
+// invalid is the error for a record or an argument the store refuses.
 func invalid(record, field, value, reason string) error {
-	return &outbound.ValidationError{Record: record, Field: field, Value: value, Reason: reason}
+	return &badInput{
+		v: &outbound.ValidationError{Record: record, Field: field, Value: value, Reason: reason},
+		f: &fielderr.FieldError{Package: "postgres", Record: record, Field: field, Value: value, Reason: reason},
+	}
 }
+
+// badInput is the error for input the store refuses. It is both the
+// domain's *outbound.ValidationError, which package storage's checks
+// return, and the module's *invalid.FieldError: errors.As finds either, and
+// errors.Is holds for outbound.ErrInvalid and invalid.ErrInvalid alike.
+type badInput struct {
+	v *outbound.ValidationError
+	f *fielderr.FieldError
+}
+
+func (e *badInput) Error() string   { return e.f.Error() }
+func (e *badInput) Unwrap() []error { return []error{e.v, e.f} }
 
 // Conversions between Go's zero values and the columns. An optional
 // reference is NULL when zero; an optional instant is NULL when zero.

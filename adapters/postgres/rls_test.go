@@ -47,7 +47,7 @@ func seedTenant(t *testing.T, st *Store, n byte) tenant {
 	tn.touch = outbound.Touch{ID: outbound.TouchID{UUID: u(6)}, Client: tn.client.ID, Campaign: tn.campaign.ID,
 		Enrollment: tn.enrollment.ID, Lead: tn.lead.ID, Step: 1, Channel: channel.Email, Action: channel.ActionEmail,
 		Resource: tn.resource.ID, ScheduledAt: rlsEpoch.Add(time.Duration(10-n) * time.Minute), Status: outbound.TouchScheduled,
-		ProviderRef: fmt.Sprint("msg-", n)}
+		Provider: "postmark", ProviderRef: fmt.Sprint("msg-", n)}
 	tn.event = outbound.Event{ID: outbound.EventID{UUID: u(7)}, Client: tn.client.ID, Event: channel.Event{
 		Provider: "twilio", ProviderEventID: fmt.Sprint("EV", n), Type: channel.EventReplied, Kind: channel.SMS, At: rlsEpoch}}
 	tn.supp = outbound.Suppression{Client: tn.client.ID, Address: "x@example.com", Reason: "complaint", Since: rlsEpoch}
@@ -55,6 +55,10 @@ func seedTenant(t *testing.T, st *Store, n byte) tenant {
 
 	require.NoError(t, st.CreateClient(ctx, &tn.client))
 	require.NoError(t, st.CreateResource(ctx, &tn.resource))
+	c, err := st.GetClient(ctx, tn.client.ID)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), c.Version, "the resource it was given raised the client's version")
+	tn.client = *c
 	require.NoError(t, st.CreateCampaign(ctx, &tn.campaign))
 	require.NoError(t, st.CreateLead(ctx, &tn.lead))
 	require.NoError(t, st.CreateEnrollment(ctx, &tn.enrollment))
@@ -64,6 +68,12 @@ func seedTenant(t *testing.T, st *Store, n byte) tenant {
 	require.True(t, ok)
 	require.NoError(t, st.AddSuppression(ctx, &tn.supp))
 	ok, err = st.Reserve(ctx, tn.key, timing.DateOf(rlsEpoch), allocator.Limit{Daily: -1, Weekly: -1})
+	require.NoError(t, err)
+	require.True(t, ok)
+	granted, err := st.TakeAllowance(ctx, tn.client.ID, rlsEpoch, 5, 100)
+	require.NoError(t, err)
+	require.Equal(t, 5, granted)
+	ok, _, err = st.SpaceSend(ctx, tn.resource.ID, rlsEpoch, time.Minute)
 	require.NoError(t, err)
 	require.True(t, ok)
 	return tn
@@ -77,10 +87,12 @@ type rlsTable struct {
 	change string // a SET clause
 }
 
-// Bookings come first: their policy reads resources, whose rows the
-// resources case deletes.
+// Bookings and spacing come first: their policies read resources, whose
+// rows the resources case deletes.
 var rlsTables = []rlsTable{
 	{"bookings", func(tn tenant) (string, any) { return "resource_id = $1", tn.resource.ID.UUID }, "count = 0"},
+	{"spacing", func(tn tenant) (string, any) { return "resource_id = $1", tn.resource.ID.UUID }, "last_at = '2000-01-01Z'"},
+	{"allowances", func(tn tenant) (string, any) { return "client_id = $1", tn.client.ID.UUID }, "used = 0"},
 	{"clients", func(tn tenant) (string, any) { return "client_id = $1", tn.client.ID.UUID }, "name = 'stolen'"},
 	{"resources", func(tn tenant) (string, any) { return "id = $1", tn.resource.ID.UUID }, "address = 'stolen'"},
 	{"campaigns", func(tn tenant) (string, any) { return "id = $1", tn.campaign.ID.UUID }, "name = 'stolen'"},
@@ -169,13 +181,15 @@ func TestRowLevelSecurityWrites(t *testing.T) {
 	asA := db.ForClient(a.client.ID)
 	ctx := t.Context()
 
-	tables := []string{"clients", "campaigns", "leads", "enrollments", "touches", "events", "suppressions", "resources"}
+	tables := []string{"clients", "campaigns", "leads", "enrollments", "touches", "events", "suppressions", "allowances", "resources"}
 	for _, tb := range tables {
 		_, err := asA.exec(ctx, "UPDATE "+tb+" SET client_id = $1", b.client.ID.UUID)
 		require.ErrorIs(t, wrap(err, tb, stringer("all")), ErrForbidden, "%s: moving A's row to B", tb)
 	}
 	_, err := asA.exec(ctx, "UPDATE bookings SET resource_id = $1", b.resource.ID.UUID)
 	require.ErrorIs(t, wrap(err, "bookings", stringer("all")), ErrForbidden, "moving A's booking to B's resource")
+	_, err = asA.exec(ctx, "UPDATE spacing SET resource_id = $1", b.resource.ID.UUID)
+	require.ErrorIs(t, wrap(err, "spacing", stringer("all")), ErrForbidden, "moving A's last send to B's resource")
 
 	// Through the store's own methods.
 	lead := outbound.Lead{ID: outbound.LeadID{UUID: uuid.UUID{9, 9}}, Client: b.client.ID, Email: "new@example.com"}
@@ -290,7 +304,7 @@ func TestRowLevelSecurityStore(t *testing.T) {
 
 	_, err = asA.GetTouch(ctx, b.touch.ID)
 	require.ErrorIs(t, err, storage.ErrNotFound)
-	_, err = asA.FindTouchByProviderRef(ctx, b.touch.ProviderRef)
+	_, err = asA.FindTouchByProviderRef(ctx, b.touch.Provider, b.touch.ProviderRef)
 	require.ErrorIs(t, err, storage.ErrNotFound)
 	ts, err := asA.ListTouches(ctx, storage.TouchFilter{})
 	require.NoError(t, err)
@@ -314,13 +328,13 @@ func TestRowLevelSecurityStore(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, ok, "the deduplication key is global: B's event is a duplicate for A too")
 
-	supp, err := asA.Suppressed(ctx, b.client.ID, outbound.LeadID{}, "x@example.com", channel.Email)
+	supp, err := asA.Suppressed(ctx, storage.SuppressionQuery{Client: b.client.ID, Address: "x@example.com", Channel: channel.Email})
 	require.NoError(t, err)
 	require.False(t, supp, "B's suppression is invisible to A")
-	supp, err = asA.Suppressed(ctx, a.client.ID, outbound.LeadID{}, "X@example.com", channel.Email)
+	supp, err = asA.Suppressed(ctx, storage.SuppressionQuery{Client: a.client.ID, Address: "X@example.com", Channel: channel.Email})
 	require.NoError(t, err)
 	require.True(t, supp)
-	sps, err := asA.ListSuppressions(ctx, zero)
+	sps, err := asA.ListSuppressions(ctx, a.client.ID)
 	require.NoError(t, err)
 	require.Equal(t, []outbound.Suppression{a.supp}, sps)
 
@@ -415,4 +429,178 @@ func TestRowLevelSecurityWithoutRole(t *testing.T) {
 		require.NoError(t, tx.QueryRow(ctx, "SELECT count(*) FROM "+tb.name).Scan(&n), tb.name)
 		require.Zero(t, n, "%s: its owner sees no row", tb.name)
 	}
+}
+
+// TestRowLevelSecurityPlatformSuppressions checks the platform-wide
+// suppressions (a NULL client): every client's handle reads them and is
+// covered by them, none adds, lifts, changes or deletes them, and none
+// turns its own suppression into one.
+func TestRowLevelSecurityPlatformSuppressions(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	platform := db.Platform()
+	a, b := seedTenant(t, platform, 1), seedTenant(t, platform, 2)
+	asA := db.ForClient(a.client.ID)
+	ctx := t.Context()
+	zero := outbound.ClientID{}
+
+	dnc := []outbound.Suppression{
+		{Domain: "blocked.example", Reason: "do_not_contact", Since: rlsEpoch},
+		{Address: "ceo@big.example", Channel: channel.Email, Reason: "do_not_contact", Since: rlsEpoch.Add(time.Minute)},
+	}
+	for i := range dnc {
+		require.NoError(t, platform.AddSuppression(ctx, &dnc[i]))
+	}
+
+	// Read and covered.
+	got, err := asA.ListSuppressions(ctx, zero)
+	require.NoError(t, err)
+	require.Equal(t, dnc, got, "the platform-wide list, through a client's handle")
+	for _, q := range []storage.SuppressionQuery{
+		{Client: a.client.ID, Domain: "blocked.example", Channel: channel.Email},
+		{Client: a.client.ID, Domain: "BLOCKED.example", Channel: channel.SMS},
+		{Client: a.client.ID, Address: "CEO@big.example", Channel: channel.Email},
+	} {
+		supp, err := asA.Suppressed(ctx, q)
+		require.NoError(t, err)
+		require.True(t, supp, "%+v", q)
+	}
+	supp, err := asA.Suppressed(ctx, storage.SuppressionQuery{Client: a.client.ID, Address: "ceo@big.example", Channel: channel.SMS})
+	require.NoError(t, err)
+	require.False(t, supp, "the address is suppressed on email only")
+
+	// Never added, lifted, changed or deleted by a client.
+	require.ErrorIs(t, asA.AddSuppression(ctx, &outbound.Suppression{Domain: "other.example", Since: rlsEpoch}), ErrForbidden)
+	lifted, err := asA.LiftSuppression(ctx, storage.KeyOf(&dnc[0]), "client", "wants them back", rlsEpoch.Add(time.Hour))
+	require.NoError(t, err)
+	require.False(t, lifted)
+	n, err := asA.exec(ctx, "UPDATE suppressions SET reason = 'stolen' WHERE client_id IS NULL")
+	require.NoError(t, err)
+	require.Zero(t, n)
+	n, err = asA.exec(ctx, "DELETE FROM suppressions WHERE client_id IS NULL")
+	require.NoError(t, err)
+	require.Zero(t, n)
+	_, err = asA.exec(ctx, "UPDATE suppressions SET client_id = NULL")
+	require.ErrorIs(t, wrap(err, "suppressions", stringer("all")), ErrForbidden, "A's own made platform-wide")
+	got, err = platform.ListSuppressions(ctx, zero)
+	require.NoError(t, err)
+	require.Equal(t, dnc, got, "the platform-wide list is as the platform wrote it")
+
+	// A's own, and B's that A neither sees nor lifts.
+	lifted, err = asA.LiftSuppression(ctx, storage.KeyOf(&b.supp), "client", "not mine", rlsEpoch.Add(time.Hour))
+	require.NoError(t, err)
+	require.False(t, lifted, "B's suppression")
+	lifted, err = asA.LiftSuppression(ctx, storage.KeyOf(&a.supp), "client", "mine", rlsEpoch.Add(time.Hour))
+	require.NoError(t, err)
+	require.True(t, lifted, "A's own suppression")
+	sps, err := platform.ListSuppressions(ctx, b.client.ID)
+	require.NoError(t, err)
+	require.Equal(t, []outbound.Suppression{b.supp}, sps, "B's is in force")
+
+	// The platform lifts its own; then nobody is covered by it.
+	lifted, err = platform.LiftSuppression(ctx, storage.KeyOf(&dnc[0]), "operator", "removed from the list", rlsEpoch.Add(time.Hour))
+	require.NoError(t, err)
+	require.True(t, lifted)
+	supp, err = asA.Suppressed(ctx, storage.SuppressionQuery{Client: a.client.ID, Domain: "blocked.example", Channel: channel.Email})
+	require.NoError(t, err)
+	require.False(t, supp)
+}
+
+// TestRowLevelSecurityNewRecords checks the records the store keeps for
+// work across processes through a client's handle: its own allowances,
+// spacing, versions, billing keys, resources and events, none of another
+// client's, and no orders at all (the platform's purchases).
+func TestRowLevelSecurityNewRecords(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	platform := db.Platform()
+	a, b := seedTenant(t, platform, 1), seedTenant(t, platform, 2)
+	asA := db.ForClient(a.client.ID)
+	ctx := t.Context()
+
+	// Orders: the platform's alone.
+	o := outbound.Order{ID: outbound.OrderID{UUID: uuid.UUID{9, 1}}, Key: "buy-1", Kind: outbound.KindDomain, Count: 1,
+		State: outbound.OrderPending, CreatedAt: rlsEpoch}
+	_, err := asA.CreateOrder(ctx, &o)
+	require.ErrorIs(t, err, ErrForbidden)
+	stored, err := platform.CreateOrder(ctx, &o)
+	require.NoError(t, err)
+	require.True(t, stored)
+	_, err = asA.GetOrder(ctx, o.ID)
+	require.ErrorIs(t, err, ErrForbidden)
+	_, err = asA.ListOrders(ctx)
+	require.ErrorIs(t, err, ErrForbidden)
+	o.State = outbound.OrderFailed
+	require.ErrorIs(t, asA.UpdateOrder(ctx, &o), ErrForbidden)
+
+	// Allowances: A's own, none of B's.
+	granted, err := asA.TakeAllowance(ctx, a.client.ID, rlsEpoch, 10, 12)
+	require.NoError(t, err)
+	require.Equal(t, 7, granted, "5 were taken at seeding")
+	_, err = asA.TakeAllowance(ctx, b.client.ID, rlsEpoch, 1, 100)
+	require.ErrorIs(t, err, ErrForbidden, "B's existing count")
+	_, err = asA.TakeAllowance(ctx, b.client.ID, rlsEpoch.Add(time.Hour), 1, 100)
+	require.ErrorIs(t, err, ErrForbidden, "a new count for B")
+	used, err := asA.AllowanceUsed(ctx, b.client.ID, rlsEpoch)
+	require.NoError(t, err)
+	require.Zero(t, used, "B's count reads as none")
+	require.NoError(t, asA.ReturnAllowance(ctx, b.client.ID, rlsEpoch, 5))
+	used, err = platform.AllowanceUsed(ctx, b.client.ID, rlsEpoch)
+	require.NoError(t, err)
+	require.Equal(t, 5, used, "A's return to B's count changed nothing")
+
+	// Spacing: A's resources, not B's.
+	ok, _, err := asA.SpaceSend(ctx, a.resource.ID, rlsEpoch.Add(time.Hour), time.Minute)
+	require.NoError(t, err)
+	require.True(t, ok)
+	_, _, err = asA.SpaceSend(ctx, b.resource.ID, rlsEpoch.Add(time.Hour), time.Minute)
+	require.ErrorIs(t, err, ErrForbidden, "B's mailbox, spaced already")
+	poolBox := outbound.Resource{ID: outbound.ResourceID{UUID: uuid.UUID{9, 2}}, Kind: outbound.KindMailbox, State: outbound.StateAvailable}
+	require.NoError(t, platform.CreateResource(ctx, &poolBox))
+	_, _, err = asA.SpaceSend(ctx, poolBox.ID, rlsEpoch, time.Minute)
+	require.ErrorIs(t, err, ErrForbidden, "a pool mailbox, never spaced")
+	ok, _, err = platform.SpaceSend(ctx, b.resource.ID, rlsEpoch.Add(time.Hour), time.Minute)
+	require.NoError(t, err)
+	require.True(t, ok, "A's tries left B's last send as it was")
+
+	// Versions, billing keys, provider references.
+	vs, err := asA.ClientVersions(ctx, []outbound.ClientID{a.client.ID, b.client.ID})
+	require.NoError(t, err)
+	require.Equal(t, map[outbound.ClientID]int64{a.client.ID: a.client.Version}, vs)
+	cb := b.client
+	cb.BillingCustomer, cb.BillingSubscription = "cus_B", "sub_B"
+	require.NoError(t, platform.UpdateClient(ctx, &cb))
+	_, err = asA.FindClientByBilling(ctx, "cus_B", "sub_B")
+	require.ErrorIs(t, err, storage.ErrNotFound)
+	rb := b.resource
+	rb.Provider, rb.ProviderRef = "infraforge", "mbx-b"
+	require.NoError(t, platform.UpdateResource(ctx, &rb))
+	_, err = asA.FindResource(ctx, "infraforge", "mbx-b")
+	require.ErrorIs(t, err, storage.ErrNotFound)
+
+	// Resource writes: B's are not found; A's may not go to B.
+	rb.Address = "stolen"
+	require.ErrorIs(t, asA.UpdateResource(ctx, &rb), storage.ErrNotFound)
+	dom := outbound.Resource{ID: outbound.ResourceID{UUID: uuid.UUID{9, 3}}, Kind: outbound.KindDomain,
+		State: outbound.StateAssigned, Client: a.client.ID}
+	require.NoError(t, platform.CreateResource(ctx, &dom))
+	_, err = asA.MoveResource(ctx, storage.Move{Resource: dom.ID, From: outbound.StateAssigned, FromClient: a.client.ID,
+		To: outbound.StateAssigned, ToClient: b.client.ID})
+	require.ErrorIs(t, err, ErrForbidden)
+	_, err = asA.MoveResource(ctx, storage.Move{Resource: poolBox.ID, From: outbound.StateAvailable,
+		To: outbound.StateAssigned, ToClient: a.client.ID})
+	require.ErrorIs(t, err, storage.ErrNotFound, "a pool resource is not A's to take")
+	got, err := platform.GetResource(ctx, dom.ID)
+	require.NoError(t, err)
+	require.Equal(t, a.client.ID, got.Client)
+
+	// Events: A's unapplied ones; B's are not found.
+	evs, err := asA.UnappliedEvents(ctx, rlsEpoch.Add(time.Hour), 10)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	require.Equal(t, a.event.ID, evs[0].ID)
+	require.ErrorIs(t, asA.MarkEventApplied(ctx, b.event.ID, rlsEpoch), storage.ErrNotFound)
+	evs, err = platform.UnappliedEvents(ctx, rlsEpoch.Add(time.Hour), 10)
+	require.NoError(t, err)
+	require.Len(t, evs, 2, "B's event is still unapplied")
 }

@@ -13,13 +13,13 @@ import (
 )
 
 const touchCols = `id, client_id, campaign_id, enrollment_id, lead_id, step, step_channel, channel, action, resource_id,
-	day, scheduled_at, sent_at, lease_until, leased_by, attempts, status, reason, provider_ref`
+	day, scheduled_at, sent_at, lease_until, leased_by, attempts, status, reason, provider_ref, provider`
 
 func scanTouch(rows pgx.Rows, t *outbound.Touch) error {
 	return rows.Scan(scanID(&t.ID.UUID), scanID(&t.Client.UUID), scanID(&t.Campaign.UUID), scanID(&t.Enrollment.UUID),
 		scanID(&t.Lead.UUID), &t.Step, &t.StepChannel, &t.Channel, &t.Action, scanID(&t.Resource.UUID),
 		scanDate(&t.Day), scanTime(&t.ScheduledAt), scanTime(&t.SentAt), scanTime(&t.LeaseUntil), &t.LeasedBy,
-		&t.Attempts, &t.Status, &t.Reason, &t.ProviderRef)
+		&t.Attempts, &t.Status, &t.Reason, &t.ProviderRef, &t.Provider)
 }
 
 // insertTouchesSQL inserts a batch from one array per column: one
@@ -29,14 +29,14 @@ func scanTouch(rows pgx.Rows, t *outbound.Touch) error {
 const insertTouchesSQL = `INSERT INTO touches (` + touchCols + `)
 	SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
 		$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
-		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[])`
+		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[])`
 
 // touchColumns is a batch of touches by column, for insertTouchesSQL.
 type touchColumns struct {
 	id, client, campaign, enrollment, lead, resource []pgtype.UUID
 	step, attempts                                   []int32
 	stepChannel, channel, action, leasedBy           []string
-	status, reason, providerRef                      []string
+	status, reason, providerRef, provider            []string
 	day                                              []pgtype.Date
 	scheduledAt, sentAt, leaseUntil                  []pgtype.Timestamptz
 }
@@ -48,7 +48,7 @@ func columnsOf(batch []outbound.Touch) *touchColumns {
 		enrollment: make([]pgtype.UUID, n), lead: make([]pgtype.UUID, n), resource: make([]pgtype.UUID, n),
 		step: make([]int32, n), attempts: make([]int32, n),
 		stepChannel: make([]string, n), channel: make([]string, n), action: make([]string, n), leasedBy: make([]string, n),
-		status: make([]string, n), reason: make([]string, n), providerRef: make([]string, n),
+		status: make([]string, n), reason: make([]string, n), providerRef: make([]string, n), provider: make([]string, n),
 		day: make([]pgtype.Date, n), scheduledAt: make([]pgtype.Timestamptz, n), sentAt: make([]pgtype.Timestamptz, n),
 		leaseUntil: make([]pgtype.Timestamptz, n),
 	}
@@ -59,6 +59,7 @@ func columnsOf(batch []outbound.Touch) *touchColumns {
 		c.step[i], c.attempts[i] = int32(t.Step), int32(t.Attempts)
 		c.stepChannel[i], c.channel[i], c.action[i] = string(t.StepChannel), string(t.Channel), string(t.Action)
 		c.leasedBy[i], c.status[i], c.reason[i], c.providerRef[i] = t.LeasedBy, string(t.Status), t.Reason, t.ProviderRef
+		c.provider[i] = t.Provider
 		c.day[i] = day(t.Day)
 		c.scheduledAt[i] = pgtype.Timestamptz{Time: t.ScheduledAt, Valid: true}
 		c.sentAt[i], c.leaseUntil[i] = ts(t.SentAt), ts(t.LeaseUntil)
@@ -69,7 +70,7 @@ func columnsOf(batch []outbound.Touch) *touchColumns {
 func (c *touchColumns) args() []any {
 	return []any{c.id, c.client, c.campaign, c.enrollment, c.lead, c.step, c.stepChannel, c.channel, c.action,
 		c.resource, c.day, c.scheduledAt, c.sentAt, c.leaseUntil, c.leasedBy, c.attempts, c.status, c.reason,
-		c.providerRef}
+		c.providerRef, c.provider}
 }
 
 // InsertTouches implements [storage.Touches] with one multi-row INSERT:
@@ -92,12 +93,12 @@ func (s *Store) InsertTouches(ctx context.Context, ts []outbound.Touch) error {
 }
 
 // savePlansSQL stores planning writes in one statement, so all or nothing:
-// $1–$19 are the touches by column (insertTouchesSQL's), $20–$25 the
+// $1–$20 are the touches by column (insertTouchesSQL's), $21–$26 the
 // enrollments' IDs and planning state. It writes nothing when an
 // enrollment is not to be found, and says how many were missing; a touch ID
 // stored already or twice breaks the primary key and fails the lot.
 const savePlansSQL = `WITH e AS (
-		SELECT * FROM unnest($20::uuid[], $21::int4[], $22::text[], $23::timestamptz[], $24::text[], $25::text[]::jsonb[])
+		SELECT * FROM unnest($21::uuid[], $22::int4[], $23::text[], $24::timestamptz[], $25::text[], $26::text[]::jsonb[])
 			AS e(id, next_step, state, paused_until, stop_reason, sticky)
 	), missing AS (
 		SELECT count(*) AS n FROM e WHERE NOT EXISTS (SELECT 1 FROM enrollments x WHERE x.id = e.id)
@@ -110,7 +111,7 @@ const savePlansSQL = `WITH e AS (
 		INSERT INTO touches (` + touchCols + `)
 		SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
 			$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
-			$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[])
+			$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[])
 		WHERE (SELECT n FROM missing) = 0
 		RETURNING 1
 	)
@@ -236,7 +237,7 @@ const claimSQL = `WITH due AS (
 		FROM due WHERE t.id = due.id
 		RETURNING ` + `t.id, t.client_id, t.campaign_id, t.enrollment_id, t.lead_id, t.step, t.step_channel, t.channel,
 			t.action, t.resource_id, t.day, t.scheduled_at, t.sent_at, t.lease_until, t.leased_by, t.attempts, t.status,
-			t.reason, t.provider_ref
+			t.reason, t.provider_ref, t.provider
 	)
 	SELECT ` + touchCols + ` FROM claimed ORDER BY scheduled_at, id`
 
@@ -282,15 +283,15 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 			UPDATE touches SET client_id = $2, campaign_id = $3, enrollment_id = $4, lead_id = $5, step = $6,
 				step_channel = $7, channel = $8, action = $9, resource_id = $10, day = $11, scheduled_at = $12,
 				sent_at = $13, lease_until = $14, leased_by = $15, attempts = $16, status = $17, reason = $18,
-				provider_ref = $19
-			WHERE id = $1 AND ($20 = '' OR leased_by = $20)
+				provider_ref = $19, provider = $20
+			WHERE id = $1 AND ($21 = '' OR leased_by = $21)
 			RETURNING 1
 		)
 		SELECT EXISTS (SELECT 1 FROM upd), EXISTS (SELECT 1 FROM touches WHERE id = $1)`,
 		[]any{id(t.ID.UUID), id(t.Client.UUID), id(t.Campaign.UUID), id(t.Enrollment.UUID), id(t.Lead.UUID), t.Step,
 			string(t.StepChannel), string(t.Channel), string(t.Action), ref(t.Resource.UUID), day(t.Day),
 			pgtype.Timestamptz{Time: t.ScheduledAt, Valid: true}, ts(t.SentAt), ts(t.LeaseUntil), t.LeasedBy,
-			t.Attempts, string(t.Status), t.Reason, t.ProviderRef, worker},
+			t.Attempts, string(t.Status), t.Reason, t.ProviderRef, t.Provider, worker},
 		&done, &exists)
 	switch {
 	case err != nil:
@@ -304,18 +305,19 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 }
 
 // updateTouchesSQL replaces a batch of touches from one array per column
-// (insertTouchesSQL's), each only while $20 (when set) holds its lease as
+// (insertTouchesSQL's), each only while $21 (when set) holds its lease as
 // the row stands when the update locks it, and returns the IDs replaced.
 const updateTouchesSQL = `UPDATE touches t SET client_id = u.client_id, campaign_id = u.campaign_id,
 		enrollment_id = u.enrollment_id, lead_id = u.lead_id, step = u.step, step_channel = u.step_channel,
 		channel = u.channel, action = u.action, resource_id = u.resource_id, day = u.day,
 		scheduled_at = u.scheduled_at, sent_at = u.sent_at, lease_until = u.lease_until, leased_by = u.leased_by,
-		attempts = u.attempts, status = u.status, reason = u.reason, provider_ref = u.provider_ref
+		attempts = u.attempts, status = u.status, reason = u.reason, provider_ref = u.provider_ref,
+		provider = u.provider
 	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
 		$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
-		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[])
+		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[])
 		AS u(` + touchCols + `)
-	WHERE t.id = u.id AND ($20 = '' OR t.leased_by = $20)
+	WHERE t.id = u.id AND ($21 = '' OR t.leased_by = $21)
 	RETURNING t.id`
 
 // UpdateTouches implements [storage.Touches] in one statement.
@@ -383,16 +385,17 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return at.Time.UTC(), true, nil
 }
 
-// FindTouchByProviderRef implements [storage.Touches] on the provider
-// reference index.
-func (s *Store) FindTouchByProviderRef(ctx context.Context, pref string) (*outbound.Touch, error) {
+// FindTouchByProviderRef implements [storage.Touches] on the (provider,
+// provider reference) index.
+func (s *Store) FindTouchByProviderRef(ctx context.Context, provider, pref string) (*outbound.Touch, error) {
+	key := stringer(fmt.Sprintf("of provider %q with reference %q", provider, pref))
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if pref == "" {
-		return nil, fmt.Errorf("postgres: touch with provider reference %q: %w", pref, storage.ErrNotFound)
+	if provider == "" || pref == "" {
+		return nil, notFound("touch", key)
 	}
-	return getOne(ctx, s, "touch with provider reference", stringer(fmt.Sprintf("%q", pref)),
-		`SELECT `+touchCols+` FROM touches WHERE provider_ref = $1 AND provider_ref <> '' ORDER BY id LIMIT 1`,
-		[]any{pref}, scanTouch)
+	return getOne(ctx, s, "touch", key, `SELECT `+touchCols+` FROM touches
+		WHERE provider = $1 AND provider_ref = $2 AND provider_ref <> '' ORDER BY id LIMIT 1`,
+		[]any{provider, pref}, scanTouch)
 }

@@ -68,6 +68,9 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Suppressions", s.testSuppressions},
 		{"Washes", s.testWashes},
 		{"Bookings", s.testBookings},
+		{"Orders", s.testOrders},
+		{"Allowances", s.testAllowances},
+		{"Spacing", s.testSpacing},
 		{"Batches", s.testBatches},
 		{"Context", s.testContext},
 	}
@@ -142,8 +145,8 @@ func requireInvalid(t *testing.T, err error, field string) {
 }
 
 // requireUTC checks that got is the instant want, in UTC.
-func requireUTC(t *testing.T, want, got time.Time) {
+func requireUTC(t *testing.T, want, got time.Time, msg ...string) {
 	t.Helper()
-	require.True(t, want.Equal(got), "want %v, got %v", want, got)
+	require.True(t, want.Equal(got), "want %v, got %v %v", want, got, msg)
 	require.Equal(t, time.UTC, got.Location(), "instants come back in UTC")
 }

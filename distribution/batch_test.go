@@ -65,9 +65,9 @@ func (c *countingStore) GetCampaign(ctx context.Context, id outbound.CampaignID)
 	return c.Store.GetCampaign(ctx, id)
 }
 
-func (c *countingStore) Suppressed(ctx context.Context, client outbound.ClientID, lead outbound.LeadID, address string, ch channel.Kind) (bool, error) {
+func (c *countingStore) Suppressed(ctx context.Context, q storage.SuppressionQuery) (bool, error) {
 	c.count("Suppressed")
-	return c.Store.Suppressed(ctx, client, lead, address, ch)
+	return c.Store.Suppressed(ctx, q)
 }
 
 func (c *countingStore) SuppressedAmong(ctx context.Context, qs []storage.SuppressionQuery) ([]bool, error) {

@@ -321,10 +321,8 @@ func (s *dispatcher) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 	}
 	switch {
 	case class == channel.ClassOptedOut:
-		sp := &outbound.Suppression{Client: t.Client, Lead: t.Lead, Address: leadAddress(d.lead, t.Channel),
-			Channel: t.Channel, Reason: "opted_out", Since: d.now.UTC()}
-		if err := s.store.AddSuppression(ctx, sp); err != nil {
-			return false, fmt.Errorf("distribution: suppress after touch %s: %w", t.ID, err)
+		if err := suppressLead(ctx, s.store, d.lead, t.Channel, "opted_out", d.now); err != nil {
+			return false, err
 		}
 		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, "opted_out: "+err.Error(), true); err != nil {
 			return false, err

@@ -144,7 +144,7 @@ func TestDispatchPermanentAndOptedOutFailures(t *testing.T) {
 		require.Equal(t, 1, got.Attempts, tt.name)
 		fb := fallbackOf(t, e, tc)
 		require.Equal(t, channel.Email, fb.Channel, tt.name)
-		supp, err := e.store.Suppressed(e.ctx, tc.Client, tc.Lead, "", tc.Channel)
+		supp, err := e.store.Suppressed(e.ctx, storage.SuppressionQuery{Client: tc.Client, Lead: tc.Lead, Channel: tc.Channel})
 		require.NoError(t, err)
 		require.Equal(t, tt.suppress, supp, tt.name)
 		// The capacity went back.

@@ -226,7 +226,7 @@ func (s *applier) apply(ctx context.Context, e *channel.Event, t *outbound.Touch
 	case channel.EventOptedOut:
 		return s.suppress(ctx, leads, e.Kind, "opted_out", string(sequence.ReasonOptedOut), now)
 	case channel.EventOptedIn:
-		s.log.InfoContext(ctx, "opt-in recorded; suppressions stay", "provider", e.Provider, "from", e.From)
+		return s.optIn(ctx, e, leads, now)
 	case channel.EventCallBusy, channel.EventCallNoAnswer, channel.EventCallFailed:
 		return s.callRetry(ctx, t, e.At)
 	case channel.EventCallVoicemail:
@@ -368,9 +368,8 @@ func (s *shared) isStepTouch(t *outbound.Touch) bool {
 // where its step can.
 func (s *applier) suppress(ctx context.Context, leads []*outbound.Lead, k channel.Kind, why, fallbackReason string, now time.Time) error {
 	for _, l := range leads {
-		sp := &outbound.Suppression{Client: l.Client, Lead: l.ID, Address: leadAddress(l, k), Channel: k, Reason: why, Since: now.UTC()}
-		if err := s.store.AddSuppression(ctx, sp); err != nil {
-			return fmt.Errorf("distribution: suppress lead %s: %w", l.ID, err)
+		if err := suppressLead(ctx, s.store, l, k, why, now); err != nil {
+			return err
 		}
 		cs, err := s.client(ctx, l.Client)
 		if err != nil {
@@ -460,4 +459,60 @@ func (s *applier) connectionAccepted(ctx context.Context, t *outbound.Touch, at 
 		Channel: channel.LinkedIn, Action: channel.ActionLinkedInMessage, Reason: ReasonConnectionMessage,
 	}
 	return s.planner.follow(ctx, e, t, &nt, at.Add(s.cfg.ConnectionMessageDelay), 11)
+}
+
+// suppressLead keeps l from channel k: a suppression by the lead and one by
+// its address for k (so the address stays suppressed for any lead that
+// has it).
+func suppressLead(ctx context.Context, st interface {
+	AddSuppression(context.Context, *outbound.Suppression) error
+}, l *outbound.Lead, k channel.Kind, why string, now time.Time) error {
+	for _, sp := range leadSuppressions(l, k) {
+		sp.Reason, sp.Since = why, now.UTC()
+		if err := st.AddSuppression(ctx, &sp); err != nil {
+			return fmt.Errorf("distribution: suppress lead %s on %s: %w", l.ID, k, err)
+		}
+	}
+	return nil
+}
+
+// leadSuppressions are the keys that keep l from channel k.
+func leadSuppressions(l *outbound.Lead, k channel.Kind) []outbound.Suppression {
+	out := []outbound.Suppression{{Client: l.Client, Lead: l.ID, Channel: k}}
+	if addr := leadAddress(l, k); addr != "" {
+		out = append(out, outbound.Suppression{Client: l.Client, Address: normAddress(addr), Channel: k})
+	}
+	return out
+}
+
+// optIn lifts the opt-outs an opt-in keyword (SMS START, YES, UNSTOP)
+// answers: the leads' suppressions on the event's channel, recording the
+// provider as who lifted them and when. Bounces and complaints stay.
+func (s *applier) optIn(ctx context.Context, e *channel.Event, leads []*outbound.Lead, now time.Time) error {
+	by := e.Provider + ":" + e.From
+	for _, l := range leads {
+		list, err := s.store.ListSuppressions(ctx, l.Client)
+		if err != nil {
+			return fmt.Errorf("distribution: opt-in of lead %s: %w", l.ID, err)
+		}
+		optedOut := map[storage.SuppressionKey]bool{}
+		for i := range list {
+			if list[i].Active() && list[i].Reason == "opted_out" {
+				optedOut[storage.KeyOf(&list[i])] = true
+			}
+		}
+		for _, sp := range leadSuppressions(l, e.Kind) {
+			if !optedOut[storage.KeyOf(&sp)] {
+				continue // not an opt-out (a bounce stays), or lifted already
+			}
+			lifted, err := s.store.LiftSuppression(ctx, storage.KeyOf(&sp), by, "opted_in", now)
+			if err != nil {
+				return fmt.Errorf("distribution: opt-in of lead %s: %w", l.ID, err)
+			}
+			if lifted {
+				s.log.InfoContext(ctx, "opt-out lifted", "lead", l.ID.String(), "channel", string(e.Kind), "by", by)
+			}
+		}
+	}
+	return nil
 }

@@ -243,7 +243,7 @@ func TestHardBounceEndsEmailAndFallsBack(t *testing.T) {
 	require.True(t, e.handle(ev(sent, channel.EventBounced, e.clock.Now().Add(time.Minute))))
 	require.Equal(t, outbound.TouchFailed, e.touch(sent.ID).Status)
 	require.Equal(t, distribution.ReasonHardBounce, e.touch(sent.ID).Reason)
-	supp, err := e.store.Suppressed(e.ctx, sent.Client, sent.Lead, "", channel.Email)
+	supp, err := e.store.Suppressed(e.ctx, storage.SuppressionQuery{Client: sent.Client, Lead: sent.Lead, Channel: channel.Email})
 	require.NoError(t, err)
 	require.True(t, supp)
 	// Step 4 (email, no fallback) is cancelled; voice, LinkedIn and SMS go on.
@@ -281,7 +281,7 @@ func TestOptOutsAndComplaints(t *testing.T) {
 	require.True(t, e.handle(stop))
 	for _, id := range leads {
 		l := e.lead(id)
-		supp, err := e.store.Suppressed(e.ctx, l.Client, l.ID, "", channel.SMS)
+		supp, err := e.store.Suppressed(e.ctx, storage.SuppressionQuery{Client: l.Client, Lead: l.ID, Channel: channel.SMS})
 		require.NoError(t, err)
 		require.True(t, supp)
 		ps := primary(e.schedule(id))
@@ -291,11 +291,31 @@ func TestOptOutsAndComplaints(t *testing.T) {
 		require.Equal(t, channel.Voice, ps[2].Channel)
 	}
 	require.Equal(t, 1, e.svc.Counters().Events[channel.EventReplied])
-	// START is recorded only: the suppression stays.
+	// START lifts the SMS opt-out, recording who and when; a second STOP
+	// puts it back.
 	start2 := stop
 	start2.ProviderEventID, start2.Body = "SM2", "START"
 	require.True(t, e.handle(start2))
-	supp, err := e.store.Suppressed(e.ctx, e.lead(leads[0]).Client, leads[0], "", channel.SMS)
+	smsQ := storage.SuppressionQuery{Client: e.lead(leads[0]).Client, Lead: leads[0], Address: e.lead(leads[0]).Phone, Channel: channel.SMS}
+	supp, err := e.store.Suppressed(e.ctx, smsQ)
+	require.NoError(t, err)
+	require.False(t, supp)
+	list, err := e.store.ListSuppressions(e.ctx, smsQ.Client)
+	require.NoError(t, err)
+	lifted := 0
+	for _, sp := range list {
+		if sp.Channel == channel.SMS && !sp.Active() {
+			lifted++
+			require.Equal(t, e.clock.Now().UTC(), sp.LiftedAt)
+			require.Equal(t, stop.Provider+":"+stop.From, sp.LiftedBy)
+			require.Equal(t, "opted_in", sp.LiftReason)
+		}
+	}
+	require.Positive(t, lifted)
+	stop2 := stop
+	stop2.ProviderEventID = "SM3"
+	require.True(t, e.handle(stop2))
+	supp, err = e.store.Suppressed(e.ctx, smsQ)
 	require.NoError(t, err)
 	require.True(t, supp)
 
@@ -304,10 +324,10 @@ func TestOptOutsAndComplaints(t *testing.T) {
 		e, ts := setup1(t)
 		sent := e.sendStep(ts[0])
 		require.True(t, e.handle(ev(sent, typ, e.clock.Now().Add(time.Hour))))
-		supp, err := e.store.Suppressed(e.ctx, sent.Client, sent.Lead, "", channel.Email)
+		supp, err := e.store.Suppressed(e.ctx, storage.SuppressionQuery{Client: sent.Client, Lead: sent.Lead, Channel: channel.Email})
 		require.NoError(t, err)
 		require.True(t, supp, typ)
-		supp, err = e.store.Suppressed(e.ctx, sent.Client, sent.Lead, "", channel.Voice)
+		supp, err = e.store.Suppressed(e.ctx, storage.SuppressionQuery{Client: sent.Client, Lead: sent.Lead, Channel: channel.Voice})
 		require.NoError(t, err)
 		require.False(t, supp, typ)
 		e.runUntil(start.AddDate(0, 0, 30), 1)

@@ -214,9 +214,10 @@ func (s *Service) ImportLeads(ctx context.Context, campaign outbound.CampaignID,
 //     (an email unsubscribe: email; an SMS STOP: SMS; a spoken request on a
 //     call: voice) at once; scheduled touches on it are cancelled and fall
 //     back where the step has a fallback.
-//   - opted_in: recorded only. The store keeps suppressions for good, so a
-//     START does not lift an SMS opt-out; a host that wants it removes the
-//     suppression itself.
+//   - opted_in (an SMS START, YES or UNSTOP): the opt-outs of the leads
+//     with that number on the event's channel are lifted, with the
+//     provider and number as who lifted them and the instant; a bounce or a
+//     complaint stays. A later opt-out puts them back.
 //   - call_busy, call_no_answer, call_failed (and call_voicemail with
 //     Config.RetryVoicemail): the call is tried again from the same number
 //     Config.CallCooling later, inside the voice window, at most

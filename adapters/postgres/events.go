@@ -24,7 +24,7 @@ func scanEvent(rows pgx.Rows, e *outbound.Event) error {
 	if err := rows.Scan(scanID(&e.ID.UUID), scanID(&e.Client.UUID), scanID(&e.Campaign.UUID), scanID(&e.Lead.UUID),
 		scanID(&e.Touch.UUID), &e.Provider, &e.ProviderEventID, &e.Type, &e.Event.Kind, &e.ProviderMessageID,
 		&e.IdempotencyKey, &e.From, &e.To, scanTime(&e.At), &e.Detail, scanTime(&e.ReturnAt), &e.Body, &meta,
-		scanTime(&e.RecordedAt), &e.Kind, &payload, scanTime(&e.AppliedAt)); err != nil {
+		scanTime(&e.RecordedAt), &e.Topic, &payload, scanTime(&e.AppliedAt)); err != nil {
 		return err
 	}
 	e.Metadata = nil
@@ -77,7 +77,7 @@ func (s *Store) RecordEvent(ctx context.Context, e *outbound.Event) (bool, error
 	b.Queue(recordEventSQL,
 		id(e.ID.UUID), ref(e.Client.UUID), ref(e.Campaign.UUID), ref(e.Lead.UUID), ref(e.Touch.UUID), e.Provider,
 		e.ProviderEventID, string(e.Type), string(e.Event.Kind), e.ProviderMessageID, e.IdempotencyKey, e.From, e.To,
-		ts(e.At), e.Detail, ts(e.ReturnAt), e.Body, jsonb(meta), ts(e.RecordedAt), string(e.Kind), payload(e.Payload),
+		ts(e.At), e.Detail, ts(e.ReturnAt), e.Body, jsonb(meta), ts(e.RecordedAt), string(e.Topic), payload(e.Payload),
 		ts(e.AppliedAt))
 	b.Queue(storedEventSQL, e.Provider, e.ProviderEventID)
 	var stored bool

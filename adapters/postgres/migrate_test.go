@@ -163,7 +163,7 @@ func TestMigrateFromFirstSchema(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, evs, 1)
 	require.False(t, evs[0].AppliedAt.IsZero(), "an event recorded before the upgrade was applied")
-	require.Equal(t, outbound.EventMessage, evs[0].Kind)
+	require.Equal(t, outbound.TopicMessage, evs[0].Topic)
 	unapplied, err := st.UnappliedEvents(ctx, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), 10)
 	require.NoError(t, err)
 	require.Empty(t, unapplied)

@@ -311,7 +311,7 @@ func TestRecordEventAcrossProcesses(t *testing.T) {
 		var wg sync.WaitGroup
 		for h := range handlers {
 			evs[h] = outbound.Event{ID: outbound.EventID{UUID: uuid.UUID{0xe0, round, byte(h), 15: 1}},
-				Kind: outbound.EventBilling, Payload: []byte(`{"type": "invoice.paid",  "id": "in_1"}`),
+				Topic: outbound.TopicBilling, Payload: []byte(`{"type": "invoice.paid",  "id": "in_1"}`),
 				RecordedAt: rlsEpoch.Add(time.Duration(h) * time.Second),
 				Event:      channel.Event{Provider: "stripe", ProviderEventID: "evt_1", At: rlsEpoch}}
 			wg.Go(func() {

@@ -116,14 +116,14 @@ func (s suite) testEventsApplied(t *testing.T) {
 		payload := []byte(`{"type":"invoice.payment_failed","subscription":"sub_A"}`)
 		e := makeEvent(1)
 		e.Provider, e.ProviderEventID = "stripe", "evt_1"
-		e.Kind, e.Payload = outbound.EventBilling, append([]byte(nil), payload...)
+		e.Topic, e.Payload = outbound.TopicBilling, append([]byte(nil), payload...)
 		e.Event.Type, e.Event.Kind, e.Body, e.Metadata = "", "", "", nil
 		require.NoError(t, recordNew(t, st, &e))
 		e.Payload[0] = 'X' // the caller's bytes after the record
 		got, err := st.ListEvents(ctx, outbound.ClientID{})
 		require.NoError(t, err)
 		require.Len(t, got, 1)
-		require.Equal(t, outbound.EventBilling, got[0].Kind)
+		require.Equal(t, outbound.TopicBilling, got[0].Topic)
 		require.Equal(t, payload, got[0].Payload)
 		got[0].Payload[0] = 'Y' // the returned bytes
 		un, err := st.UnappliedEvents(ctx, at(100), 10)
@@ -132,13 +132,13 @@ func (s suite) testEventsApplied(t *testing.T) {
 		require.Equal(t, payload, un[0].Payload, "the store's bytes are its own")
 
 		msg := makeEvent(2)
-		msg.Kind = outbound.EventMessage
+		msg.Topic = outbound.TopicMessage
 		require.NoError(t, recordNew(t, st, &msg))
 
 		bad := makeEvent(3)
-		bad.Kind = "telepathy"
+		bad.Topic = "telepathy"
 		ok, err := st.RecordEvent(ctx, &bad)
-		requireInvalid(t, err, "kind")
+		requireInvalid(t, err, "topic")
 		require.False(t, ok)
 	})
 }

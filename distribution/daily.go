@@ -98,6 +98,9 @@ func (s *dailyJobs) daily(ctx context.Context) error {
 		keep(err)
 	}
 	keep(s.complete(ctx))
+	if _, err := s.applier.sweep(ctx, s.cfg.Lease); err != nil {
+		keep(err)
+	}
 	return errors.Join(errs...)
 }
 

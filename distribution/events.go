@@ -77,15 +77,55 @@ func (s *applier) handleEvent(ctx context.Context, e channel.Event) (bool, error
 	if err != nil {
 		return false, fmt.Errorf("distribution: record event: %w", err)
 	}
-	if !stored {
-		return false, nil
+	if !stored && !rec.AppliedAt.IsZero() {
+		return false, nil // applied already: a redelivery changes nothing
 	}
-	s.tally.add(rec.Client, func(c *Counters) { c.Events[e.Type]++ })
+	// New, or recorded by an earlier delivery that failed before it was
+	// applied: apply it now.
+	if stored {
+		s.tally.add(rec.Client, func(c *Counters) { c.Events[e.Type]++ })
+	}
 	if t == nil && len(leads) == 0 {
 		s.log.InfoContext(ctx, "event matched no touch or lead", "provider", e.Provider, "event", e.ProviderEventID, "type", string(e.Type))
-		return true, nil
+	} else if err := s.apply(ctx, &e, t, leads, now); err != nil {
+		// Left recorded and not applied: the provider's redelivery, or the
+		// sweeper, applies it.
+		return false, err
 	}
-	return true, s.apply(ctx, &e, t, leads, now)
+	if err := s.store.MarkEventApplied(ctx, rec.ID, now.UTC()); err != nil {
+		return true, fmt.Errorf("distribution: mark event applied: %w", err)
+	}
+	return true, nil
+}
+
+// sweepBatch is how many unapplied events one sweep applies at most.
+const sweepBatch = 100
+
+// sweep applies the events recorded at least grace ago and never applied
+// (a process died, or the store failed, between recording and applying):
+// the safety net under the providers' redeliveries. It returns how many
+// it applied.
+func (s *applier) sweep(ctx context.Context, grace time.Duration) (int, error) {
+	evs, err := s.store.UnappliedEvents(ctx, s.clock.Now().Add(-grace), sweepBatch)
+	if err != nil {
+		return 0, fmt.Errorf("distribution: sweep events: %w", err)
+	}
+	n := 0
+	var errs []error
+	for i := range evs {
+		if evs[i].Topic != "" && evs[i].Topic != outbound.TopicMessage {
+			continue // billing and provisioning events have their own handler
+		}
+		ok, err := s.handleEvent(ctx, evs[i].Event)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, errors.Join(errs...)
 }
 
 // matchTouch finds the touch an event concerns, or nil.

@@ -142,6 +142,9 @@ func (s *Service) planLoop(ctx, work context.Context, stop <-chan struct{}, chec
 		if _, err := s.planner.plan(work, stop); err != nil {
 			s.log.ErrorContext(work, "plan", "err", err)
 		}
+		if _, err := s.applier.sweep(work, s.cfg.Lease); err != nil {
+			s.log.ErrorContext(work, "sweep events", "err", err)
+		}
 		wait, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() {

@@ -228,8 +228,13 @@ func (s *Service) ImportLeads(ctx context.Context, campaign outbound.CampaignID,
 //     inside the window.
 //   - delivered: a sent touch becomes delivered.
 //
-// Recording comes before applying: an event is applied at most once, and
-// touches an event creates have IDs derived from the touch they follow.
+// Recording comes before applying, and an event is marked applied only once
+// every rule has acted: a delivery that fails part way (a store error, a
+// crash) leaves it recorded and not applied, and the provider's
+// redelivery, or Sweep, applies it then, so an opt-out is never lost.
+// Applying twice changes nothing (touches an event creates have IDs
+// derived from the touch they follow). It reports whether this call
+// applied the event: false for an event applied before.
 func (s *Service) HandleEvent(ctx context.Context, e channel.Event) (bool, error) {
 	return s.applier.handleEvent(ctx, e)
 }
@@ -248,4 +253,14 @@ func (s *Service) HandleEvent(ctx context.Context, e channel.Event) (bool, error
 // that fails does not stop the others; their errors are joined.
 func (s *Service) Daily(ctx context.Context) error {
 	return s.daily.daily(ctx)
+}
+
+// Sweep applies the inbound events that were recorded at least
+// Config.Lease ago and never applied: a process died, or the store failed,
+// between recording an event and applying it. A provider's redelivery
+// applies such an event too; Sweep is the net under both. Run sweeps on
+// every planner pass of the leader, and Daily sweeps; a host that runs
+// neither calls it. It returns how many events it applied.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	return s.applier.sweep(ctx, s.cfg.Lease)
 }

@@ -194,3 +194,25 @@ func (s *shared) recordSpacing(ctx context.Context, cs *clientState) error {
 	}
 	return nil
 }
+
+// freshen reloads the pictures this process keeps of the clients among
+// ids whose stored Version moved on since they were loaded: a resource
+// paused, assigned or released, or the client changed, by any process.
+// The store answers every version in one call.
+func (s *shared) freshen(ctx context.Context, ids []outbound.ClientID) error {
+	vs, err := s.store.ClientVersions(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("distribution: client versions: %w", err)
+	}
+	for id, v := range vs {
+		s.mu.RLock()
+		cs := s.clients[id]
+		s.mu.RUnlock()
+		if cs != nil && cs.client.Version != v {
+			if _, err := s.refresh(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"slices"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -24,9 +24,6 @@ type dispatcher struct {
 	*shared
 	store   dispatchStore
 	planner *planner
-
-	gateMu   sync.Mutex
-	lastSend map[outbound.ResourceID]time.Time // last send per spaced resource: the send-time spacing gate
 }
 
 // dispatchStore is what the dispatcher reads and writes.
@@ -37,6 +34,7 @@ type dispatchStore interface {
 	storage.Touches
 	storage.Suppressions
 	storage.Washes
+	storage.Spacing
 }
 
 // Dispatch claims the touches due now for worker (at most
@@ -94,6 +92,21 @@ func (s *dispatcher) dispatch(ctx context.Context, worker string, stop <-chan st
 	ts, err := s.store.ClaimTouches(ctx, storage.Claim{Now: now, Worker: worker, LeaseUntil: now.Add(s.cfg.Lease), Limit: s.cfg.ClaimBatch})
 	if err != nil {
 		return 0, 0, fmt.Errorf("distribution: claim: %w", err)
+	}
+	// Act on the current state: a pause, an assignment, a release or a
+	// churn made by any process since this one loaded a client is seen
+	// before the claim's sends.
+	if len(ts) > 0 {
+		ids := make([]outbound.ClientID, 0, 4)
+		for i := range ts {
+			if !slices.Contains(ids, ts[i].Client) {
+				ids = append(ids, ts[i].Client)
+			}
+		}
+		if err := s.freshen(ctx, ids); err != nil {
+			s.giveBack(ctx, ts, worker)
+			return 0, len(ts), err
+		}
 	}
 	b := s.newClaimBatch(worker)
 	for i := range ts {
@@ -262,7 +275,9 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 	if timing.DateIn(d.now, d.cs.loc) != t.Day {
 		return false, s.planner.rebook(ctx, d, t, d.now, ReasonWindowPassed)
 	}
-	if wait, ok := s.gate(t, d.now); !ok {
+	if wait, ok, err := s.gate(ctx, t, d.now); err != nil {
+		return false, err
+	} else if !ok {
 		return false, s.planner.reschedule(ctx, d, t, wait, string(allocator.ReasonSpacing))
 	}
 
@@ -406,21 +421,19 @@ func (s *dispatcher) dncrBlock(ctx context.Context, b *claimBatch, l *outbound.L
 
 // gate enforces a spaced resource's spacing at send time (the plan spaces
 // scheduled instants; retries and late claims can bring two sends
-// together). It reports false and the instant to wait for when the
-// resource sent less than its spacing ago; otherwise it takes the slot.
-func (s *dispatcher) gate(t *outbound.Touch, now time.Time) (time.Time, bool) {
+// together), across every process: the store records the send only if the
+// resource's last one is at least its spacing before. It reports false
+// and the instant to wait for otherwise.
+func (s *dispatcher) gate(ctx context.Context, t *outbound.Touch, now time.Time) (time.Time, bool, error) {
 	c, ok := s.cfg.Caps.Cap(t.Action)
 	if !ok || c.Spacing <= 0 {
-		return time.Time{}, true
+		return time.Time{}, true, nil
 	}
-	s.gateMu.Lock()
-	defer s.gateMu.Unlock()
-	last, ok := s.lastSend[t.Resource]
-	if ok && now.Before(last.Add(c.Spacing)) && !now.Before(last) {
-		return last.Add(c.Spacing), false
+	ok, next, err := s.store.SpaceSend(ctx, t.Resource, now, c.Spacing)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("distribution: spacing of resource %s: %w", t.Resource, err)
 	}
-	s.lastSend[t.Resource] = now
-	return time.Time{}, true
+	return next, ok, nil
 }
 
 // reconcile settles a voice or SMS touch found sending after its lease

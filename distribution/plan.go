@@ -26,8 +26,8 @@ import (
 // retry, a follow-up).
 type planner struct {
 	*shared
-	store planStore
-	mu    sync.Mutex // one Plan pass at a time
+	store  planStore
+	passMu sync.Mutex // one Plan pass at a time
 }
 
 // planStore is what the planner reads and writes.
@@ -250,14 +250,20 @@ func (s *Service) Plan(ctx context.Context) (int, error) {
 // order, with touch IDs from a stream of its own, so the result is the
 // same whatever the number of workers and their timing.
 func (s *planner) plan(ctx context.Context, stop <-chan struct{}) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.passMu.Lock()
+	defer s.passMu.Unlock()
 	now := s.clock.Now()
 	clients, err := s.store.ListClients(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("distribution: plan: %w", err)
 	}
 	for _, c := range clients {
+		s.mu.RLock()
+		cs := s.clients[c.ID]
+		s.mu.RUnlock()
+		if cs != nil && cs.client.Version == c.Version {
+			continue // the picture is current
+		}
 		if _, err := s.refresh(ctx, c.ID); err != nil {
 			return 0, err
 		}

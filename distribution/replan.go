@@ -207,8 +207,8 @@ func (s *planner) fallBack(ctx context.Context, d *dispatchCtx, t *outbound.Touc
 // before. The enrollment (d.e, with any state change the caller made) is
 // saved.
 func (s *planner) replanFrom(ctx context.Context, d *dispatchCtx, from int, reason string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.passMu.Lock()
+	defer s.passMu.Unlock()
 	if from <= len(s.seq.Steps) && from < d.e.NextStep {
 		ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Enrollment: d.e.ID})
 		if err != nil {

@@ -68,7 +68,7 @@ func New(cfg Config) (*Service, error) {
 	s.planner = &planner{shared: sh, store: st}
 	s.importer = &importer{shared: sh, store: st}
 	s.accounts = &accounts{shared: sh, store: st, planner: s.planner}
-	s.dispatcher = &dispatcher{shared: sh, store: st, planner: s.planner, lastSend: map[outbound.ResourceID]time.Time{}}
+	s.dispatcher = &dispatcher{shared: sh, store: st, planner: s.planner}
 	s.applier = &applier{shared: sh, store: st, planner: s.planner}
 	s.daily = &dailyJobs{shared: sh, store: st, planner: s.planner, importer: s.importer, applier: s.applier}
 	return s, nil

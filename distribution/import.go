@@ -29,6 +29,7 @@ type importStore interface {
 	storage.Leads
 	storage.Enrollments
 	storage.Washes
+	storage.Allowances
 }
 
 // importLeads is Service.ImportLeads.
@@ -52,11 +53,13 @@ func (s *importer) importLeads(ctx context.Context, campaign outbound.CampaignID
 	if err != nil {
 		return res, err
 	}
-	used := 0
-	if plan.LeadsPerMonth > 0 {
-		if used, err = s.enrolledBetween(ctx, client.ID, pStart, pEnd); err != nil {
-			return res, err
+	period := pStart.Midnight(cloc)
+	full := func() error {
+		used, err := s.store.AllowanceUsed(ctx, client.ID, period)
+		if err != nil {
+			return fmt.Errorf("distribution: import: %w", err)
 		}
+		return &AllowanceError{Plan: plan.Name, Allowance: plan.LeadsPerMonth, Used: used, Start: period, End: pEnd.Midnight(cloc)}
 	}
 	defaultCountry := s.zoneCountry[client.DefaultZone]
 	var washLeads []*outbound.Lead
@@ -91,14 +94,38 @@ func (s *importer) importLeads(ctx context.Context, campaign outbound.CampaignID
 		if existing != nil {
 			tier = existing.Tier
 		}
+		// A place in the month's allowance is taken before anything is
+		// written, in one store step, so two imports at once never pass
+		// the plan; it is given back if the lead is not enrolled after all.
 		enrolls := s.policy.Gating.Enrolls(tier) && !enrolled
-		if enrolls && plan.LeadsPerMonth > 0 && used >= plan.LeadsPerMonth {
-			reject(&AllowanceError{Plan: plan.Name, Allowance: plan.LeadsPerMonth, Used: used, Start: pStart.Midnight(cloc), End: pEnd.Midnight(cloc)})
-			continue
+		taken := false
+		if enrolls && plan.LeadsPerMonth > 0 {
+			n, err := s.store.TakeAllowance(ctx, client.ID, period, 1, plan.LeadsPerMonth)
+			if err != nil {
+				return res, fmt.Errorf("distribution: import: %w", err)
+			}
+			if n == 0 {
+				err := full()
+				if !errors.As(err, new(*AllowanceError)) {
+					return res, err
+				}
+				reject(err)
+				continue
+			}
+			taken = true
+		}
+		giveBack := func() {
+			if taken {
+				if err := s.store.ReturnAllowance(ctx, client.ID, period, 1); err != nil {
+					s.log.WarnContext(ctx, "allowance place not given back", "client", client.ID.String(), "err", err)
+				}
+				taken = false
+			}
 		}
 		if existing != nil {
 			if merge(existing, l) {
 				if err := s.store.UpdateLead(ctx, existing); err != nil {
+					giveBack()
 					if errors.Is(err, storage.ErrConflict) {
 						reject(err)
 						continue
@@ -111,6 +138,7 @@ func (s *importer) importLeads(ctx context.Context, campaign outbound.CampaignID
 		} else {
 			l.ID, l.CreatedAt, l.DNCR = outbound.LeadID{UUID: s.newID()}, now.UTC(), outbound.DNCRUnknown
 			if err := s.store.CreateLead(ctx, l); err != nil {
+				giveBack()
 				if errors.Is(err, storage.ErrConflict) {
 					reject(err)
 					continue
@@ -122,16 +150,19 @@ func (s *importer) importLeads(ctx context.Context, campaign outbound.CampaignID
 			washLeads = append(washLeads, l)
 		}
 		if !s.policy.Gating.Enrolls(l.Tier) {
+			giveBack()
 			if existing == nil {
 				res.Dead = append(res.Dead, l.ID)
 			}
 			continue
 		}
 		if enrolled {
+			giveBack()
 			continue
 		}
 		loc, err := s.location(l.Zone)
 		if err != nil {
+			giveBack()
 			return res, err
 		}
 		e := &outbound.Enrollment{
@@ -139,12 +170,12 @@ func (s *importer) importLeads(ctx context.Context, campaign outbound.CampaignID
 			EnrolledOn: timing.DateIn(now, loc), NextStep: 1, State: outbound.EnrollmentActive,
 		}
 		if err := s.store.CreateEnrollment(ctx, e); err != nil {
+			giveBack()
 			if errors.Is(err, storage.ErrConflict) {
 				continue // enrolled meanwhile: never twice
 			}
 			return res, fmt.Errorf("distribution: import: %w", err)
 		}
-		used++
 		if existing == nil {
 			res.Enrolled = append(res.Enrolled, l.ID)
 		}

@@ -77,11 +77,15 @@ func (s *accounts) signup(ctx context.Context, in SignupInput) (*outbound.Client
 	case err != nil:
 		return nil, fmt.Errorf("distribution: signup: %w", err)
 	default:
-		if c.Plan != in.Plan || c.State != outbound.ClientActive {
-			c.Plan, c.State, c.ChurnedAt = in.Plan, outbound.ClientActive, time.Time{}
-			if err := s.store.UpdateClient(ctx, c); err != nil {
-				return nil, fmt.Errorf("distribution: signup: %w", err)
+		c, err = s.updateClient(ctx, id, func(c *outbound.Client) bool {
+			if c.Plan == in.Plan && c.State == outbound.ClientActive {
+				return false
 			}
+			c.Plan, c.State, c.ChurnedAt = in.Plan, outbound.ClientActive, time.Time{}
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("distribution: signup: %w", err)
 		}
 	}
 	a, err := s.pool.Assign(ctx, c.ID)
@@ -167,4 +171,31 @@ func (s *accounts) createCampaign(ctx context.Context, client outbound.ClientID,
 		return nil, fmt.Errorf("distribution: create campaign: %w", err)
 	}
 	return camp, nil
+}
+
+// clientRetries bounds updateClient's read-change-write rounds.
+const clientRetries = 10
+
+// updateClient reads the client, lets change edit it (false: nothing to
+// write) and writes it if its version is still the one read; when another
+// process wrote first, it reads again and retries. It returns the client
+// as stored.
+func (s *accounts) updateClient(ctx context.Context, id outbound.ClientID, change func(*outbound.Client) bool) (*outbound.Client, error) {
+	for range clientRetries {
+		c, err := s.store.GetClient(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !change(c) {
+			return c, nil
+		}
+		err = s.store.UpdateClient(ctx, c)
+		if err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, storage.ErrConflict) {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("client %s changed by others %d times in a row: %w", id, clientRetries, storage.ErrConflict)
 }

@@ -3,13 +3,17 @@ package timing
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/outbound-go/outbound/phone"
+	"github.com/outbound-go/outbound/place"
 )
 
 // ZoneSource records how a recipient's timezone was found. Its string form is
-// what storage keeps next to the zone name.
+// what storage keeps next to the zone name; the values never change.
 type ZoneSource string
 
 // The sources, in the order [ZoneResolver.Resolve] tries them.
@@ -17,30 +21,47 @@ const (
 	// ZoneSourceExplicit: the lead's own IANA zone.
 	ZoneSourceExplicit ZoneSource = "explicit"
 	// ZoneSourcePhone: a valid fixed-line number whose prefix maps to exactly
-	// one zone.
+	// one zone of the lead's country.
 	ZoneSourcePhone ZoneSource = "phone"
+	// ZoneSourcePhoneAreaCode: a North American (+1) number, fixed or mobile
+	// (the numbering plan cannot tell them apart), whose area code maps to
+	// exactly one zone of the lead's country. Kept apart from
+	// [ZoneSourcePhone] because a mobile keeps its area code when its owner
+	// moves: the zone is the one US dialers use, not proof of where the
+	// person sits.
+	ZoneSourcePhoneAreaCode ZoneSource = "phone_area_code"
 	// ZoneSourceRegion: the company's country spans several zones and its
 	// region (state, province) picks one.
 	ZoneSourceRegion ZoneSource = "region"
 	// ZoneSourceCountry: the company's country keeps one clock.
 	ZoneSourceCountry ZoneSource = "country"
-	// ZoneSourceDefault: the client's default zone.
+	// ZoneSourceDefault: the client's default zone: the lead's country is
+	// unknown, or the default is one of its zones.
 	ZoneSourceDefault ZoneSource = "client_default"
+	// ZoneSourceCountryDefault: the lead's country spans several zones,
+	// nothing placed the lead in one, and the client's default zone is not in
+	// the country: the zone most of the country's people live in.
+	ZoneSourceCountryDefault ZoneSource = "country_default"
 )
 
 // ZoneSources returns every source in the order Resolve tries them.
 func ZoneSources() []ZoneSource {
-	return []ZoneSource{ZoneSourceExplicit, ZoneSourcePhone, ZoneSourceRegion, ZoneSourceCountry, ZoneSourceDefault}
+	return []ZoneSource{ZoneSourceExplicit, ZoneSourcePhone, ZoneSourcePhoneAreaCode, ZoneSourceRegion,
+		ZoneSourceCountry, ZoneSourceDefault, ZoneSourceCountryDefault}
 }
 
-// Valid reports whether s is one of the five sources.
+// Valid reports whether s is one of the sources.
 func (s ZoneSource) Valid() bool {
 	switch s {
-	case ZoneSourceExplicit, ZoneSourcePhone, ZoneSourceRegion, ZoneSourceCountry, ZoneSourceDefault:
+	case ZoneSourceExplicit, ZoneSourcePhone, ZoneSourcePhoneAreaCode, ZoneSourceRegion, ZoneSourceCountry,
+		ZoneSourceDefault, ZoneSourceCountryDefault:
 		return true
 	}
 	return false
 }
+
+// String returns the stored form.
+func (s ZoneSource) String() string { return string(s) }
 
 // Errors of timezone resolution. Resolve and the lookups return them wrapped in
 // a [*ZoneError] that names the field and its value; test with [errors.Is].
@@ -50,10 +71,16 @@ var (
 	// ErrUnknownZone: an explicit or default zone is not an IANA name the
 	// timezone database knows.
 	ErrUnknownZone = errors.New("unknown IANA timezone")
-	// ErrUnknownCountry: the country is not an ISO 3166-1 alpha-2 code.
-	ErrUnknownCountry = errors.New("unknown ISO 3166-1 alpha-2 country code")
+	// ErrUnknownCountry: the country is neither an ISO 3166-1 code nor a
+	// country name package place knows.
+	ErrUnknownCountry = errors.New("unknown country")
 	// ErrAmbiguousCountry: the country spans several clocks and the region is
 	// missing or not in the country's region table.
+	//
+	// Deprecated: Resolve no longer returns it: a lead of such a country gets
+	// the client's default zone or the country's most populous one
+	// ([ZoneSourceCountryDefault]). It stays so that errors.Is checks
+	// compile.
 	ErrAmbiguousCountry = errors.New("country spans several timezones")
 )
 
@@ -83,18 +110,22 @@ type ZoneQuery struct {
 	// any other name must load exactly as given. Default: empty (unknown).
 	Zone string
 	// Phone is the lead's phone number, national or international format.
-	// Only a valid fixed-line number is used. Default: empty.
+	// Only a valid fixed-line number, or a North American (+1) fixed or
+	// mobile number, is used. Default: empty.
 	Phone string
-	// Country is the company's ISO 3166-1 alpha-2 code, any case ("UK" is
-	// taken as "GB"). It is also the default region for parsing Phone.
-	// Default: empty.
+	// Country is the company's country: an ISO 3166-1 alpha-2 or alpha-3
+	// code or an English name, as package place reads it ("au", "USA",
+	// "United Kingdom"). It is also the default region for parsing Phone.
+	// When it is empty or unreadable, the country of an international Phone
+	// stands in for it. Default: empty.
 	Country string
 	// Region is the company's state, province or territory: a code ("WA",
-	// "AU-WA") or an English or local name ("Western Australia"), any case.
+	// "AU-WA") or a name ("Western Australia"), as package place reads it.
 	// Default: empty.
 	Region string
-	// Default is the client's default IANA zone, the last resort.
-	// Default: empty (no last resort).
+	// Default is the client's default IANA zone. It answers for a lead of
+	// no known country, and for a lead of a multi-zone country that nothing
+	// places when it is one of that country's zones. Default: empty.
 	Default string
 }
 
@@ -113,61 +144,57 @@ type ZoneRegion struct {
 	// Code is the region's code within its country, as ISO 3166-2 has it
 	// without the country prefix ("NSW", "TX", "ON").
 	Code string
-	// Name is the region's English name.
+	// Name is the region's English name, from package place.
 	Name string
 	// Zone is the IANA zone the region resolves to.
 	Zone string
 }
 
 // ZoneResolver finds a recipient's timezone. It holds the embedded
-// zone1970.tab and iso3166.tab, parsed once, the region tables, and a cache of
-// loaded locations. Build one with [NewZoneResolver] and share it: it is safe
-// for concurrent use and never changes after construction except for its
-// location cache.
+// zone1970.tab, parsed once, the region tables, and a cache of loaded
+// locations; country and region names come from package place. Build one
+// with [NewZoneResolver] and share it: it is safe for concurrent use and
+// never changes after construction except for its location cache.
 type ZoneResolver struct {
 	countryZones   map[string][]string          // ISO code → zone1970.tab zones, file order
-	countryNames   map[string]string            // ISO code → English name (iso3166.tab)
+	countrySet     map[string]map[string]bool   // ISO code → its zones and its territories' (US → America/Puerto_Rico)
 	countryClock   map[string]string            // multi-zone countries that keep one clock → zone
-	regionZones    map[string]map[string]string // ISO code → region key → zone
+	populous       map[string]string            // every country with a zone → the zone most of its people live in
+	regionZones    map[string]map[string]string // ISO code → region code → zone
 	regionLists    map[string][]ZoneRegion      // ISO code → table, sorted by code
 	renames        map[string]string            // old spelling → current IANA name
 	canonicalNames map[string]string            // zone1970.tab name or old spelling → IANA name
 	foldedNames    map[string]string            // lower-cased name → IANA name, for explicit zones
 	locs           sync.Map                     // IANA name → *time.Location
-	ambiguousText  map[string]string            // ISO code → "N zones" text for errors
 }
 
 // NewZoneResolver parses the embedded tables and checks the region tables
-// against them. It fails only if the embedded data is inconsistent.
+// against them and against package place. It fails only if the embedded data
+// is inconsistent.
 func NewZoneResolver() (*ZoneResolver, error) {
 	r := &ZoneResolver{
+		countrySet:     map[string]map[string]bool{},
 		countryClock:   map[string]string{},
+		populous:       map[string]string{},
 		regionZones:    map[string]map[string]string{},
 		regionLists:    map[string][]ZoneRegion{},
 		renames:        zoneRenames(),
 		foldedNames:    map[string]string{},
 		canonicalNames: map[string]string{},
-		ambiguousText:  map[string]string{},
 	}
 	var err error
 	if r.countryZones, err = parseZone1970(zone1970Tab); err != nil {
 		return nil, err
 	}
-	if r.countryNames, err = parseISO3166(iso3166Tab); err != nil {
-		return nil, err
-	}
-	for c := range r.countryZones {
-		if _, ok := r.countryNames[c]; !ok {
-			return nil, fmt.Errorf("timing: zonedata: zone1970.tab country %s not in iso3166.tab", c)
-		}
-	}
 	for c, zs := range r.countryZones {
+		if _, ok := place.CountryName(c); !ok {
+			return nil, fmt.Errorf("timing: zonedata: zone1970.tab country %s unknown to package place", c)
+		}
+		r.countrySet[c] = map[string]bool{}
 		for _, z := range zs {
+			r.countrySet[c][z] = true
 			r.canonicalNames[z] = z
 			r.foldedNames[strings.ToLower(z)] = z
-		}
-		if len(zs) > 1 {
-			r.ambiguousText[c] = fmt.Sprintf("%s has %d zones in zone1970.tab", c, len(zs))
 		}
 	}
 	for old, cur := range r.renames {
@@ -182,6 +209,24 @@ func NewZoneResolver() (*ZoneResolver, error) {
 		}
 		r.countryClock[c] = z
 	}
+	populous := zonePopulous()
+	for c, zs := range r.countryZones {
+		switch z, ok := populous[c]; {
+		case len(zs) == 1:
+			r.populous[c] = zs[0]
+		case r.countryClock[c] != "":
+			r.populous[c] = r.countryClock[c]
+		case ok:
+			r.populous[c] = z
+		default:
+			r.populous[c] = zs[0]
+		}
+	}
+	for c, z := range populous {
+		if !r.countryHasZone(c, z) {
+			return nil, fmt.Errorf("timing: zonedata: most populous zone of %s, %s, not listed for it in zone1970.tab", c, z)
+		}
+	}
 	for _, t := range zoneRegionTables() {
 		if err := r.addRegionTable(t); err != nil {
 			return nil, err
@@ -194,65 +239,89 @@ func (r *ZoneResolver) addRegionTable(t zoneRegionTable) error {
 	if len(r.countryZones[t.country]) < 2 {
 		return fmt.Errorf("timing: zonedata: region table for %s, which has one zone", t.country)
 	}
-	keys := map[string]string{}
+	names := map[string]string{}
+	for _, reg := range place.Regions(t.country) {
+		names[reg.Code] = reg.Name
+	}
+	zones := map[string]string{}
 	list := make([]ZoneRegion, 0, len(t.rows))
 	for _, row := range t.rows {
+		name, ok := names[row.code]
+		if !ok {
+			return fmt.Errorf("timing: zonedata: %s-%s is not a region package place knows", t.country, row.code)
+		}
+		if _, dup := zones[row.code]; dup {
+			return fmt.Errorf("timing: zonedata: %s-%s listed twice", t.country, row.code)
+		}
 		owner := t.country
-		if row.territory != "" {
-			owner = row.territory
+		if row.territory {
+			owner = row.code
 		}
 		if !r.countryHasZone(owner, row.zone) {
 			return fmt.Errorf("timing: zonedata: %s-%s → %s: zone not listed for %s in zone1970.tab", t.country, row.code, row.zone, owner)
 		}
-		for _, alias := range append([]string{row.code, row.name}, row.aliases...) {
-			k := regionKey(t.country, alias)
-			if k == "" {
-				return fmt.Errorf("timing: zonedata: %s-%s: empty alias %q", t.country, row.code, alias)
-			}
-			if prev, ok := keys[k]; ok && prev != row.zone {
-				return fmt.Errorf("timing: zonedata: %s region %q maps to both %s and %s", t.country, alias, prev, row.zone)
-			}
-			keys[k] = row.zone
+		if row.territory {
+			r.countrySet[t.country][row.zone] = true
 		}
-		list = append(list, ZoneRegion{Code: row.code, Name: row.name, Zone: row.zone})
+		zones[row.code] = row.zone
+		list = append(list, ZoneRegion{Code: row.code, Name: name, Zone: row.zone})
 	}
-	sortZoneRegions(list)
-	r.regionZones[t.country] = keys
+	for code := range names {
+		if _, ok := zones[code]; !ok {
+			return fmt.Errorf("timing: zonedata: %s-%s has no zone", t.country, code)
+		}
+	}
+	slices.SortFunc(list, func(a, b ZoneRegion) int { return strings.Compare(a.Code, b.Code) })
+	r.regionZones[t.country] = zones
 	r.regionLists[t.country] = list
 	return nil
 }
 
 func (r *ZoneResolver) countryHasZone(country, zone string) bool {
-	for _, z := range r.countryZones[country] {
-		if z == zone {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(r.countryZones[country], zone)
+}
+
+// inCountry reports whether zone is one of country's zones: zone1970.tab's,
+// or a territory's its region table lists.
+func (r *ZoneResolver) inCountry(country, zone string) bool {
+	return r.countrySet[country][zone]
 }
 
 // Resolve finds the recipient's zone; the first rule that answers wins:
 //
-//  1. q.Zone, the lead's explicit IANA zone. A name that does not load is an
-//     error (Field "zone", [ErrUnknownZone]), not skipped: the lead stated its
+//  1. q.Zone, the lead's explicit IANA zone, taken as the lead's word even
+//     when it lies outside q.Country. A name that does not load is an error
+//     (Field "zone", [ErrUnknownZone]), not skipped: the lead stated its
 //     zone, and quietly replacing a typo with a guess would record a wrong
 //     zone as if it were found.
-//  2. q.Phone, if it is a valid fixed-line number (parsed with q.Country as
-//     its default region) whose prefix maps to exactly one zone. Mobile,
-//     fixed-line-or-mobile (every North American number), VoIP, toll-free
-//     and other non-geographic numbers never answer: they say nothing about
-//     where the person is. An unusable phone falls through without error;
-//     validate numbers with [phone.Parse].
-//  3. q.Country (and q.Region): a country that keeps one clock answers alone
-//     ([ZoneSourceCountry]); a country that spans several answers only when
-//     q.Region is in its region table ([ZoneSourceRegion]). An unknown
-//     country, or an ambiguous one without a usable region, falls through.
-//  4. q.Default, the client's default zone.
+//  2. q.Phone (parsed with the country as its default region) when its
+//     prefix maps to exactly one zone and that zone is in the lead's
+//     country: a valid fixed-line number ([ZoneSourcePhone]), or a North
+//     American (+1) number, fixed or mobile, by its area code, as US
+//     dialers place it ([ZoneSourcePhoneAreaCode]). Mobile numbers outside
+//     North America, VoIP, toll-free and other non-geographic numbers never
+//     answer: they say nothing about where the person is. A prefix that
+//     spans several zones does not answer either, so an explicit region
+//     beats it. An unusable phone falls through without error; validate
+//     numbers with [phone.Parse].
+//  3. The country (q.Country, else the country of an international
+//     q.Phone) and q.Region: a country that keeps one clock answers alone
+//     ([ZoneSourceCountry]); a country that spans several answers when
+//     q.Region is in its region table ([ZoneSourceRegion]).
+//  4. A country that spans several clocks and that nothing above placed:
+//     q.Default when it is one of the country's zones ([ZoneSourceDefault]),
+//     else the zone most of the country's people live in
+//     ([ZoneSourceCountryDefault]: America/New_York for the US,
+//     Australia/Sydney for Australia, ...). So whenever the lead's country
+//     is known, the zone found is one of that country's (or of a territory
+//     its region table lists), however the client is configured.
+//  5. q.Default, for a lead whose country is unknown (none given, or one
+//     that package place cannot read) or has no zone (Bouvet Island).
 //
 // q.Default, when given, is checked on every call even when an earlier rule
 // answers, so a misconfigured client fails loudly (Field "default",
 // [ErrUnknownZone]). When nothing answers the error wraps [ErrNoZone] and,
-// where a field was at fault, [ErrUnknownCountry] or [ErrAmbiguousCountry].
+// for a country that cannot be read, [ErrUnknownCountry].
 func (r *ZoneResolver) Resolve(q ZoneQuery) (ZoneResult, error) {
 	var def ZoneResult
 	if name := strings.TrimSpace(q.Default); name != "" {
@@ -269,89 +338,73 @@ func (r *ZoneResolver) Resolve(q ZoneQuery) (ZoneResult, error) {
 		}
 		return res, nil
 	}
-	country := normalizeCountry(q.Country)
-	if phone := strings.TrimSpace(q.Phone); phone != "" {
-		if name, ok := r.phoneZone(phone, country); ok {
-			loc, err := r.load(name)
-			if err != nil {
-				return ZoneResult{}, &ZoneError{Field: "phone", Value: q.Phone, Err: err}
+	country, _ := place.Country(q.Country)
+	var num phone.Number
+	if raw := strings.TrimSpace(q.Phone); raw != "" {
+		if n, err := phone.Parse(raw, country); err == nil {
+			num = n
+			if country == "" && len(n.Country) == 2 {
+				country = n.Country
 			}
-			return ZoneResult{Location: loc, Name: name, Source: ZoneSourcePhone}, nil
 		}
 	}
-	name, source, reason := r.countryRegionZone(country, q.Region)
-	if name != "" {
-		loc, err := r.load(name)
-		if err != nil {
-			return ZoneResult{}, &ZoneError{Field: string(source), Value: fieldValue(source, q), Err: err}
+	if num.E164 != "" && country != "" {
+		if name, source, ok := r.numberZone(num); ok && r.inCountry(country, name) {
+			return r.result(name, source, "phone", q.Phone)
 		}
-		return ZoneResult{Location: loc, Name: name, Source: source}, nil
+	}
+	zones := r.countryZones[country]
+	switch {
+	case len(zones) == 1:
+		return r.result(zones[0], ZoneSourceCountry, "country", q.Country)
+	case r.countryClock[country] != "":
+		return r.result(r.countryClock[country], ZoneSourceCountry, "country", q.Country)
+	case len(zones) > 1:
+		if code, ok := place.Region(country, q.Region); ok {
+			if z, ok := r.regionZones[country][code]; ok {
+				return r.result(z, ZoneSourceRegion, "region", q.Region)
+			}
+		}
+		if def.Location != nil && r.inCountry(country, def.Name) {
+			return def, nil
+		}
+		return r.result(r.populous[country], ZoneSourceCountryDefault, "country", q.Country)
 	}
 	if def.Location != nil {
 		return def, nil
 	}
-	return ZoneResult{}, reason.err(q)
-}
-
-func fieldValue(source ZoneSource, q ZoneQuery) string {
-	if source == ZoneSourceRegion {
-		return q.Region
-	}
-	return q.Country
-}
-
-// noAnswer says why the country step did not answer.
-type noAnswer struct {
-	field string // "country" or "region"
-	cause error  // nil, ErrUnknownCountry or ErrAmbiguousCountry
-	text  string
-}
-
-func (n noAnswer) err(q ZoneQuery) error {
-	value := q.Country
-	if n.field == "region" {
-		value = q.Region
-	}
-	var err error
 	switch {
-	case n.cause != nil && n.text != "":
-		err = fmt.Errorf("%w: %w (%s)", ErrNoZone, n.cause, n.text)
-	case n.cause != nil:
-		err = fmt.Errorf("%w: %w", ErrNoZone, n.cause)
-	default:
-		err = fmt.Errorf("%w: %s", ErrNoZone, n.text)
+	case country != "":
+		return ZoneResult{}, &ZoneError{Field: "country", Value: q.Country, Err: fmt.Errorf("%w: %s has no zone in zone1970.tab", ErrNoZone, country)}
+	case strings.TrimSpace(q.Country) != "":
+		return ZoneResult{}, &ZoneError{Field: "country", Value: q.Country, Err: fmt.Errorf("%w: %w", ErrNoZone, ErrUnknownCountry)}
 	}
-	return &ZoneError{Field: n.field, Value: value, Err: err}
+	return ZoneResult{}, &ZoneError{Field: "country", Value: q.Country, Err: fmt.Errorf("%w: no explicit zone, usable phone number, country or client default", ErrNoZone)}
 }
 
-// countryRegionZone applies rule 3. country is already normalised.
-func (r *ZoneResolver) countryRegionZone(country, region string) (string, ZoneSource, noAnswer) {
-	if country == "" {
-		return "", "", noAnswer{field: "country", text: "no explicit zone, fixed-line phone number, country or client default"}
+// result loads a zone that a rule found from a query field.
+func (r *ZoneResolver) result(name string, source ZoneSource, field, value string) (ZoneResult, error) {
+	loc, err := r.load(name)
+	if err != nil {
+		return ZoneResult{}, &ZoneError{Field: field, Value: value, Err: err}
 	}
-	zones, known := r.countryZones[country]
-	if !known {
-		if _, ok := r.countryNames[country]; ok {
-			return "", "", noAnswer{field: "country", text: country + " has no zone in zone1970.tab"}
-		}
-		return "", "", noAnswer{field: "country", cause: ErrUnknownCountry}
+	return ZoneResult{Location: loc, Name: name, Source: source}, nil
+}
+
+// PhoneZone returns the zone a phone number places its owner in, by the
+// rule Resolve applies to q.Phone (without the lead's country): a valid
+// fixed-line number whose prefix maps to exactly one zone, or a North
+// American (+1) number whose area code does. e164 is an international
+// number, in E.164 or written with its +country code. ok is false for
+// anything else, a mobile outside North America included. A caller checks
+// calling hours in this zone as well as in the lead's.
+func (r *ZoneResolver) PhoneZone(e164 string) (zone string, ok bool) {
+	num, err := phone.Parse(e164, "")
+	if err != nil {
+		return "", false
 	}
-	if len(zones) == 1 {
-		return zones[0], ZoneSourceCountry, noAnswer{}
-	}
-	if z, ok := r.countryClock[country]; ok {
-		return z, ZoneSourceCountry, noAnswer{}
-	}
-	if z, ok := r.regionZones[country][regionKey(country, region)]; ok {
-		return z, ZoneSourceRegion, noAnswer{}
-	}
-	text := r.ambiguousText[country]
-	if _, ok := r.regionZones[country]; ok {
-		text += "; give one of its regions"
-	} else {
-		text += " and no region table"
-	}
-	return "", "", noAnswer{field: "region", cause: ErrAmbiguousCountry, text: text}
+	zone, _, ok = r.numberZone(num)
+	return zone, ok
 }
 
 // explicit loads a zone named by the caller: a zone1970.tab name or a renamed
@@ -397,11 +450,12 @@ func (r *ZoneResolver) load(name string) (*time.Location, error) {
 	return v.(*time.Location), nil
 }
 
-// CountryZones returns the zones zone1970.tab lists for an ISO 3166-1
-// alpha-2 country (any case), in the table's order (most populous first
-// within each area), or nil for an unknown country. The slice is a copy.
+// CountryZones returns the zones zone1970.tab lists for a country (a code or
+// name, as package place reads it), in the table's order (most populous
+// first within each area), or nil for an unknown country. The slice is a
+// copy.
 func (r *ZoneResolver) CountryZones(country string) []string {
-	zs := r.countryZones[normalizeCountry(country)]
+	zs := r.countryZones[countryCode(country)]
 	if zs == nil {
 		return nil
 	}
@@ -413,43 +467,47 @@ func (r *ZoneResolver) CountryZones(country string) []string {
 // Argentina, Kazakhstan, ...), its principal one. ok is false for an unknown
 // country and for one that needs a region.
 func (r *ZoneResolver) CountryZone(country string) (zone string, ok bool) {
-	name, _, _ := r.countryRegionZone(normalizeCountry(country), "")
-	return name, name != ""
+	c := countryCode(country)
+	if zs := r.countryZones[c]; len(zs) == 1 {
+		return zs[0], true
+	}
+	zone, ok = r.countryClock[c]
+	return zone, ok
 }
 
-// RegionZone returns the zone of a region in its country's region table. ok is
-// false for a country without a table (one with a single clock needs none) and
-// for a region the table does not know.
+// RegionZone returns the zone of a region (a code or name, as package place
+// reads it) in its country's region table. ok is false for a country without
+// a table (one with a single clock needs none) and for a region the table
+// does not know.
 func (r *ZoneResolver) RegionZone(country, region string) (zone string, ok bool) {
-	c := normalizeCountry(country)
-	zone, ok = r.regionZones[c][regionKey(c, region)]
+	c := countryCode(country)
+	code, ok := place.Region(c, region)
+	if !ok {
+		return "", false
+	}
+	zone, ok = r.regionZones[c][code]
 	return zone, ok
 }
 
 // ZoneRegions returns a country's region table sorted by code, or nil for a
 // country without one. The slice is a copy.
 func (r *ZoneResolver) ZoneRegions(country string) []ZoneRegion {
-	list := r.regionLists[normalizeCountry(country)]
+	list := r.regionLists[countryCode(country)]
 	if list == nil {
 		return nil
 	}
 	return append([]ZoneRegion(nil), list...)
 }
 
-// CountryName returns the English name iso3166.tab gives an ISO 3166-1
-// alpha-2 code (any case); ok is false for an unknown code.
+// CountryName returns the English name of a country (a code or name, as
+// package place reads it); ok is false for an unknown country.
 func (r *ZoneResolver) CountryName(country string) (name string, ok bool) {
-	name, ok = r.countryNames[normalizeCountry(country)]
-	return name, ok
+	return place.CountryName(countryCode(country))
 }
 
-// normalizeCountry trims and upper-cases an ISO 3166-1 alpha-2 code and reads
-// the common "UK" as "GB". Anything else is returned upper-cased, to fail the
-// table lookups.
-func normalizeCountry(c string) string {
-	c = strings.ToUpper(strings.TrimSpace(c))
-	if c == "UK" {
-		return "GB"
-	}
+// countryCode reads a country as package place does, or returns "" to fail
+// the table lookups.
+func countryCode(s string) string {
+	c, _ := place.Country(s)
 	return c
 }

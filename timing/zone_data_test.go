@@ -10,6 +10,8 @@ import (
 	"github.com/nyaruka/phonenumbers/v2"
 	"github.com/nyaruka/phonenumbers/v2/timezone"
 	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound/place"
 )
 
 // Clocks are compared over this span: rules tzdata already knows, projected.
@@ -69,9 +71,11 @@ func TestZoneTabParse(t *testing.T) {
 		"Australia/Adelaide", "Australia/Darwin", "Australia/Perth", "Australia/Eucla", "Asia/Tokyo",
 	}, r.countryZones["AU"])
 	require.Equal(t, []string{"Asia/Dubai"}, r.countryZones["OM"], "a country listed second on a shared row")
-	require.Equal(t, "Australia", r.countryNames["AU"])
-	require.Len(t, r.countryNames, 249)
-	require.Len(t, r.countryZones, 247, "BV and HM have no zone")
+	require.Len(t, r.countryZones, 247, "every country of iso3166.tab but BV and HM has a zone")
+	for c := range r.countryZones {
+		_, ok := place.CountryName(c)
+		require.True(t, ok, "%s is a country package place knows", c)
+	}
 
 	_, err := parseZone1970("AU\t-3352+15113\n")
 	require.Error(t, err)
@@ -79,12 +83,11 @@ func TestZoneTabParse(t *testing.T) {
 	require.Error(t, err)
 	_, err = parseZone1970("# only a comment\n")
 	require.Error(t, err)
-	_, err = parseISO3166("AUS\tAustralia\n")
-	require.Error(t, err)
-	_, err = parseISO3166("")
-	require.Error(t, err)
 }
 
+// The region tables and package place's lists are the same regions: every
+// region of a table is one place reads by its code and name, and every region
+// place knows for a country with a table has a zone.
 func TestZoneRegionTablesAgainstZone1970(t *testing.T) {
 	t.Parallel()
 	r := testZoneResolverInternal(t)
@@ -95,31 +98,35 @@ func TestZoneRegionTablesAgainstZone1970(t *testing.T) {
 		codes := map[string]bool{}
 		for _, row := range table.rows {
 			owner := table.country
-			if row.territory != "" {
-				owner = row.territory
-				require.Equal(t, row.code, row.territory, "a territory's ISO 3166-2 code is its ISO 3166-1 code")
+			if row.territory {
+				owner = row.code
 			}
 			require.Contains(t, r.countryZones[owner], row.zone, "%s-%s", table.country, row.code)
 			require.False(t, codes[row.code], "duplicate %s-%s", table.country, row.code)
 			codes[row.code] = true
-			for _, alias := range append([]string{row.code, "  " + row.code + " ", table.country + "-" + row.code, strings.ToUpper(row.name), row.name}, row.aliases...) {
+		}
+		var placeCodes []string
+		for _, reg := range place.Regions(table.country) {
+			placeCodes = append(placeCodes, reg.Code)
+			for _, alias := range []string{reg.Code, "  " + reg.Code + " ", table.country + "-" + reg.Code, strings.ToUpper(reg.Name), reg.Name} {
 				z, ok := r.RegionZone(strings.ToLower(table.country), alias)
 				require.True(t, ok, "%s %q", table.country, alias)
-				require.Equal(t, row.zone, z, "%s %q", table.country, alias)
+				require.Equal(t, r.regionZones[table.country][reg.Code], z, "%s %q", table.country, alias)
 			}
 		}
+		require.ElementsMatch(t, placeCodes, slices.Collect(maps.Keys(codes)), table.country)
 	}
 }
 
-// Each region's zone is one whose zone1970.tab comment names the region (by
-// name, alias or code), or the country's "rest of the country" zone, or an
-// exception checked by hand.
+// Each region's zone is one whose zone1970.tab comment names the region (some
+// run of its words is a name package place reads as the region), or the
+// country's "rest of the country" zone, or an exception checked by hand.
 func TestZoneRegionTablesAgainstComments(t *testing.T) {
 	t.Parallel()
-	comments := map[string]string{} // zone → folded comment
+	comments := map[string][]string{} // zone → comment words
 	for _, line := range strings.Split(zone1970Tab, "\n") {
 		if f := strings.Split(line, "\t"); len(f) == 4 && line[0] != '#' {
-			comments[f[2]] = " " + regionKey("", f[3]) + " "
+			comments[f[2]] = strings.FieldsFunc(f[3], func(r rune) bool { return r == ' ' || r == ',' || r == '(' || r == ')' || r == ';' })
 		}
 	}
 	rest := map[string]string{
@@ -132,6 +139,17 @@ func TestZoneRegionTablesAgainstComments(t *testing.T) {
 		"AU-ACT": true, "AU-JBT": true, // enclaves in New South Wales
 		"ES-GC": true, "ES-TF": true, // the two provinces of the Canary Islands
 	}
+	names := func(country, zone, code string) bool {
+		words := comments[zone]
+		for i := range words {
+			for j := i + 1; j <= len(words) && j <= i+5; j++ {
+				if got, ok := place.Region(country, strings.Join(words[i:j], " ")); ok && got == code {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	checked := 0
 	for _, table := range zoneRegionTables() {
 		if table.country == "US" {
@@ -139,19 +157,43 @@ func TestZoneRegionTablesAgainstComments(t *testing.T) {
 		}
 		for _, row := range table.rows {
 			id := table.country + "-" + row.code
-			c := comments[row.zone]
-			named := false
-			for _, n := range append([]string{row.name, row.code}, row.aliases...) {
-				named = named || strings.Contains(c, " "+regionKey("", n)+" ")
-			}
-			if named || exceptions[id] || rest[table.country] == row.zone {
+			if names(table.country, row.zone, row.code) || exceptions[id] || rest[table.country] == row.zone {
 				checked++
 				continue
 			}
-			t.Errorf("%s → %s: zone1970.tab comment %q does not name it", id, row.zone, c)
+			t.Errorf("%s → %s: zone1970.tab comment %q does not name it", id, row.zone, comments[row.zone])
 		}
 	}
 	require.Greater(t, checked, 100)
+}
+
+// Every entry of the most-populous table is one of its country's zones, and
+// every country whose zones keep different clocks has an entry (the rule for
+// the rest, the first zone listed, is only for a later tzdata).
+func TestZonePopulous(t *testing.T) {
+	t.Parallel()
+	r := testZoneResolverInternal(t)
+	populous := zonePopulous()
+	for c, z := range populous {
+		require.Contains(t, r.countryZones[c], z, c)
+		_, clock := r.countryClock[c]
+		require.False(t, clock, "%s keeps one clock and answers alone", c)
+	}
+	for c, zs := range r.countryZones {
+		if _, clock := r.countryClock[c]; len(zs) > 1 && !clock {
+			require.Contains(t, populous, c, "%s spans %d zones", c, len(zs))
+		}
+		require.Contains(t, zs, r.populous[c], c)
+	}
+	// Checked by hand against each country's census: the capital's or
+	// largest city's zone where most people live.
+	for c, z := range map[string]string{
+		"US": "America/New_York", "CA": "America/Toronto", "AU": "Australia/Sydney", "BR": "America/Sao_Paulo",
+		"MX": "America/Mexico_City", "RU": "Europe/Moscow", "ID": "Asia/Jakarta", "CN": "Asia/Shanghai",
+		"NZ": "Pacific/Auckland", "ES": "Europe/Madrid", "PT": "Europe/Lisbon", "CL": "America/Santiago",
+	} {
+		require.Equal(t, z, r.populous[c], c)
+	}
 }
 
 // The library maps NANP area codes to zones from its own data: the zone of
@@ -239,26 +281,5 @@ func TestZonePhoneDataNamesLoad(t *testing.T) {
 			_, err := r.Location(z)
 			require.NoError(t, err, "%s example %s", region, phonenumbers.Format(num, phonenumbers.E164))
 		}
-	}
-}
-
-func TestRegionKey(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct{ country, in, want string }{
-		{"AU", "NSW", "nsw"},
-		{"AU", " n.s.w. ", "nsw"},
-		{"AU", "AU-NSW", "nsw"},
-		{"au", "au-nsw", "nsw"},
-		{"AU", "US-NSW", "us nsw"},
-		{"AU", "New  South\tWales", "new south wales"},
-		{"CA", "Québec", "quebec"},
-		{"CA", "Newfoundland & Labrador", "newfoundland and labrador"},
-		{"NZ", "Hawke’s Bay", "hawkes bay"},
-		{"NZ", "Manawatū-Whanganui", "manawatu whanganui"},
-		{"US", "Washington, D.C.", "washington dc"},
-		{"US", "", ""},
-		{"US", " - ", ""},
-	} {
-		require.Equal(t, tc.want, regionKey(tc.country, tc.in), "%s %q", tc.country, tc.in)
 	}
 }

@@ -1,21 +1,33 @@
 package timing
 
-import "github.com/outbound-go/outbound/phone"
+import (
+	"strings"
 
-// phoneZone applies rule 2 of Resolve: a valid fixed-line number whose prefix
-// maps to exactly one known zone.
-func (r *ZoneResolver) phoneZone(raw, country string) (string, bool) {
-	num, err := phone.Parse(raw, country)
-	if err != nil || num.Type != phone.FixedLine {
-		return "", false
+	"github.com/outbound-go/outbound/phone"
+)
+
+// numberZone applies rule 2 of Resolve to a parsed number, before the
+// country check: a fixed-line number whose prefix maps to exactly one zone,
+// or a North American (+1) fixed or mobile number whose area code does.
+// Zones the phone data names by an old spelling come back renamed.
+func (r *ZoneResolver) numberZone(num phone.Number) (zone string, source ZoneSource, ok bool) {
+	switch {
+	case num.Type == phone.FixedLine:
+		source = ZoneSourcePhone
+	case strings.HasPrefix(num.E164, "+1") && num.Type.MaybeMobile():
+		// The NANP does not tell mobiles from landlines, and both keep the
+		// area code of where they were issued.
+		source = ZoneSourcePhoneAreaCode
+	default:
+		return "", "", false
 	}
 	zones := phone.Zones(num)
 	if len(zones) != 1 {
-		return "", false
+		return "", "", false
 	}
-	name := zones[0]
-	if cur, ok := r.renames[name]; ok {
-		name = cur
+	zone = zones[0]
+	if cur, ok := r.renames[zone]; ok {
+		zone = cur
 	}
-	return name, true
+	return zone, source, true
 }

@@ -1,25 +1,57 @@
 package timing
 
-import (
-	"slices"
-	"strings"
-	"unicode"
-)
-
 // A zoneRegionRow maps one region of a multi-zone country to the zone most of
-// its people live in. code is the ISO 3166-2 code without the country prefix;
-// name and aliases are matched after regionKey folding. territory is set when
-// the region is an area with its own ISO 3166-1 code (Puerto Rico as a US
+// its people live in. code is the region's code as package place returns it
+// (ISO 3166-2 without the country prefix); the names people write for it
+// live in place, not here. territory is set when the region is an area with
+// its own ISO 3166-1 code, the same as its region code (Puerto Rico as a US
 // "state"); the zone must then be one of that code's zones.
 type zoneRegionRow struct {
-	code, name, zone string
-	aliases          []string
-	territory        string
+	code, zone string
+	territory  bool
 }
 
 type zoneRegionTable struct {
 	country string
 	rows    []zoneRegionRow
+}
+
+// zonePopulous names, for each country that zone1970.tab splits into zones
+// keeping different clocks, the zone most of its people live in: the zone a
+// lead of the country gets when nothing else places it and the client's
+// default zone is not in the country ([ZoneSourceCountryDefault]). A
+// multi-clock country missing here (one that a later tzdata splits) gets the
+// first zone zone1970.tab lists for it, which the file orders with the most
+// populous first where geography allows; the tests check that every such
+// country of the embedded data is listed, and that every zone here is one of
+// its country's.
+func zonePopulous() map[string]string {
+	return map[string]string{
+		"AQ": "Pacific/Auckland",     // McMurdo, the largest station
+		"AU": "Australia/Sydney",     // New South Wales and the ACT
+		"BR": "America/Sao_Paulo",    // the South-East, South and Centre-West
+		"CA": "America/Toronto",      // Ontario and Quebec
+		"CD": "Africa/Maputo",        // the eastern provinces (Kivu, Kasai, Katanga) outnumber Kinshasa's west
+		"CL": "America/Santiago",     // most of Chile
+		"CN": "Asia/Shanghai",        // Beijing time
+		"EC": "America/Guayaquil",    // the mainland
+		"ES": "Europe/Madrid",        // the mainland
+		"FM": "Pacific/Port_Moresby", // Chuuk and Yap
+		"GL": "America/Nuuk",         // most of Greenland
+		"ID": "Asia/Jakarta",         // Java and Sumatra
+		"KI": "Pacific/Tarawa",       // the Gilbert Islands
+		"MN": "Asia/Ulaanbaatar",     // most of Mongolia
+		"MX": "America/Mexico_City",  // Central Mexico
+		"NZ": "Pacific/Auckland",     // all but the Chatham Islands
+		"PF": "Pacific/Tahiti",       // the Society Islands
+		"PG": "Pacific/Port_Moresby", // all but Bougainville
+		"PT": "Europe/Lisbon",        // the mainland
+		"RU": "Europe/Moscow",        // European Russia
+		"TF": "Indian/Maldives",      // Kerguelen, the largest base
+		"UA": "Europe/Kyiv",          // most of Ukraine
+		"UM": "Pacific/Tarawa",       // Wake Island
+		"US": "America/New_York",     // Eastern time
+	}
 }
 
 // zoneCountryClocks lists the countries that zone1970.tab splits into several
@@ -101,309 +133,243 @@ func zoneRegionTables() []zoneRegionTable {
 	)
 	return []zoneRegionTable{
 		{country: "AU", rows: []zoneRegionRow{
-			{code: "ACT", name: "Australian Capital Territory", zone: sydney},
-			{code: "JBT", name: "Jervis Bay Territory", zone: sydney},
+			{code: "ACT", zone: sydney},
+			{code: "JBT", zone: sydney},
 			// Broken Hill (Australia/Broken_Hill) is a small part of NSW.
-			{code: "NSW", name: "New South Wales", zone: sydney},
-			{code: "NT", name: "Northern Territory", zone: darwin},
-			{code: "QLD", name: "Queensland", zone: brisbane},
-			{code: "SA", name: "South Australia", zone: adelaide},
-			{code: "TAS", name: "Tasmania", zone: hobart},
-			{code: "VIC", name: "Victoria", zone: melbourne},
+			{code: "NSW", zone: sydney},
+			{code: "NT", zone: darwin},
+			{code: "QLD", zone: brisbane},
+			{code: "SA", zone: adelaide},
+			{code: "TAS", zone: hobart},
+			{code: "VIC", zone: melbourne},
 			// Eucla (Australia/Eucla) is a few hundred people.
-			{code: "WA", name: "Western Australia", zone: perth},
+			{code: "WA", zone: perth},
 		}},
 		{country: "US", rows: []zoneRegionRow{
-			{code: "AK", name: "Alaska", zone: anchorage},
-			{code: "AL", name: "Alabama", zone: chicago},
-			{code: "AR", name: "Arkansas", zone: chicago},
-			{code: "AS", name: "American Samoa", zone: "Pacific/Pago_Pago", territory: "AS"},
-			{code: "AZ", name: "Arizona", zone: phoenix},
-			{code: "CA", name: "California", zone: losAngeles},
-			{code: "CO", name: "Colorado", zone: denver},
-			{code: "CT", name: "Connecticut", zone: newYork},
-			{code: "DC", name: "District of Columbia", zone: newYork, aliases: []string{"Washington DC", "Washington D.C."}},
-			{code: "DE", name: "Delaware", zone: newYork},
+			{code: "AK", zone: anchorage},
+			{code: "AL", zone: chicago},
+			{code: "AR", zone: chicago},
+			{code: "AS", zone: "Pacific/Pago_Pago", territory: true},
+			{code: "AZ", zone: phoenix},
+			{code: "CA", zone: losAngeles},
+			{code: "CO", zone: denver},
+			{code: "CT", zone: newYork},
+			{code: "DC", zone: newYork},
+			{code: "DE", zone: newYork},
 			// The panhandle west of the Apalachicola is Central.
-			{code: "FL", name: "Florida", zone: newYork},
-			{code: "GA", name: "Georgia", zone: newYork},
-			{code: "GU", name: "Guam", zone: "Pacific/Guam", territory: "GU"},
-			{code: "HI", name: "Hawaii", zone: honolulu},
-			{code: "IA", name: "Iowa", zone: chicago},
+			{code: "FL", zone: newYork},
+			{code: "GA", zone: newYork},
+			{code: "GU", zone: "Pacific/Guam", territory: true},
+			{code: "HI", zone: honolulu},
+			{code: "IA", zone: chicago},
 			// The panhandle north of the Salmon River is Pacific.
-			{code: "ID", name: "Idaho", zone: boise},
-			{code: "IL", name: "Illinois", zone: chicago},
+			{code: "ID", zone: boise},
+			{code: "IL", zone: chicago},
 			// The north-west and south-west corners are Central.
-			{code: "IN", name: "Indiana", zone: indianapolis},
+			{code: "IN", zone: indianapolis},
 			// The western third is Central.
-			{code: "KS", name: "Kansas", zone: chicago},
+			{code: "KS", zone: chicago},
 			// The west is Central; Louisville keeps Eastern time.
-			{code: "KY", name: "Kentucky", zone: newYork},
-			{code: "LA", name: "Louisiana", zone: chicago},
-			{code: "MA", name: "Massachusetts", zone: newYork},
-			{code: "MD", name: "Maryland", zone: newYork},
-			{code: "ME", name: "Maine", zone: newYork},
+			{code: "KY", zone: newYork},
+			{code: "LA", zone: chicago},
+			{code: "MA", zone: newYork},
+			{code: "MD", zone: newYork},
+			{code: "ME", zone: newYork},
 			// Four counties on the Wisconsin border are Central.
-			{code: "MI", name: "Michigan", zone: detroit},
-			{code: "MN", name: "Minnesota", zone: chicago},
-			{code: "MO", name: "Missouri", zone: chicago},
-			{code: "MP", name: "Northern Mariana Islands", zone: "Pacific/Guam", territory: "MP"},
-			{code: "MS", name: "Mississippi", zone: chicago},
-			{code: "MT", name: "Montana", zone: denver},
-			{code: "NC", name: "North Carolina", zone: newYork},
+			{code: "MI", zone: detroit},
+			{code: "MN", zone: chicago},
+			{code: "MO", zone: chicago},
+			{code: "MP", zone: "Pacific/Guam", territory: true},
+			{code: "MS", zone: chicago},
+			{code: "MT", zone: denver},
+			{code: "NC", zone: newYork},
 			// The south-west is Mountain.
-			{code: "ND", name: "North Dakota", zone: chicago},
+			{code: "ND", zone: chicago},
 			// The western panhandle is Mountain.
-			{code: "NE", name: "Nebraska", zone: chicago},
-			{code: "NH", name: "New Hampshire", zone: newYork},
-			{code: "NJ", name: "New Jersey", zone: newYork},
-			{code: "NM", name: "New Mexico", zone: denver},
-			{code: "NV", name: "Nevada", zone: losAngeles},
-			{code: "NY", name: "New York", zone: newYork},
-			{code: "OH", name: "Ohio", zone: newYork},
+			{code: "NE", zone: chicago},
+			{code: "NH", zone: newYork},
+			{code: "NJ", zone: newYork},
+			{code: "NM", zone: denver},
+			{code: "NV", zone: losAngeles},
+			{code: "NY", zone: newYork},
+			{code: "OH", zone: newYork},
 			// The panhandle is Central.
-			{code: "OK", name: "Oklahoma", zone: chicago},
+			{code: "OK", zone: chicago},
 			// Malheur County is Mountain.
-			{code: "OR", name: "Oregon", zone: losAngeles},
-			{code: "PA", name: "Pennsylvania", zone: newYork},
-			{code: "PR", name: "Puerto Rico", zone: "America/Puerto_Rico", territory: "PR"},
-			{code: "RI", name: "Rhode Island", zone: newYork},
-			{code: "SC", name: "South Carolina", zone: newYork},
+			{code: "OR", zone: losAngeles},
+			{code: "PA", zone: newYork},
+			{code: "PR", zone: "America/Puerto_Rico", territory: true},
+			{code: "RI", zone: newYork},
+			{code: "SC", zone: newYork},
 			// The western half (Rapid City) is Mountain.
-			{code: "SD", name: "South Dakota", zone: chicago},
+			{code: "SD", zone: chicago},
 			// East Tennessee (Knoxville, Chattanooga) is Eastern.
-			{code: "TN", name: "Tennessee", zone: chicago},
+			{code: "TN", zone: chicago},
 			// El Paso and Hudspeth counties are Mountain.
-			{code: "TX", name: "Texas", zone: chicago},
-			{code: "UT", name: "Utah", zone: denver},
-			{code: "VA", name: "Virginia", zone: newYork},
-			{code: "VI", name: "U.S. Virgin Islands", zone: "America/Puerto_Rico", territory: "VI", aliases: []string{"Virgin Islands", "US Virgin Islands"}},
-			{code: "VT", name: "Vermont", zone: newYork},
-			{code: "WA", name: "Washington", zone: losAngeles},
-			{code: "WI", name: "Wisconsin", zone: chicago},
-			{code: "WV", name: "West Virginia", zone: newYork},
-			{code: "WY", name: "Wyoming", zone: denver},
+			{code: "TX", zone: chicago},
+			{code: "UT", zone: denver},
+			{code: "VA", zone: newYork},
+			{code: "VI", zone: "America/Puerto_Rico", territory: true},
+			{code: "VT", zone: newYork},
+			{code: "WA", zone: losAngeles},
+			{code: "WI", zone: chicago},
+			{code: "WV", zone: newYork},
+			{code: "WY", zone: denver},
 		}},
 		{country: "CA", rows: []zoneRegionRow{
 			// East of 120° W (Creston, Dawson Creek, Fort Nelson) keeps MST.
-			{code: "AB", name: "Alberta", zone: "America/Edmonton"},
-			{code: "BC", name: "British Columbia", zone: "America/Vancouver", aliases: []string{"Colombie-Britannique"}},
-			{code: "MB", name: "Manitoba", zone: "America/Winnipeg"},
+			{code: "AB", zone: "America/Edmonton"},
+			{code: "BC", zone: "America/Vancouver"},
+			{code: "MB", zone: "America/Winnipeg"},
 			// tzdata's own zone for the province; same clock as Halifax.
-			{code: "NB", name: "New Brunswick", zone: "America/Moncton", aliases: []string{"Nouveau-Brunswick"}},
+			{code: "NB", zone: "America/Moncton"},
 			// Labrador apart from its south-east coast is Atlantic.
-			{code: "NL", name: "Newfoundland and Labrador", zone: "America/St_Johns", aliases: []string{"Newfoundland", "Terre-Neuve-et-Labrador"}},
+			{code: "NL", zone: "America/St_Johns"},
 			// Cape Breton (America/Glace_Bay) keeps the same clock.
-			{code: "NS", name: "Nova Scotia", zone: "America/Halifax", aliases: []string{"Nouvelle-Ecosse"}},
+			{code: "NS", zone: "America/Halifax"},
 			// Yellowknife became part of America/Edmonton in tzdata 2023c.
-			{code: "NT", name: "Northwest Territories", zone: "America/Edmonton", aliases: []string{"Territoires du Nord-Ouest"}},
+			{code: "NT", zone: "America/Edmonton"},
 			// Nunavut spans Eastern, Central and Mountain; Iqaluit is the largest.
-			{code: "NU", name: "Nunavut", zone: "America/Iqaluit"},
+			{code: "NU", zone: "America/Iqaluit"},
 			// North-western Ontario (Thunder Bay's west, Kenora) is Central.
-			{code: "ON", name: "Ontario", zone: "America/Toronto"},
-			{code: "PE", name: "Prince Edward Island", zone: "America/Halifax", aliases: []string{"PEI", "Ile-du-Prince-Edouard"}},
+			{code: "ON", zone: "America/Toronto"},
+			{code: "PE", zone: "America/Halifax"},
 			// The Lower North Shore keeps Atlantic standard time.
-			{code: "QC", name: "Quebec", zone: "America/Toronto", aliases: []string{"PQ"}},
+			{code: "QC", zone: "America/Toronto"},
 			// Lloydminster and a few towns keep Mountain time.
-			{code: "SK", name: "Saskatchewan", zone: "America/Regina"},
-			{code: "YT", name: "Yukon", zone: "America/Whitehorse", aliases: []string{"Yukon Territory"}},
+			{code: "SK", zone: "America/Regina"},
+			{code: "YT", zone: "America/Whitehorse"},
 		}},
 		{country: "NZ", rows: []zoneRegionRow{
-			{code: "AUK", name: "Auckland", zone: "Pacific/Auckland"},
-			{code: "BOP", name: "Bay of Plenty", zone: "Pacific/Auckland"},
-			{code: "CAN", name: "Canterbury", zone: "Pacific/Auckland"},
-			{code: "CIT", name: "Chatham Islands", zone: "Pacific/Chatham", aliases: []string{"Chatham Islands Territory"}},
-			{code: "GIS", name: "Gisborne", zone: "Pacific/Auckland"},
-			{code: "HKB", name: "Hawke's Bay", zone: "Pacific/Auckland"},
-			{code: "MBH", name: "Marlborough", zone: "Pacific/Auckland"},
-			{code: "MWT", name: "Manawatū-Whanganui", zone: "Pacific/Auckland"},
-			{code: "NSN", name: "Nelson", zone: "Pacific/Auckland"},
-			{code: "NTL", name: "Northland", zone: "Pacific/Auckland"},
-			{code: "OTA", name: "Otago", zone: "Pacific/Auckland"},
-			{code: "STL", name: "Southland", zone: "Pacific/Auckland"},
-			{code: "TAS", name: "Tasman", zone: "Pacific/Auckland"},
-			{code: "TKI", name: "Taranaki", zone: "Pacific/Auckland"},
-			{code: "WGN", name: "Wellington", zone: "Pacific/Auckland"},
-			{code: "WKO", name: "Waikato", zone: "Pacific/Auckland"},
-			{code: "WTC", name: "West Coast", zone: "Pacific/Auckland"},
+			{code: "AUK", zone: "Pacific/Auckland"},
+			{code: "BOP", zone: "Pacific/Auckland"},
+			{code: "CAN", zone: "Pacific/Auckland"},
+			{code: "CIT", zone: "Pacific/Chatham"},
+			{code: "GIS", zone: "Pacific/Auckland"},
+			{code: "HKB", zone: "Pacific/Auckland"},
+			{code: "MBH", zone: "Pacific/Auckland"},
+			{code: "MWT", zone: "Pacific/Auckland"},
+			{code: "NSN", zone: "Pacific/Auckland"},
+			{code: "NTL", zone: "Pacific/Auckland"},
+			{code: "OTA", zone: "Pacific/Auckland"},
+			{code: "STL", zone: "Pacific/Auckland"},
+			{code: "TAS", zone: "Pacific/Auckland"},
+			{code: "TKI", zone: "Pacific/Auckland"},
+			{code: "WGN", zone: "Pacific/Auckland"},
+			{code: "WKO", zone: "Pacific/Auckland"},
+			{code: "WTC", zone: "Pacific/Auckland"},
 		}},
 		{country: "ES", rows: []zoneRegionRow{
-			{code: "AN", name: "Andalusia", zone: "Europe/Madrid", aliases: []string{"Andalucía"}},
-			{code: "AR", name: "Aragon", zone: "Europe/Madrid"},
-			{code: "AS", name: "Asturias", zone: "Europe/Madrid", aliases: []string{"Principado de Asturias"}},
-			{code: "CB", name: "Cantabria", zone: "Europe/Madrid"},
-			{code: "CE", name: "Ceuta", zone: "Africa/Ceuta"},
-			{code: "CL", name: "Castile and León", zone: "Europe/Madrid", aliases: []string{"Castilla y León"}},
-			{code: "CM", name: "Castilla-La Mancha", zone: "Europe/Madrid", aliases: []string{"Castile-La Mancha"}},
-			{code: "CN", name: "Canary Islands", zone: "Atlantic/Canary", aliases: []string{"Canarias", "Islas Canarias"}},
-			{code: "CT", name: "Catalonia", zone: "Europe/Madrid", aliases: []string{"Cataluña", "Catalunya"}},
-			{code: "EX", name: "Extremadura", zone: "Europe/Madrid"},
-			{code: "GA", name: "Galicia", zone: "Europe/Madrid"},
+			{code: "AN", zone: "Europe/Madrid"},
+			{code: "AR", zone: "Europe/Madrid"},
+			{code: "AS", zone: "Europe/Madrid"},
+			{code: "CB", zone: "Europe/Madrid"},
+			{code: "CE", zone: "Africa/Ceuta"},
+			{code: "CL", zone: "Europe/Madrid"},
+			{code: "CM", zone: "Europe/Madrid"},
+			{code: "CN", zone: "Atlantic/Canary"},
+			{code: "CT", zone: "Europe/Madrid"},
+			{code: "EX", zone: "Europe/Madrid"},
+			{code: "GA", zone: "Europe/Madrid"},
 			// The two provinces of the Canary Islands.
-			{code: "GC", name: "Las Palmas", zone: "Atlantic/Canary"},
-			{code: "IB", name: "Balearic Islands", zone: "Europe/Madrid", aliases: []string{"Illes Balears", "Islas Baleares"}},
-			{code: "MC", name: "Murcia", zone: "Europe/Madrid", aliases: []string{"Región de Murcia"}},
-			{code: "MD", name: "Madrid", zone: "Europe/Madrid", aliases: []string{"Comunidad de Madrid"}},
-			{code: "ML", name: "Melilla", zone: "Africa/Ceuta"},
-			{code: "NC", name: "Navarre", zone: "Europe/Madrid", aliases: []string{"Navarra"}},
-			{code: "PV", name: "Basque Country", zone: "Europe/Madrid", aliases: []string{"País Vasco", "Euskadi"}},
-			{code: "RI", name: "La Rioja", zone: "Europe/Madrid"},
-			{code: "TF", name: "Santa Cruz de Tenerife", zone: "Atlantic/Canary"},
-			{code: "VC", name: "Valencian Community", zone: "Europe/Madrid", aliases: []string{"Comunitat Valenciana", "Comunidad Valenciana"}},
+			{code: "GC", zone: "Atlantic/Canary"},
+			{code: "IB", zone: "Europe/Madrid"},
+			{code: "MC", zone: "Europe/Madrid"},
+			{code: "MD", zone: "Europe/Madrid"},
+			{code: "ML", zone: "Africa/Ceuta"},
+			{code: "NC", zone: "Europe/Madrid"},
+			{code: "PV", zone: "Europe/Madrid"},
+			{code: "RI", zone: "Europe/Madrid"},
+			{code: "TF", zone: "Atlantic/Canary"},
+			{code: "VC", zone: "Europe/Madrid"},
 		}},
 		{country: "PT", rows: []zoneRegionRow{
-			{code: "01", name: "Aveiro", zone: "Europe/Lisbon"},
-			{code: "02", name: "Beja", zone: "Europe/Lisbon"},
-			{code: "03", name: "Braga", zone: "Europe/Lisbon"},
-			{code: "04", name: "Bragança", zone: "Europe/Lisbon"},
-			{code: "05", name: "Castelo Branco", zone: "Europe/Lisbon"},
-			{code: "06", name: "Coimbra", zone: "Europe/Lisbon"},
-			{code: "07", name: "Évora", zone: "Europe/Lisbon"},
-			{code: "08", name: "Faro", zone: "Europe/Lisbon"},
-			{code: "09", name: "Guarda", zone: "Europe/Lisbon"},
-			{code: "10", name: "Leiria", zone: "Europe/Lisbon"},
-			{code: "11", name: "Lisbon", zone: "Europe/Lisbon", aliases: []string{"Lisboa"}},
-			{code: "12", name: "Portalegre", zone: "Europe/Lisbon"},
-			{code: "13", name: "Porto", zone: "Europe/Lisbon"},
-			{code: "14", name: "Santarém", zone: "Europe/Lisbon"},
-			{code: "15", name: "Setúbal", zone: "Europe/Lisbon"},
-			{code: "16", name: "Viana do Castelo", zone: "Europe/Lisbon"},
-			{code: "17", name: "Vila Real", zone: "Europe/Lisbon"},
-			{code: "18", name: "Viseu", zone: "Europe/Lisbon"},
-			{code: "20", name: "Azores", zone: "Atlantic/Azores", aliases: []string{"Açores", "Região Autónoma dos Açores"}},
-			{code: "30", name: "Madeira", zone: "Atlantic/Madeira", aliases: []string{"Região Autónoma da Madeira"}},
+			{code: "01", zone: "Europe/Lisbon"},
+			{code: "02", zone: "Europe/Lisbon"},
+			{code: "03", zone: "Europe/Lisbon"},
+			{code: "04", zone: "Europe/Lisbon"},
+			{code: "05", zone: "Europe/Lisbon"},
+			{code: "06", zone: "Europe/Lisbon"},
+			{code: "07", zone: "Europe/Lisbon"},
+			{code: "08", zone: "Europe/Lisbon"},
+			{code: "09", zone: "Europe/Lisbon"},
+			{code: "10", zone: "Europe/Lisbon"},
+			{code: "11", zone: "Europe/Lisbon"},
+			{code: "12", zone: "Europe/Lisbon"},
+			{code: "13", zone: "Europe/Lisbon"},
+			{code: "14", zone: "Europe/Lisbon"},
+			{code: "15", zone: "Europe/Lisbon"},
+			{code: "16", zone: "Europe/Lisbon"},
+			{code: "17", zone: "Europe/Lisbon"},
+			{code: "18", zone: "Europe/Lisbon"},
+			{code: "20", zone: "Atlantic/Azores"},
+			{code: "30", zone: "Atlantic/Madeira"},
 		}},
 		{country: "BR", rows: []zoneRegionRow{
-			{code: "AC", name: "Acre", zone: "America/Rio_Branco"},
-			{code: "AL", name: "Alagoas", zone: "America/Maceio"},
+			{code: "AC", zone: "America/Rio_Branco"},
+			{code: "AL", zone: "America/Maceio"},
 			// South-western Amazonas (America/Eirunepe) is an hour behind Manaus.
-			{code: "AM", name: "Amazonas", zone: "America/Manaus"},
-			{code: "AP", name: "Amapá", zone: "America/Belem"},
-			{code: "BA", name: "Bahia", zone: "America/Bahia"},
-			{code: "CE", name: "Ceará", zone: fortaleza},
-			{code: "DF", name: "Distrito Federal", zone: saoPaulo, aliases: []string{"Federal District"}},
-			{code: "ES", name: "Espírito Santo", zone: saoPaulo},
-			{code: "GO", name: "Goiás", zone: saoPaulo},
-			{code: "MA", name: "Maranhão", zone: fortaleza},
-			{code: "MG", name: "Minas Gerais", zone: saoPaulo},
-			{code: "MS", name: "Mato Grosso do Sul", zone: "America/Campo_Grande"},
-			{code: "MT", name: "Mato Grosso", zone: "America/Cuiaba"},
+			{code: "AM", zone: "America/Manaus"},
+			{code: "AP", zone: "America/Belem"},
+			{code: "BA", zone: "America/Bahia"},
+			{code: "CE", zone: fortaleza},
+			{code: "DF", zone: saoPaulo},
+			{code: "ES", zone: saoPaulo},
+			{code: "GO", zone: saoPaulo},
+			{code: "MA", zone: fortaleza},
+			{code: "MG", zone: saoPaulo},
+			{code: "MS", zone: "America/Campo_Grande"},
+			{code: "MT", zone: "America/Cuiaba"},
 			// Western Pará (America/Santarem) keeps the same clock.
-			{code: "PA", name: "Pará", zone: "America/Belem"},
-			{code: "PB", name: "Paraíba", zone: fortaleza},
+			{code: "PA", zone: "America/Belem"},
+			{code: "PB", zone: fortaleza},
 			// Fernando de Noronha (America/Noronha) belongs to Pernambuco.
-			{code: "PE", name: "Pernambuco", zone: "America/Recife"},
-			{code: "PI", name: "Piauí", zone: fortaleza},
-			{code: "PR", name: "Paraná", zone: saoPaulo},
-			{code: "RJ", name: "Rio de Janeiro", zone: saoPaulo},
-			{code: "RN", name: "Rio Grande do Norte", zone: fortaleza},
-			{code: "RO", name: "Rondônia", zone: "America/Porto_Velho"},
-			{code: "RR", name: "Roraima", zone: "America/Boa_Vista"},
-			{code: "RS", name: "Rio Grande do Sul", zone: saoPaulo},
-			{code: "SC", name: "Santa Catarina", zone: saoPaulo},
-			{code: "SE", name: "Sergipe", zone: "America/Maceio"},
-			{code: "SP", name: "São Paulo", zone: saoPaulo},
-			{code: "TO", name: "Tocantins", zone: "America/Araguaina"},
+			{code: "PE", zone: "America/Recife"},
+			{code: "PI", zone: fortaleza},
+			{code: "PR", zone: saoPaulo},
+			{code: "RJ", zone: saoPaulo},
+			{code: "RN", zone: fortaleza},
+			{code: "RO", zone: "America/Porto_Velho"},
+			{code: "RR", zone: "America/Boa_Vista"},
+			{code: "RS", zone: saoPaulo},
+			{code: "SC", zone: saoPaulo},
+			{code: "SE", zone: "America/Maceio"},
+			{code: "SP", zone: saoPaulo},
+			{code: "TO", zone: "America/Araguaina"},
 		}},
 		{country: "MX", rows: []zoneRegionRow{
-			{code: "AGU", name: "Aguascalientes", zone: mexicoCity},
-			{code: "BCN", name: "Baja California", zone: "America/Tijuana"},
-			{code: "BCS", name: "Baja California Sur", zone: mazatlan},
-			{code: "CAM", name: "Campeche", zone: merida},
-			{code: "CHH", name: "Chihuahua", zone: "America/Chihuahua"}, // Ciudad Juárez keeps US rules
-			{code: "CHP", name: "Chiapas", zone: mexicoCity},
-			{code: "CMX", name: "Mexico City", zone: mexicoCity, aliases: []string{"Ciudad de México", "CDMX", "DF", "Distrito Federal"}},
-			{code: "COA", name: "Coahuila", zone: monterrey, aliases: []string{"Coahuila de Zaragoza"}},
-			{code: "COL", name: "Colima", zone: mexicoCity},
-			{code: "DUR", name: "Durango", zone: monterrey},
-			{code: "GRO", name: "Guerrero", zone: mexicoCity},
-			{code: "GUA", name: "Guanajuato", zone: mexicoCity},
-			{code: "HID", name: "Hidalgo", zone: mexicoCity},
-			{code: "JAL", name: "Jalisco", zone: mexicoCity},
-			{code: "MEX", name: "México", zone: mexicoCity, aliases: []string{"Estado de México", "State of Mexico"}},
-			{code: "MIC", name: "Michoacán", zone: mexicoCity},
-			{code: "MOR", name: "Morelos", zone: mexicoCity},
-			{code: "NAY", name: "Nayarit", zone: mazatlan}, // Bahía de Banderas keeps Central time
-			{code: "NLE", name: "Nuevo León", zone: monterrey},
-			{code: "OAX", name: "Oaxaca", zone: mexicoCity},
-			{code: "PUE", name: "Puebla", zone: mexicoCity},
-			{code: "QUE", name: "Querétaro", zone: mexicoCity},
-			{code: "ROO", name: "Quintana Roo", zone: "America/Cancun"},
-			{code: "SIN", name: "Sinaloa", zone: mazatlan},
-			{code: "SLP", name: "San Luis Potosí", zone: mexicoCity},
-			{code: "SON", name: "Sonora", zone: "America/Hermosillo"},
-			{code: "TAB", name: "Tabasco", zone: mexicoCity},
-			{code: "TAM", name: "Tamaulipas", zone: monterrey}, // the US-border strip keeps US rules
-			{code: "TLA", name: "Tlaxcala", zone: mexicoCity},
-			{code: "VER", name: "Veracruz", zone: mexicoCity},
-			{code: "YUC", name: "Yucatán", zone: merida},
-			{code: "ZAC", name: "Zacatecas", zone: mexicoCity},
+			{code: "AGU", zone: mexicoCity},
+			{code: "BCN", zone: "America/Tijuana"},
+			{code: "BCS", zone: mazatlan},
+			{code: "CAM", zone: merida},
+			{code: "CHH", zone: "America/Chihuahua"}, // Ciudad Juárez keeps US rules
+			{code: "CHP", zone: mexicoCity},
+			{code: "CMX", zone: mexicoCity},
+			{code: "COA", zone: monterrey},
+			{code: "COL", zone: mexicoCity},
+			{code: "DUR", zone: monterrey},
+			{code: "GRO", zone: mexicoCity},
+			{code: "GUA", zone: mexicoCity},
+			{code: "HID", zone: mexicoCity},
+			{code: "JAL", zone: mexicoCity},
+			{code: "MEX", zone: mexicoCity},
+			{code: "MIC", zone: mexicoCity},
+			{code: "MOR", zone: mexicoCity},
+			{code: "NAY", zone: mazatlan}, // Bahía de Banderas keeps Central time
+			{code: "NLE", zone: monterrey},
+			{code: "OAX", zone: mexicoCity},
+			{code: "PUE", zone: mexicoCity},
+			{code: "QUE", zone: mexicoCity},
+			{code: "ROO", zone: "America/Cancun"},
+			{code: "SIN", zone: mazatlan},
+			{code: "SLP", zone: mexicoCity},
+			{code: "SON", zone: "America/Hermosillo"},
+			{code: "TAB", zone: mexicoCity},
+			{code: "TAM", zone: monterrey}, // the US-border strip keeps US rules
+			{code: "TLA", zone: mexicoCity},
+			{code: "VER", zone: mexicoCity},
+			{code: "YUC", zone: merida},
+			{code: "ZAC", zone: mexicoCity},
 		}},
 	}
-}
-
-// regionKey folds a region as written into a lookup key: lower case, Latin
-// diacritics dropped, a leading "<country>-" (ISO 3166-2) removed, dots and
-// apostrophes dropped, "&" read as "and", and any other run of punctuation or
-// space made one space. "N.S.W.", "AU-NSW" and " nsw " all give "nsw";
-// "Québec" gives "quebec".
-func regionKey(country, region string) string {
-	region = strings.TrimSpace(region)
-	if len(region) > 3 && region[2] == '-' && len(country) == 2 && strings.EqualFold(region[:2], country) {
-		region = region[3:]
-	}
-	if region == "" {
-		return ""
-	}
-	var b strings.Builder
-	b.Grow(len(region))
-	space := false
-	for _, r := range region {
-		r = foldLatin(unicode.ToLower(r))
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		case r == '.' || r == '\'' || r == '\u2019':
-		case r == '&':
-			if b.Len() > 0 {
-				b.WriteString(" and")
-			}
-			space = true
-		default:
-			space = true
-		}
-	}
-	return b.String()
-}
-
-// foldLatin maps the accented Latin letters of the region names in use here
-// to their base letter.
-func foldLatin(r rune) rune {
-	switch r {
-	case 'à', 'á', 'â', 'ã', 'ä', 'å', 'ā':
-		return 'a'
-	case 'ç':
-		return 'c'
-	case 'è', 'é', 'ê', 'ë', 'ē':
-		return 'e'
-	case 'ì', 'í', 'î', 'ï', 'ī':
-		return 'i'
-	case 'ñ':
-		return 'n'
-	case 'ò', 'ó', 'ô', 'õ', 'ö', 'ō':
-		return 'o'
-	case 'ù', 'ú', 'û', 'ü', 'ū':
-		return 'u'
-	case 'ý', 'ÿ':
-		return 'y'
-	}
-	return r
-}
-
-func sortZoneRegions(list []ZoneRegion) {
-	slices.SortFunc(list, func(a, b ZoneRegion) int { return strings.Compare(a.Code, b.Code) })
 }

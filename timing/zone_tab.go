@@ -6,15 +6,13 @@ import (
 	"strings"
 )
 
-// The tables are IANA tzdb 2025b's zone1970.tab and iso3166.tab (public
-// domain), copied unchanged into zonedata/. Replace both together when tzdata
-// changes and run the tests: they check every region table against them.
-var (
-	//go:embed zonedata/zone1970.tab
-	zone1970Tab string
-	//go:embed zonedata/iso3166.tab
-	iso3166Tab string
-)
+// zone1970Tab is IANA tzdb 2025b's zone1970.tab (public domain), copied
+// unchanged into zonedata/. Its country codes are package place's, which
+// embeds the same release's iso3166.tab: replace both together when tzdata
+// changes and run the tests, which check every table against them.
+//
+//go:embed zonedata/zone1970.tab
+var zone1970Tab string
 
 // parseZone1970 reads zone1970.tab: tab-separated country codes (comma
 // separated), coordinates, zone name and an optional comment; '#' starts a
@@ -38,25 +36,6 @@ func parseZone1970(data string) (map[string][]string, error) {
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("timing: zonedata: zone1970.tab is empty")
-	}
-	return out, nil
-}
-
-// parseISO3166 reads iso3166.tab: code, tab, English name.
-func parseISO3166(data string) (map[string]string, error) {
-	out := map[string]string{}
-	for i, line := range strings.Split(data, "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		code, name, ok := strings.Cut(line, "\t")
-		if !ok || !isAlpha2(code) || name == "" {
-			return nil, fmt.Errorf("timing: zonedata: iso3166.tab line %d: want code and name: %q", i+1, line)
-		}
-		out[code] = name
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("timing: zonedata: iso3166.tab is empty")
 	}
 	return out, nil
 }

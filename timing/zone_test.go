@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound/phone"
+	"github.com/outbound-go/outbound/place"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -19,7 +21,9 @@ import (
 // numbering plans: 02 is the NSW/ACT landline area code and 08 covers WA, SA
 // and NT; 04xx are Australian mobiles; 1800 is Australian toll-free, 1300
 // shared-cost; 020 is London; 03 305 is the Chatham Islands exchange; every
-// +1 number is fixed-line-or-mobile.
+// +1 number is fixed-line-or-mobile, and the phone data gives 212 (Manhattan)
+// New York's zone, 213 (downtown Los Angeles) Los Angeles', 512 (Austin)
+// Chicago's, and 208 (Idaho) both Boise's and Los Angeles'.
 const (
 	sydneyLandline   = "+61 2 9374 4000"
 	sydneyNational   = "(02) 9374 4000"
@@ -31,6 +35,10 @@ const (
 	londonLandline   = "+44 20 7946 0958"
 	chathamLandline  = "+64 3 305 0000"
 	austinNumber     = "+1 512 463 4630"
+	manhattanNumber  = "+1 212 555 0123"
+	losAngelesNumber = "+1 213 555 0123"
+	idahoNumber      = "+1 208 555 0123"
+	torontoNumber    = "+1 416 555 0123"
 )
 
 func testZoneResolver(t testing.TB) *timing.ZoneResolver {
@@ -43,9 +51,10 @@ func testZoneResolver(t testing.TB) *timing.ZoneResolver {
 func TestZoneSourceStrings(t *testing.T) {
 	t.Parallel()
 	// These strings are stored; they must never change.
-	require.Equal(t, []timing.ZoneSource{"explicit", "phone", "region", "country", "client_default"}, timing.ZoneSources())
+	require.Equal(t, []timing.ZoneSource{"explicit", "phone", "phone_area_code", "region", "country", "client_default", "country_default"}, timing.ZoneSources())
 	for _, s := range timing.ZoneSources() {
 		require.True(t, s.Valid(), s)
+		require.Equal(t, string(s), s.String())
 	}
 	require.False(t, timing.ZoneSource("default").Valid())
 	require.False(t, timing.ZoneSource("").Valid())
@@ -72,21 +81,38 @@ func TestResolve(t *testing.T) {
 		{"landline international", timing.ZoneQuery{Phone: sydneyLandline}, "Australia/Sydney", timing.ZoneSourcePhone},
 		{"landline national with country", timing.ZoneQuery{Phone: sydneyNational, Country: "au"}, "Australia/Sydney", timing.ZoneSourcePhone},
 		{"landline beats region", timing.ZoneQuery{Phone: sydneyLandline, Country: "AU", Region: "WA"}, "Australia/Sydney", timing.ZoneSourcePhone},
-		{"landline beats single-zone country", timing.ZoneQuery{Phone: londonLandline, Country: "AU", Region: "WA"}, "Europe/London", timing.ZoneSourcePhone},
+		{"landline of another country never used", timing.ZoneQuery{Phone: londonLandline, Country: "AU", Region: "WA"}, "Australia/Perth", timing.ZoneSourceRegion},
+		{"landline of another country, no region", timing.ZoneQuery{Phone: londonLandline, Country: "FR"}, "Europe/Paris", timing.ZoneSourceCountry},
+		{"landline gives the country", timing.ZoneQuery{Phone: londonLandline, Default: "Australia/Sydney"}, "Europe/London", timing.ZoneSourcePhone},
 		{"landline on an island", timing.ZoneQuery{Phone: chathamLandline, Country: "NZ"}, "Pacific/Chatham", timing.ZoneSourcePhone},
 		{"landline with two zones falls to region", timing.ZoneQuery{Phone: perthLandline, Country: "AU", Region: "WA"}, "Australia/Perth", timing.ZoneSourceRegion},
+		{"region beats a two-zone landline", timing.ZoneQuery{Phone: perthLandline, Country: "AU", Region: "Northern Territory"}, "Australia/Darwin", timing.ZoneSourceRegion},
 		{"mobile never used: region", timing.ZoneQuery{Phone: auMobile, Country: "AU", Region: "WA"}, "Australia/Perth", timing.ZoneSourceRegion},
 		{"mobile national never used", timing.ZoneQuery{Phone: auMobileNational, Country: "AU", Region: "Western Australia"}, "Australia/Perth", timing.ZoneSourceRegion},
 		{"mobile never used: default", timing.ZoneQuery{Phone: auMobile, Country: "AU", Default: "Australia/Brisbane"}, "Australia/Brisbane", timing.ZoneSourceDefault},
+		{"AU mobile and a state name", timing.ZoneQuery{Phone: auMobile, Country: "AU", Region: "New South Wales"}, "Australia/Sydney", timing.ZoneSourceRegion},
+		{"AU mobile and a state name, country by name", timing.ZoneQuery{Phone: auMobileNational, Country: "Australia", Region: "new south wales", Default: "Australia/Perth"}, "Australia/Sydney", timing.ZoneSourceRegion},
 		{"toll-free never used", timing.ZoneQuery{Phone: auTollFree, Country: "AU", Region: "QLD"}, "Australia/Brisbane", timing.ZoneSourceRegion},
 		{"shared-cost never used", timing.ZoneQuery{Phone: auSharedCost, Country: "AU", Region: "SA"}, "Australia/Adelaide", timing.ZoneSourceRegion},
-		{"NANP number never used", timing.ZoneQuery{Phone: austinNumber, Country: "US", Region: "NY"}, "America/New_York", timing.ZoneSourceRegion},
+		// 2a. A NANP number by its area code.
+		{"NY number, no state", timing.ZoneQuery{Phone: manhattanNumber, Country: "US"}, "America/New_York", timing.ZoneSourcePhoneAreaCode},
+		{"NY number, no country", timing.ZoneQuery{Phone: manhattanNumber, Default: "Australia/Sydney"}, "America/New_York", timing.ZoneSourcePhoneAreaCode},
+		{"LA number", timing.ZoneQuery{Phone: losAngelesNumber, Country: "US", Default: "America/New_York"}, "America/Los_Angeles", timing.ZoneSourcePhoneAreaCode},
+		{"LA number national", timing.ZoneQuery{Phone: "(213) 555-0123", Country: "usa"}, "America/Los_Angeles", timing.ZoneSourcePhoneAreaCode},
+		{"area code beats region", timing.ZoneQuery{Phone: austinNumber, Country: "US", Region: "NY"}, "America/Chicago", timing.ZoneSourcePhoneAreaCode},
+		{"Canadian area code", timing.ZoneQuery{Phone: torontoNumber, Country: "Canada"}, "America/Toronto", timing.ZoneSourcePhoneAreaCode},
+		{"area code of another country never used", timing.ZoneQuery{Phone: torontoNumber, Country: "US", Region: "CA"}, "America/Los_Angeles", timing.ZoneSourceRegion},
+		{"two-zone area code: region", timing.ZoneQuery{Phone: idahoNumber, Country: "US", Region: "Idaho"}, "America/Boise", timing.ZoneSourceRegion},
+		{"two-zone area code: country default", timing.ZoneQuery{Phone: idahoNumber, Country: "US"}, "America/New_York", timing.ZoneSourceCountryDefault},
 		{"unparsable phone ignored", timing.ZoneQuery{Phone: "call reception", Country: "FR"}, "Europe/Paris", timing.ZoneSourceCountry},
 		{"national number without country ignored", timing.ZoneQuery{Phone: sydneyNational, Default: "Europe/Paris"}, "Europe/Paris", timing.ZoneSourceDefault},
 
 		// 3. Country and region.
 		{"single-zone country", timing.ZoneQuery{Country: "FR"}, "Europe/Paris", timing.ZoneSourceCountry},
 		{"country any case and spaces", timing.ZoneQuery{Country: " jp "}, "Asia/Tokyo", timing.ZoneSourceCountry},
+		{"country by name", timing.ZoneQuery{Country: "Japan"}, "Asia/Tokyo", timing.ZoneSourceCountry},
+		{"country by alpha-3 and state name", timing.ZoneQuery{Country: "USA", Region: "Texas"}, "America/Chicago", timing.ZoneSourceRegion},
+		{"country and region by name", timing.ZoneQuery{Country: "United States of America", Region: "new york"}, "America/New_York", timing.ZoneSourceRegion},
 		{"UK read as GB", timing.ZoneQuery{Country: "UK"}, "Europe/London", timing.ZoneSourceCountry},
 		{"single-zone country ignores region", timing.ZoneQuery{Country: "FR", Region: "Bretagne"}, "Europe/Paris", timing.ZoneSourceCountry},
 		{"country on a shared zone1970 row", timing.ZoneQuery{Country: "OM"}, "Asia/Dubai", timing.ZoneSourceCountry},
@@ -105,10 +131,24 @@ func TestResolve(t *testing.T) {
 		{"BR state", timing.ZoneQuery{Country: "BR", Region: "Amazonas"}, "America/Manaus", timing.ZoneSourceRegion},
 		{"MX state", timing.ZoneQuery{Country: "MX", Region: "Quintana Roo"}, "America/Cancun", timing.ZoneSourceRegion},
 
-		// 4. Client default.
+		// 4. Client default in the country, else the country's most populous zone.
 		{"multi-zone country without region", timing.ZoneQuery{Country: "AU", Default: "Australia/Sydney"}, "Australia/Sydney", timing.ZoneSourceDefault},
-		{"multi-zone country, unknown region", timing.ZoneQuery{Country: "US", Region: "Ontario", Default: "America/Toronto"}, "America/Toronto", timing.ZoneSourceDefault},
+		{"US lead, default in the US", timing.ZoneQuery{Country: "US", Default: "America/Chicago"}, "America/Chicago", timing.ZoneSourceDefault},
+		{"US lead, default in Australia", timing.ZoneQuery{Country: "US", Default: "Australia/Sydney"}, "America/New_York", timing.ZoneSourceCountryDefault},
+		{"US lead, no default", timing.ZoneQuery{Country: "US"}, "America/New_York", timing.ZoneSourceCountryDefault},
+		{"AU lead, default in the US", timing.ZoneQuery{Country: "AU", Phone: auMobile, Default: "America/Chicago"}, "Australia/Sydney", timing.ZoneSourceCountryDefault},
+		{"AU mobile alone gives the country", timing.ZoneQuery{Phone: auMobile, Default: "America/Chicago"}, "Australia/Sydney", timing.ZoneSourceCountryDefault},
+		{"default of a US territory", timing.ZoneQuery{Country: "US", Default: "America/Puerto_Rico"}, "America/Puerto_Rico", timing.ZoneSourceDefault},
+		{"default by an old name", timing.ZoneQuery{Country: "US", Default: "America/Indianapolis"}, "America/Indiana/Indianapolis", timing.ZoneSourceDefault},
+		{"multi-zone country, unknown region", timing.ZoneQuery{Country: "US", Region: "Ontario", Default: "America/Toronto"}, "America/New_York", timing.ZoneSourceCountryDefault},
 		{"multi-zone country without table", timing.ZoneQuery{Country: "RU", Region: "Moscow", Default: "Europe/Moscow"}, "Europe/Moscow", timing.ZoneSourceDefault},
+		{"multi-zone country without table, default abroad", timing.ZoneQuery{Country: "Russia", Default: "Europe/Berlin"}, "Europe/Moscow", timing.ZoneSourceCountryDefault},
+		{"CA lead", timing.ZoneQuery{Country: "CA", Default: "Europe/London"}, "America/Toronto", timing.ZoneSourceCountryDefault},
+		{"BR lead", timing.ZoneQuery{Country: "Brazil"}, "America/Sao_Paulo", timing.ZoneSourceCountryDefault},
+		{"MX lead", timing.ZoneQuery{Country: "MX"}, "America/Mexico_City", timing.ZoneSourceCountryDefault},
+		{"ID lead", timing.ZoneQuery{Country: "ID"}, "Asia/Jakarta", timing.ZoneSourceCountryDefault},
+
+		// 5. Client default for a lead of no known country.
 		{"unknown country falls through", timing.ZoneQuery{Country: "XX", Default: "Asia/Singapore"}, "Asia/Singapore", timing.ZoneSourceDefault},
 		{"country without a zone falls through", timing.ZoneQuery{Country: "BV", Default: "Europe/Oslo"}, "Europe/Oslo", timing.ZoneSourceDefault},
 		{"nothing but a default", timing.ZoneQuery{Default: "asia/tokyo"}, "Asia/Tokyo", timing.ZoneSourceDefault},
@@ -141,12 +181,9 @@ func TestResolveErrors(t *testing.T) {
 		{"bad default fails even when unneeded", timing.ZoneQuery{Zone: "Europe/Paris", Default: "Nowhere/Land"}, "default", "Nowhere/Land", []error{timing.ErrUnknownZone}, nil},
 		{"empty query", timing.ZoneQuery{}, "country", "", []error{timing.ErrNoZone}, []error{timing.ErrUnknownCountry, timing.ErrAmbiguousCountry}},
 		{"unknown country as last resort", timing.ZoneQuery{Country: "XX"}, "country", "XX", []error{timing.ErrNoZone, timing.ErrUnknownCountry}, nil},
-		{"alpha-3 code", timing.ZoneQuery{Country: "USA", Region: "TX"}, "country", "USA", []error{timing.ErrNoZone, timing.ErrUnknownCountry}, nil},
+		{"unknown country name", timing.ZoneQuery{Country: "Narnia", Region: "TX"}, "country", "Narnia", []error{timing.ErrNoZone, timing.ErrUnknownCountry}, nil},
 		{"country without a zone", timing.ZoneQuery{Country: "HM"}, "country", "HM", []error{timing.ErrNoZone}, []error{timing.ErrUnknownCountry}},
-		{"multi-zone country, no region", timing.ZoneQuery{Country: "AU"}, "region", "", []error{timing.ErrNoZone, timing.ErrAmbiguousCountry}, nil},
-		{"multi-zone country, unknown region", timing.ZoneQuery{Country: "AU", Region: "Narnia"}, "region", "Narnia", []error{timing.ErrNoZone, timing.ErrAmbiguousCountry}, nil},
-		{"AU mobile says nothing", timing.ZoneQuery{Phone: auMobile, Country: "AU"}, "region", "", []error{timing.ErrNoZone, timing.ErrAmbiguousCountry}, nil},
-		{"NANP number says nothing", timing.ZoneQuery{Phone: austinNumber, Country: "US"}, "region", "", []error{timing.ErrNoZone, timing.ErrAmbiguousCountry}, nil},
+		{"national number without country", timing.ZoneQuery{Phone: sydneyNational}, "country", "", []error{timing.ErrNoZone}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -295,7 +332,7 @@ func TestZone1970Properties(t *testing.T) {
 	r := testZoneResolver(t)
 	countries := zoneTestCountries(r)
 	require.Len(t, countries, 249)
-	single, clocks, regions, none := 0, 0, 0, 0
+	single, clocks, multi, none := 0, 0, 0, 0
 	for _, c := range countries {
 		zones := r.CountryZones(c)
 		// Every zone of zone1970.tab loads.
@@ -304,6 +341,8 @@ func TestZone1970Properties(t *testing.T) {
 			require.NoError(t, err, "%s %s", c, z)
 			require.Equal(t, z, loc.String())
 		}
+		name, ok := r.CountryName(c)
+		require.True(t, ok)
 		res, err := r.Resolve(timing.ZoneQuery{Country: c})
 		switch {
 		case len(zones) == 0:
@@ -314,14 +353,17 @@ func TestZone1970Properties(t *testing.T) {
 			single++
 			require.NoError(t, err, c)
 			require.Equal(t, timing.ZoneResult{Location: res.Location, Name: zones[0], Source: timing.ZoneSourceCountry}, res)
-		case err == nil:
+		case res.Source == timing.ZoneSourceCountry:
 			clocks++
-			require.Equal(t, timing.ZoneSourceCountry, res.Source)
+			require.NoError(t, err, c)
 			require.Contains(t, zones, res.Name)
 		default:
-			// A multi-zone country answers only with a region.
-			regions++
-			require.ErrorIs(t, err, timing.ErrAmbiguousCountry, c)
+			// A multi-clock country alone gives its most populous zone; with
+			// a region of its table, the region's.
+			multi++
+			require.NoError(t, err, c)
+			require.Equal(t, timing.ZoneSourceCountryDefault, res.Source, c)
+			require.Contains(t, zones, res.Name, c)
 			for _, reg := range r.ZoneRegions(c) {
 				res, err := r.Resolve(timing.ZoneQuery{Country: c, Region: reg.Code})
 				require.NoError(t, err)
@@ -329,32 +371,49 @@ func TestZone1970Properties(t *testing.T) {
 				require.Equal(t, reg.Zone, res.Name)
 			}
 		}
+		// The country's name gives the same answer as its code.
+		byName, err2 := r.Resolve(timing.ZoneQuery{Country: name})
+		require.Equal(t, res, byName, "%s %q", c, name)
+		require.Equal(t, err == nil, err2 == nil)
 	}
 	require.Equal(t, 214, single)
 	require.Equal(t, 9, clocks)
-	require.Equal(t, 249-214-9-2, regions)
+	require.Equal(t, 249-214-9-2, multi)
 	require.Equal(t, 2, none)
 }
 
+// countryZoneSet is every zone a lead of country may get: the country's
+// zone1970.tab zones and the zones of the territories in its region table.
+func countryZoneSet(r *timing.ZoneResolver, country string) []string {
+	out := r.CountryZones(country)
+	for _, reg := range r.ZoneRegions(country) {
+		out = append(out, reg.Zone)
+	}
+	return out
+}
+
 // Random queries built from realistic and broken parts: whatever answers, the
-// answer is consistent with the rule its source names.
+// answer is consistent with the rule its source names, and a lead whose
+// country is known gets one of that country's zones.
 func TestResolveRandomQueries(t *testing.T) {
 	t.Parallel()
 	r := testZoneResolver(t)
 	rng := rand.New(rand.NewPCG(1, 2))
-	countries := append(zoneTestCountries(r), "", "XX", "usa", "uk", " au ")
+	countries := append(zoneTestCountries(r), "", "", "XX", "usa", "uk", " au ", "United States", "Australia",
+		"Canada", "Brazil", "Narnia", "Great Britain", "New Zealand")
 	phones := []string{"", sydneyLandline, sydneyNational, perthLandline, auMobile, auMobileNational, auTollFree,
-		auSharedCost, londonLandline, chathamLandline, austinNumber, "+33 1 42 68 53 00", "+49 30 123456",
-		"+91 11 2345 6789", "+7 495 123 4567", "12", "not a number", "+999 1234"}
+		auSharedCost, londonLandline, chathamLandline, austinNumber, manhattanNumber, losAngelesNumber, idahoNumber,
+		torontoNumber, "(212) 555-0123", "+1 800 555 0123", "+33 1 42 68 53 00", "+49 30 123456",
+		"+91 11 2345 6789", "+7 495 123 4567", "+55 11 3333 4444", "12", "not a number", "+999 1234"}
 	zones := []string{"", "", "", "Australia/Perth", "Asia/Calcutta", "europe/london", "Mars/Base"}
-	defaults := []string{"", "", "America/Chicago", "Pacific/Auckland"}
+	defaults := []string{"", "", "America/Chicago", "Pacific/Auckland", "Australia/Sydney", "Europe/Berlin"}
 	var regionPool []string
 	for _, c := range []string{"AU", "US", "CA", "NZ", "ES", "PT", "BR", "MX"} {
 		for _, reg := range r.ZoneRegions(c) {
 			regionPool = append(regionPool, reg.Code, reg.Name)
 		}
 	}
-	regionPool = append(regionPool, "", "", "", "Narnia", "WA", "nsw")
+	regionPool = append(regionPool, "", "", "", "Narnia", "WA", "nsw", "New South Wales", "new york")
 	pick := func(s []string) string { return s[rng.IntN(len(s))] }
 
 	for range 5000 {
@@ -366,6 +425,7 @@ func TestResolveRandomQueries(t *testing.T) {
 		if err != nil {
 			var ze *timing.ZoneError
 			require.ErrorAs(t, err, &ze, "%+v", q)
+			require.NotErrorIs(t, err, timing.ErrAmbiguousCountry, "%+v", q)
 			if q.Zone != "Mars/Base" {
 				require.ErrorIs(t, err, timing.ErrNoZone, "%+v", q)
 				require.Empty(t, q.Default, "a valid default always answers: %+v", q)
@@ -373,36 +433,98 @@ func TestResolveRandomQueries(t *testing.T) {
 			continue
 		}
 		require.Equal(t, res.Name, res.Location.String())
+
+		// The lead's country: as given, else the phone's.
+		country, known := place.Country(q.Country)
+		p, perr := phone.Parse(q.Phone, country)
+		if !known && perr == nil && len(p.Country) == 2 {
+			country, known = p.Country, true
+		}
+		inCountry := slices.Contains(countryZoneSet(r, country), res.Name)
+		if known && len(r.CountryZones(country)) > 0 && res.Source != timing.ZoneSourceExplicit {
+			require.True(t, inCountry, "a %s lead got %s (%s): %+v", country, res.Name, res.Source, q)
+		}
 		switch res.Source {
 		case timing.ZoneSourceExplicit:
 			require.NotEmpty(t, q.Zone)
 		case timing.ZoneSourcePhone:
 			require.Empty(t, q.Zone)
-			p, err := phone.Parse(q.Phone, q.Country)
-			require.NoError(t, err, "%+v", q)
+			require.NoError(t, perr, "%+v", q)
 			require.Equal(t, phone.FixedLine, p.Type, "%+v", q)
-		case timing.ZoneSourceRegion:
-			require.Empty(t, q.Zone)
-			z, ok := r.RegionZone(q.Country, q.Region)
+			z, ok := r.PhoneZone(p.E164)
 			require.True(t, ok)
 			require.Equal(t, z, res.Name)
-			_, ok = r.CountryZone(q.Country)
+		case timing.ZoneSourcePhoneAreaCode:
+			require.Empty(t, q.Zone)
+			require.NoError(t, perr, "%+v", q)
+			require.True(t, strings.HasPrefix(p.E164, "+1"), "%+v", q)
+			z, ok := r.PhoneZone(p.E164)
+			require.True(t, ok)
+			require.Equal(t, z, res.Name)
+		case timing.ZoneSourceRegion:
+			require.Empty(t, q.Zone)
+			z, ok := r.RegionZone(country, q.Region)
+			require.True(t, ok)
+			require.Equal(t, z, res.Name)
+			_, ok = r.CountryZone(country)
 			require.False(t, ok, "a country that answers alone never needs its region: %+v", q)
 		case timing.ZoneSourceCountry:
 			require.Empty(t, q.Zone)
-			z, ok := r.CountryZone(q.Country)
+			z, ok := r.CountryZone(country)
 			require.True(t, ok)
 			require.Equal(t, z, res.Name)
 		case timing.ZoneSourceDefault:
 			require.Empty(t, q.Zone)
 			require.NotEmpty(t, q.Default)
-			_, ok := r.CountryZone(q.Country)
+			_, ok := r.CountryZone(country)
 			require.False(t, ok, "%+v", q)
-			_, ok = r.RegionZone(q.Country, q.Region)
+			_, ok = r.RegionZone(country, q.Region)
 			require.False(t, ok, "%+v", q)
+			require.True(t, !known || len(r.CountryZones(country)) == 0 || inCountry, "%+v", q)
+		case timing.ZoneSourceCountryDefault:
+			require.Empty(t, q.Zone)
+			require.True(t, known, "%+v", q)
+			require.Greater(t, len(r.CountryZones(country)), 1, "%+v", q)
+			_, ok := r.RegionZone(country, q.Region)
+			require.False(t, ok, "%+v", q)
+			if q.Default != "" {
+				d, err := r.Resolve(timing.ZoneQuery{Zone: q.Default})
+				require.NoError(t, err)
+				require.NotContains(t, countryZoneSet(r, country), d.Name, "the default was in the country: %+v", q)
+			}
 		default:
 			t.Fatalf("source %q", res.Source)
 		}
+	}
+}
+
+// PhoneZone places a number as Resolve's phone rule does, with no country.
+func TestPhoneZone(t *testing.T) {
+	t.Parallel()
+	r := testZoneResolver(t)
+	for in, want := range map[string]string{
+		"+12125550123":  "America/New_York",
+		manhattanNumber: "America/New_York",
+		"+12135550123":  "America/Los_Angeles",
+		austinNumber:    "America/Chicago",
+		torontoNumber:   "America/Toronto",
+		"+17875550123":  "America/Puerto_Rico",
+		sydneyLandline:  "Australia/Sydney",
+		londonLandline:  "Europe/London",
+		chathamLandline: "Pacific/Chatham",
+	} {
+		z, ok := r.PhoneZone(in)
+		require.True(t, ok, in)
+		require.Equal(t, want, z, in)
+	}
+	for _, in := range []string{
+		"", "+", "not a number", sydneyNational, // national numbers have no country here
+		auMobile, auTollFree, "+61 1300 123 456", // no place
+		perthLandline, idahoNumber, // several zones
+		"+1 800 555 0123", // toll-free
+	} {
+		z, ok := r.PhoneZone(in)
+		require.False(t, ok, "%q → %s", in, z)
 	}
 }
 

@@ -36,13 +36,36 @@
 //
 //   - Australia, voice calls: 09:00–20:00 on weekdays, 09:00–17:00 on
 //     Saturday, never on Sunday or a national public holiday, even when a
-//     window is configured open on holidays.
+//     window is configured open on holidays (Telecommunications
+//     (Telemarketing and Research Calls) Industry Standard 2017), in the
+//     lead's zone.
 //   - United States, calls and texts: 08:00–21:00 in the called party's
-//     local time, every day.
+//     local time, every day (47 CFR 64.1200(c)(1); 16 CFR 310.4(c)).
+//   - US states whose hours are stricter, calls and texts: the table
+//     [USCallRules] (look one up with [USCallRule]), one row per state
+//     citing its statute: Florida, Oklahoma, Maryland and Washington
+//     08:00–20:00, Connecticut 09:00–20:00, Mississippi and Louisiana
+//     08:00–20:00 and never on Sunday, Texas 09:00–21:00 and noon–21:00 on
+//     Sunday. Rows whose figures were not checked against the statute's
+//     text say so (Verified false). A row also gives the statute's limit on
+//     calls per 24 hours (three in Florida, Oklahoma and Maryland), which
+//     the Scheduler exposes but cannot count: the engine must. The table
+//     applies to every call, business-to-business or not, as the safe
+//     default, though some statutes exempt B2B calls.
+//
+// "Called party's local time" is ambiguous when a lead's number is in
+// another zone than the lead (a Los Angeles mobile for a New York lead), so
+// the US hours hold in both: in [Recipient].Location and in
+// [Recipient].PhoneLocation, the number's zone. The states that count are
+// the lead's ([Recipient].Region) and the number's
+// ([Recipient].PhoneRegion), the stricter of both in both zones. Business
+// windows and holidays stay in the lead's zone. A ceiling read this way is
+// marked [Ceiling].CalledParty.
 //
 // A host may add stricter ones ([SchedulerConfig].Ceilings), for one region
-// of a country if need be (a state's calling hours, say). A recipient whose
-// country is unknown gets no ceiling, so resolve the country first.
+// of a country if need be. A recipient whose country is unknown gets no
+// ceiling (unless its number's country, [Recipient].PhoneCountry, has
+// called-party ones), so resolve the country first.
 //
 // # Holidays
 //
@@ -58,7 +81,7 @@
 // # Slots
 //
 // A [Scheduler] answers, for a channel and a [Recipient] (zone, country,
-// region):
+// region, and for calls and texts the number's zone, country and state):
 //
 //   - [Scheduler.Next]: the first instant at or after a given one inside the
 //     effective window on a business day (a window day that no holiday

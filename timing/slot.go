@@ -10,8 +10,9 @@ import (
 	"github.com/outbound-go/outbound/channel"
 )
 
-// Recipient is where a touch lands, as far as timing cares: the recipient's
-// zone, country and region.
+// Recipient is where a touch lands, as far as timing cares: the lead's zone,
+// country and region, and, for calls and texts, the zone and state of the
+// number called.
 type Recipient struct {
 	// Location is the recipient's timezone. Required.
 	Location *time.Location
@@ -23,6 +24,22 @@ type Recipient struct {
 	// holidays and regional ceilings. Default (empty): unknown, so the
 	// national holidays apply.
 	Region string
+	// PhoneLocation is the zone of the number called or texted (a NANP
+	// number's area code gives one), which may differ from the lead's. The
+	// called-party ceilings ([Ceiling].CalledParty: the US federal and state
+	// calling hours) hold in this zone as well as in Location; business
+	// windows and holidays stay in Location. Default (nil): unknown, so the
+	// ceilings hold in Location only.
+	PhoneLocation *time.Location
+	// PhoneCountry is the number's country, ISO 3166-1 alpha-2 ("US"). The
+	// called-party ceilings of this country apply on top of the lead's
+	// country's. Default (empty): the same as Country.
+	PhoneCountry string
+	// PhoneRegion is the number's state ("FL") in PhoneCountry, for the
+	// regional called-party ceilings (a state's stricter calling hours):
+	// those of the lead's Region and of PhoneRegion both apply, in both
+	// zones. Default (empty): unknown, so only the lead's Region counts.
+	PhoneRegion string
 }
 
 // SlotHorizon is how many days past the earliest instant's day the
@@ -115,6 +132,11 @@ func (r *dayRule) limit(c Ceiling) {
 type countryRules struct {
 	all     [kindCount]dayRule
 	regions map[string]*[kindCount]dayRule
+	// The called-party ceilings alone (no window, no holidays): their hours
+	// country-wide and per region, and the channels they limit.
+	called        [kindCount]Week
+	calledRegions map[string]*[kindCount]Week
+	calledKinds   channel.Set
 }
 
 // NewScheduler builds a Scheduler from cfg, filling defaults first. It
@@ -148,7 +170,11 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 	for _, c := range ceilings {
 		country := strings.ToUpper(c.Country)
 		if byCountry[country] == nil {
-			byCountry[country] = &countryRules{all: s.base, regions: map[string]*[kindCount]dayRule{}}
+			cr := &countryRules{all: s.base, regions: map[string]*[kindCount]dayRule{}, calledRegions: map[string]*[kindCount]Week{}}
+			for k := range cr.called {
+				cr.called[k] = openWeek
+			}
+			byCountry[country] = cr
 		}
 	}
 	// Country-wide ceilings first, so regional rules start from them.
@@ -159,6 +185,10 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 		cr := byCountry[strings.ToUpper(c.Country)]
 		for _, k := range c.Channels.Kinds() {
 			cr.all[kindIndex(k)].limit(c)
+			if c.CalledParty {
+				cr.called[kindIndex(k)] = cr.called[kindIndex(k)].intersect(c.Hours)
+				cr.calledKinds = cr.calledKinds.With(k)
+			}
 		}
 	}
 	for _, c := range ceilings {
@@ -175,6 +205,19 @@ func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 		}
 		for _, k := range c.Channels.Kinds() {
 			rr[kindIndex(k)].limit(c)
+		}
+		if !c.CalledParty {
+			continue
+		}
+		cw := cr.calledRegions[region]
+		if cw == nil {
+			cw = new([kindCount]Week)
+			*cw = cr.called
+			cr.calledRegions[region] = cw
+		}
+		for _, k := range c.Channels.Kinds() {
+			cw[kindIndex(k)] = cw[kindIndex(k)].intersect(c.Hours)
+			cr.calledKinds = cr.calledKinds.With(k)
 		}
 	}
 	for country, cr := range byCountry {
@@ -202,23 +245,57 @@ func (s *Scheduler) rule(ch channel.Kind, p Recipient) (dayCursor, error) {
 	if p.Location == nil {
 		return dayCursor{}, ErrNoLocation
 	}
-	c := dayCursor{s: s, rule: &s.base[k], country: strings.ToUpper(p.Country), region: p.Region}
+	c := dayCursor{s: s, rule: s.base[k], country: strings.ToUpper(p.Country), region: p.Region}
 	ci, known := s.countries[c.country]
-	if !known {
-		return c, nil
-	}
-	if cr := ci.rules; cr != nil {
-		c.rule = &cr.all[k]
-		if p.Region != "" && len(cr.regions) > 0 {
-			if rr := cr.regions[strings.ToUpper(p.Region)]; rr != nil {
-				c.rule = &rr[k]
+	if known {
+		if cr := ci.rules; cr != nil {
+			c.rule = cr.all[k]
+			if p.Region != "" && len(cr.regions) > 0 {
+				if rr := cr.regions[strings.ToUpper(p.Region)]; rr != nil {
+					c.rule = rr[k]
+				}
 			}
 		}
 	}
-	if ci.cal != nil && (c.rule.skipHolidays || c.rule.skipNational) {
+	if called, ok := s.calledHours(ch, k, p); ok {
+		c.rule.hours = c.rule.hours.intersect(called)
+		if p.PhoneLocation != nil {
+			c.phone = p.PhoneLocation
+			c.phoneHours = called
+		}
+	}
+	if known && ci.cal != nil && (c.rule.skipHolidays || c.rule.skipNational) {
 		c.holidays = ci.cal.region(p.Region)
 	}
 	return c, nil
+}
+
+// calledHours returns the hours the called-party ceilings allow ch for the
+// recipient: those of the lead's country and region intersected with those
+// of the number's country and region. ok is false when no called-party
+// ceiling limits ch for either.
+func (s *Scheduler) calledHours(ch channel.Kind, k int, p Recipient) (w Week, ok bool) {
+	w = openWeek
+	add := func(country, region string) {
+		cr := s.countries[strings.ToUpper(country)].rules
+		if cr == nil || !cr.calledKinds.Has(ch) {
+			return
+		}
+		h := &cr.called[k]
+		if region != "" {
+			if rw := cr.calledRegions[strings.ToUpper(region)]; rw != nil {
+				h = &rw[k]
+			}
+		}
+		w, ok = w.intersect(*h), true
+	}
+	add(p.Country, p.Region)
+	phoneCountry := p.PhoneCountry
+	if phoneCountry == "" {
+		phoneCountry = p.Country
+	}
+	add(phoneCountry, p.PhoneRegion)
+	return w, ok
 }
 
 // dayCursor answers "when is the window open on this day" for one channel
@@ -226,11 +303,60 @@ func (s *Scheduler) rule(ch channel.Kind, p Recipient) (dayCursor, error) {
 // at hand.
 type dayCursor struct {
 	s        *Scheduler
-	rule     *dayRule
+	rule     dayRule
 	holidays *calRegion // the default calendar's list; nil otherwise
 	year     *calYear
 	country  string // upper case
 	region   string
+	// phone is the number's zone when called-party hours hold there too
+	// (phoneHours); nil otherwise.
+	phone      *time.Location
+	phoneHours Week
+}
+
+// clip returns the first part of [from, end) that also lies inside the
+// called-party hours in the number's zone, and false when none does. Without
+// a number's zone it returns [from, end) unchanged.
+func (c *dayCursor) clip(from, end time.Time) (time.Time, time.Time, bool) {
+	if c.phone == nil {
+		return from, end, from.Before(end)
+	}
+	pf := from.In(c.phone)
+	z := spanOf(pf)
+	last := DateIn(end.Add(-time.Nanosecond), c.phone)
+	for d := Date(floorDiv(pf.Unix()+z.off, secondsPerDay)); d <= last; d++ {
+		h := c.phoneHours[d.Weekday()]
+		if !h.Open() {
+			continue
+		}
+		a, b := at(&z, d, h.Start), at(&z, d, h.End)
+		if a.Before(from) {
+			a = from
+		}
+		if b.After(end) {
+			b = end
+		}
+		if a.Before(b) {
+			return a.In(from.Location()), b.In(from.Location()), true
+		}
+	}
+	return time.Time{}, time.Time{}, false
+}
+
+// phoneOpen reports whether t lies inside the called-party hours of its day
+// in the number's zone; true when there is no number's zone.
+func (c *dayCursor) phoneOpen(t time.Time) bool {
+	if c.phone == nil {
+		return true
+	}
+	pt := t.In(c.phone)
+	z := spanOf(pt)
+	d := Date(floorDiv(pt.Unix()+z.off, secondsPerDay))
+	h := c.phoneHours[d.Weekday()]
+	if !h.Open() {
+		return false
+	}
+	return !t.Before(at(&z, d, h.Start)) && t.Before(at(&z, d, h.End))
 }
 
 // open returns the hours of day d, or empty hours when the weekday is
@@ -292,9 +418,11 @@ func (s *Scheduler) find(ch channel.Kind, p Recipient, earliest time.Time) (from
 			continue
 		}
 		if local.After(start) {
-			return local, end, nil
+			start = local
 		}
-		return start, end, nil
+		if from, end, ok := c.clip(start, end); ok {
+			return from, end, nil
+		}
 	}
 	return time.Time{}, time.Time{}, fmt.Errorf("%w: %s for %s %s in %s after %s",
 		ErrNoSlot, ch, c.country, p.Region, p.Location, earliest.Format(time.RFC3339))
@@ -312,8 +440,10 @@ func floorDiv(a, b int64) int64 {
 // effective window in the recipient's local time on a business day: a day
 // the window opens on that is not a public holiday of the recipient's
 // country and region (unless the window is open on holidays), within every
-// legal ceiling. The answer is in the recipient's Location. It returns
-// [ErrNoSlot] if no window opens within [SlotHorizon] days.
+// legal ceiling, and within the called-party ceilings in the number's zone
+// too when [Recipient].PhoneLocation is set. The answer is in the
+// recipient's Location. It returns [ErrNoSlot] if no window opens within
+// [SlotHorizon] days.
 func (s *Scheduler) Next(ch channel.Kind, p Recipient, earliest time.Time) (time.Time, error) {
 	from, _, err := s.find(ch, p, earliest)
 	return from, err
@@ -322,7 +452,9 @@ func (s *Scheduler) Next(ch channel.Kind, p Recipient, earliest time.Time) (time
 // NextSpread is [Scheduler.Next] with the answer spread over the window:
 // it lies in the same window-day as Next's answer, at an offset drawn from
 // key (a hash of the lead and step, say) across the part of that window that
-// is still ahead, in whole seconds. The same key and input give the same
+// is still ahead, in whole seconds. Where the number's zone splits a day's
+// window in two (zones half a day apart), the part is the one Next's
+// answer lies in. The same key and input give the same
 // answer; different keys spread a batch of touches evenly over the window
 // instead of all at its opening.
 func (s *Scheduler) NextSpread(ch channel.Kind, p Recipient, earliest time.Time, key uint64) (time.Time, error) {
@@ -348,22 +480,31 @@ func mix64(z uint64) uint64 {
 
 // Contains reports whether t is a valid instant to send on ch to the
 // recipient: inside the effective window of t's local day, on a business
-// day. It is false for an unknown channel or a recipient with no Location.
+// day, and inside the called-party hours of its day in the number's zone
+// when that is known. It is false for an unknown channel or a recipient
+// with no Location.
 func (s *Scheduler) Contains(ch channel.Kind, p Recipient, t time.Time) bool {
 	if p.Location == nil {
 		return false
 	}
 	local := t.In(p.Location)
 	z := spanOf(local)
-	start, end, ok := s.windowOn(ch, p, Date(floorDiv(local.Unix()+z.off, secondsPerDay)), &z)
-	return ok && !t.Before(start) && t.Before(end)
+	c, err := s.rule(ch, p)
+	if err != nil {
+		return false
+	}
+	start, end, ok := c.window(Date(floorDiv(local.Unix()+z.off, secondsPerDay)), &z)
+	return ok && !t.Before(start) && t.Before(end) && c.phoneOpen(t)
 }
 
 // WindowOn returns the instants the effective window of ch opens and closes
 // on day d in the recipient's local time, [start, end). ok is false when the
 // window stays shut that day: a weekday it does not open on, a holiday, a
-// ceiling that forbids the day, or a window lost entirely in a DST gap; and
-// for an unknown channel or a recipient with no Location.
+// ceiling that forbids the day (in the lead's zone or, for called-party
+// hours, in the number's), or a window lost entirely in a DST gap; and for
+// an unknown channel or a recipient with no Location. When the number's zone
+// is half a day from the lead's and splits the window in two, the answer is
+// the first part; [Scheduler.Next] finds the second.
 func (s *Scheduler) WindowOn(ch channel.Kind, p Recipient, d Date) (start, end time.Time, ok bool) {
 	if p.Location == nil {
 		return time.Time{}, time.Time{}, false
@@ -377,6 +518,16 @@ func (s *Scheduler) windowOn(ch channel.Kind, p Recipient, d Date, z *zoneSpan) 
 	if err != nil {
 		return time.Time{}, time.Time{}, false
 	}
+	start, end, ok = c.window(d, z)
+	if !ok {
+		return time.Time{}, time.Time{}, false
+	}
+	return c.clip(start, end)
+}
+
+// window returns day d's window in the lead's zone, before the number's
+// zone clips it.
+func (c *dayCursor) window(d Date, z *zoneSpan) (start, end time.Time, ok bool) {
 	h := c.open(d)
 	if !h.Open() {
 		return time.Time{}, time.Time{}, false

@@ -285,6 +285,20 @@ func (h Hours) intersect(o Hours) Hours {
 // a day with empty Hours is closed.
 type Week [7]Hours
 
+// openWeek is every hour of every day, the neutral element of intersect.
+var openWeek = Week{
+	{0, minutesPerDay}, {0, minutesPerDay}, {0, minutesPerDay}, {0, minutesPerDay},
+	{0, minutesPerDay}, {0, minutesPerDay}, {0, minutesPerDay},
+}
+
+// intersect returns the hours both w and o allow, day by day.
+func (w Week) intersect(o Week) Week {
+	for d := range w {
+		w[d] = w[d].intersect(o[d])
+	}
+	return w
+}
+
 // Ceiling is a legal limit on when a channel may reach a recipient in a
 // country (and, if Region is set, only in that region). The effective window
 // for a recipient is the configured [Window] intersected with every ceiling
@@ -303,6 +317,17 @@ type Ceiling struct {
 	// NoNationalHolidays closes the national public holidays of Country,
 	// even for a window that is open on holidays. Default false.
 	NoNationalHolidays bool
+	// CalledParty says the Hours are the called party's local time, as the
+	// US rules word it, and the recipient may be in either of two zones:
+	// the lead's and the number's. Such a ceiling holds in the lead's zone
+	// ([Recipient].Location) and also in the number's
+	// ([Recipient].PhoneLocation, when known), and a number of Country
+	// ([Recipient].PhoneCountry) in region Region ([Recipient].PhoneRegion)
+	// brings it even when the lead's country or region is another. Only its
+	// Hours hold in the number's zone; NoNationalHolidays holds in the
+	// lead's. Default false: the lead's zone, country and region only (the
+	// Australian standard).
+	CalledParty bool
 	// Source names the rule, for people reading the configuration.
 	Source string
 }
@@ -312,15 +337,20 @@ type Ceiling struct {
 //
 //   - AU, voice: 09:00–20:00 Monday to Friday, 09:00–17:00 Saturday, never
 //     on Sunday or a national public holiday (Telecommunications
-//     (Telemarketing and Research Calls) Industry Standard 2017).
+//     (Telemarketing and Research Calls) Industry Standard 2017), in the
+//     lead's zone.
 //   - US, voice and SMS: 08:00–21:00 every day, called party's local time
-//     (47 CFR 64.1200(c)(1), TCPA).
+//     (47 CFR 64.1200(c)(1), TCPA; 16 CFR 310.4(c), Telemarketing Sales
+//     Rule), in the lead's zone and the number's ([Ceiling].CalledParty).
+//   - US states with stricter hours, voice and SMS, one ceiling per row of
+//     [USCallRules] (Florida and Oklahoma 08:00–20:00, say), each citing its
+//     statute, for the lead's state and the number's, in both zones.
 //
 // The slice is new on every call.
 func LegalCeilings() []Ceiling {
 	auWeekday := Hours{Start: HM(9, 0), End: HM(20, 0)}
 	us := Hours{Start: HM(8, 0), End: HM(21, 0)}
-	return []Ceiling{
+	out := []Ceiling{
 		{
 			Country:  "AU",
 			Channels: channel.SetOf(channel.Voice),
@@ -333,12 +363,17 @@ func LegalCeilings() []Ceiling {
 			Source:             "AU Telecommunications (Telemarketing and Research Calls) Industry Standard 2017",
 		},
 		{
-			Country:  "US",
-			Channels: channel.SetOf(channel.Voice, channel.SMS),
-			Hours:    Week{us, us, us, us, us, us, us},
-			Source:   "US TCPA, 47 CFR 64.1200(c)(1)",
+			Country:     "US",
+			Channels:    channel.SetOf(channel.Voice, channel.SMS),
+			Hours:       Week{us, us, us, us, us, us, us},
+			CalledParty: true,
+			Source:      "US TCPA, 47 CFR 64.1200(c)(1); TSR, 16 CFR 310.4(c)",
 		},
 	}
+	for _, r := range usStateRules {
+		out = append(out, r.Ceiling())
+	}
+	return out
 }
 
 // CeilingError reports a bad ceiling in a configuration: its country, the

@@ -159,11 +159,18 @@ func TestWindowJSON(t *testing.T) {
 func TestLegalCeilings(t *testing.T) {
 	t.Parallel()
 	cs := timing.LegalCeilings()
-	require.Len(t, cs, 2)
 	byCountry := map[string]timing.Ceiling{}
+	byState := map[string]timing.Ceiling{}
 	for _, c := range cs {
-		byCountry[c.Country] = c
+		if c.Region == "" {
+			require.NotContains(t, byCountry, c.Country)
+			byCountry[c.Country] = c
+			continue
+		}
+		require.Equal(t, "US", c.Country, "only US states have regional ceilings")
+		byState[c.Region] = c
 	}
+	require.Len(t, byCountry, 2)
 	au := byCountry["AU"]
 	require.Equal(t, channel.SetOf(channel.Voice), au.Channels)
 	require.True(t, au.NoNationalHolidays)
@@ -173,10 +180,25 @@ func TestLegalCeilings(t *testing.T) {
 	require.Equal(t, timing.Hours{Start: timing.HM(9, 0), End: timing.HM(17, 0)}, au.Hours[time.Saturday])
 	require.False(t, au.Hours[time.Sunday].Open())
 
+	require.False(t, au.CalledParty, "the AU hours hold in the lead's zone only")
+
 	us := byCountry["US"]
 	require.Equal(t, channel.SetOf(channel.Voice, channel.SMS), us.Channels)
+	require.True(t, us.CalledParty)
 	for d := time.Sunday; d <= time.Saturday; d++ {
 		require.Equal(t, timing.Hours{Start: timing.HM(8, 0), End: timing.HM(21, 0)}, us.Hours[d], d)
+	}
+
+	// Every state row is a ceiling, and nothing else is.
+	rules := timing.USCallRules()
+	require.Len(t, byState, len(rules))
+	for _, r := range rules {
+		c, ok := byState[r.State]
+		require.True(t, ok, r.State)
+		require.Equal(t, r.Ceiling(), c)
+		require.Equal(t, channel.SetOf(channel.Voice, channel.SMS), c.Channels)
+		require.True(t, c.CalledParty)
+		require.Equal(t, r.Statute, c.Source)
 	}
 }
 

@@ -14,11 +14,28 @@ import (
 type DNCRStatus string
 
 // The DNCR statuses. A number never washed, or washed too long ago, is
-// treated as registered whatever its last status.
+// treated as registered whatever its last status. Only clear and registered
+// are answers of a register about the number; not_applicable says no
+// register was asked, and unknown that the one asked could not say.
 const (
-	DNCRUnknown    DNCRStatus = "unknown"
-	DNCRClear      DNCRStatus = "clear"
+	// DNCRUnknown: a register was asked and could not say (its data does
+	// not cover the number, e.g. a US area code whose file is not loaded),
+	// or nobody asked yet. It is not a wash: the number stays unwashed and
+	// is never called or texted on its strength.
+	DNCRUnknown DNCRStatus = "unknown"
+	// DNCRClear: the number's register says it is not on the register.
+	DNCRClear DNCRStatus = "clear"
+	// DNCRRegistered: the number's register lists it: never called (nor
+	// texted under the default policy).
 	DNCRRegistered DNCRStatus = "registered"
+	// DNCRNotApplicable: no register is configured for the number's
+	// country, so none was asked. Unlike unknown it is a deliberate, final
+	// answer of the deployment's configuration: it is recorded with its
+	// washed-at time like a wash (so it expires and is asked again, and a
+	// register configured later takes over), it is never treated as
+	// registered, and the number is not blocked for want of a register;
+	// the deployment is warned once per country instead.
+	DNCRNotApplicable DNCRStatus = "not_applicable"
 )
 
 // Lead is one person to reach, with where and how to reach them.

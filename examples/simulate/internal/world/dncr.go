@@ -1,16 +1,14 @@
 package world
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"hash/fnv"
 	"io"
-	"strings"
-
-	"github.com/outbound-go/outbound/phone"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/donotcall"
+	"github.com/outbound-go/outbound/phone"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -23,10 +21,10 @@ const DefaultListedShare = 0.10
 // answer, stamped with the clock's time. It satisfies
 // distribution.DNCRChecker and is safe for concurrent use (it is read-only).
 type Register struct {
-	clock  timing.Clock
-	seed   uint64
-	share  float64
-	listed map[string]bool // nil: draw
+	clock timing.Clock
+	seed  uint64
+	share float64
+	file  *donotcall.FileRegister // nil: draw
 }
 
 // NewRegister returns a register listing about share of all numbers, drawn
@@ -37,44 +35,43 @@ func NewRegister(seed uint64, share float64, clock timing.Clock) *Register {
 
 // ReadRegister returns a register that lists exactly the numbers of r: one
 // E.164 number per line; blank lines and lines starting with # are
-// skipped. A line that is not E.164 is an error naming it.
+// skipped. A line that is not a valid E.164 number is an error naming it.
+// Every number of any country not listed is clear. The file is read as a
+// list of every country by [donotcall.FileLoader.ReadList].
 func ReadRegister(r io.Reader, clock timing.Clock) (*Register, error) {
-	listed := map[string]bool{}
-	sc := bufio.NewScanner(r)
-	for line := 1; sc.Scan(); line++ {
-		s := strings.TrimSpace(sc.Text())
-		if line == 1 {
-			s = strings.TrimPrefix(s, "\uFEFF")
-		}
-		if s == "" || strings.HasPrefix(s, "#") {
-			continue
-		}
-		if !phone.IsE164(s) {
-			return nil, fmt.Errorf("dncr file: line %d: %q is not an E.164 number (+ and 8 to 15 digits)", line, s)
-		}
-		listed[s] = true
+	var l donotcall.FileLoader
+	if err := l.ReadList(context.Background(), "dncr file", r, ""); err != nil {
+		return nil, err
 	}
-	if err := sc.Err(); err != nil {
+	file, err := l.Register(donotcall.FileOptions{Clock: clock})
+	if err != nil {
 		return nil, fmt.Errorf("dncr file: %w", err)
 	}
-	return &Register{clock: clock, listed: listed}, nil
+	return &Register{clock: clock, file: file}, nil
 }
 
-// Listed reports whether the register lists phone (E.164).
-func (r *Register) Listed(phone string) bool {
-	if r.listed != nil {
-		return r.listed[phone]
+// Listed reports whether the register lists p (E.164).
+func (r *Register) Listed(p string) bool {
+	if r.file != nil {
+		n, err := phone.Parse(p, "")
+		return err == nil && r.file.Status(n) == outbound.DNCRRegistered
 	}
 	h := fnv.New64a()
-	_, _ = h.Write([]byte(phone))
+	_, _ = h.Write([]byte(p))
 	x := splitmix(h.Sum64() ^ splitmix(r.seed^streamDNCR))
 	return float64(x>>11)/(1<<53) < r.share
 }
 
-// Wash answers for every number asked: registered or clear, washed now.
+// Wash answers for every number asked: registered or clear, washed now. A
+// register read from a file refuses a number that is not a valid phone
+// number, naming it, and answers the others (the donotcall.Register
+// contract).
 func (r *Register) Wash(ctx context.Context, phones []string) ([]outbound.WashResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if r.file != nil {
+		return r.file.Wash(ctx, phones)
 	}
 	now := r.clock.Now()
 	out := make([]outbound.WashResult, len(phones))

@@ -106,7 +106,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		log.WarnContext(ctx, "webhook refused", slog.Int("status", http.StatusRequestEntityTooLarge), slog.Int64("length", r.ContentLength))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	src := r.Body
+	if src == nil { // a server request always has one; a hand-built one may not
+		src = http.NoBody
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, src, h.maxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

@@ -157,6 +157,11 @@ func TestHandlerRefuses(t *testing.T) {
 			req.Header.Set(webhooktest.SignatureHeader, "t=,v1=zz")
 			return req
 		}},
+		{name: "no body at all", status: http.StatusUnauthorized, req: func(t *testing.T, e *env) *http.Request {
+			req := e.signed(t, reply("ev_1"))
+			req.Body, req.ContentLength = nil, 0
+			return req
+		}},
 		{name: "GET", status: http.StatusMethodNotAllowed, req: func(t *testing.T, e *env) *http.Request {
 			req := e.signed(t, reply("ev_1"))
 			req.Method = http.MethodGet

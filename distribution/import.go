@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound/phone"
+	"github.com/outbound-go/outbound/place"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/storage"
@@ -195,8 +196,17 @@ func (s *importer) normalise(in LeadInput, client *outbound.Client, defaultCount
 	l := &outbound.Lead{
 		Client: client.ID, ExternalID: t(in.ExternalID), Email: strings.ToLower(t(in.Email)), LinkedIn: t(in.LinkedIn),
 		FirstName: t(in.FirstName), LastName: t(in.LastName), Company: t(in.Company),
-		CompanyDomain: strings.ToLower(t(in.CompanyDomain)), Title: t(in.Title), Country: strings.ToUpper(t(in.Country)),
+		CompanyDomain: strings.ToLower(t(in.CompanyDomain)), Title: t(in.Title),
 		Region: t(in.Region), City: t(in.City), Postcode: t(in.Postcode), AddressLine1: t(in.AddressLine1), Score: in.Score,
+	}
+	// A country may be a name or a code ("United States", "USA", "us");
+	// a region, once the country is known, too ("New South Wales", "NSW").
+	if raw := t(in.Country); raw != "" {
+		cc, ok := place.Country(raw)
+		if !ok {
+			return nil, &outbound.ValidationError{Record: "lead", Field: "country", Value: raw, Reason: "not a country name or ISO 3166 code"}
+		}
+		l.Country = cc
 	}
 	if raw := t(in.Phone); raw != "" {
 		cc := l.Country
@@ -211,6 +221,11 @@ func (s *importer) normalise(in LeadInput, client *outbound.Client, defaultCount
 		l.Phone = p.E164
 		if l.Country == "" && len(p.Country) == 2 {
 			l.Country = p.Country
+		}
+	}
+	if l.Country != "" && l.Region != "" {
+		if code, ok := place.Region(l.Country, l.Region); ok {
+			l.Region = code
 		}
 	}
 	if err := l.Validate(); err != nil {

@@ -39,7 +39,13 @@ func TestImportNormalisesAndResolvesZones(t *testing.T) {
 		{"client default, country from the phone", distribution.LeadInput{Email: "e@example.com", Phone: "0413 000 111", Score: 35},
 			"Australia/Sydney", timing.ZoneSourceDefault, "+61413000111", "e@example.com", "AU", outbound.TierCool},
 		{"US number in international form", distribution.LeadInput{Email: "f@example.com", Phone: "+1 415 555 2671", Country: "US", Region: "CA", Score: 20},
-			"America/Los_Angeles", timing.ZoneSourceRegion, "+14155552671", "f@example.com", "US", outbound.TierCold},
+			"America/Los_Angeles", timing.ZoneSourcePhoneAreaCode, "+14155552671", "f@example.com", "US", outbound.TierCold},
+		{"New York number, no state", distribution.LeadInput{Email: "g@example.com", Phone: "+1 212 555 0100", Country: "United States", Score: 20},
+			"America/New_York", timing.ZoneSourcePhoneAreaCode, "+12125550100", "g@example.com", "US", outbound.TierCold},
+		{"US lead with nothing but its country: never the Sydney default", distribution.LeadInput{Email: "h@example.com", Country: "USA", Score: 20},
+			"America/New_York", timing.ZoneSourceCountryDefault, "", "h@example.com", "US", outbound.TierCold},
+		{"region by name", distribution.LeadInput{Email: "i@example.com", Country: "Australia", Region: "Western Australia", Score: 20},
+			"Australia/Perth", timing.ZoneSourceRegion, "", "i@example.com", "AU", outbound.TierCold},
 	} {
 		res := e.importLeads(camp, tt.in)
 		require.Len(t, res.Enrolled, 1, tt.name)
@@ -69,7 +75,7 @@ func TestImportRejectsBadRowsNamingLineFieldAndValue(t *testing.T) {
 		{Line: 3, ExternalID: "b", Email: "b@example.com", Phone: "12", Score: 50},
 		{Line: 4, ExternalID: "c", Email: "c@example.com", Score: 101},
 		{Line: 5, ExternalID: "d", Email: "d@example.com", Timezone: "Mars/Olympus", Score: 50},
-		{Line: 6, ExternalID: "e", Email: "e@example.com", Country: "Australia", Score: 50},
+		{Line: 6, ExternalID: "e", Email: "e@example.com", Country: "Atlantis", Score: 50},
 		{Line: 7, ExternalID: "f", Score: 50},
 		{Line: 8, ExternalID: "g", Email: "g@example.com", Score: 50}, // the good one
 	}
@@ -81,7 +87,7 @@ func TestImportRejectsBadRowsNamingLineFieldAndValue(t *testing.T) {
 		field, value string
 	}{
 		{2, "email", "not-an-email"}, {3, "phone", "12"}, {4, "score", "101"}, {5, "timezone", "Mars/Olympus"},
-		{6, "country", "AUSTRALIA"}, {7, "email", ""},
+		{6, "country", "Atlantis"}, {7, "email", ""},
 	}
 	require.Len(t, res.Rejected, len(want))
 	for i, w := range want {

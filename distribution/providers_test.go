@@ -1,7 +1,9 @@
 package distribution_test
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -72,4 +74,49 @@ func TestTwoEmailProvidersEachMailboxThroughItsOwn(t *testing.T) {
 	}
 	require.Positive(t, used["smtp"])
 	require.Positive(t, used["forge"])
+}
+
+// US calls and texts keep the legal hours in the lead's zone and in the
+// number's: New York leads on Los Angeles numbers are called and texted no
+// earlier than 08:00 in Los Angeles (11:00 in New York), though their
+// window opens at 09:00 New York time; leads on New York numbers are not
+// held back.
+func TestUSCallsHoldInTheNumbersZoneToo(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	camp := e.campaign(e.signup("growth", "America/New_York"))
+	var la, ny []distribution.LeadInput
+	for i := range 10 {
+		r := hot(i)
+		r.Country, r.Region, r.City, r.Postcode = "US", "NY", "New York", "10001"
+		r.Timezone = "America/New_York"
+		r.Email, r.CompanyDomain = fmt.Sprintf("lead%d@corp%d.com", i, i), fmt.Sprintf("corp%d.com", i)
+		r.Phone = fmt.Sprintf("+1 213 555 %04d", 100+i)
+		la = append(la, r)
+		r2 := r
+		r2.Email, r2.CompanyDomain, r2.ExternalID = fmt.Sprintf("ny%d@nyc%d.com", i, i), fmt.Sprintf("nyc%d.com", i), fmt.Sprint("N", i)
+		r2.Phone = fmt.Sprintf("+1 212 555 %04d", 100+i)
+		ny = append(ny, r2)
+	}
+	resLA := e.importLeads(camp, la...)
+	resNY := e.importLeads(camp, ny...)
+	require.Len(t, resLA.Enrolled, 10)
+	require.Len(t, resNY.Enrolled, 10)
+	e.plan()
+	nyc := mustLoc(t, "America/New_York")
+	earliest := func(ids []outbound.LeadID) time.Duration {
+		first := 24 * time.Hour
+		for _, id := range ids {
+			for _, tt := range e.schedule(id) {
+				if tt.Status != outbound.TouchScheduled || (tt.Channel != channel.Voice && tt.Channel != channel.SMS) {
+					continue
+				}
+				l := tt.ScheduledAt.In(nyc)
+				first = min(first, time.Duration(l.Hour())*time.Hour+time.Duration(l.Minute())*time.Minute)
+			}
+		}
+		return first
+	}
+	require.GreaterOrEqual(t, earliest(resLA.Enrolled), 11*time.Hour, "08:00 in Los Angeles")
+	require.Less(t, earliest(resNY.Enrolled), 11*time.Hour, "New York numbers are called from 09:00")
 }

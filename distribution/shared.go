@@ -10,6 +10,7 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/phone"
 	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
@@ -33,6 +34,7 @@ type shared struct {
 	senders     *senders          // the adapters, by kind and provider
 	zoneCountry map[string]string // IANA zone → its country, for the default zone
 	locs        sync.Map          // zone name → *time.Location
+	phones      sync.Map          // E.164 number → phonePlace
 
 	mu      sync.RWMutex
 	clients map[outbound.ClientID]*clientState
@@ -135,7 +137,40 @@ func (s *shared) recipient(l *outbound.Lead) (timing.Recipient, error) {
 	if country == "" {
 		country = s.zoneCountry[l.Zone]
 	}
-	return timing.Recipient{Location: loc, Country: country, Region: l.Region}, nil
+	rec := timing.Recipient{Location: loc, Country: country, Region: l.Region}
+	if l.Phone != "" {
+		pz := s.phoneZone(l.Phone)
+		rec.PhoneLocation, rec.PhoneCountry = pz.loc, pz.country
+	}
+	return rec, nil
+}
+
+// phonePlace is where a number places the person called: its country, and
+// the zone its prefix or NANP area code gives (nil when none does).
+type phonePlace struct {
+	loc     *time.Location
+	country string
+}
+
+// phoneZone answers phonePlace for a number, through a cache: the legal
+// calling hours hold in the number's zone as well as in the lead's (a New
+// York lead on a Los Angeles number is not called at 08:30 New York
+// time).
+func (s *shared) phoneZone(e164 string) phonePlace {
+	if v, ok := s.phones.Load(e164); ok {
+		return v.(phonePlace)
+	}
+	var pp phonePlace
+	if n, err := phone.Parse(e164, ""); err == nil {
+		pp.country = n.Country
+	}
+	if z, ok := s.zones.PhoneZone(e164); ok {
+		if loc, err := s.location(z); err == nil {
+			pp.loc = loc
+		}
+	}
+	s.phones.Store(e164, pp)
+	return pp
 }
 
 // signalPlan wakes Run's planner.

@@ -48,12 +48,16 @@ const (
 // its default: CallRetries: None makes no call retries.
 const None = -1
 
-// DNCRChecker washes phone numbers against a Do Not Call Register. The
-// adapters/dncr package implements it for the Australian register; the
-// simulator fakes it.
+// DNCRChecker washes phone numbers against do-not-call registers.
+// donotcall.ByCountry routes each number to its country's register (a
+// file register for the US lists a host downloads, the Australian wash
+// service for +61) and answers not_applicable for a country with none;
+// donotcall.Register is this interface.
 type DNCRChecker interface {
-	// Wash returns one result per number asked, in any order; a number
-	// missing from the answer stays unwashed.
+	// Wash returns at most one result per number asked, in any order; a
+	// number missing from the answer stays unwashed. With an error it may
+	// still return the results of the numbers it could wash: they are
+	// kept.
 	Wash(ctx context.Context, phones []string) ([]outbound.WashResult, error)
 }
 

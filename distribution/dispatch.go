@@ -412,8 +412,13 @@ func (s *dispatcher) dncrBlock(ctx context.Context, b *claimBatch, l *outbound.L
 	if w.WashedAt.IsZero() || now.Before(w.WashedAt) || !now.Before(w.WashedAt.Add(s.policy.DNCRValidity)) {
 		return string(sequence.ReasonDNCRUnwashed), nil
 	}
-	if w.Status != outbound.DNCRClear {
+	switch w.Status {
+	case outbound.DNCRClear, outbound.DNCRNotApplicable:
+		// Not on a register, or no register for the number's country.
+	case outbound.DNCRRegistered:
 		return string(sequence.ReasonDNCRRegistered), nil
+	default:
+		return string(sequence.ReasonDNCRUnwashed), nil
 	}
 	s.log.DebugContext(ctx, "DNCR wash in force", "lead", l.ID.String(), "phone", l.Phone, "washed_at", w.WashedAt)
 	return "", nil

@@ -331,9 +331,12 @@ func (s *importer) washLeads(ctx context.Context, leads []*outbound.Lead, now, h
 	}
 	for start := 0; start < len(ask); start += s.cfg.DNCRBatch {
 		batch := ask[start:min(start+s.cfg.DNCRBatch, len(ask))]
-		results, err := s.cfg.DNCR.Wash(ctx, batch)
-		if err != nil {
-			return fmt.Errorf("%w: %d numbers: %w", ErrWash, len(batch), err)
+		// A register routed by country answers the numbers it could wash
+		// and names the rest in its error: keep the answers, report the
+		// rest (they stay unwashed, and Daily asks again).
+		results, washErr := s.cfg.DNCR.Wash(ctx, batch)
+		if washErr != nil {
+			washErr = fmt.Errorf("%w: %d numbers asked, %d answered: %w", ErrWash, len(batch), len(results), washErr)
 		}
 		for _, w := range results {
 			ls, ok := byPhone[w.Phone]
@@ -343,7 +346,9 @@ func (s *importer) washLeads(ctx context.Context, leads []*outbound.Lead, now, h
 			if w.WashedAt.IsZero() {
 				w.WashedAt = now
 			}
-			if w.Status != outbound.DNCRClear && w.Status != outbound.DNCRRegistered {
+			switch w.Status {
+			case outbound.DNCRClear, outbound.DNCRRegistered, outbound.DNCRNotApplicable:
+			default:
 				continue // the register could not say: stays unwashed
 			}
 			if err := s.store.PutWash(ctx, w); err != nil {
@@ -352,6 +357,9 @@ func (s *importer) washLeads(ctx context.Context, leads []*outbound.Lead, now, h
 			if err := s.applyWash(ctx, ls, w); err != nil {
 				return err
 			}
+		}
+		if washErr != nil {
+			return washErr
 		}
 	}
 	return nil

@@ -63,6 +63,10 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("distribution: pool: %w", err)
 	}
 	sh.pool = poolAdapter{p}
+	if c, ok := cfg.DNCR.(interface{ Countries() []string }); ok {
+		cfg.Logger.Info("do-not-call registers configured; numbers of other countries are washed as not_applicable",
+			"countries", c.Countries())
+	}
 	st := cfg.Store
 	s := &Service{shared: sh, rpool: p}
 	s.planner = &planner{shared: sh, store: st}

@@ -248,6 +248,9 @@ type Config struct {
 	// for lack of capacity before it is skipped with reason no_capacity.
 	// Default 60 days.
 	PlanHorizon time.Duration
+	// BillingZone is the default zone of a client created by a billing
+	// event that names none (its Metadata "zone"). Default "UTC".
+	BillingZone string
 	// Hook hears of every state change this process makes (see Hook).
 	// Default nil: none.
 	Hook Hook
@@ -310,6 +313,9 @@ func (c Config) WithDefaults() Config {
 	c.DNCRRewashWithin = orDefault(c.DNCRRewashWithin, DefaultDNCRRewashWithin)
 	c.PlanHorizon = orDefault(c.PlanHorizon, DefaultPlanHorizon)
 	c.PlanWorkers = orDefault(c.PlanWorkers, DefaultPlanWorkers)
+	if c.BillingZone == "" {
+		c.BillingZone = "UTC"
+	}
 	if c.Test.NewID == nil {
 		c.Test.NewID = uuid.New
 	}

@@ -182,6 +182,11 @@ func (s *dispatcher) giveBack(ctx context.Context, ts []outbound.Touch, worker s
 	}
 }
 
+// sendingPausedRetry is how long a touch of a client whose sending is
+// paused (a payment that finally failed) waits before it is looked at
+// again.
+const sendingPausedRetry = time.Hour
+
 // dispatchCtx is what handling one touch reads.
 type dispatchCtx struct {
 	worker string
@@ -223,6 +228,9 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, "client_churned", true)
 	case d.camp.State != outbound.CampaignActive:
 		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, "campaign_"+string(d.camp.State), true)
+	case d.cs.client.SendingPaused():
+		// Held until the client pays: looked at again in an hour.
+		return false, s.planner.reschedule(ctx, d, t, d.now.Add(sendingPausedRetry), d.cs.client.SendingPauseReason)
 	}
 	switch d.e.State {
 	case outbound.EnrollmentActive:

@@ -27,6 +27,9 @@ const (
 	ChangeEnrollmentStopped   ChangeKind = "enrollment_stopped"   // stopped (Reason: company_replied, client_churned, ...)
 	ChangeEnrollmentCompleted ChangeKind = "enrollment_completed" // every step done
 
+	ChangeClientPaused  ChangeKind = "client_paused"  // the client's sending paused (Reason: payment_failed)
+	ChangeClientResumed ChangeKind = "client_resumed" // the client's sending resumed
+
 	ChangeResourcePaused   ChangeKind = "resource_paused"   // a domain passed a health threshold
 	ChangeResourceResumed  ChangeKind = "resource_resumed"  // a paused domain was resumed
 	ChangeResourceReplaced ChangeKind = "resource_replaced" // a paused domain got a replacement
@@ -133,10 +136,12 @@ type alerter struct {
 func (a alerter) Alert(ctx context.Context, al pool.Alert) error {
 	kind := ChangeAlert
 	switch al.Kind {
-	case pool.AlertDomainPaused:
+	case pool.AlertDomainPaused, pool.AlertResourcePaused:
 		kind = ChangeResourcePaused
-	case pool.AlertDomainResumed:
+	case pool.AlertDomainResumed, pool.AlertResourceResumed:
 		kind = ChangeResourceResumed
+	case pool.AlertReplaced:
+		kind = ChangeResourceReplaced
 	}
 	a.s.notify(ctx, Change{Kind: kind, At: al.At, Client: al.Client, Resource: al.Resource, Reason: al.Message, Alert: &al})
 	if a.next == nil {

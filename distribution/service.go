@@ -71,7 +71,7 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{shared: sh, rpool: p}
 	s.planner = &planner{shared: sh, store: st}
 	s.importer = &importer{shared: sh, store: st}
-	s.accounts = &accounts{shared: sh, store: st, planner: s.planner}
+	s.accounts = &accounts{shared: sh, store: st, planner: s.planner, rpool: p}
 	s.dispatcher = &dispatcher{shared: sh, store: st, planner: s.planner}
 	s.applier = &applier{shared: sh, store: st, planner: s.planner}
 	s.daily = &dailyJobs{shared: sh, store: st, planner: s.planner, importer: s.importer, applier: s.applier}
@@ -267,4 +267,39 @@ func (s *Service) Daily(ctx context.Context) error {
 // neither calls it. It returns how many events it applied.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
 	return s.applier.sweep(ctx, s.cfg.Lease)
+}
+
+// HandleBilling records and applies a billing event once (a redelivery
+// applies what an earlier, failed delivery recorded). A client is keyed by
+// its billing subscription and customer, never by one payment:
+//
+//   - subscription_started: the client is signed up (or found) with the
+//     event's plan, its billing keys and its zone (Metadata "zone", else
+//     Config.BillingZone), and assigned its plan's resources;
+//   - subscription_renewed, payment_succeeded: nothing changes, except
+//     that sending paused for payment resumes;
+//   - plan_changed: the plan changes; an upgrade assigns the difference, a
+//     downgrade holds the surplus for the client for 30 days and then
+//     releases it;
+//   - payment_failed with Final (the provider's last retry failed): the
+//     client's sending pauses with reason payment_failed until a payment
+//     succeeds; an earlier failure is logged only;
+//   - subscription_cancelled: the client churns (its resources held 30
+//     days, its scheduled touches cancelled).
+//
+// It reports whether this call applied the event.
+func (s *Service) HandleBilling(ctx context.Context, e outbound.BillingEvent) (bool, error) {
+	return s.accounts.handleBilling(ctx, e)
+}
+
+// HandleProvisioning records and applies a provisioning event once: the
+// resource is found by the provider and the provider's ID for it. A domain
+// ready or a LinkedIn account connected is provisioned (warming or
+// available); a mailbox created is registered on its domain; a number
+// released is retired; a LinkedIn account restricted or disconnected, or a
+// mailbox disconnected, is paused (and its client's plan made whole from
+// the pool) until the provider reports it connected again. It reports
+// whether this call applied the event.
+func (s *Service) HandleProvisioning(ctx context.Context, e outbound.ProvisioningEvent) (bool, error) {
+	return s.accounts.handleProvisioning(ctx, e)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -18,13 +19,16 @@ type accounts struct {
 	*shared
 	store   accountStore
 	planner *planner
+	rpool   *pool.Pool
 }
 
 // accountStore is what accounts read and write.
 type accountStore interface {
 	storage.Clients
+	storage.Resources
 	storage.Campaigns
 	storage.Enrollments
+	storage.Events
 }
 
 // paymentNamespace derives client IDs from payment IDs (UUID v5).
@@ -46,11 +50,25 @@ func (s *accounts) signup(ctx context.Context, in SignupInput) (*outbound.Client
 	if _, err := s.location(in.DefaultZone); err != nil {
 		return nil, &FieldError{Package: "distribution", Field: "SignupInput.DefaultZone", Value: in.DefaultZone, Reason: "must be an IANA zone"}
 	}
+	in.BillingCustomer, in.BillingSubscription = strings.TrimSpace(in.BillingCustomer), strings.TrimSpace(in.BillingSubscription)
 	id := in.ID
+	if id.IsZero() && (in.BillingCustomer != "" || in.BillingSubscription != "") {
+		// A client that holds these billing keys already is the one.
+		if c, err := s.store.FindClientByBilling(ctx, in.BillingCustomer, in.BillingSubscription); err == nil {
+			id = c.ID
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return nil, fmt.Errorf("distribution: signup: %w", err)
+		}
+	}
 	if id.IsZero() {
-		if in.PaymentID != "" {
+		switch {
+		case in.BillingSubscription != "":
+			id = outbound.ClientID{UUID: uuid.NewSHA1(paymentNamespace, []byte("subscription\x00"+in.BillingSubscription))}
+		case in.BillingCustomer != "":
+			id = outbound.ClientID{UUID: uuid.NewSHA1(paymentNamespace, []byte("customer\x00"+in.BillingCustomer))}
+		case in.PaymentID != "":
 			id = outbound.ClientID{UUID: uuid.NewSHA1(paymentNamespace, []byte(in.PaymentID))}
-		} else {
+		default:
 			id = outbound.ClientID{UUID: s.cfg.Test.NewID()}
 		}
 	}
@@ -61,7 +79,8 @@ func (s *accounts) signup(ctx context.Context, in SignupInput) (*outbound.Client
 	c, err := s.store.GetClient(ctx, id)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		c = &outbound.Client{ID: id, Name: in.Name, Plan: in.Plan, SignupAt: at.UTC(), DefaultZone: in.DefaultZone, State: outbound.ClientActive}
+		c = &outbound.Client{ID: id, Name: in.Name, Plan: in.Plan, SignupAt: at.UTC(), DefaultZone: in.DefaultZone, State: outbound.ClientActive,
+			BillingCustomer: in.BillingCustomer, BillingSubscription: in.BillingSubscription}
 		if err := c.Validate(); err != nil {
 			return nil, err
 		}
@@ -78,8 +97,15 @@ func (s *accounts) signup(ctx context.Context, in SignupInput) (*outbound.Client
 		return nil, fmt.Errorf("distribution: signup: %w", err)
 	default:
 		c, err = s.updateClient(ctx, id, func(c *outbound.Client) bool {
+			changed := false
+			if in.BillingCustomer != "" && c.BillingCustomer != in.BillingCustomer {
+				c.BillingCustomer, changed = in.BillingCustomer, true
+			}
+			if in.BillingSubscription != "" && c.BillingSubscription != in.BillingSubscription {
+				c.BillingSubscription, changed = in.BillingSubscription, true
+			}
 			if c.Plan == in.Plan && c.State == outbound.ClientActive {
-				return false
+				return changed
 			}
 			c.Plan, c.State, c.ChurnedAt = in.Plan, outbound.ClientActive, time.Time{}
 			return true

@@ -10,10 +10,17 @@ import (
 // SignupInput is a client's signup: who, which plan, and the payment that
 // bought it. Signing up twice with the same payment assigns resources once.
 type SignupInput struct {
-	// ID is the client's ID. Default (zero): derived from PaymentID when it
-	// is set, so that a repeated signup with the same payment finds the same
-	// client; from Config.Test.NewID otherwise.
+	// ID is the client's ID. Default (zero): derived from the billing
+	// subscription, else the billing customer, else PaymentID, whichever
+	// is set first, so that a repeated signup finds the same client; from
+	// Config.Test.NewID when none is.
 	ID outbound.ClientID
+	// BillingCustomer and BillingSubscription are the billing provider's
+	// customer and subscription (Stripe's cus_… and sub_…): the keys a
+	// client is known by, so a renewal or a plan change finds it. Default:
+	// none.
+	BillingCustomer     string
+	BillingSubscription string
 	// Name is the client's name. Required.
 	Name string
 	// Plan is a plan name from Config.Plans. Required.

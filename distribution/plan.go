@@ -51,6 +51,7 @@ const (
 	ReasonReplied           = "replied"              // cancelled: the lead replied
 	ReasonCompanyReplied    = "company_replied"      // cancelled: a lead of the same company replied
 	ReasonOutOfOffice       = "out_of_office"        // cancelled: re-planned after the return date
+	ReasonReplanned         = "replanned"            // cancelled: planned again after an earlier step slipped
 	ReasonHardBounce        = "hard_bounce"          // failed or cancelled: the address bounced
 	ReasonSuppressed        = "suppressed"           // cancelled at send: opted out or suppressed since planning
 	ReasonWindowPassed      = "window_passed"        // deferred: claimed after its window closed

@@ -101,7 +101,7 @@ func (s *planner) slipped(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 		return nil
 	}
 	d.e = e
-	return s.replanFrom(ctx, d, t.Step+1, "replanned")
+	return s.replanFrom(ctx, d, t.Step+1, ReasonReplanned)
 }
 
 // rebook releases a touch's booking and books the next slot from at.

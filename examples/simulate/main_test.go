@@ -112,8 +112,8 @@ func TestOutputFiles(t *testing.T) {
 	dir := t.TempDir()
 	code, stdout, stderr := runCmd(t, "-clients", "2", "-leads", "200", "-days", "10", "-seed", "2", "-out", dir)
 	require.Equal(t, 0, code, stderr)
-	require.Contains(t, stderr, "day 1/10 2026-03-02:")
-	require.Contains(t, stderr, "day 10/10 2026-03-11:")
+	require.Contains(t, stderr, "day 1/10 2026-03-02 (UTC):")
+	require.Contains(t, stderr, "day 10/10 2026-03-11 (UTC):")
 	require.Contains(t, stdout, "Touches")
 	require.Contains(t, stdout, "Capacity")
 
@@ -137,17 +137,32 @@ func TestOutputFiles(t *testing.T) {
 		require.Equal(t, sorted("lead_id", "external_id", "client_id", "campaign_id", "email", "phone", "country", "region",
 			"timezone", "tz_source", "score", "tier", "dncr", "company_domain"), keys(l))
 		oneOf(t, l["tier"], "hot", "warm", "cool", "cold", "dead")
-		oneOf(t, l["dncr"], "registered", "clear", "unknown")
+		oneOf(t, l["dncr"], "registered", "clear", "unknown", "not_applicable")
 		_, err := time.LoadLocation(l["timezone"].(string))
 		require.NoError(t, err)
 	}
 
 	resources := readJSONL(t, filepath.Join(dir, "resources.jsonl"))
 	require.NotEmpty(t, resources)
+	purchased := map[string]any{}
 	for _, r := range resources {
-		require.Equal(t, sorted("resource_id", "kind", "parent_id", "client_id", "state", "created_at", "day_zone"), keys(r))
+		require.Equal(t, sorted("resource_id", "kind", "parent_id", "client_id", "state", "created_at", "day_zone",
+			"provider", "provider_ref", "address", "purchased_at", "paused_at", "resumed_at", "pause_reason", "replaced_by"), keys(r))
 		oneOf(t, r["kind"], "domain", "mailbox", "phone", "linkedin_seat", "mail_sender")
 		instant(t, r["created_at"])
+		instant(t, r["purchased_at"])
+		require.NotEmpty(t, r["provider"])
+		require.NotEmpty(t, r["address"])
+		if r["paused_at"] != nil {
+			instant(t, r["paused_at"])
+			require.NotEmpty(t, r["pause_reason"])
+		}
+		purchased[r["resource_id"].(string)] = r["purchased_at"]
+	}
+	for _, r := range resources {
+		if r["kind"] == "mailbox" {
+			require.Equal(t, purchased[r["parent_id"].(string)], r["purchased_at"], "a mailbox's warmup counts from its domain's purchase")
+		}
 	}
 
 	touches := readJSONL(t, filepath.Join(dir, "touches.jsonl"))
@@ -155,7 +170,11 @@ func TestOutputFiles(t *testing.T) {
 	sentAt := map[string][]time.Time{} // lead → send instants
 	for _, tc := range touches {
 		require.Equal(t, sorted("touch_id", "client_id", "campaign_id", "lead_id", "step", "step_channel", "channel", "action",
-			"status", "reason", "resource_id", "scheduled_at", "sent_at"), keys(tc))
+			"status", "reason", "resource_id", "scheduled_at", "sent_at", "provider", "attempts"), keys(tc))
+		if tc["sent_at"] != nil {
+			require.NotEmpty(t, tc["provider"], "a sent touch names its provider")
+			require.GreaterOrEqual(t, tc["attempts"].(float64), 1.0)
+		}
 		step := tc["step"].(float64)
 		require.True(t, step >= 1 && step <= 5, "step %v", step)
 		oneOf(t, tc["step_channel"], "email", "voice", "linkedin", "sms", "mail")
@@ -182,7 +201,9 @@ func TestOutputFiles(t *testing.T) {
 	events := readJSONL(t, filepath.Join(dir, "events.jsonl"))
 	require.NotEmpty(t, events)
 	for _, e := range events {
-		require.Equal(t, sorted("event_id", "type", "channel", "lead_id", "touch_id", "at", "detail"), keys(e))
+		require.Equal(t, sorted("event_id", "provider", "provider_event_id", "type", "channel", "lead_id", "touch_id", "at", "detail"), keys(e))
+		require.NotEmpty(t, e["provider"])
+		require.NotEmpty(t, e["provider_event_id"])
 		oneOf(t, e["type"], "replied", "out_of_office", "bounced", "complained", "opted_out", "opted_in", "call_answered",
 			"call_voicemail", "call_busy", "call_no_answer", "call_failed", "connection_accepted", "connection_withdrawn", "delivered")
 		oneOf(t, e["channel"], "email", "voice", "linkedin", "sms", "mail")

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/examples/simulate/internal/report"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/storage"
@@ -20,13 +24,15 @@ import (
 func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 	o := s.opts
 	sum := &report.Summary{
-		Seed: o.Seed, Start: o.Start.Format(time.DateOnly), Days: o.Days,
+		Seed: o.Seed, Start: o.Start.Format(time.DateOnly), DayZone: "UTC", Days: o.Days,
 		Leads: report.Leads{
 			Rows: s.imported.rows, BadRows: s.imported.badRows, Enrolled: s.imported.enrolled, Merged: s.imported.merged,
 			Dead: s.imported.dead, Rejected: s.imported.rejected,
 			Tiers: map[string]int{}, DNCR: map[string]int{}, ZoneSources: map[string]int{},
 		},
 		Touches:   map[string]map[string]int{},
+		Skipped:   map[string]int{},
+		Cancelled: map[string]int{},
 		Fallbacks: map[string]int{},
 		Deferrals: map[string]int{},
 		Events:    map[string]int{},
@@ -63,11 +69,9 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 	for _, a := range s.alerter.Alerts() {
 		sum.Pool.Alerts[string(a.Kind)]++
 	}
-	for _, c := range s.clients {
-		sum.Clients = append(sum.Clients, report.Client{
-			ID: c.ID.String(), Name: c.Name, Plan: c.Plan, Zone: c.Zone, Campaign: c.Campaign.String(),
-			Enrolled: s.imported.enrolledBy[c.ID], Assigned: assigned[c.ID],
-		})
+	byID := map[outbound.ResourceID]*outbound.Resource{}
+	for i := range resources {
+		byID[resources[i].ID] = &resources[i]
 	}
 
 	leads, err := s.store.ListLeads(ctx, outbound.ClientID{})
@@ -93,6 +97,15 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	sentBy := map[outbound.ClientID]int{}
+	repliesBy := map[outbound.ClientID]int{}
+	domainSends := map[outbound.ResourceID]int{}
+	domainBounces := map[outbound.ResourceID]int{}
+	domainComplaints := map[outbound.ResourceID]int{}
+	touchByID := make(map[outbound.TouchID]*outbound.Touch, len(touches))
+	for i := range touches {
+		touchByID[touches[i].ID] = &touches[i]
+	}
 	for _, t := range touches {
 		ch := report.UsedChannel(&t)
 		if ch == "" {
@@ -101,7 +114,22 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 		if sum.Touches[ch] == nil {
 			sum.Touches[ch] = map[string]int{}
 		}
-		sum.Touches[ch][string(t.Status)]++
+		status, reason := string(t.Status), reasonHead(t.Reason)
+		switch {
+		case t.Status == outbound.TouchCancelled && (reason == distribution.ReasonOutOfOffice || reason == distribution.ReasonReplanned):
+			status = "replanned" // cancelled to be planned again: a new touch takes its place
+		case t.Status == outbound.TouchCancelled:
+			sum.Cancelled[reason]++
+		case t.Status == outbound.TouchSkipped:
+			sum.Skipped[reason]++
+		}
+		sum.Touches[ch][status]++
+		if !t.SentAt.IsZero() {
+			sentBy[t.Client]++
+			if mb := byID[t.Resource]; mb != nil && t.Channel == channel.Email {
+				domainSends[mb.Parent]++
+			}
+		}
 		if !t.SentAt.IsZero() {
 			if d := days[t.SentAt.UTC().Format(time.DateOnly)]; d != nil {
 				d.Sent[string(t.Channel)]++
@@ -116,6 +144,16 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 		sum.Events[string(e.Type)]++
 		if e.Type == channel.EventReplied {
 			sum.Replies++
+			repliesBy[e.Client]++
+		}
+		if t := touchByID[e.Touch]; t != nil && (e.Type == channel.EventBounced || e.Type == channel.EventComplained) {
+			if mb := byID[t.Resource]; mb != nil && t.Channel == channel.Email {
+				if e.Type == channel.EventBounced {
+					domainBounces[mb.Parent]++
+				} else {
+					domainComplaints[mb.Parent]++
+				}
+			}
 		}
 		if d := days[e.At.UTC().Format(time.DateOnly)]; d != nil {
 			d.Events++
@@ -127,6 +165,34 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 	for _, date := range order {
 		sum.Daily = append(sum.Daily, *days[date])
 	}
+	names := map[outbound.ClientID]string{}
+	for _, c := range s.clients {
+		names[c.ID] = c.Name
+		sum.Clients = append(sum.Clients, report.Client{
+			ID: c.ID.String(), Name: c.Name, Plan: c.Plan, Zone: c.Zone, Campaign: c.Campaign.String(),
+			Enrolled: s.imported.enrolledBy[c.ID], Sent: sentBy[c.ID], Replies: repliesBy[c.ID], Assigned: assigned[c.ID],
+		})
+	}
+	for i := range resources {
+		d := &resources[i]
+		if d.Kind != outbound.KindDomain || d.PausedAt.IsZero() {
+			continue
+		}
+		pd := report.PausedDomain{ID: d.ID.String(), Address: d.Address, Client: names[d.Client],
+			PausedAt: d.PausedAt.UTC().Format(time.RFC3339), Reason: d.PauseReason,
+			Sends: domainSends[d.ID], Bounces: domainBounces[d.ID], Complaints: domainComplaints[d.ID]}
+		if pd.Sends > 0 {
+			pd.BounceRate = float64(pd.Bounces) / float64(pd.Sends)
+			pd.ComplaintRate = float64(pd.Complaints) / float64(pd.Sends)
+		}
+		if r := byID[d.ReplacedBy]; r != nil {
+			pd.ReplacedBy = r.Address
+		}
+		sum.Pool.PausedDomains = append(sum.Pool.PausedDomains, pd)
+	}
+	slices.SortFunc(sum.Pool.PausedDomains, func(a, b report.PausedDomain) int {
+		return cmp.Or(strings.Compare(a.PausedAt, b.PausedAt), strings.Compare(a.ID, b.ID))
+	})
 
 	c := s.svc.Counters()
 	for k, v := range c.Fallbacks {
@@ -219,4 +285,16 @@ func (s *simulation) writeOut(ctx context.Context, dir string, sum *report.Summa
 		er[i] = report.EventOf(&events[i])
 	}
 	return write("events.jsonl", func(f *os.File) error { return report.WriteJSONL(f, er) })
+}
+
+// reasonHead is a touch's reason without its detail ("send_failed: 550 …"
+// is send_failed).
+func reasonHead(r string) string {
+	if i := strings.Index(r, ": "); i >= 0 {
+		return r[:i]
+	}
+	if r == "" {
+		return "(none)"
+	}
+	return r
 }

@@ -355,7 +355,7 @@ func (s *simulation) daily(ctx context.Context) error {
 // endDay prints the progress line of the day that starts at date.
 func (s *simulation) endDay(day int, date time.Time) {
 	d := report.Day{Date: date.Format(time.DateOnly), Sent: s.sends.takeDay(), Replies: s.day.replies, Events: s.day.events}
-	fmt.Fprintln(s.progress, report.ProgressLine(day, s.opts.Days, d))
+	fmt.Fprintln(s.progress, report.ProgressLine(day, s.opts.Days, d, "UTC"))
 	s.day = dayTally{}
 }
 

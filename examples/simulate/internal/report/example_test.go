@@ -16,15 +16,19 @@ func Example() {
 		Replies:   1,
 		Events:    map[string]int{"delivered": 9, "bounced": 1, "replied": 1},
 		Capacity:  map[string]report.Capacity{"mailbox": {Used: 10, Available: 120}},
+		DayZone:   "UTC",
 		Daily:     []report.Day{{Date: "2026-03-02", Sent: map[string]int{"email": 10, "voice": 2}, Replies: 1}},
 	}
-	fmt.Println(report.ProgressLine(1, 1, s.Daily[0]))
+	fmt.Println(report.ProgressLine(1, 1, s.Daily[0], "UTC"))
 	if err := report.WriteTable(os.Stdout, s); err != nil {
 		panic(err)
 	}
 	// Output:
-	// day 1/1 2026-03-02: 12 sent (email 10, voice 2), 1 replies
-	// outbound simulation: seed 1, 0 clients, 0 lead rows, 1 days from 2026-03-02
+	// day 1/1 2026-03-02 (UTC): 12 sent (email 10, voice 2), 1 replies
+	// outbound simulation: seed 1, 0 clients, 0 lead rows, 1 days from 2026-03-02 (UTC)
+	//
+	// Clients
+	//   client  plan  enrolled  sent  replies
 	//
 	// Leads
 	//   enrolled                     0
@@ -38,6 +42,12 @@ func Example() {
 	//   email       0          9       1     10
 	//   voice       2          0       0      2
 	//   total       2          9       1     12
+	//
+	// Skipped by reason
+	//   (none)
+	//
+	// Cancelled by reason
+	//   (none)
 	//
 	// Fallbacks by reason
 	//   gated  3
@@ -56,5 +66,5 @@ func Example() {
 	//   resource  used  available  share
 	//   mailbox     10        120    8 %
 	//
-	// Sent over 1 days: 12
+	// Sent over 1 days (UTC): 12
 }

@@ -29,7 +29,7 @@ type LeadRecord struct {
 	TZSource      string `json:"tz_source"`
 	Score         int    `json:"score"`
 	Tier          string `json:"tier"`
-	DNCR          string `json:"dncr"` // registered | clear | unknown
+	DNCR          string `json:"dncr"` // registered | clear | unknown | not_applicable
 	CompanyDomain string `json:"company_domain"`
 }
 
@@ -42,6 +42,21 @@ type ResourceRecord struct {
 	State      string  `json:"state"`
 	CreatedAt  *string `json:"created_at"`
 	DayZone    string  `json:"day_zone"` // the zone whose calendar day its caps count in: its client's
+	// Provider, ProviderRef and Address are who provides it, the
+	// provider's ID for it and its real address.
+	Provider    string `json:"provider"`
+	ProviderRef string `json:"provider_ref"`
+	Address     string `json:"address"`
+	// PurchasedAt is when it was bought: a mailbox's warmup age counts
+	// from its domain's.
+	PurchasedAt *string `json:"purchased_at"`
+	// PausedAt, ResumedAt and PauseReason tell its last health pause
+	// (null and "" when never paused; ResumedAt null while paused).
+	PausedAt    *string `json:"paused_at"`
+	ResumedAt   *string `json:"resumed_at"`
+	PauseReason string  `json:"pause_reason"`
+	// ReplacedBy is a paused domain's replacement, "" when none.
+	ReplacedBy string `json:"replaced_by"`
 }
 
 // TouchRecord is one line of touches.jsonl.
@@ -59,17 +74,21 @@ type TouchRecord struct {
 	ResourceID  string  `json:"resource_id"`
 	ScheduledAt *string `json:"scheduled_at"`
 	SentAt      *string `json:"sent_at"`
+	Provider    string  `json:"provider"` // the provider it went through ("" before it was sent)
+	Attempts    int     `json:"attempts"` // Send calls made for it
 }
 
 // EventRecord is one line of events.jsonl.
 type EventRecord struct {
-	EventID string  `json:"event_id"`
-	Type    string  `json:"type"`
-	Channel string  `json:"channel"`
-	LeadID  string  `json:"lead_id"`
-	TouchID string  `json:"touch_id"`
-	At      *string `json:"at"`
-	Detail  string  `json:"detail"`
+	EventID         string  `json:"event_id"`
+	Provider        string  `json:"provider"`
+	ProviderEventID string  `json:"provider_event_id"`
+	Type            string  `json:"type"`
+	Channel         string  `json:"channel"`
+	LeadID          string  `json:"lead_id"`
+	TouchID         string  `json:"touch_id"`
+	At              *string `json:"at"`
+	Detail          string  `json:"detail"`
 }
 
 func id(u uuid.UUID) string {
@@ -106,6 +125,8 @@ func ResourceOf(r *outbound.Resource, dayZone string) ResourceRecord {
 	return ResourceRecord{
 		ResourceID: id(r.ID.UUID), Kind: string(r.Kind), ParentID: id(r.Parent.UUID), ClientID: id(r.Client.UUID),
 		State: string(r.State), CreatedAt: Instant(r.CreatedAt), DayZone: dayZone,
+		Provider: r.Provider, ProviderRef: r.ProviderRef, Address: r.Address, PurchasedAt: Instant(r.PurchasedAt),
+		PausedAt: Instant(r.PausedAt), ResumedAt: Instant(r.ResumedAt), PauseReason: r.PauseReason, ReplacedBy: id(r.ReplacedBy.UUID),
 	}
 }
 
@@ -125,7 +146,7 @@ func TouchOf(t *outbound.Touch) TouchRecord {
 		TouchID: id(t.ID.UUID), ClientID: id(t.Client.UUID), CampaignID: id(t.Campaign.UUID), LeadID: id(t.Lead.UUID),
 		Step: t.Step, StepChannel: string(t.StepChannel), Channel: UsedChannel(t), Action: string(t.Action),
 		Status: string(t.Status), Reason: t.Reason, ResourceID: id(t.Resource.UUID),
-		ScheduledAt: Instant(t.ScheduledAt), SentAt: Instant(t.SentAt),
+		ScheduledAt: Instant(t.ScheduledAt), SentAt: Instant(t.SentAt), Provider: t.Provider, Attempts: t.Attempts,
 	}
 }
 
@@ -137,7 +158,7 @@ func EventOf(e *outbound.Event) EventRecord {
 		detail = e.Body
 	}
 	return EventRecord{
-		EventID: id(e.ID.UUID), Type: string(e.Type), Channel: string(e.Kind), LeadID: id(e.Lead.UUID),
+		EventID: id(e.ID.UUID), Provider: e.Provider, ProviderEventID: e.ProviderEventID, Type: string(e.Type), Channel: string(e.Kind), LeadID: id(e.Lead.UUID),
 		TouchID: id(e.Touch.UUID), At: Instant(e.At), Detail: detail,
 	}
 }

@@ -18,7 +18,7 @@ import (
 )
 
 func sample() *report.Summary {
-	return &report.Summary{
+	return &report.Summary{DayZone: "UTC",
 		Seed: 1, Start: "2026-03-02", Days: 3,
 		Clients: []report.Client{{Name: "Tandem <Growth>", Plan: "starter", Zone: "Australia/Sydney", Enrolled: 10}},
 		Leads:   report.Leads{Rows: 12, Enrolled: 10, Merged: 1, Dead: 1},
@@ -75,7 +75,7 @@ func TestWriteTable(t *testing.T) {
 	require.Equal(t, []string{"gated", "7"}, fields("gated"))
 	require.Equal(t, []string{"mailbox", "30", "360", "8", "%"}, fields("mailbox"))
 	require.Equal(t, []string{"Replies:", "2"}, fields("Replies"))
-	require.Equal(t, []string{"Sent", "over", "3", "days:", "35"}, fields("Sent over"))
+	require.Equal(t, []string{"Sent", "over", "3", "days", "(UTC):", "35"}, fields("Sent over"))
 	require.Equal(t, []string{"buffer_low", "1"}, fields("buffer_low"))
 	require.Equal(t, []string{"kind", "warming", "assigned", "paused", "bought"}, fields("kind"))
 	require.Equal(t, []string{"domain", "1", "2", "1", "2"}, last("domain"))
@@ -87,8 +87,8 @@ func TestWriteTable(t *testing.T) {
 func TestProgressLine(t *testing.T) {
 	t.Parallel()
 	d := report.Day{Date: "2026-03-08", Sent: map[string]int{"sms": 2, "email": 400, "voice": 10}, Replies: 3}
-	require.Equal(t, "day 7/30 2026-03-08: 412 sent (email 400, voice 10, sms 2), 3 replies", report.ProgressLine(7, 30, d))
-	require.Equal(t, "day 1/1 2026-03-02: 0 sent, 0 replies", report.ProgressLine(1, 1, report.Day{Date: "2026-03-02"}))
+	require.Equal(t, "day 7/30 2026-03-08 (UTC): 412 sent (email 400, voice 10, sms 2), 3 replies", report.ProgressLine(7, 30, d, "UTC"))
+	require.Equal(t, "day 1/1 2026-03-02 (UTC): 0 sent, 0 replies", report.ProgressLine(1, 1, report.Day{Date: "2026-03-02"}, "UTC"))
 }
 
 func TestDailyChartGeometry(t *testing.T) {
@@ -166,6 +166,7 @@ func TestRecords(t *testing.T) {
 		"touch_id": "00000000-0000-4000-8000-000000000001", "client_id": "00000000-0000-4000-8000-000000000002",
 		"campaign_id": "", "lead_id": "", "step": 3.0, "step_channel": "linkedin", "channel": "", "action": "",
 		"status": "skipped", "reason": "gated", "resource_id": "", "scheduled_at": "2026-03-02T22:14:05.00000012Z", "sent_at": nil,
+		"provider": "", "attempts": 0.0,
 	}, m, "a skipped touch used no channel")
 
 	l := outbound.Lead{ExternalID: "L1", Tier: outbound.TierWarm, Score: 70}

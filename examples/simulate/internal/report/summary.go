@@ -15,14 +15,22 @@ import (
 // the flags (never on wall time or the number of workers). It is written
 // as summary.json and rendered as the table and the HTML report.
 type Summary struct {
-	Seed    uint64   `json:"seed"`
-	Start   string   `json:"start"` // YYYY-MM-DD, the first virtual day (UTC)
+	Seed  uint64 `json:"seed"`
+	Start string `json:"start"` // YYYY-MM-DD, the first virtual day in DayZone
+	// DayZone is the zone the days of Daily and Start are counted in.
+	DayZone string   `json:"day_zone"`
 	Days    int      `json:"days"`
 	Clients []Client `json:"clients"`
 	Leads   Leads    `json:"leads"`
 	// Touches counts touches by channel and status: the channel used, or
 	// the step's channel for a skipped touch.
 	Touches map[string]map[string]int `json:"touches"`
+	// Skipped and Cancelled count the skipped and cancelled touches by
+	// reason. A touch cancelled to be planned again (an out-of-office
+	// pause, a slip of an earlier step) is not cancelled: Touches counts it
+	// as replanned.
+	Skipped   map[string]int `json:"skipped"`
+	Cancelled map[string]int `json:"cancelled"`
 	// Fallbacks and Deferrals count by reason.
 	Fallbacks map[string]int `json:"fallbacks"`
 	Deferrals map[string]int `json:"deferrals"`
@@ -46,7 +54,25 @@ type Client struct {
 	Zone     string         `json:"zone"`
 	Campaign string         `json:"campaign_id"`
 	Enrolled int            `json:"enrolled"`
+	Sent     int            `json:"sent"`     // touches sent (or later delivered)
+	Replies  int            `json:"replies"`  // replies received
 	Assigned map[string]int `json:"assigned"` // resources by kind at the end
+}
+
+// PausedDomain is a domain the health rule paused during the run, with
+// the figures that paused it and its replacement.
+type PausedDomain struct {
+	ID            string  `json:"id"`
+	Address       string  `json:"address"`
+	Client        string  `json:"client"` // the client's name
+	PausedAt      string  `json:"paused_at"`
+	Reason        string  `json:"reason"`
+	Sends         int     `json:"sends"`      // emails its mailboxes sent in the run
+	Bounces       int     `json:"bounces"`    // hard bounces of those
+	Complaints    int     `json:"complaints"` // complaints about those
+	BounceRate    float64 `json:"bounce_rate"`
+	ComplaintRate float64 `json:"complaint_rate"`
+	ReplacedBy    string  `json:"replaced_by"` // the replacement's address, "" when none
 }
 
 // Leads counts what the import did.
@@ -77,6 +103,8 @@ type Pool struct {
 	Paused    map[string]int            `json:"paused"`    // kind → paused by health (a flag beside the state)
 	Purchased map[string]int            `json:"purchased"` // kind → bought during the run
 	Alerts    map[string]int            `json:"alerts"`    // alert kind → count
+	// PausedDomains lists each domain paused by health, oldest pause first.
+	PausedDomains []PausedDomain `json:"paused_domains"`
 }
 
 // Day is one virtual day.
@@ -100,7 +128,7 @@ func (d Day) TotalSent() int {
 // are listed in.
 var (
 	channelOrder = [...]string{"email", "voice", "linkedin", "sms", "mail"}
-	statusOrder  = [...]string{"scheduled", "sending", "sent", "delivered", "failed", "skipped", "cancelled", "uncertain"}
+	statusOrder  = [...]string{"scheduled", "sending", "sent", "delivered", "failed", "skipped", "cancelled", "replanned", "uncertain"}
 	stateOrder   = [...]string{"provisioning", "warming", "available", "assigned", "held", "retired"}
 	kindOrder    = [...]string{"domain", "mailbox", "phone", "linkedin_seat", "mail_sender"}
 )
@@ -197,7 +225,12 @@ func WriteTable(w io.Writer, s *Summary) error {
 	}
 	itoa := strconv.Itoa
 
-	section(fmt.Sprintf("outbound simulation: seed %d, %d clients, %d lead rows, %d days from %s", s.Seed, len(s.Clients), s.Leads.Rows, s.Days, s.Start), nil)
+	section(fmt.Sprintf("outbound simulation: seed %d, %d clients, %d lead rows, %d days from %s (%s)", s.Seed, len(s.Clients), s.Leads.Rows, s.Days, s.Start, s.DayZone), nil)
+	cg := grid{{"client", "plan", "enrolled", "sent", "replies"}}
+	for _, c := range s.Clients {
+		cg = append(cg, []string{c.Name, c.Plan, itoa(c.Enrolled), itoa(c.Sent), itoa(c.Replies)})
+	}
+	section("Clients", cg)
 	section("Leads", grid{
 		{"enrolled", itoa(s.Leads.Enrolled)},
 		{"merged duplicates", itoa(s.Leads.Merged)},
@@ -246,6 +279,8 @@ func WriteTable(w io.Writer, s *Summary) error {
 		}
 		return g
 	}
+	section("Skipped by reason", counts(s.Skipped))
+	section("Cancelled by reason", counts(s.Cancelled))
 	section("Fallbacks by reason", counts(s.Fallbacks))
 	section("Deferrals by reason", counts(s.Deferrals))
 	section(fmt.Sprintf("Replies: %d", s.Replies), nil)
@@ -268,12 +303,15 @@ func WriteTable(w io.Writer, s *Summary) error {
 	if len(s.Pool.Alerts) > 0 {
 		section("Pool alerts", counts(s.Pool.Alerts))
 	}
+	if len(s.Pool.PausedDomains) > 0 {
+		section("Paused domains", pausedGrid(s))
+	}
 
 	sent := 0
 	for _, d := range s.Daily {
 		sent += d.TotalSent()
 	}
-	section(fmt.Sprintf("Sent over %d days: %d", len(s.Daily), sent), nil)
+	section(fmt.Sprintf("Sent over %d days (%s): %d", len(s.Daily), s.DayZone, sent), nil)
 
 	for i, title := range out {
 		if _, err := fmt.Fprintln(w, title); err != nil {
@@ -293,8 +331,23 @@ func WriteTable(w io.Writer, s *Summary) error {
 	return nil
 }
 
-// ProgressLine is the line printed for one finished virtual day.
-func ProgressLine(day, days int, d Day) string {
+// pausedGrid is the table of paused domains.
+func pausedGrid(s *Summary) grid {
+	g := grid{{"domain", "client", "paused", "sends", "bounces", "complaints", "replaced by"}}
+	for _, p := range s.Pool.PausedDomains {
+		repl := p.ReplacedBy
+		if repl == "" {
+			repl = "-"
+		}
+		g = append(g, []string{p.Address, p.Client, p.PausedAt, strconv.Itoa(p.Sends),
+			fmt.Sprintf("%d (%.1f %%)", p.Bounces, 100*p.BounceRate), fmt.Sprintf("%d (%.2f %%)", p.Complaints, 100*p.ComplaintRate), repl})
+	}
+	return g
+}
+
+// ProgressLine is the line printed for one finished virtual day, whose date
+// counts in zone.
+func ProgressLine(day, days int, d Day, zone string) string {
 	var parts []string
 	for _, ch := range ordered(d.Sent, channelOrder[:]) {
 		if d.Sent[ch] > 0 {
@@ -305,5 +358,5 @@ func ProgressLine(day, days int, d Day) string {
 	if len(parts) > 0 {
 		detail = " (" + strings.Join(parts, ", ") + ")"
 	}
-	return fmt.Sprintf("day %d/%d %s: %d sent%s, %d replies", day, days, d.Date, d.TotalSent(), detail, d.Replies)
+	return fmt.Sprintf("day %d/%d %s (%s): %d sent%s, %d replies", day, days, d.Date, zone, d.TotalSent(), detail, d.Replies)
 }

@@ -16,10 +16,17 @@
 //     lead score, channel gating, fallbacks and step spacing.
 //   - [github.com/outbound-go/outbound/allocator]: picking the resource for a touch under
 //     every cap, with spacing and per-lead stickiness.
+//   - [github.com/outbound-go/outbound/phone], [github.com/outbound-go/outbound/place]:
+//     phone numbers, and countries and regions by code or name.
+//   - [github.com/outbound-go/outbound/donotcall]: do-not-call registers by country.
+//   - [github.com/outbound-go/outbound/distribution]: the engine.
+//
+// docs/architecture.md in the repository is the map of all of them.
 //
 // # Errors
 //
-// Input that fails validation yields a *[ValidationError] naming the record,
-// field and value; errors.Is(err, [ErrInvalid]) holds for it. Stores wrap
-// [ErrNotFound] and [ErrConflict].
+// Input that fails validation yields a *[ValidationError] or a
+// *invalid.FieldError naming the record, field and value; errors.Is(err,
+// [ErrInvalid]) holds for both (ErrInvalid is invalid.ErrInvalid). Stores
+// wrap [ErrNotFound] and [ErrConflict].
 package outbound

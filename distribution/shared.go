@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -138,7 +139,11 @@ func (s *shared) recipient(l *outbound.Lead) (timing.Recipient, error) {
 		country = s.zoneCountry[l.Zone]
 	}
 	rec := timing.Recipient{Location: loc, Country: country, Region: l.Region}
-	if l.Phone != "" {
+	if strings.HasPrefix(l.Phone, "+1") {
+		// Only North American numbers place their owner apart from the
+		// lead (an area code has a zone; the number may be another
+		// state's): elsewhere the called-party hours hold in the lead's
+		// zone, where they already apply.
 		pz := s.phoneZone(l.Phone)
 		rec.PhoneLocation, rec.PhoneCountry = pz.loc, pz.country
 	}

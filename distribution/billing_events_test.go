@@ -13,6 +13,7 @@ import (
 	"github.com/outbound-go/outbound/adapters/webhook/webhooktest"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -110,4 +111,44 @@ func TestBillingEventsOverAWebhook(t *testing.T) {
 	got, err = e.store.GetClient(e.ctx, c.ID)
 	require.NoError(t, err)
 	require.Equal(t, outbound.ClientChurned, got.State)
+}
+
+// Provisioning events find their resource by (provider, reference): a
+// mailbox the provider created joins its domain, a LinkedIn account
+// restricted is paused and connected again resumed, a number released is
+// retired; a redelivery changes nothing.
+func TestProvisioningEvents(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, err := e.svc.Pool().Register(e.ctx, []pool.Registration{
+		{Kind: outbound.KindDomain, Provider: "forge", ProviderRef: "dom_1", Address: "acme-mail.com", PurchasedAt: e.clock.Now().AddDate(0, 0, -40)},
+		{Kind: outbound.KindLinkedInSeat, Provider: "unipile", ProviderRef: "acc_1", Address: "ann@acme.com"},
+		{Kind: outbound.KindPhone, Provider: "twilio", ProviderRef: "PN1", Address: "+61291234567"},
+	})
+	require.NoError(t, err)
+	prov := func(id string, typ outbound.ProvisioningEventType, kind outbound.ResourceKind, ref, parent, addr string) outbound.Inbound {
+		return outbound.Inbound{Provisioning: &outbound.ProvisioningEvent{Provider: map[outbound.ResourceKind]string{
+			outbound.KindMailbox: "forge", outbound.KindLinkedInSeat: "unipile", outbound.KindPhone: "twilio"}[kind],
+			ProviderEventID: id, Type: typ, Kind: kind, ProviderRef: ref, Parent: parent, Address: addr, At: e.clock.Now()}}
+	}
+	find := func(provider, ref string) *outbound.Resource {
+		t.Helper()
+		r, err := e.store.FindResource(e.ctx, provider, ref)
+		require.NoError(t, err)
+		return r
+	}
+	mb := prov("p1", outbound.ProvisioningMailboxCreated, outbound.KindMailbox, "mb_9", "dom_1", "sales@acme-mail.com")
+	require.NoError(t, e.svc.Accept(e.ctx, []outbound.Inbound{mb}))
+	require.NoError(t, e.svc.Accept(e.ctx, []outbound.Inbound{mb}), "redelivery")
+	m := find("forge", "mb_9")
+	require.Equal(t, find("forge", "dom_1").ID, m.Parent)
+	require.Equal(t, "sales@acme-mail.com", m.Address)
+
+	require.NoError(t, e.svc.Accept(e.ctx, []outbound.Inbound{prov("p2", outbound.ProvisioningLinkedInRestricted, outbound.KindLinkedInSeat, "acc_1", "", "")}))
+	require.True(t, find("unipile", "acc_1").Paused)
+	require.NoError(t, e.svc.Accept(e.ctx, []outbound.Inbound{prov("p3", outbound.ProvisioningLinkedInConnected, outbound.KindLinkedInSeat, "acc_1", "", "")}))
+	require.False(t, find("unipile", "acc_1").Paused)
+
+	require.NoError(t, e.svc.Accept(e.ctx, []outbound.Inbound{prov("p4", outbound.ProvisioningNumberReleased, outbound.KindPhone, "PN1", "", "")}))
+	require.Equal(t, outbound.StateRetired, find("twilio", "PN1").State)
 }

@@ -74,6 +74,32 @@ func TestTwoEmailProvidersEachMailboxThroughItsOwn(t *testing.T) {
 	}
 	require.Positive(t, used["smtp"])
 	require.Positive(t, used["forge"])
+
+	// Events come back by (provider, the provider's reference): a bounce
+	// from one provider never lands on the other's touch, even with the
+	// same reference.
+	var smtpSent, forgeSent outbound.Touch
+	for _, tt := range ts {
+		if tt.Status != outbound.TouchSent {
+			continue
+		}
+		switch tt.Provider {
+		case "smtp":
+			smtpSent = tt
+		case "forge":
+			forgeSent = tt
+		}
+	}
+	require.False(t, smtpSent.ID.IsZero())
+	require.False(t, forgeSent.ID.IsZero())
+	_, err = e.store.FindTouchByProviderRef(e.ctx, "forge", smtpSent.ProviderRef)
+	if forgeSent.ProviderRef != smtpSent.ProviderRef {
+		require.ErrorIs(t, err, storage.ErrNotFound)
+	}
+	e.handle(channel.Event{Provider: "smtp", ProviderEventID: "b1", Type: channel.EventBounced, Kind: channel.Email,
+		ProviderMessageID: smtpSent.ProviderRef, At: e.clock.Now()})
+	require.Equal(t, outbound.TouchFailed, e.touch(smtpSent.ID).Status)
+	require.Equal(t, outbound.TouchSent, e.touch(forgeSent.ID).Status)
 }
 
 // US calls and texts keep the legal hours in the lead's zone and in the

@@ -2,7 +2,6 @@ package outbound
 
 import (
 	"errors"
-	"fmt"
 
 	inv "github.com/outbound-go/outbound/invalid"
 )
@@ -19,22 +18,15 @@ var (
 	ErrInvalid = inv.ErrInvalid
 )
 
-// ValidationError says which field of which record holds which bad value.
+// ValidationError says which field of which record holds which bad value:
+// the module's one field error, invalid.FieldError (Record "lead",
+// "client", ...; Field as it is imported: "email", "score", "timezone").
 // errors.Is(err, ErrInvalid) holds for it.
-type ValidationError struct {
-	Record string // "lead", "client", "campaign", ...
-	Field  string // the field's name as it is imported: "email", "score", "timezone"
-	Value  string // the offending value, as given
-	Reason string // what is wrong with it
-}
+type ValidationError = inv.FieldError
 
-func (e *ValidationError) Error() string {
-	return fmt.Sprintf("outbound: %s %s %q: %s", e.Record, e.Field, e.Value, e.Reason)
-}
-
-// Is makes errors.Is(err, ErrInvalid) hold.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+// FieldError is ValidationError by the name every package uses.
+type FieldError = inv.FieldError
 
 func invalid(record, field, value, reason string) error {
-	return &ValidationError{Record: record, Field: field, Value: value, Reason: reason}
+	return &ValidationError{Package: "outbound", Record: record, Field: field, Value: value, Reason: reason}
 }

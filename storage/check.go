@@ -291,5 +291,5 @@ func CheckSpaceSend(resource outbound.ResourceID, at time.Time, gap time.Duratio
 }
 
 func invalid(record, field, value, reason string) error {
-	return &outbound.ValidationError{Record: record, Field: field, Value: value, Reason: reason}
+	return &outbound.ValidationError{Package: "storage", Record: record, Field: field, Value: value, Reason: reason}
 }

@@ -261,23 +261,8 @@ func notFound(record string, id fmt.Stringer) error {
 
 // invalid is the error for a record or an argument the store refuses.
 func invalid(record, field, value, reason string) error {
-	return &badInput{
-		v: &outbound.ValidationError{Record: record, Field: field, Value: value, Reason: reason},
-		f: &fielderr.FieldError{Package: "postgres", Record: record, Field: field, Value: value, Reason: reason},
-	}
+	return fielderr.Field("postgres", record, field, value, reason)
 }
-
-// badInput is the error for input the store refuses. It is both the
-// domain's *outbound.ValidationError, which package storage's checks
-// return, and the module's *invalid.FieldError: errors.As finds either, and
-// errors.Is holds for outbound.ErrInvalid and invalid.ErrInvalid alike.
-type badInput struct {
-	v *outbound.ValidationError
-	f *fielderr.FieldError
-}
-
-func (e *badInput) Error() string   { return e.f.Error() }
-func (e *badInput) Unwrap() []error { return []error{e.v, e.f} }
 
 // Conversions between Go's zero values and the columns. An optional
 // reference is NULL when zero; an optional instant is NULL when zero.

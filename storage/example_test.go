@@ -66,3 +66,47 @@ func Example_leases() {
 	// b's update: <nil>
 	// claims at 10:00: 0
 }
+
+// Two processes assign the pool's last domains to one client whose plan
+// allows two: each move compares the state it saw and counts the client's
+// domains in the same step, so the client never gets a third and no domain
+// goes to two clients.
+func Example_moves() {
+	ctx := context.Background()
+	var st storage.Store = memory.New()
+	acme := outbound.ClientID{UUID: uuid.MustParse("00000000-0000-0000-0000-00000000c001")}
+	beta := outbound.ClientID{UUID: uuid.MustParse("00000000-0000-0000-0000-00000000c002")}
+	var domains []outbound.ResourceID
+	for i := range 3 {
+		d := outbound.Resource{
+			ID:    outbound.ResourceID{UUID: uuid.MustParse(fmt.Sprintf("00000000-0000-0000-0000-0000000d000%d", i+1))},
+			Kind:  outbound.KindDomain,
+			State: outbound.StateAvailable,
+		}
+		if err := st.CreateResource(ctx, &d); err != nil {
+			fmt.Println(err)
+			return
+		}
+		domains = append(domains, d.ID)
+	}
+	assign := func(d outbound.ResourceID, to outbound.ClientID) bool {
+		moved, err := st.MoveResource(ctx, storage.Move{
+			Resource: d, From: outbound.StateAvailable, To: outbound.StateAssigned, ToClient: to, Limit: 2,
+		})
+		if err != nil {
+			fmt.Println(err)
+		}
+		return moved
+	}
+	fmt.Println("acme gets domain 1:", assign(domains[0], acme))
+	fmt.Println("beta gets domain 1:", assign(domains[0], beta))
+	fmt.Println("acme gets domain 2:", assign(domains[1], acme))
+	fmt.Println("acme gets domain 3:", assign(domains[2], acme))
+	fmt.Println("beta gets domain 3:", assign(domains[2], beta))
+	// Output:
+	// acme gets domain 1: true
+	// beta gets domain 1: false
+	// acme gets domain 2: true
+	// acme gets domain 3: false
+	// beta gets domain 3: true
+}

@@ -91,7 +91,7 @@ type Resources interface {
 	// Move). It returns false, changing nothing, when the resource is no
 	// longer in m.From owned by m.FromClient, or when m.Limit is reached;
 	// ErrNotFound when the resource is not stored; an invalid Move (a
-	// mailbox, an unknown state) is an *outbound.FieldError.
+	// mailbox, an unknown state) is an *outbound.ValidationError.
 	MoveResource(ctx context.Context, m Move) (moved bool, err error)
 }
 
@@ -304,8 +304,9 @@ type Events interface {
 	// MarkEventApplied sets the event's AppliedAt to at (a second call
 	// keeps the first instant); ErrNotFound when it is not stored.
 	MarkEventApplied(ctx context.Context, id outbound.EventID, at time.Time) error
-	// UnappliedEvents returns up to limit events recorded before `before`
-	// and not applied, oldest recorded first.
+	// UnappliedEvents returns up to limit events recorded (strictly)
+	// before `before` and not applied, oldest recorded first, then by ID;
+	// none for a limit of zero or less.
 	UnappliedEvents(ctx context.Context, before time.Time, limit int) ([]outbound.Event, error)
 	// ListEvents returns a client's events ordered by when they happened
 	// (every client's when the ID is zero).
@@ -354,7 +355,8 @@ type Suppressions interface {
 	// out[i] is the answer for qs[i].
 	SuppressedAmong(ctx context.Context, qs []SuppressionQuery) ([]bool, error)
 	// ListSuppressions returns the client's suppressions, lifted ones
-	// included, ordered by Since (the platform-wide ones for a zero ID).
+	// included, ordered by Since, then lead, address, domain and channel
+	// (the platform-wide ones for a zero ID).
 	ListSuppressions(ctx context.Context, client outbound.ClientID) ([]outbound.Suppression, error)
 }
 
@@ -392,11 +394,12 @@ type Orders interface {
 	CreateOrder(ctx context.Context, o *outbound.Order) (bool, error)
 	// GetOrder returns the order, or ErrNotFound.
 	GetOrder(ctx context.Context, id outbound.OrderID) (*outbound.Order, error)
-	// UpdateOrder replaces the stored order with the same ID (its Key may
-	// not change); ErrNotFound if absent.
+	// UpdateOrder replaces the stored order with the same ID; ErrNotFound
+	// if absent, ErrConflict (and nothing changed) if o.Key is not the
+	// stored order's key: the key may not change.
 	UpdateOrder(ctx context.Context, o *outbound.Order) error
 	// ListOrders returns the orders in any of states (every order when
-	// none is given), oldest first.
+	// none is given), oldest (CreatedAt) first, then by ID.
 	ListOrders(ctx context.Context, states ...outbound.OrderState) ([]outbound.Order, error)
 }
 
@@ -421,6 +424,7 @@ type Spacing interface {
 	// SpaceSend records a send from resource at instant at, if the last
 	// send recorded for it is at least gap before at (or none is); it
 	// returns ok true then. Otherwise it records nothing and returns the
-	// earliest instant the send may go: the last send plus gap.
+	// earliest instant the send may go: the last send plus gap. (A send
+	// at an instant before the last recorded one is refused too.)
 	SpaceSend(ctx context.Context, resource outbound.ResourceID, at time.Time, gap time.Duration) (ok bool, next time.Time, err error)
 }

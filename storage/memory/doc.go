@@ -10,10 +10,21 @@
 //
 // Records sit behind one read-write lock: reads share it, writes take it
 // alone. Capacity bookings sit behind their own lock, so the planner's
-// reservations never wait on the dispatcher's claims. Each method is atomic:
-// a touch claim, a lead's uniqueness check and insert, an event's
-// deduplication and a reservation's cap check and increment each happen
-// under one lock.
+// reservations never wait on the dispatcher's claims, and so do the
+// mailboxes' last sends (SpaceSend), asked before every email. Each method
+// is atomic: a touch claim, a lead's uniqueness check and insert, an
+// event's deduplication, a versioned update's compare and write, a move's
+// compare, limit count and the writes of a domain and its mailboxes, an
+// allowance's check and addition, a send's spacing check and record, and
+// a reservation's cap check and increment each happen under one lock. So
+// nothing is ever undone: a call that refuses refuses before it writes.
+//
+// Resources are indexed by provider reference, by domain (its mailboxes)
+// and by client (for a move's limit, which counts the client's resources
+// only); clients by billing customer and subscription; events not yet
+// applied by ID, so that UnappliedEvents reads only those; suppressions by
+// client (the zero client for the platform-wide ones), then by lead,
+// address and domain, lifted ones kept and skipped.
 //
 // # Claims
 //
@@ -32,7 +43,7 @@
 // # Lookups
 //
 // Besides the claim heaps, touches are indexed by lead, by enrollment, by
-// provider reference, and, once sent, by resource and by action, each of
+// provider and reference, and, once sent, by resource and by action, each of
 // the last two ordered by SentAt (in sorted chunks of 256, so that a send
 // anywhere in time costs O(log n + 256) and sends in time order append).
 // ListTouches reads the enrollment's or the lead's touches when the filter
@@ -44,9 +55,10 @@
 //
 // # Copies
 //
-// Every method copies what it is given and what it returns, maps included
-// (an enrollment's Sticky, an event's Metadata), and stores every instant in
-// UTC. Callers never share memory with the store.
+// Every method copies what it is given and what it returns, maps and
+// slices included (an enrollment's Sticky, an event's Metadata and
+// Payload, an order's Resources), and stores every instant in UTC.
+// Callers never share memory with the store.
 //
 // # Bookings
 //

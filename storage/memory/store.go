@@ -16,8 +16,9 @@ import (
 )
 
 // Store is the in-memory [storage.Store]. It is safe for concurrent use:
-// records sit behind one read-write lock and capacity bookings behind their
-// own, so reservations never wait on touch claims. Every method copies what
+// records sit behind one read-write lock, and capacity bookings and the
+// mailboxes' last sends behind their own, so reservations and spacing
+// checks never wait on touch claims. Every method copies what
 // it is given and what it returns, so callers never share memory with it.
 // The zero value is not ready to use; call [New].
 type Store struct {

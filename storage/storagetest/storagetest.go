@@ -6,14 +6,18 @@
 //	}
 //
 // It checks the rules package storage documents (conflicts and not-found,
-// lead uniqueness, enrollment uniqueness, all-or-nothing touch batches, the
-// claim and lease rules and NextDue, the lookups by provider reference and
-// company domain, every touch filter with its sent window, event
-// deduplication, suppression matching, wash retention, capacity caps,
-// every listing's order, and each batch call agreeing with the single call
-// it stands for), including under
-// concurrent use, through the interfaces alone: it knows nothing of any
-// store's insides.
+// client and resource versions and the stale writes they refuse, billing
+// keys and provider references, moves of resources under their compare
+// and limit, lead uniqueness, enrollment uniqueness, all-or-nothing touch
+// batches, the claim and lease rules and NextDue, the lookups by provider
+// reference and company domain, every touch filter with its sent window,
+// event deduplication and the record-then-apply cycle, suppressions by
+// lead, address and domain, per client and platform-wide, lifted and added
+// again, wash retention, capacity caps, orders per idempotency key,
+// allowances, mailbox spacing, every listing's order, and each batch call
+// agreeing with the single call it stands for), including under
+// concurrent use (racing moves, takes, sends, records and updates),
+// through the interfaces alone: it knows nothing of any store's insides.
 //
 // # What it asks of a store
 //

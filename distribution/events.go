@@ -38,6 +38,12 @@ type eventStore interface {
 // eventNamespace derives recorded events' IDs from their deduplication key.
 var eventNamespace = uuid.MustParse("0b8e4c2a-7d1f-5a3b-8c9d-2e4f6a8b0c1d")
 
+// eventID is the ID of the event a provider reports under eventID: the
+// same for every delivery of it, in every process.
+func eventID(provider, id string) outbound.EventID {
+	return outbound.EventID{UUID: uuid.NewSHA1(eventNamespace, []byte(provider+"\x00"+id))}
+}
+
 // handleEvent is Service.HandleEvent.
 func (s *applier) handleEvent(ctx context.Context, e channel.Event) (bool, error) {
 	if err := e.Validate(); err != nil {
@@ -64,7 +70,7 @@ func (s *applier) handleEvent(ctx context.Context, e channel.Event) (bool, error
 		}
 	}
 	rec := &outbound.Event{
-		ID:         outbound.EventID{UUID: uuid.NewSHA1(eventNamespace, []byte(e.Provider+"\x00"+e.ProviderEventID))},
+		ID:         eventID(e.Provider, e.ProviderEventID),
 		Event:      e,
 		RecordedAt: now.UTC(),
 	}
@@ -73,26 +79,36 @@ func (s *applier) handleEvent(ctx context.Context, e channel.Event) (bool, error
 	} else if len(leads) > 0 {
 		rec.Client, rec.Lead = leads[0].Client, leads[0].ID
 	}
-	stored, err := s.store.RecordEvent(ctx, rec)
+	return recordThenApply(ctx, s.store, rec, now, func(stored bool) error {
+		if stored {
+			s.tally.add(rec.Client, func(c *Counters) { c.Events[e.Type]++ })
+		}
+		if t == nil && len(leads) == 0 {
+			s.log.InfoContext(ctx, "event matched no touch or lead", "provider", e.Provider, "event", e.ProviderEventID, "type", string(e.Type))
+			return nil
+		}
+		return s.apply(ctx, &e, t, leads, now)
+	})
+}
+
+// recordThenApply records rec, applies it with apply (told whether this
+// call stored it) and marks it applied. An event applied before changes
+// nothing and reports false; one recorded before but not applied (a crash
+// or a store error came between) is applied now. When apply fails the
+// event stays recorded and not applied, for the provider's redelivery or
+// the sweeper. It reports whether this call applied the event.
+func recordThenApply(ctx context.Context, st storage.Events, rec *outbound.Event, now time.Time, apply func(stored bool) error) (bool, error) {
+	stored, err := st.RecordEvent(ctx, rec)
 	if err != nil {
 		return false, fmt.Errorf("distribution: record event: %w", err)
 	}
 	if !stored && !rec.AppliedAt.IsZero() {
-		return false, nil // applied already: a redelivery changes nothing
+		return false, nil
 	}
-	// New, or recorded by an earlier delivery that failed before it was
-	// applied: apply it now.
-	if stored {
-		s.tally.add(rec.Client, func(c *Counters) { c.Events[e.Type]++ })
-	}
-	if t == nil && len(leads) == 0 {
-		s.log.InfoContext(ctx, "event matched no touch or lead", "provider", e.Provider, "event", e.ProviderEventID, "type", string(e.Type))
-	} else if err := s.apply(ctx, &e, t, leads, now); err != nil {
-		// Left recorded and not applied: the provider's redelivery, or the
-		// sweeper, applies it.
+	if err := apply(stored); err != nil {
 		return false, err
 	}
-	if err := s.store.MarkEventApplied(ctx, rec.ID, now.UTC()); err != nil {
+	if err := st.MarkEventApplied(ctx, rec.ID, now.UTC()); err != nil {
 		return true, fmt.Errorf("distribution: mark event applied: %w", err)
 	}
 	return true, nil

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/storage"
@@ -48,11 +46,9 @@ func (s *Service) Accept(ctx context.Context, events []outbound.Inbound) error {
 }
 
 // recordTopic records a billing or provisioning event (its JSON as the
-// payload) under its provider and event ID, then applies it with apply
-// and marks it applied, as HandleEvent does for messages: a duplicate
-// already applied changes nothing and reports false; one recorded but not
-// applied is applied now.
-func (s *accounts) recordTopic(ctx context.Context, topic outbound.EventTopic, provider, eventID string, client outbound.ClientID,
+// payload) under its provider and event ID, applies it with apply and
+// marks it applied (recordThenApply), as HandleEvent does for messages.
+func (s *accounts) recordTopic(ctx context.Context, topic outbound.EventTopic, provider, providerEventID string, client outbound.ClientID,
 	v any, apply func() error) (bool, error) {
 	payload, err := json.Marshal(v)
 	if err != nil {
@@ -60,27 +56,14 @@ func (s *accounts) recordTopic(ctx context.Context, topic outbound.EventTopic, p
 	}
 	now := s.clock.Now()
 	rec := &outbound.Event{
-		ID:         outbound.EventID{UUID: uuid.NewSHA1(eventNamespace, []byte(provider+"\x00"+eventID))},
+		ID:         eventID(provider, providerEventID),
 		Client:     client,
 		Topic:      topic,
 		Payload:    payload,
 		RecordedAt: now.UTC(),
 	}
-	rec.Provider, rec.ProviderEventID, rec.At = provider, eventID, now.UTC()
-	stored, err := s.store.RecordEvent(ctx, rec)
-	if err != nil {
-		return false, fmt.Errorf("distribution: record %s event: %w", topic, err)
-	}
-	if !stored && !rec.AppliedAt.IsZero() {
-		return false, nil
-	}
-	if err := apply(); err != nil {
-		return false, err // recorded, not applied: a redelivery applies it
-	}
-	if err := s.store.MarkEventApplied(ctx, rec.ID, now.UTC()); err != nil {
-		return true, fmt.Errorf("distribution: mark %s event applied: %w", topic, err)
-	}
-	return true, nil
+	rec.Provider, rec.ProviderEventID, rec.At = provider, providerEventID, now.UTC()
+	return recordThenApply(ctx, s.store, rec, now, func(bool) error { return apply() })
 }
 
 // handleBilling is Service.HandleBilling.

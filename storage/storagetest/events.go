@@ -40,6 +40,9 @@ func normEvent(e outbound.Event) outbound.Event {
 	if len(e.Metadata) == 0 {
 		e.Metadata = nil
 	}
+	if len(e.Payload) == 0 {
+		e.Payload = nil
+	}
 	return e
 }
 
@@ -81,6 +84,7 @@ func (s suite) testEvents(t *testing.T) {
 		ok, err = st.RecordEvent(ctx, &again)
 		require.NoError(t, err)
 		require.False(t, ok)
+		require.Equal(t, normEvent(makeEvent(1)), normEvent(again), "a duplicate is filled in with the stored event")
 		ok, err = st.RecordEvent(ctx, &e)
 		require.NoError(t, err)
 		require.False(t, ok, "the very same event twice")
@@ -190,6 +194,7 @@ func (s suite) testEvents(t *testing.T) {
 		ctx := t.Context()
 		const n = 32
 		stored := make([]bool, n)
+		events := make([]outbound.Event, n)
 		errs := make([]error, n)
 		var wg sync.WaitGroup
 		for i := range n {
@@ -197,21 +202,28 @@ func (s suite) testEvents(t *testing.T) {
 				e := makeEvent(i)
 				e.ProviderEventID = "EV-same"
 				stored[i], errs[i] = st.RecordEvent(ctx, &e)
+				events[i] = e
 			})
 		}
 		wg.Wait()
 		count := 0
+		var winner outbound.EventID
 		for i := range n {
 			require.NoError(t, errs[i])
 			if stored[i] {
 				count++
+				winner = events[i].ID
 			}
 		}
 		require.Equal(t, 1, count, "exactly one of the copies is stored")
 		got, err := st.ListEvents(ctx, outbound.ClientID{})
 		require.NoError(t, err)
 		require.Len(t, got, 1)
+		for i := range n {
+			require.Equal(t, winner, events[i].ID, "every copy learns the stored event")
+		}
 	})
+	s.testEventsApplied(t)
 }
 
 func (s suite) testWashes(t *testing.T) {

@@ -181,6 +181,37 @@ func (s suite) testProviderRef(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, moved, *again)
 	})
+	s.run(t, "SameRefTwoProviders", func(t *testing.T, st storage.Store) {
+		ctx := t.Context()
+		email, sms := makeTouch(1), makeTouch(2)
+		email.Status, email.SentAt, email.ProviderRef = outbound.TouchSent, at(1), "42"
+		sms.Provider, sms.Channel, sms.StepChannel, sms.Action = "twilio", channel.SMS, channel.SMS, channel.ActionSMS
+		sms.Status, sms.SentAt, sms.ProviderRef = outbound.TouchSent, at(2), "42"
+		require.NoError(t, st.InsertTouches(ctx, []outbound.Touch{email, sms}))
+		for _, want := range []outbound.Touch{email, sms} {
+			got, err := st.FindTouchByProviderRef(ctx, want.Provider, "42")
+			require.NoError(t, err, want.Provider)
+			require.Equal(t, want, *got, "each provider's own message")
+		}
+		for _, k := range [][2]string{{"", "42"}, {"vapi", "42"}, {"Twilio", "42"}, {"twilio", ""}} {
+			_, err := st.FindTouchByProviderRef(ctx, k[0], k[1])
+			requireNotFoundMsg(t, err, "provider %q, ref %q", k[0], k[1])
+		}
+
+		// A touch that moves to another provider (a fallback) moves in
+		// the lookup too.
+		moved := sms
+		moved.Provider = "vapi"
+		require.NoError(t, st.UpdateTouch(ctx, &moved, ""))
+		_, err := st.FindTouchByProviderRef(ctx, "twilio", "42")
+		requireNotFoundMsg(t, err, "the old provider's reference is gone")
+		got, err := st.FindTouchByProviderRef(ctx, "vapi", "42")
+		require.NoError(t, err)
+		require.Equal(t, moved, *got)
+		got, err = st.FindTouchByProviderRef(ctx, touchProvider, "42")
+		require.NoError(t, err)
+		require.Equal(t, email, *got)
+	})
 	s.run(t, "SharedRefFirstByID", func(t *testing.T, st storage.Store) {
 		ctx := t.Context()
 		var ts []outbound.Touch

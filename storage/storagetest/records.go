@@ -116,9 +116,9 @@ func testCRUD[T any, ID comparable](t *testing.T, s suite, c crud[T, ID]) {
 	})
 }
 
-func requireNotFoundMsg(t *testing.T, err error, msg string) {
+func requireNotFoundMsg(t *testing.T, err error, msgAndArgs ...any) {
 	t.Helper()
-	require.ErrorIs(t, err, storage.ErrNotFound, msg)
+	require.ErrorIs(t, err, storage.ErrNotFound, msgAndArgs...)
 }
 
 // sortByID sorts records by the byte order of the ID key returns.

@@ -48,7 +48,11 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		run  func(*testing.T)
 	}{
 		{"Clients", s.testClients},
+		{"Versions", s.testVersions},
+		{"Billing", s.testBilling},
 		{"Resources", s.testResources},
+		{"ResourceRefs", s.testResourceRefs},
+		{"Moves", s.testMoves},
 		{"Campaigns", s.testCampaigns},
 		{"Leads", s.testLeads},
 		{"Enrollments", s.testEnrollments},
@@ -64,6 +68,9 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Suppressions", s.testSuppressions},
 		{"Washes", s.testWashes},
 		{"Bookings", s.testBookings},
+		{"Orders", s.testOrders},
+		{"Allowances", s.testAllowances},
+		{"Spacing", s.testSpacing},
 		{"Batches", s.testBatches},
 		{"Context", s.testContext},
 	}
@@ -124,9 +131,9 @@ func requireNotFound(t *testing.T, err error) {
 	require.ErrorIs(t, err, storage.ErrNotFound)
 }
 
-func requireConflict(t *testing.T, err error) {
+func requireConflict(t *testing.T, err error, msgAndArgs ...any) {
 	t.Helper()
-	require.ErrorIs(t, err, storage.ErrConflict)
+	require.ErrorIs(t, err, storage.ErrConflict, msgAndArgs...)
 }
 
 func requireInvalid(t *testing.T, err error, field string) {
@@ -138,8 +145,8 @@ func requireInvalid(t *testing.T, err error, field string) {
 }
 
 // requireUTC checks that got is the instant want, in UTC.
-func requireUTC(t *testing.T, want, got time.Time) {
+func requireUTC(t *testing.T, want, got time.Time, msg ...string) {
 	t.Helper()
-	require.True(t, want.Equal(got), "want %v, got %v", want, got)
+	require.True(t, want.Equal(got), "want %v, got %v %v", want, got, msg)
 	require.Equal(t, time.UTC, got.Location(), "instants come back in UTC")
 }

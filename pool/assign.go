@@ -121,10 +121,34 @@ func (p *Pool) converge(ctx context.Context, c *outbound.Client) (Assignment, er
 				p.log.InfoContext(ctx, "pool: converged", slog.String("client", c.ID.String()),
 					slog.Int("assigned", len(a.Assigned)), slog.Int("released", len(a.Released)))
 			}
+			if err == nil && len(a.Assigned) > 0 {
+				err = p.unlessChurned(ctx, c.ID)
+			}
+			if errors.Is(err, ErrChurned) {
+				p.log.InfoContext(ctx, "pool: client churned while assigned to: held what it got", slog.String("client", c.ID.String()))
+			}
 			return a, err
 		}
 	}
 	return a, fmt.Errorf("pool: converge client %s: %d passes lost to others: %w", c.ID, maxTries, outbound.ErrConflict)
+}
+
+// unlessChurned holds what the client has assigned, and returns ErrChurned,
+// if it churned while it was being converged: Churn marks the client churned before it lists what
+// to hold, so either Churn's listing saw every assignment made before this
+// read, or this read sees the churn and holds them itself.
+func (p *Pool) unlessChurned(ctx context.Context, id outbound.ClientID) error {
+	c, err := p.store.GetClient(ctx, id)
+	if err != nil {
+		return fmt.Errorf("pool: client %s: %w", id, err)
+	}
+	if c.State != outbound.ClientChurned || c.ChurnedAt.IsZero() {
+		return nil
+	}
+	if err := p.holdAssigned(ctx, c); err != nil {
+		return err
+	}
+	return fmt.Errorf("pool: assign to client %s: %w", id, ErrChurned)
 }
 
 // holding is what a client holds, as one listing saw it.
@@ -409,7 +433,7 @@ func (p *Pool) Backfill(ctx context.Context) ([]Assignment, error) {
 			continue
 		}
 		a, err := p.converge(ctx, c)
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrChurned) {
 			errs = append(errs, err)
 		}
 		for _, r := range a.Assigned {

@@ -137,3 +137,30 @@ func TestTwoProcessesCheckBufferBuyOnce(t *testing.T) {
 		requireInLine(t, b)
 	}
 }
+
+// TestChurnWhileAssigningLeavesNothingAssigned churns a client in one
+// process while another assigns to it: the churned client ends with
+// nothing assigned, whichever came first.
+func TestChurnWhileAssigningLeavesNothingAssigned(t *testing.T) {
+	t.Parallel()
+	for range 25 {
+		b := setup(t)
+		other := b.process(t, 0x20)
+		b.stockAll(t, 4)
+		id := b.client(t, "growth")
+
+		var wg sync.WaitGroup
+		var assignErr, churnErr error
+		wg.Go(func() { _, assignErr = b.pool.Assign(b.ctx, id) })
+		wg.Go(func() { churnErr = other.Churn(b.ctx, id) })
+		wg.Wait()
+		if assignErr != nil {
+			require.ErrorIs(t, assignErr, pool.ErrChurned)
+		}
+		require.NoError(t, churnErr)
+		owned, err := b.pool.Resources(b.ctx, id)
+		require.NoError(t, err)
+		require.Empty(t, owned, "a churned client keeps nothing assigned")
+		requireInLine(t, b)
+	}
+}

@@ -51,12 +51,12 @@ type Config struct {
 	// Warmup decides when a warming domain may send: it becomes available on
 	// the first day of its age (whole 24-hour days since purchase) on which
 	// the curve's limit is above 0, day 14 with the default curve. The zero
-	// value is the default policy of DESIGN.md. Only domains (and their
+	// value is warmup's default policy. Only domains (and their
 	// mailboxes) warm up; phone numbers, LinkedIn seats and mail senders are
 	// available as soon as they are provisioned.
 	Warmup warmup.Policy
-	// Health is the rule that pauses a domain. The zero value is the default
-	// of DESIGN.md: over the last 14 days and at least 20 sends, a bounce rate
+	// Health is the rule that pauses a domain. The zero value is warmup's
+	// default: over the last 14 days and at least 20 sends, a bounce rate
 	// above 3 % or a complaint rate above 0.3 %.
 	Health warmup.HealthPolicy
 	// BufferThreshold is the buffer ratio, in (0, 1), strictly under which

@@ -1,10 +1,12 @@
 // Package pool runs the lifecycle of the sending resources an agency owns
 // (email domains and their mailboxes, phone numbers, LinkedIn seats, a
-// direct-mail sender): it buys them through a Provisioner, warms domains up,
-// assigns a plan's resources to a client on payment, keeps a buffer of
-// spare resources, pauses unhealthy domains and takes resources back when a
-// client churns. Alerts go to an Alerter. All state lives in a
-// storage.Store; the pool reads time only from its timing.Clock.
+// direct-mail sender): it buys them through a Provisioner, adds the ones
+// the host already owns (Register), warms domains up, assigns a plan's
+// resources to a client on payment, keeps a buffer of spare resources,
+// pauses unhealthy resources and replaces them, and takes resources back
+// when a client downgrades or churns. Alerts go to an Alerter. All state
+// lives in a Store (any storage.Store); the pool reads time only from its
+// timing.Clock.
 //
 // # Lifecycle
 //
@@ -18,56 +20,109 @@
 //	provisioning → warming     Provisioned  a domain younger than the warmup age
 //	provisioning → available   Provisioned  any other kind, or a domain already that old
 //	warming → available        Promote      the domain's age reaches the warmup age (14 days)
-//	available → assigned       Assign       a client's plan wants it (and Backfill)
+//	available → assigned       Assign       a client's plan wants it (and Backfill, Pause's replacement)
+//	warming → assigned         Pause        the replacement of a paused domain, when none is available
 //	assigned → held            Churn        its client churns; held until now + 30 days
-//	held → assigned            Assign       its client is reactivated within the hold
+//	assigned → held            Assign       its client holds more than its plan (downgrade)
+//	held → assigned            Assign       its client is reactivated or upgraded within the hold
 //	held → available           Release      the hold is over
 //	held → retired             Release      the hold is over and the resource is paused
-//	any → retired              Retire       the host takes it out of service
+//	any → retired              Retire       the host or the provider takes it out of service
 //
-// Stock adds resources already owned: a domain bought 14 or more days ago is
-// available at once, a younger one warming; other kinds are available. A
-// Provisioner that reports a purchase ready at once (see Provisioner) skips
-// provisioning.
+// Purchases (CheckBuffer) and registrations (Register) enter the pool
+// provisioning, warming or available; Stock is the simulated path, adding
+// fictional resources. A domain bought 14 or more days ago is available at
+// once, a younger one warming; other kinds are available.
 //
-// Paused is a flag beside the state (Resource.Paused, PauseReason), set by
-// EvaluateHealth and cleared by Resume: a paused resource keeps its state and
-// owner, sends nothing and is never assigned.
+// Paused is a flag beside the state (Resource.Paused, PauseReason,
+// PausedAt, ResumedAt, ReplacedBy), set by EvaluateHealth and Pause and
+// cleared by Resume: a paused resource keeps its state and owner, sends
+// nothing, is never assigned and counts for nothing toward its client's
+// plan.
 //
-// Every domain has outbound.MailboxesPerDomain (2) mailboxes, created with
-// it (Config.MailboxNames: outreach@ and hello@ by default). A mailbox
-// follows its domain in every transition: state, client, hold, pause and
-// purchase instant. The pool's methods take domains; a mailbox's ID is
-// refused. Counts a method returns (Promote, Release) count a domain once.
+// A domain has mailboxes: the provider's, as Purchase returned them or as
+// the host registered them, or for Stock one per Config.MailboxNames. A
+// mailbox follows its domain in every transition: state, client, hold,
+// pause and purchase instant. The pool's methods take domains; a mailbox's
+// ID is refused. Counts a method returns (Promote, Release) count a domain
+// once.
 //
 // # Assignment
 //
 // Assign converges a client to its plan (Config.Plans, by Client.Plan;
-// outbound.DefaultPlans by default): it assigns the domains, phone numbers,
-// LinkedIn seats and mail sender the client lacks, oldest purchase first
-// (ties by ID). Because it converges, the same payment handled twice assigns
-// once and an upgrade assigns the difference; it never takes resources away.
-// When the pool is short it assigns what it can, raises assignment_short and
+// outbound.DefaultPlans by default), counting its assigned, unpaused
+// resources: it assigns the domains, phone numbers, LinkedIn seats and
+// mail sender the client lacks (its own held ones first, then the pool's,
+// oldest purchase first, ties by ID), and holds for it what passes the
+// plan, newest purchase first (the downgrade rule), for 30 days. Because it
+// converges, the same payment handled twice assigns once, an upgrade
+// assigns the difference and a downgrade releases the surplus. When the
+// pool is short it assigns what it can, raises assignment_short and
 // reports the shortfall. Backfill completes short clients, oldest signup
-// first; Stock, Provisioned, Promote, Release, Resume and CheckBuffer run it
-// whenever they make a resource available, and Retire when it takes one from
-// a client.
+// first; Stock, Register, Provisioned, Promote, Release, Resume and
+// CheckBuffer run it whenever they make a resource available, and Retire
+// when it takes one from a client.
 //
-// # Buffer
+// # Pause and replacement
+//
+// EvaluateHealth asks a HealthSource for each assigned or available,
+// unpaused domain's sends, bounces and complaints over the health window
+// (14 days by default) and applies Config.Health (warmup.HealthPolicy):
+// over at least 20 sends, a bounce rate above 3 % or a complaint rate above
+// 0.3 % pauses the domain and its mailboxes and raises domain_paused. Pause
+// does the same for any resource, for a reason the host or a provider
+// gives (a LinkedIn account restricted).
+//
+// A paused resource of an active client is replaced at once from the
+// pool, so the client keeps its plan's capacity: an available resource of
+// the kind first (aged past warmup, for a domain), else the warming domain
+// bought first; ReplacedBy records it and resource_replaced names both.
+// With nothing to give it raises no_replacement: the client is short, the
+// next CheckBuffer buys for it and Backfill completes it. A paused resource
+// stays paused until the host calls Resume (domain_resumed or
+// resource_resumed). The resumed resource counts again, so a client that
+// was given a replacement holds one more than its plan: Resume converges
+// the client at once, which holds the newer of the two for it by the
+// downgrade rule, and the hold ends 30 days later.
+//
+// # Buffer and orders
 //
 // For each kind a plan buys, CheckBuffer computes the buffer
-// available ÷ (available + assigned), where purchases in flight
-// (provisioning or warming) count as available and the shortfall of clients
-// left short counts as already taken from them:
+// available ÷ (available + assigned), where what is in flight (the counts
+// of open orders, and resources provisioning or warming) counts as
+// available and the shortfall of clients left short counts as already
+// taken from them:
 //
 //	ratio = (available + in flight − short) ÷ (available + in flight + assigned)
 //
 // Strictly under Config.BufferThreshold (40 % by default; exactly 40 % is not
-// under) it raises buffer_low and asks the Provisioner for the fewest that
-// bring the ratio back to the threshold. What it bought is then in flight, so
-// a repeated check buys nothing twice. A kind with nothing available, in
-// flight, assigned or short has ratio 1. New domains start their warmup on
-// purchase (PurchasedAt is the purchase instant).
+// under) it raises buffer_low and orders the fewest that bring the ratio
+// back to the threshold. A kind with nothing available, in flight,
+// assigned or short has ratio 1. New domains start their warmup on the
+// order (PurchasedAt is the order's CreatedAt unless the provider says).
+//
+// Every purchase is an outbound.Order stored before the Provisioner is
+// called, with the idempotency key "pool-<kind>-<n>", n counting the
+// kind's orders: a check that crashed is followed by one that places its
+// open order again under the same key, two checks at once make the same
+// key, and a new shortfall gets a new one, so a shortfall is bought once
+// (see CheckBuffer). The resources an order brings are stored once each,
+// found again by (provider, provider reference).
+//
+// # The host's own resources and provider events
+//
+// Register adds what the host already owns: domains with their mailboxes,
+// numbers, LinkedIn accounts and mail senders, with provider, provider ID,
+// real address and purchase date, into the pool or straight to a client.
+// It is idempotent by (provider, provider ID) and checks every
+// registration first, naming each bad field in a *FieldError.
+//
+// Provider events name resources by reference: ProvisionedRef (a domain
+// ready, an account connected), PauseRef (an account restricted or
+// disconnected), ResumeRef (connected again) and RetireRef (a number
+// released) find the resource by (provider, ref) and do what Provisioned,
+// Pause, Resume and Retire do. A mailbox created by the provider is
+// registered with Register.
 //
 // # Warmup
 //
@@ -81,46 +136,46 @@
 // Churn marks a client churned and holds its resources for it for
 // Config.HoldFor (30 days by default). Release, run periodically, ends the
 // holds whose HeldUntil is not after now, so a hold ends exactly 30 days
-// after the churn: the resources return to the pool (a paused one is
-// retired). A client reactivated by its host within the hold gets its own
-// held resources back first on Assign.
-//
-// # Health
-//
-// EvaluateHealth asks a HealthSource for each assigned or available,
-// unpaused domain's sends, bounces and complaints over the health window
-// (14 days by default) and applies Config.Health (warmup.HealthPolicy):
-// over at least 20 sends, a bounce rate above 3 % or a complaint rate above
-// 0.3 % pauses the domain and its mailboxes and raises domain_paused. A
-// paused domain stays paused until the host calls Resume, which raises
-// domain_resumed.
+// after the churn or the downgrade: the resources return to the pool (a
+// paused one is retired). A client reactivated by its host within the hold
+// gets its own held resources back first on Assign.
 //
 // # Alerts
 //
 // Alert kinds: buffer_low, assignment_short, purchase_failed,
-// domain_paused, domain_resumed. The default Alerter is LogAlerter, which
-// logs at Warn to Config.Logger (itself discarding by default). An
+// domain_paused, domain_resumed, resource_paused, resource_resumed,
+// resource_replaced, no_replacement. The default Alerter is LogAlerter,
+// which logs at Warn to Config.Logger (itself discarding by default). An
 // Alerter's error is logged, never returned: the change it reports has been
 // made.
 //
 // # Concurrency
 //
-// A Pool is safe for concurrent use within a process: every
-// read-modify-write of the store runs under one lock, so two goroutines
-// never assign one resource to two clients, and CheckBuffer runs one at a
-// time, so one shortfall is bought once. Provisioner, HealthSource and
-// Alerter calls are made outside that lock (except that Backfill runs inside
-// the job that triggers it). The store has no transactions, so across
-// processes the caller must run the pool's jobs on one leader at a time
-// (the distribution service's leader, under its advisory lock). A store
-// write that fails midway leaves a state the next call converges: Assign
-// repairs mailboxes out of line with their domain, Churn holds what is
-// still assigned.
+// A Pool is safe for concurrent use, and so are several Pools in several
+// processes on one store: every job may run anywhere, at any time, as often
+// as wanted. Every change of a resource's owner or state (assign, take
+// back, hold, release, retire, promote) is one storage.Move, which the
+// store applies only if the resource is still in the state and with the
+// owner the pool saw, and, for an assignment, only while the client holds
+// fewer than its plan of the kind: so one resource never goes to two
+// clients and a client never passes its plan, however many processes
+// converge it at once. A move lost to another process is read again and
+// the convergence run again. Every other change (a pause, a resume, a
+// replacement recorded, a client churned) is a version-checked update,
+// read again and retried on storage's ErrConflict. A client churned while
+// another process assigned to it has what it got held (Assign then returns
+// ErrChurned). Purchases are made once by their order's idempotency key.
+//
+// A store write that fails midway leaves a state the next call converges:
+// Assign repairs mailboxes out of line with their domain, Churn holds what
+// is still assigned, CheckBuffer places open orders again, Register and a
+// purchase complete a resource stored without all its mailboxes (a domain
+// stays provisioning, so unassignable, until they are all stored).
 //
 // # Configuration
 //
-// Config's zero values are the defaults of DESIGN.md: 40 % buffer threshold,
-// 30-day hold, the default warmup curve and health rule, the default plans,
+// Config's zero values are the defaults: 40 % buffer threshold, 30-day
+// hold, the default warmup curve and health rule, the default plans,
 // uuid.New for IDs, the real clock, a discarding logger. Validate names each
-// bad field in a *FieldError (errors.Is(err, outbound.ErrInvalid)).
+// bad field in a *FieldError (errors.Is(err, invalid.ErrInvalid)).
 package pool

@@ -15,9 +15,10 @@ import (
 	"github.com/outbound-go/outbound/warmup"
 )
 
-// Example runs a client through the pool: assignment on payment (twice,
-// as a retried webhook would), the buffer check that buys a domain, churn,
-// and the release 30 days later, on a virtual clock.
+// Example runs a client through the pool: the host's own resources
+// registered, assignment on payment (twice, as a retried webhook would),
+// the buffer check that orders a domain, churn, and the release 30 days
+// later, on a virtual clock.
 func Example() {
 	ctx := context.Background()
 	clock := timingtest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
@@ -33,14 +34,25 @@ func Example() {
 		panic(err)
 	}
 
-	// The agency already owns 3 domains bought two months ago, 2 numbers
-	// and 2 LinkedIn seats.
+	// The agency already owns 3 domains bought two months ago, each with
+	// its 2 mailboxes, 2 numbers and 2 LinkedIn accounts.
 	aged := clock.Now().AddDate(0, -2, 0)
-	for _, s := range []struct {
-		kind outbound.ResourceKind
-		n    int
-	}{{outbound.KindDomain, 3}, {outbound.KindPhone, 2}, {outbound.KindLinkedInSeat, 2}} {
-		if _, err := p.Stock(ctx, s.kind, s.n, aged); err != nil {
+	var owned []pool.Registration
+	for i := 1; i <= 3; i++ {
+		domain := fmt.Sprintf("acme-mail%d.com", i)
+		ref := fmt.Sprintf("dom_%d", i)
+		owned = append(owned,
+			pool.Registration{Kind: outbound.KindDomain, Provider: "infraforge", ProviderRef: ref, Address: domain, PurchasedAt: aged},
+			pool.Registration{Kind: outbound.KindMailbox, Provider: "infraforge", ProviderRef: ref + "_sam", Address: "sam@" + domain, Domain: ref},
+			pool.Registration{Kind: outbound.KindMailbox, Provider: "infraforge", ProviderRef: ref + "_jo", Address: "jo@" + domain, Domain: ref})
+	}
+	for i := 1; i <= 2; i++ {
+		owned = append(owned,
+			pool.Registration{Kind: outbound.KindPhone, Provider: "twilio", ProviderRef: fmt.Sprintf("PN%d", i), Address: fmt.Sprintf("+6129123456%d", i), PurchasedAt: aged},
+			pool.Registration{Kind: outbound.KindLinkedInSeat, Provider: "unipile", ProviderRef: fmt.Sprintf("acc_%d", i), Address: fmt.Sprintf("sam-acme-%d", i), PurchasedAt: aged})
+	}
+	for range 2 { // registering twice stores once
+		if _, err := p.Register(ctx, owned); err != nil {
 			panic(err)
 		}
 	}
@@ -62,8 +74,9 @@ func Example() {
 			a.Count(outbound.KindDomain), a.Count(outbound.KindMailbox), a.Count(outbound.KindPhone), a.Count(outbound.KindLinkedInSeat))
 	}
 
-	// 1 domain of 3 is left: 33 %, under 40 %. The check buys one, which
-	// starts its warmup now; a second check buys nothing.
+	// 1 domain of 3 is left: 33 %, under 40 %. The check orders one (with
+	// its mailboxes), which starts its warmup now; a second check buys
+	// nothing.
 	for range 2 {
 		rep, err := p.CheckBuffer(ctx)
 		if err != nil {
@@ -71,6 +84,9 @@ func Example() {
 		}
 		d := rep.Kinds[outbound.KindDomain]
 		fmt.Printf("domains: %d available, %d in flight, %d assigned: %.0f%%, bought %d\n", d.Available, d.InFlight, d.Assigned, 100*d.Ratio, d.Bought)
+		for _, o := range rep.Orders {
+			fmt.Printf("order %s: %s, %d resources\n", o.Key, o.State, len(o.Resources))
+		}
 	}
 
 	// The client churns; its resources are held 30 days, then released.
@@ -93,6 +109,7 @@ func Example() {
 	// assigned 2 domains, 4 mailboxes, 1 phone, 1 seat
 	// assigned 0 domains, 0 mailboxes, 0 phone, 0 seat
 	// domains: 1 available, 0 in flight, 2 assigned: 33%, bought 1
+	// order pool-domain-1: fulfilled, 3 resources
 	// domains: 1 available, 1 in flight, 2 assigned: 50%, bought 0
 	// released after 30 days less a second: 0
 	// released after 30 days: 4

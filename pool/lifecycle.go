@@ -192,10 +192,16 @@ func (p *Pool) Churn(ctx context.Context, client outbound.ClientID) error {
 			return fmt.Errorf("pool: churn client %s: %w", client, err)
 		}
 	}
+	return p.holdAssigned(ctx, c)
+}
+
+// holdAssigned holds every resource churned client c has assigned, until
+// ChurnedAt + HoldFor.
+func (p *Pool) holdAssigned(ctx context.Context, c *outbound.Client) error {
 	until := c.ChurnedAt.Add(p.holdFor)
-	owned, err := p.store.ListResources(ctx, storage.ResourceFilter{Client: client, State: outbound.StateAssigned})
+	owned, err := p.store.ListResources(ctx, storage.ResourceFilter{Client: c.ID, State: outbound.StateAssigned})
 	if err != nil {
-		return fmt.Errorf("pool: churn client %s: %w", client, err)
+		return fmt.Errorf("pool: churn client %s: %w", c.ID, err)
 	}
 	for _, r := range owned {
 		if r.Kind == outbound.KindMailbox {
@@ -204,8 +210,8 @@ func (p *Pool) Churn(ctx context.Context, client outbound.ClientID) error {
 		// A move lost means another process moved it first (a concurrent
 		// churn holding it, a retire): nothing left to do for it.
 		if _, err := p.move(ctx, storage.Move{
-			Resource: r.ID, From: outbound.StateAssigned, FromClient: client,
-			To: outbound.StateHeld, ToClient: client, HeldUntil: until,
+			Resource: r.ID, From: outbound.StateAssigned, FromClient: c.ID,
+			To: outbound.StateHeld, ToClient: c.ID, HeldUntil: until,
 		}); err != nil {
 			return err
 		}

@@ -36,27 +36,11 @@ type SignupInput struct {
 	At time.Time
 }
 
-// LeadInput is one lead as imported, before validation. Line is its line in
-// the import file (0 when not from a file); errors name it.
-type LeadInput struct {
-	Line          int
-	ExternalID    string
-	Email         string
-	Phone         string
-	LinkedIn      string
-	FirstName     string
-	LastName      string
-	Company       string
-	CompanyDomain string
-	Title         string
-	Country       string
-	Region        string
-	City          string
-	Postcode      string
-	AddressLine1  string
-	Timezone      string
-	Score         int
-}
+// LeadInput is one lead as imported, before validation: the module's one
+// type of a lead's contact fields, outbound.Contact, which the lead file
+// reader fills too. Line is its line in the import file (0 when not from a
+// file); errors name it.
+type LeadInput = outbound.Contact
 
 // RowError is one rejected lead with the reason, naming line, field and value.
 type RowError struct {

@@ -6,18 +6,18 @@ import (
 	"io"
 	"testing"
 
+	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/leadfile"
 )
 
 func benchRows(n int) []leadfile.Row {
 	rows := make([]leadfile.Row, n)
 	for i := range rows {
-		rows[i] = leadfile.Row{
-			ExternalID: fmt.Sprintf("L%06d", i), Client: "1", Email: fmt.Sprintf("lead%d@example.com.au", i),
+		rows[i] = leadfile.Row{Contact: outbound.Contact{ExternalID: fmt.Sprintf("L%06d", i), Email: fmt.Sprintf("lead%d@example.com.au", i),
 			Phone: "+61291234567", LinkedIn: "https://www.linkedin.com/in/lead", FirstName: "Ann", LastName: "Lee",
 			Company: "Acme, Pty Ltd", CompanyDomain: "example.com.au", Title: "Head of Growth", Country: "AU",
 			Region: "NSW", City: "Sydney", Postcode: "2000", AddressLine1: "1 George St", Timezone: "Australia/Sydney",
-			Score: i % 101,
+			Score: i % 101}, Client: "1",
 		}
 	}
 	return rows

@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/outbound-go/outbound/place"
 )
 
 // MaxLineBytes is the longest JSONL line Read accepts; a longer line is
@@ -24,31 +27,53 @@ const bom = "\xEF\xBB\xBF"
 // Reader reads a lead file row by row, holding one row in memory at a
 // time. Build one with NewReader.
 type Reader struct {
-	csv   *csvSource
-	jsonl *jsonlSource
+	csv     *csvSource
+	jsonl   *jsonlSource
+	unknown *unknownSet
 }
 
-// NewReader returns a Reader of r in format f. For CSV it reads the header
-// at once and returns a *HeaderError (errors.Is(err, ErrHeader)) when the
-// file is empty or its first line names no lead column or no contact
-// column. A format other than CSV or JSONL wraps ErrUnknownFormat.
+// NewReader returns a Reader of r in format f with no hand mapping
+// (NewReaderOptions).
 func NewReader(r io.Reader, f Format) (*Reader, error) {
+	return NewReaderOptions(r, f, Options{})
+}
+
+// NewReaderOptions returns a Reader of r in format f. Columns (CSV header
+// names, JSONL keys) match the lead columns and their aliases in any case
+// and spacing (Aliases), or as o.Map maps them. For CSV it reads the header
+// at once and returns a *HeaderError (errors.Is(err, ErrHeader)) when the
+// file is empty, its first line names no lead column or no contact column,
+// or two of its columns fill one field the same way. A format other than
+// CSV or JSONL wraps ErrUnknownFormat; a bad o.Map is a
+// *invalid.FieldError.
+func NewReaderOptions(r io.Reader, f Format, o Options) (*Reader, error) {
+	res, err := newResolver(o)
+	if err != nil {
+		return nil, err
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if b, err := br.Peek(len(bom)); err == nil && string(b) == bom {
 		_, _ = br.Discard(len(bom))
 	}
+	unknown := &unknownSet{}
 	switch f {
 	case CSV:
-		s, err := newCSVSource(br)
+		s, err := newCSVSource(br, res, unknown)
 		if err != nil {
 			return nil, err
 		}
-		return &Reader{csv: s}, nil
+		return &Reader{csv: s, unknown: unknown}, nil
 	case JSONL:
-		return &Reader{jsonl: &jsonlSource{br: br}}, nil
+		return &Reader{jsonl: &jsonlSource{br: br, res: res, unknown: unknown}, unknown: unknown}, nil
 	}
 	return nil, fmt.Errorf("%w %q", ErrUnknownFormat, string(f))
 }
+
+// Unknown returns the names of the file's columns (CSV header names, JSONL
+// keys seen so far) that no lead column takes, once each, in the order
+// first seen: they are not read, and a program says so rather than drop
+// them silently.
+func (r *Reader) Unknown() []string { return append([]string(nil), r.unknown.names...) }
 
 // Next returns the next row. A row that breaks a rule is returned as a
 // *RowError with a zero Row, and the next call goes on with the row after
@@ -68,24 +93,39 @@ func (r *Reader) Next() (Row, error) {
 // format, or the reader's own failure (then the rows before it are
 // returned too).
 func Read(r io.Reader, f Format) ([]Row, []*RowError, error) {
-	rd, err := NewReader(r, f)
+	res, err := ReadOptions(r, f, Options{})
+	return res.Rows, res.Bad, err
+}
+
+// Result is what ReadOptions read.
+type Result struct {
+	Rows    []Row       // the good rows, in file order
+	Bad     []*RowError // the rejected rows, in file order
+	Unknown []string    // the columns no lead column takes (Reader.Unknown)
+}
+
+// ReadOptions is Read with options: a hand mapping of columns, and the
+// unknown columns reported.
+func ReadOptions(r io.Reader, f Format, o Options) (Result, error) {
+	var res Result
+	rd, err := NewReaderOptions(r, f, o)
 	if err != nil {
-		return nil, nil, err
+		return res, err
 	}
-	var rows []Row
-	var bad []*RowError
 	for {
 		row, err := rd.Next()
 		var re *RowError
 		switch {
 		case err == nil:
-			rows = append(rows, row)
+			res.Rows = append(res.Rows, row)
 		case errors.As(err, &re):
-			bad = append(bad, re)
-		case err == io.EOF:
-			return rows, bad, nil
+			res.Bad = append(res.Bad, re)
 		default:
-			return rows, bad, err
+			res.Unknown = rd.Unknown()
+			if err == io.EOF {
+				err = nil
+			}
+			return res, err
 		}
 	}
 }
@@ -101,7 +141,8 @@ type value struct {
 // build turns the raw values of the row on line into a Row, or the first
 // problem in column order.
 func build(line int, vals *[numColumns]value) (Row, *RowError) {
-	row := Row{Line: line}
+	var row Row
+	row.Line = line
 	for c := range numColumns {
 		v := vals[c]
 		if !v.set {
@@ -126,10 +167,20 @@ func build(line int, vals *[numColumns]value) (Row, *RowError) {
 			}
 			row.Score = n
 		case colCountry:
-			if s != "" && !isLetters2(s) {
-				return Row{}, &RowError{Line: line, Field: name, Value: v.text, Reason: "must be an ISO 3166-1 alpha-2 code: two letters"}
+			if s == "" {
+				continue
 			}
-			row.Country = strings.ToUpper(s)
+			cc, ok := place.Country(s)
+			if !ok {
+				return Row{}, &RowError{Line: line, Field: name, Value: v.text, Reason: "is not a country: want an ISO 3166-1 code or a country's name"}
+			}
+			row.Country = cc
+		case colCompanyDomain:
+			row.CompanyDomain = hostOf(s)
+		case colPhone:
+			// Spreadsheets export a number kept as text with a leading
+			// apostrophe ('+1 212 555 0100).
+			row.Phone = strings.TrimSpace(strings.TrimPrefix(s, "'"))
 		default:
 			*row.text(c) = s
 		}
@@ -163,18 +214,44 @@ func parseScore(s string, number bool) (int, string) {
 	return n, ""
 }
 
-func isLetters2(s string) bool {
-	if len(s) != 2 {
-		return false
+// hostOf reads a company's domain from a website as exports give it
+// ("https://www.acme.com/about", "www.acme.com", "acme.com"): the host,
+// lower case, without "www." or a port.
+func hostOf(s string) string {
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
 	}
-	for i := range 2 {
-		c := s[i] | 0x20 // ASCII lower case
-		if c < 'a' || c > 'z' {
-			return false
-		}
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
 	}
-	return true
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+	if i := strings.LastIndexByte(s, ':'); i >= 0 && !strings.Contains(s[i:], "]") {
+		s = s[:i]
+	}
+	s = strings.ToLower(strings.TrimSuffix(s, "."))
+	return strings.TrimPrefix(s, "www.")
 }
+
+// take puts v in vals at src's column unless a column of a better rank
+// already gave it a value that is not blank: a blank value of a better
+// rank gives way to a later, filled one (a row with no corporate phone
+// takes its mobile).
+func take(vals *[numColumns]value, ranks *[numColumns]int, src source, v value) {
+	cur := vals[src.col]
+	switch {
+	case !cur.set:
+	case blank(cur) && !blank(v):
+	case !blank(cur) && blank(v):
+		return
+	case src.rank >= ranks[src.col]:
+		return
+	}
+	vals[src.col], ranks[src.col] = v, src.rank
+}
+
+func blank(v value) bool { return strings.TrimSpace(v.text) == "" && v.bad == "" }
 
 // contactColumns are the columns a lead can be reached through; a CSV
 // header must name one of them.
@@ -182,10 +259,10 @@ var contactColumns = [...]column{colEmail, colPhone, colLinkedIn, colAddressLine
 
 type csvSource struct {
 	cr    *csv.Reader
-	index []int // file column → lead column, or -1 for an unknown one
+	index []source // file column → where it goes; noColumn for an unknown one
 }
 
-func newCSVSource(r io.Reader) (*csvSource, error) {
+func newCSVSource(r io.Reader, res *resolver, unknown *unknownSet) (*csvSource, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // counted here, to say how many
 	cr.ReuseRecord = true
@@ -201,21 +278,28 @@ func newCSVSource(r io.Reader) (*csvSource, error) {
 		return nil, fmt.Errorf("leadfile: reading the header: %w", err)
 	}
 	line, _ := cr.FieldPos(0)
-	s := &csvSource{cr: cr, index: make([]int, len(head))}
+	s := &csvSource{cr: cr, index: make([]source, len(head))}
 	var seen [numColumns]bool
+	taken := map[source]string{}
 	known := 0
 	for i, name := range head {
-		n := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\uFEFF")))
-		c, ok := columnByName(n)
+		n := strings.TrimSpace(strings.TrimPrefix(name, "\uFEFF"))
+		src, ok := res.lookup(n)
 		if !ok {
-			s.index[i] = -1
+			s.index[i] = source{col: noColumn}
+			unknown.add(n)
 			continue
 		}
-		if seen[c] {
-			return nil, &HeaderError{Line: line, Column: n, Reason: "appears more than once"}
+		if other, dup := taken[src]; dup {
+			reason := "appears more than once"
+			if headerKey(other) != headerKey(n) {
+				reason = fmt.Sprintf("fills %s as %q does", columnNames[src.col], other)
+			}
+			return nil, &HeaderError{Line: line, Column: n, Reason: reason}
 		}
-		seen[c] = true
-		s.index[i] = int(c)
+		taken[src] = n
+		seen[src.col] = true
+		s.index[i] = src
 		known++
 	}
 	if known == 0 {
@@ -249,9 +333,10 @@ func (s *csvSource) next() (Row, error) {
 		return Row{}, &RowError{Line: line, Reason: fmt.Sprintf("has %d fields; the header has %d", len(rec), len(s.index))}
 	}
 	var vals [numColumns]value
-	for i, c := range s.index {
-		if c >= 0 {
-			vals[c] = value{text: rec[i], set: true}
+	var ranks [numColumns]int
+	for i, src := range s.index {
+		if src.col != noColumn {
+			take(&vals, &ranks, src, value{text: rec[i], set: true})
 		}
 	}
 	row, re := build(line, &vals)
@@ -262,10 +347,12 @@ func (s *csvSource) next() (Row, error) {
 }
 
 type jsonlSource struct {
-	br   *bufio.Reader
-	line int
-	buf  []byte
-	done bool
+	br      *bufio.Reader
+	res     *resolver
+	unknown *unknownSet
+	line    int
+	buf     []byte
+	done    bool
 }
 
 // readLine returns the next line without its newline, whether it was
@@ -318,7 +405,7 @@ func (s *jsonlSource) next() (Row, error) {
 			continue // blank lines are skipped
 		}
 		var vals [numColumns]value
-		if re := decodeObject(s.line, b, &vals); re != nil {
+		if re := s.decodeObject(s.line, b, &vals); re != nil {
 			return Row{}, re
 		}
 		row, re := build(s.line, &vals)
@@ -329,39 +416,19 @@ func (s *jsonlSource) next() (Row, error) {
 	}
 }
 
-// rawRow receives a JSONL object: encoding/json matches keys to the tags
-// in any case, ignores unknown keys whatever their value, and lets the last
-// of repeated keys win.
-type rawRow struct {
-	ID            json.RawMessage `json:"id"`
-	Client        json.RawMessage `json:"client"`
-	Email         json.RawMessage `json:"email"`
-	Phone         json.RawMessage `json:"phone"`
-	LinkedIn      json.RawMessage `json:"linkedin"`
-	FirstName     json.RawMessage `json:"first_name"`
-	LastName      json.RawMessage `json:"last_name"`
-	Company       json.RawMessage `json:"company"`
-	CompanyDomain json.RawMessage `json:"company_domain"`
-	Title         json.RawMessage `json:"title"`
-	Country       json.RawMessage `json:"country"`
-	Region        json.RawMessage `json:"region"`
-	City          json.RawMessage `json:"city"`
-	Postcode      json.RawMessage `json:"postcode"`
-	AddressLine1  json.RawMessage `json:"address_line1"`
-	Timezone      json.RawMessage `json:"timezone"`
-	Score         json.RawMessage `json:"score"`
-}
-
-// decodeObject reads one JSON object's lead keys into vals.
-func decodeObject(line int, b []byte, vals *[numColumns]value) *RowError {
+// decodeObject reads one JSON object's lead keys into vals: keys match
+// the lead columns and their aliases in any case and spacing; a key that
+// matches none is listed as unknown; of repeated keys the last wins.
+func (s *jsonlSource) decodeObject(line int, b []byte, vals *[numColumns]value) *RowError {
 	if b[0] != '{' {
 		if !json.Valid(b) {
 			return &RowError{Line: line, Reason: "is not valid JSON"}
 		}
 		return &RowError{Line: line, Reason: "is not a JSON object"}
 	}
-	var r rawRow
-	if err := json.Unmarshal(b, &r); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var raw map[string]json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
 		reason := "is not valid JSON"
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
@@ -369,13 +436,22 @@ func decodeObject(line int, b []byte, vals *[numColumns]value) *RowError {
 		}
 		return &RowError{Line: line, Reason: reason}
 	}
-	for c, raw := range [numColumns]json.RawMessage{
-		r.ID, r.Client, r.Email, r.Phone, r.LinkedIn, r.FirstName, r.LastName, r.Company, r.CompanyDomain,
-		r.Title, r.Country, r.Region, r.City, r.Postcode, r.AddressLine1, r.Timezone, r.Score,
-	} {
-		if raw != nil {
-			vals[c] = jsonValue(column(c), raw)
+	if dec.More() {
+		return &RowError{Line: line, Reason: "is not valid JSON: more than one value"}
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the same choice whatever the map's order
+	var ranks [numColumns]int
+	for _, k := range keys {
+		src, ok := s.res.lookup(k)
+		if !ok {
+			s.unknown.add(k)
+			continue
 		}
+		take(vals, &ranks, src, jsonValue(src.col, raw[k]))
 	}
 	return nil
 }

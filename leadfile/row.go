@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/outbound-go/outbound"
 )
 
 // Row is one lead as a file holds it, after the checks this package makes
@@ -12,32 +14,15 @@ import (
 // surrounding white space, and a line break inside one ("\r\n" or "\r")
 // reads as "\n".
 type Row struct {
-	// Line is the 1-based line of the file the row starts on; 0 for a row
-	// that was not read from a file. Writers ignore it.
-	Line int
-	// ExternalID is the "id" column: the file's own ID for the lead.
-	ExternalID string
+	// Contact is the lead's fields (outbound.Contact): Line is the 1-based
+	// line of the file the row starts on (0 for a row not read from a
+	// file; writers ignore it); Country is an ISO 3166-1 alpha-2 code, read
+	// from a code or a name; CompanyDomain the host of a website; Score
+	// 0–100, an empty or absent score reading as 0.
+	outbound.Contact
 	// Client is the "client" column: which client the lead belongs to, in
 	// whatever form the importing program understands (a name, a number).
-	Client        string
-	Email         string
-	Phone         string
-	LinkedIn      string
-	FirstName     string
-	LastName      string
-	Company       string
-	CompanyDomain string
-	Title         string
-	// Country is an ISO 3166-1 alpha-2 code, upper-cased on reading, or "".
-	Country      string
-	Region       string
-	City         string
-	Postcode     string
-	AddressLine1 string
-	// Timezone is the lead's IANA zone name, or "".
-	Timezone string
-	// Score is 0–100; an empty or absent score reads as 0.
-	Score int
+	Client string
 }
 
 // column identifies one of the file's columns.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/outbound-go/outbound/place"
 )
 
 // Writer writes rows in a format Read reads back to the same rows (Line
@@ -133,8 +135,8 @@ func (r *Row) check() *RowError {
 			return &RowError{Line: r.Line, Field: columnNames[c], Value: s, Reason: "is not valid UTF-8"}
 		}
 	}
-	if r.Country != "" && !isLetters2(r.Country) {
-		return &RowError{Line: r.Line, Field: "country", Value: r.Country, Reason: "must be an ISO 3166-1 alpha-2 code: two letters"}
+	if _, known := place.CountryName(r.Country); r.Country != "" && (len(r.Country) != 2 || !known) {
+		return &RowError{Line: r.Line, Field: "country", Value: r.Country, Reason: "must be an ISO 3166-1 alpha-2 code"}
 	}
 	if r.Score < 0 || r.Score > 100 {
 		return &RowError{Line: r.Line, Field: "score", Value: strconv.Itoa(r.Score), Reason: "must be from 0 to 100"}

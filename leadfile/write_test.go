@@ -5,18 +5,21 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/leadfile"
+	"github.com/outbound-go/outbound/place"
 )
 
 func TestWriteCSVExact(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
 	rows := []leadfile.Row{
-		{Line: 9, ExternalID: "L1", Email: "ann@x.com", Company: "Lee, Sons & \"Co\"", Country: "AU", Score: 91},
-		{Email: "bo@x.com", AddressLine1: "Level 2\n1 George St"},
+		{Contact: outbound.Contact{Line: 9, ExternalID: "L1", Email: "ann@x.com", Company: "Lee, Sons & \"Co\"", Country: "AU", Score: 91}},
+		{Contact: outbound.Contact{Email: "bo@x.com", AddressLine1: "Level 2\n1 George St"}},
 	}
 	require.NoError(t, leadfile.Write(&b, rows, leadfile.CSV))
 	// Written by hand from RFC 4180: quote a field holding a comma, quote or
@@ -31,7 +34,7 @@ func TestWriteCSVExact(t *testing.T) {
 func TestWriteJSONLExact(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
-	rows := []leadfile.Row{{ExternalID: "L1", Email: "ann@x.com", Company: "A<B> & \"C\"", Score: 0}}
+	rows := []leadfile.Row{{Contact: outbound.Contact{ExternalID: "L1", Email: "ann@x.com", Company: "A<B> & \"C\"", Score: 0}}}
 	require.NoError(t, leadfile.Write(&b, rows, leadfile.JSONL))
 	require.Equal(t, `{"id":"L1","email":"ann@x.com","company":"A<B> & \"C\"","score":0}`+"\n", b.String())
 }
@@ -55,12 +58,12 @@ func TestWriteRefusesWhatReadRejects(t *testing.T) {
 		row   leadfile.Row
 		field string
 	}{
-		{leadfile.Row{Line: 4, Email: "a@x.com", Score: 101}, "score"},
-		{leadfile.Row{Email: "a@x.com", Score: -1}, "score"},
-		{leadfile.Row{Email: "a@x.com", Country: "AUS"}, "country"},
-		{leadfile.Row{Email: "a@x.com", Country: "9Z"}, "country"},
-		{leadfile.Row{Email: "a@x.com", City: "Syd\xffney"}, "city"},
-		{leadfile.Row{Email: "a@x.com", Client: "\xc3"}, "client"},
+		{leadfile.Row{Contact: outbound.Contact{Line: 4, Email: "a@x.com", Score: 101}}, "score"},
+		{leadfile.Row{Contact: outbound.Contact{Email: "a@x.com", Score: -1}}, "score"},
+		{leadfile.Row{Contact: outbound.Contact{Email: "a@x.com", Country: "AUS"}}, "country"},
+		{leadfile.Row{Contact: outbound.Contact{Email: "a@x.com", Country: "9Z"}}, "country"},
+		{leadfile.Row{Contact: outbound.Contact{Email: "a@x.com", City: "Syd\xffney"}}, "city"},
+		{leadfile.Row{Contact: outbound.Contact{Email: "a@x.com"}, Client: "\xc3"}, "client"},
 	}
 	for _, f := range []leadfile.Format{leadfile.CSV, leadfile.JSONL} {
 		for _, tt := range tests {
@@ -90,20 +93,23 @@ func randomText(r *rand.Rand) string {
 }
 
 func randomRow(r *rand.Rand) leadfile.Row {
-	row := leadfile.Row{
-		ExternalID: randomText(r), Client: randomText(r), Email: randomText(r), Phone: randomText(r),
+	row := leadfile.Row{Contact: outbound.Contact{ExternalID: randomText(r), Email: randomText(r), Phone: randomText(r),
 		LinkedIn: randomText(r), FirstName: randomText(r), LastName: randomText(r), Company: randomText(r),
-		CompanyDomain: randomText(r), Title: randomText(r), Region: randomText(r), City: randomText(r),
-		Postcode: randomText(r), AddressLine1: randomText(r), Timezone: randomText(r), Score: r.IntN(101),
+		CompanyDomain: []string{"", "acme.com", "example.com.au", "b-2.example.co.uk"}[r.IntN(4)], Title: randomText(r), Region: randomText(r), City: randomText(r),
+		Postcode: randomText(r), AddressLine1: randomText(r), Timezone: randomText(r), Score: r.IntN(101)}, Client: randomText(r),
 	}
 	if r.IntN(2) == 0 {
-		row.Country = string(rune('A'+r.IntN(26))) + string(rune('A'+r.IntN(26)))
+		all := place.Countries()
+		row.Country = all[r.IntN(len(all))].Code
 	}
 	for _, p := range []*string{&row.ExternalID, &row.Client, &row.Email, &row.Phone, &row.LinkedIn, &row.FirstName, &row.LastName,
 		&row.Company, &row.CompanyDomain, &row.Title, &row.Region, &row.City, &row.Postcode, &row.AddressLine1, &row.Timezone} {
 		// Line breaks inside a value read as "\n" (the documented rule).
 		*p = strings.ReplaceAll(strings.ReplaceAll(*p, "\r\n", "\n"), "\r", "\n")
 	}
+	// A leading apostrophe marks a spreadsheet's number kept as text: the
+	// reader drops it, so a written phone never starts with one.
+	row.Phone = strings.TrimLeftFunc(row.Phone, func(c rune) bool { return c == '\'' || unicode.IsSpace(c) })
 	if row.Email == "" { // a CSV row needs something in it to be a row at all
 		row.Email = "x@y.z"
 	}

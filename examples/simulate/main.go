@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -14,6 +15,7 @@ import (
 	_ "time/tzdata" // runs on machines without zoneinfo
 
 	"github.com/outbound-go/outbound/examples/simulate/internal/report"
+	"github.com/outbound-go/outbound/leadfile"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -43,6 +45,8 @@ type options struct {
 	Start       time.Time
 	LeadsFile   string
 	LeadsFormat string
+	// LeadsMap maps -leads-file's columns by hand ("Lead Score=score").
+	LeadsMap    map[string]string
 	DNCRFile    string
 	DatabaseURL string
 	Schema      string
@@ -70,6 +74,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&start, "start", "2026-03-02", "first virtual day, YYYY-MM-DD (the run starts at 00:00 UTC)")
 	fs.StringVar(&o.LeadsFile, "leads-file", "", "import leads from this CSV or JSONL file instead of generating them")
 	fs.StringVar(&o.LeadsFormat, "leads-format", "", "format of -leads-file: csv or jsonl (default: from its extension)")
+	fs.Func("map", "with -leads-file: read a column as a lead column, 'File Column=column' (repeatable, or comma-separated; the columns: "+strings.Join(leadfile.Columns(), ", ")+")", func(v string) error {
+		m, err := leadfile.ParseMap(v)
+		if err != nil {
+			return err
+		}
+		if o.LeadsMap == nil {
+			o.LeadsMap = map[string]string{}
+		}
+		maps.Copy(o.LeadsMap, m)
+		return nil
+	})
 	fs.StringVar(&o.DNCRFile, "dncr-file", "", "Do Not Call Register: one E.164 number per line (default: about 10 % of numbers, drawn from the seed)")
 	fs.StringVar(&o.DatabaseURL, "database-url", "", "run on PostgreSQL at this URL instead of the memory store (postgres://user@host:5432/db)")
 	fs.StringVar(&o.Schema, "schema", "", "with -database-url: the schema to (re)create for the run (default sim_<seed>)")

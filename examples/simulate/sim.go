@@ -238,9 +238,13 @@ func (s *simulation) leadRows(clients []world.Client) ([]leadfile.Row, error) {
 		return nil, err
 	}
 	defer f.Close()
-	rows, bad, err := leadfile.Read(f, format)
+	res, err := leadfile.ReadOptions(f, format, leadfile.Options{Map: o.LeadsMap})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", o.LeadsFile, err)
+	}
+	rows, bad := res.Rows, res.Bad
+	if len(res.Unknown) > 0 {
+		fmt.Fprintf(s.progress, "%s: columns not read (map them with -map 'Column=field'): %s\n", o.LeadsFile, strings.Join(res.Unknown, ", "))
 	}
 	for _, b := range bad {
 		fmt.Fprintf(s.progress, "%s: %s\n", o.LeadsFile, strings.TrimPrefix(b.Error(), "leadfile: "))
@@ -278,12 +282,7 @@ func (s *simulation) assign(rows []leadfile.Row, clients []world.Client) [][]dis
 				s.opts.LeadsFile, r.Line, r.Client, len(clients))
 			continue
 		}
-		out[c] = append(out[c], distribution.LeadInput{
-			Line: r.Line, ExternalID: r.ExternalID, Email: r.Email, Phone: r.Phone, LinkedIn: r.LinkedIn,
-			FirstName: r.FirstName, LastName: r.LastName, Company: r.Company, CompanyDomain: r.CompanyDomain,
-			Title: r.Title, Country: r.Country, Region: r.Region, City: r.City, Postcode: r.Postcode,
-			AddressLine1: r.AddressLine1, Timezone: r.Timezone, Score: r.Score,
-		})
+		out[c] = append(out[c], r.Contact)
 	}
 	return out
 }

@@ -198,9 +198,8 @@ func (g *gen) lead(c, perClient int) leadfile.Row {
 	co := g.company(c, perClient)
 	p := co.place
 	first, last := g.pick(firstNames[:]), g.pick(lastNames[:])
-	row := leadfile.Row{
-		FirstName: first, LastName: last, Company: co.name, CompanyDomain: co.domain,
-		Title: g.pick(titles[:]), Country: p.country, Score: g.r.IntN(101),
+	row := leadfile.Row{Contact: outbound.Contact{FirstName: first, LastName: last, Company: co.name, CompanyDomain: co.domain,
+		Title: g.pick(titles[:]), Country: p.country, Score: g.r.IntN(101)},
 	}
 	if g.r.Float64() < ShareRegion {
 		row.Region = p.region

@@ -26,21 +26,26 @@
 //
 // # CSV
 //
-// The first non-blank line is the header. Its names match the columns in
-// any case, with surrounding space ignored, in any order; columns it does
-// not know are ignored, as is a UTF-8 byte order mark before it. A file
+// The first non-blank line is the header. Its names match the columns and
+// the names CRM and prospecting exports give them ([Aliases]: Apollo,
+// HubSpot, Salesforce) in any case and spacing ("First Name",
+// "first_name"), in any order, or as [Options].Map maps them by hand;
+// where several columns fill one field, a row takes the first that is not
+// empty (a corporate phone before a mobile). Columns it does not know are
+// not read and are listed ([Reader.Unknown]); a UTF-8 byte order mark
+// before the header is skipped. A file
 // cannot be read at all — [Read] returns a *[HeaderError], matched by
 // [ErrHeader] — when it is empty, when its first line names none of the
-// columns (a file without a header), when a column appears twice, or when it
+// columns (a file without a header), when a column appears twice (or two
+// fill one field the same way), or when it
 // names no contact column (email, phone, linkedin or address_line1). Quoting
 // follows RFC 4180 (encoding/csv); blank lines are skipped, and a row's line
 // is the line it starts on.
 //
 // # JSONL
 //
-// Each non-blank line is one JSON object. Keys match the columns in any
-// case, as encoding/json matches struct fields; unknown keys are ignored,
-// whatever their value; when a key repeats (in any case), the last wins. A text column takes a string, a number (kept as written:
+// Each non-blank line is one JSON object. Keys match as CSV header names
+// do; unknown keys are listed, whatever their value. A text column takes a string, a number (kept as written:
 // "id": 12 reads as "12") or null (empty). The score takes a number or a
 // numeric string. Lines longer than [MaxLineBytes] are rejected without
 // being held in memory.
@@ -54,7 +59,8 @@
 //     value of the wrong type (true, an array, an object);
 //   - the score is not a whole number from 0 to 100 ("85.5", "high", 101;
 //     a JSON number with a whole value, 85.0 or 1e2, is fine);
-//   - the country is not two letters (it is upper-cased: "au" reads "AU");
+//   - the country is no country's ISO code or name (a code or name reads
+//     as the alpha-2 code: "au", "AUS", "Australia" read "AU");
 //   - a value is not valid UTF-8.
 //
 // Each rejection is a *[RowError] with the line, the field (the column name,

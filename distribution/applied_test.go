@@ -88,3 +88,24 @@ func TestEventAppliedOnRedeliveryAfterAFailedApply(t *testing.T) {
 	require.Zero(t, n)
 	require.Equal(t, 2, e.svc.Counters().Events[channel.EventOptedOut]+e.svc.Counters().Events[channel.EventReplied], "each event counted once")
 }
+
+// Do-not-contact entries hold for a whole email domain and platform-wide:
+// no email goes to the domain's leads, of any client; a bad entry names
+// its field.
+func TestDoNotContactByDomainAndPlatformWide(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.campaign(e.signup("growth", "Australia/Sydney"))
+	b := e.campaign(e.signup("starter", "Australia/Sydney"))
+	e.importLeads(a, hot(1), hot(2))
+	e.importLeads(b, hot(1))
+	require.NoError(t, e.svc.DoNotContact(e.ctx, outbound.Suppression{Domain: "@ACME1.com.au", Channel: channel.Email}))
+	e.plan()
+	e.runUntil(start.AddDate(0, 0, 20), 2)
+	for _, s := range e.fakes[channel.Email].Sent() {
+		require.NotContains(t, s.Message.To.Email, "@acme1.com.au", "no email to a do-not-contact domain, for any client")
+	}
+	require.NotEmpty(t, e.fakes[channel.Email].Sent(), "the other lead is emailed")
+	err := e.svc.DoNotContact(e.ctx, outbound.Suppression{Channel: channel.Email})
+	require.ErrorIs(t, err, outbound.ErrInvalid)
+}

@@ -3,6 +3,7 @@ package distribution
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/outbound-go/outbound"
@@ -302,4 +303,26 @@ func (s *Service) HandleBilling(ctx context.Context, e outbound.BillingEvent) (b
 // whether this call applied the event.
 func (s *Service) HandleProvisioning(ctx context.Context, e outbound.ProvisioningEvent) (bool, error) {
 	return s.accounts.handleProvisioning(ctx, e)
+}
+
+// DoNotContact adds an entry to the do-not-contact lists: a lead, an
+// address (email or E.164 number) or a whole email domain, for one client
+// or, with a zero Client, for every client; on one channel or (Channel
+// "") on all. Reason defaults to "do_not_contact" and Since to now. It
+// holds at once: planning skips the lead's steps on the channel, and a
+// touch already planned is not sent. Lift it with the store's
+// LiftSuppression. A bad entry is a *FieldError naming the field.
+func (s *Service) DoNotContact(ctx context.Context, sp outbound.Suppression) error {
+	sp.Address = strings.ToLower(strings.TrimSpace(sp.Address))
+	sp.Domain = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sp.Domain), "@"))
+	if sp.Reason == "" {
+		sp.Reason = "do_not_contact"
+	}
+	if sp.Since.IsZero() {
+		sp.Since = s.clock.Now().UTC()
+	}
+	if err := s.applier.store.AddSuppression(ctx, &sp); err != nil {
+		return fmt.Errorf("distribution: do not contact: %w", err)
+	}
+	return nil
 }

@@ -30,7 +30,12 @@ func main() {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	var code int
+	if os.Getenv(childEnv) != "" {
+		code = runChild(ctx, os.Stdin, os.Stdout, os.Stderr)
+	} else {
+		code = run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	}
 	stop()
 	os.Exit(code)
 }
@@ -50,8 +55,15 @@ type options struct {
 	DNCRFile    string
 	DatabaseURL string
 	Schema      string
-	Out         string
+	// Processes is how many OS processes dispatch and apply events (with
+	// DatabaseURL): the command and Processes−1 copies of it.
+	Processes int
+	Out       string
 }
+
+// maxProcesses bounds -processes: each process holds up to Workers+4
+// connections of the server's.
+const maxProcesses = 16
 
 // errUsage marks a bad command line: exit status 2.
 var errUsage = errors.New("usage")
@@ -88,6 +100,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.DNCRFile, "dncr-file", "", "Do Not Call Register: one E.164 number per line (default: about 10 % of numbers, drawn from the seed)")
 	fs.StringVar(&o.DatabaseURL, "database-url", "", "run on PostgreSQL at this URL instead of the memory store (postgres://user@host:5432/db)")
 	fs.StringVar(&o.Schema, "schema", "", "with -database-url: the schema to (re)create for the run (default sim_<seed>)")
+	fs.IntVar(&o.Processes, "processes", 1, "with -database-url: dispatch and handle events in this many OS processes (the command and copies of it), the leader elected among them; the totals do not depend on it")
 	fs.StringVar(&o.Out, "out", "", "write summary.json, report.html and the JSON lines files to this directory")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -114,6 +127,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: -workers %d: want at least 1", errUsage, o.Workers)
 	case o.Schema != "" && o.DatabaseURL == "":
 		return o, fmt.Errorf("%w: -schema %q: needs -database-url", errUsage, o.Schema)
+	case o.Processes < 1 || o.Processes > maxProcesses:
+		return o, fmt.Errorf("%w: -processes %d: want 1 to %d", errUsage, o.Processes, maxProcesses)
+	case o.Processes > 1 && o.DatabaseURL == "":
+		return o, fmt.Errorf("%w: -processes %d: needs -database-url (processes share the run through PostgreSQL)", errUsage, o.Processes)
 	case o.Schema != "" && !schemaName.MatchString(o.Schema):
 		return o, fmt.Errorf("%w: -schema %q: want a lower-case identifier like sim_1", errUsage, o.Schema)
 	}

@@ -273,6 +273,8 @@ func TestFlags(t *testing.T) {
 		{"-database-url", "postgres://localhost/outbound", "-schema", "Bad-Name"},
 		{"-database-url", "postgres://localhost/outbound", "-schema", "x; DROP TABLE t"},
 		{"-start", "02/03/2026"}, {"-clients", "0"}, {"-days", "0"}, {"-workers", "0"}, {"-leads", "-1"}, {"extra"}, {"-nope"},
+		{"-processes", "2"}, {"-processes", "0", "-database-url", "postgres://localhost/outbound"},
+		{"-processes", "17", "-database-url", "postgres://localhost/outbound"},
 	} {
 		code, _, stderr := runCmd(t, args...)
 		require.Equal(t, 2, code, "%v: %s", args, stderr)
@@ -283,7 +285,7 @@ func TestFlags(t *testing.T) {
 
 	o, err := parseFlags(nil, &bytes.Buffer{})
 	require.NoError(t, err)
-	require.Equal(t, options{Clients: 3, Leads: 2000, Days: 30, Seed: 1, Workers: 4, Start: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}, o,
+	require.Equal(t, options{Clients: 3, Leads: 2000, Days: 30, Seed: 1, Workers: 4, Processes: 1, Start: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}, o,
 		"no flags: 3 clients, 2,000 leads, 30 days from Monday 2026-03-02, seed 1, 4 workers")
 	require.Equal(t, time.Monday, o.Start.Weekday())
 

@@ -194,7 +194,10 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 		return cmp.Or(strings.Compare(a.PausedAt, b.PausedAt), strings.Compare(a.ID, b.ID))
 	})
 
-	c := s.svc.Counters()
+	c, err := s.counters()
+	if err != nil {
+		return nil, err
+	}
 	for k, v := range c.Fallbacks {
 		sum.Fallbacks[k] = v
 	}

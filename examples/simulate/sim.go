@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"container/heap"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/postgres"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/distribution"
@@ -46,8 +46,15 @@ type simulation struct {
 	progress io.Writer
 	clock    *timingtest.Clock
 	store    storage.Store
-	closeDB  func() // closes the Postgres pool; nil on the memory store
+	db       *postgres.DB // nil on the memory store
+	closeDB  func()       // closes the Postgres pool; nil on the memory store
 	svc      *distribution.Service
+	self     *process          // this process's part: its engine, clock and leadership
+	kids     []*child          // the copies of a run across processes
+	server   *providerServer   // serves the fakes to the copies
+	shardOf  map[string]string // lead ID → the company its events are routed by
+	leader   int               // the process (from 1) that led the last daily jobs; 0 before
+	handled  []int             // touches each process dispatched, in a run across processes
 	alerter  *pooltest.Alerter
 	prov     *pooltest.Provisioner
 	model    *channeltest.Model
@@ -76,6 +83,9 @@ type dayTally struct {
 // simulate builds the world, runs it for opts.Days and returns the
 // finished simulation; progress lines go to progress.
 func simulate(ctx context.Context, o options, progress io.Writer) (*simulation, error) {
+	if o.Processes > 1 {
+		progress = &lockedWriter{w: progress}
+	}
 	s := &simulation{
 		opts: o, progress: progress, clock: timingtest.NewClock(o.Start), store: memory.New(),
 		alerter: &pooltest.Alerter{}, prov: &pooltest.Provisioner{},
@@ -86,7 +96,7 @@ func simulate(ctx context.Context, o options, progress io.Writer) (*simulation, 
 		if err != nil {
 			return nil, err
 		}
-		s.store, s.closeDB = db, closeDB
+		s.store, s.db, s.closeDB = db.Platform(), db, closeDB
 	}
 	if err := s.setup(ctx); err != nil {
 		s.close()
@@ -96,12 +106,33 @@ func simulate(ctx context.Context, o options, progress io.Writer) (*simulation, 
 		s.close()
 		return nil, err
 	}
+	if len(s.kids) > 0 {
+		var parts []string
+		for i, n := range s.handled {
+			parts = append(parts, fmt.Sprintf("process %d %d", i+1, n))
+		}
+		fmt.Fprintf(s.progress, "touches dispatched: %s; sends of a key already sent: %d\n", strings.Join(parts, ", "), s.sends.duplicates())
+	}
 	return s, nil
 }
 
-// close releases the database connections, if the run has any. The
-// memory store needs nothing.
+// close stops the copies of a run across processes and releases the
+// database connections, if the run has any. The memory store needs
+// nothing.
 func (s *simulation) close() {
+	for _, k := range s.kids {
+		if err := k.stop(); err != nil {
+			fmt.Fprintln(s.progress, "simulate:", err)
+		}
+	}
+	s.kids = nil
+	if s.server != nil {
+		s.server.close()
+		s.server = nil
+	}
+	if s.self != nil {
+		s.self.release(context.Background())
+	}
 	if s.closeDB != nil {
 		s.closeDB()
 		s.closeDB = nil
@@ -146,18 +177,9 @@ func (s *simulation) setup(ctx context.Context) error {
 		}
 	}
 
-	var register distribution.DNCRChecker = world.NewRegister(o.Seed, world.DefaultListedShare, s.clock)
-	if o.DNCRFile != "" {
-		f, err := os.Open(o.DNCRFile)
-		if err != nil {
-			return err
-		}
-		reg, err := world.ReadRegister(f, s.clock)
-		f.Close()
-		if err != nil {
-			return err
-		}
-		register = reg
+	reg, err := register(o, s.clock)
+	if err != nil {
+		return err
 	}
 
 	s.model = &channeltest.Model{Seed: o.Seed, DrawKey: drawKey}
@@ -171,13 +193,14 @@ func (s *simulation) setup(ctx context.Context) error {
 		chans = append(chans, &recorder{Fake: f, out: s.sends, now: s.clock.Now})
 	}
 
-	s.svc, err = distribution.New(distribution.Config{
-		Store: s.store, Channels: chans, Clock: s.clock, DNCR: register, Provisioner: s.prov, Alerter: s.alerter,
-		Plans: plans, Workers: o.Workers, Test: distribution.TestConfig{NewID: ids.New},
+	s.svc, err = newEngine(engineConfig{
+		Store: s.store, Channels: chans, Clock: s.clock, DNCR: reg, Provisioner: s.prov, Alerter: s.alerter,
+		Plans: plans, Workers: o.Workers, IDs: ids,
 	})
 	if err != nil {
-		return fmt.Errorf("engine: %w", err)
+		return err
 	}
+	s.self = &process{name: "p1", svc: s.svc, clock: s.clock, ids: ids, workers: o.Workers}
 
 	for i, wc := range wclients {
 		c, err := s.svc.Signup(ctx, distribution.SignupInput{Name: wc.Name, Plan: wc.Plan, DefaultZone: wc.Zone, PaymentID: wc.Payment, At: o.Start})
@@ -203,6 +226,9 @@ func (s *simulation) setup(ctx context.Context) error {
 	}
 	fmt.Fprintf(s.progress, "setup: %d clients, %d lead rows: %d enrolled, %d merged, %d dead, %d rejected\n",
 		len(s.clients), s.imported.rows, s.imported.enrolled, s.imported.merged, s.imported.dead, s.imported.rejected+s.imported.badRows)
+	if o.Processes > 1 {
+		return s.startCopies(ctx, plans, chans)
+	}
 	return nil
 }
 
@@ -343,12 +369,14 @@ func minTime(a, b time.Time) time.Time {
 	return a
 }
 
-// daily runs the engine's daily jobs, which plan too.
+// daily runs the engine's daily jobs, which plan too, in the process that
+// leads.
 func (s *simulation) daily(ctx context.Context) error {
-	if err := s.svc.Daily(ctx); err != nil {
-		return fmt.Errorf("daily jobs on %s: %w", s.clock.Now().Format(time.DateOnly), err)
+	if len(s.kids) == 0 {
+		_, err := s.self.daily(ctx)
+		return err
 	}
-	return nil
+	return s.everywhere(ctx, opDaily, nil)
 }
 
 // endDay prints the progress line of the day that starts at date.
@@ -389,27 +417,13 @@ func (s *simulation) next(ctx context.Context) (time.Time, bool, error) {
 	return due, ok, nil
 }
 
+// dispatchRound lets every process's workers dispatch at once.
 func (s *simulation) dispatchRound(ctx context.Context) error {
-	workers := s.opts.Workers
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for i := range workers {
-		wg.Go(func() {
-			name := "w" + strconv.Itoa(i+1)
-			for {
-				n, err := s.svc.Dispatch(ctx, name)
-				if err != nil {
-					errs[i] = fmt.Errorf("dispatch (%s): %w", name, err)
-					return
-				}
-				if n == 0 {
-					return
-				}
-			}
-		})
+	if len(s.kids) == 0 {
+		_, err := s.self.dispatch(ctx)
+		return err
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return s.everywhere(ctx, opDispatch, nil)
 }
 
 // queueEvents turns what the fakes accepted since the last call into the
@@ -425,20 +439,25 @@ func (s *simulation) queueEvents() {
 // applyEvents hands the engine every queued event due by now, in order of
 // time, then provider and provider event ID.
 func (s *simulation) applyEvents(ctx context.Context, now time.Time) error {
+	var due []channel.Event
 	for len(s.queue) > 0 && !s.queue[0].At.After(now) {
-		e := heap.Pop(&s.queue).(channel.Event)
-		applied, err := s.svc.HandleEvent(ctx, e)
-		if err != nil {
-			return fmt.Errorf("event %s %s: %w", e.Provider, e.ProviderEventID, err)
-		}
-		if applied {
-			s.day.events++
-			if e.Type == channel.EventReplied {
-				s.day.replies++
-			}
-		}
+		due = append(due, heap.Pop(&s.queue).(channel.Event))
 	}
-	return nil
+	if len(due) == 0 {
+		return nil
+	}
+	if len(s.kids) == 0 {
+		t, err := s.self.apply(ctx, due)
+		s.count(t)
+		return err
+	}
+	return s.everywhere(ctx, opEvents, s.shareOut(due))
+}
+
+// count adds applied events to the day's tally.
+func (s *simulation) count(t tally) {
+	s.day.events += t.Applied
+	s.day.replies += t.Replies
 }
 
 // eventQueue is a min-heap of events by (At, Provider, ProviderEventID).
@@ -509,6 +528,7 @@ type outbox struct {
 	keys     map[string]int      // idempotency keys accepted: sends are counted once
 	ordinals map[string][]string // lead/step/action → idempotency keys in order of first send
 	daySent  map[string]int      // by channel, since the last takeDay
+	dups     int                 // sends of a key already accepted: none unless a send's answer was lost
 }
 
 // drawKey returns the draw key of m: lead/step/action/ordinal. A touch's
@@ -535,6 +555,7 @@ func (o *outbox) add(m *channel.Message, rc channel.Receipt, at time.Time) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if _, dup := o.keys[m.IdempotencyKey]; dup {
+		o.dups++
 		return
 	}
 	o.keys[m.IdempotencyKey] = 1
@@ -555,6 +576,13 @@ func (o *outbox) drain() []sent {
 	o.mu.Unlock()
 	slices.SortFunc(out, func(a, b sent) int { return cmp.Compare(a.msg.IdempotencyKey, b.msg.IdempotencyKey) })
 	return out
+}
+
+// duplicates is how many sends repeated a key already accepted.
+func (o *outbox) duplicates() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.dups
 }
 
 // takeDay returns the sends by channel since the last call and resets them.

@@ -19,6 +19,11 @@ const (
 	streamLeads uint64 = iota + 1
 	streamIDs
 	streamDNCR
+	// streamProcessIDs + n is the ID stream of process n of a run across
+	// processes; it stays last.
+	streamProcessIDs uint64 = 1 << 32
+	// streamScopedIDs ^ hash(key) is the ID stream of IDs.Within(key).
+	streamScopedIDs uint64 = 0x5c09ed1d5c09ed1d
 )
 
 // Client is one simulated client before signup.

@@ -242,3 +242,16 @@ func TestIDs(t *testing.T) {
 	}
 	require.NotEqual(t, world.NewIDs(1).New(), world.NewIDs(2).New())
 }
+
+func TestIDsWithinAKeyDoNotDependOnWhoDrawsThem(t *testing.T) {
+	first, copy2 := world.NewIDs(5), world.NewProcessIDs(5, 2)
+	require.NotEqual(t, first.New(), copy2.New(), "two processes draw apart")
+	_ = copy2.New() // the copy has done other work since
+
+	first.Within("event/sim-email/m1/delivered")
+	copy2.Within("event/sim-email/m1/delivered")
+	a, b := first.New(), copy2.New()
+	require.Equal(t, a, b, "the work of one key makes the same IDs in any process")
+	first.Within("event/sim-email/m2/delivered")
+	require.NotEqual(t, a, first.New(), "another key, other IDs")
+}

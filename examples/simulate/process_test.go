@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/outbound-go/outbound/allocator"
+	"github.com/stretchr/testify/require"
+)
+
+// TestMain lets the test binary be a copy of the command too: a run across
+// processes starts os.Executable, which under go test is this binary.
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(runChild(context.Background(), os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// TestProcessesKeepTheInvariants runs the simulation in three OS processes
+// on one schema: one leads, every process dispatches, nothing is sent
+// twice, no mailbox sends twice within its spacing, the import is the one
+// process's, and the summary counts what the store holds.
+func TestProcessesKeepTheInvariants(t *testing.T) {
+	t.Parallel()
+	schema := pgSchema(t)
+	dir := t.TempDir()
+	args := []string{"-clients", "2", "-leads", "200", "-days", "10", "-seed", "3"}
+	code, stdout, stderr := runCmd(t, append(args, "-database-url", testDatabaseURL(), "-schema", schema, "-processes", "3", "-out", dir)...)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stderr, "setup: 3 processes on schema "+schema)
+	require.Regexp(t, `process [123] leads: it plans and runs the daily jobs`, stderr)
+
+	m := regexp.MustCompile(`touches dispatched: process 1 (\d+), process 2 (\d+), process 3 (\d+); sends of a key already sent: (\d+)`).FindStringSubmatch(stderr)
+	require.NotNil(t, m, stderr)
+	for i, n := range m[1:4] {
+		require.NotEqual(t, "0", n, "process %d dispatched nothing", i+1)
+	}
+	require.Equal(t, "0", m[4], "no touch is sent twice")
+
+	// The import happened once, in the first process: its line is the one
+	// process's.
+	_, _, memErr := runCmd(t, args...)
+	setupLine := regexp.MustCompile(`setup: \d+ clients, .*`)
+	require.Equal(t, setupLine.FindString(memErr), setupLine.FindString(stderr))
+
+	// Each email touch sent from one mailbox at least the default spacing
+	// after the one before, whichever process sent them.
+	touches := readJSONL(t, filepath.Join(dir, "touches.jsonl"))
+	byMailbox := map[string][]time.Time{}
+	ids := map[string]bool{}
+	sent := 0
+	for _, tc := range touches {
+		id := tc["touch_id"].(string)
+		require.False(t, ids[id], "touch %s listed twice", id)
+		ids[id] = true
+		if tc["sent_at"] == nil {
+			continue
+		}
+		sent++
+		if tc["channel"] == "email" {
+			byMailbox[tc["resource_id"].(string)] = append(byMailbox[tc["resource_id"].(string)], instant(t, tc["sent_at"]))
+		}
+	}
+	require.NotEmpty(t, byMailbox)
+	for mb, at := range byMailbox {
+		slices.SortFunc(at, time.Time.Compare)
+		for i := 1; i < len(at); i++ {
+			require.GreaterOrEqual(t, at[i].Sub(at[i-1]), allocator.DefaultMailboxSpacing,
+				"mailbox %s sent at %s and %s", mb, at[i-1], at[i])
+		}
+	}
+
+	// The console's sends over the run are the store's sent touches.
+	total := regexp.MustCompile(`Sent over \d+ days \(UTC\): (\d+)`).FindStringSubmatch(stdout)
+	require.NotNil(t, total, stdout)
+	require.Equal(t, strconv.Itoa(sent), total[1])
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/invalid"
 )
 
 var (
@@ -21,7 +22,8 @@ var (
 	// fallback.
 	ErrNoResource = errors.New("allocator: no usable resource")
 	// ErrInvalid: bad input. A *[FieldError] matches it.
-	ErrInvalid = errors.New("allocator: invalid input")
+	// It is the module's one bad-input error (outbound.ErrInvalid).
+	ErrInvalid = invalid.ErrInvalid
 	// ErrUnknownResource: the allocator holds no resource with the ID given.
 	ErrUnknownResource = errors.New("allocator: unknown resource")
 	// ErrForgotten: the instant lies before the horizon given to

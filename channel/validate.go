@@ -1,7 +1,6 @@
 package channel
 
 import (
-	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -10,11 +9,13 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/phone"
 )
 
-// ErrInvalid is matched by errors.Is for every [*ValidationError].
-var ErrInvalid = errors.New("channel: invalid")
+// ErrInvalid is matched by errors.Is for every [*ValidationError]: the
+// module's one bad-input error (outbound.ErrInvalid).
+var ErrInvalid = invalid.ErrInvalid
 
 // ValidationError reports a message or event field that breaks a rule.
 type ValidationError struct {

@@ -1,29 +1,20 @@
 package sequence
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/outbound-go/outbound/invalid"
 )
 
-// ErrInvalid is what every input error of this package wraps, so a caller
-// can test any of them with errors.Is.
-var ErrInvalid = errors.New("sequence: invalid input")
+// ErrInvalid is the module's one bad-input error (outbound.ErrInvalid):
+// every input error of this package matches it with errors.Is.
+var ErrInvalid = invalid.ErrInvalid
 
 // FieldError reports a field or argument with a bad value that does not
-// belong to a step: "score", "Tiers.Warm", "Gating[hot]", "Name".
-type FieldError struct {
-	Field  string // the field or argument, e.g. "score"
-	Value  any    // the offending value
-	Reason string // what is wrong with it
-}
-
-// Error implements error: "sequence: score = 101: must be within 0–100".
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("sequence: %s = %v: %s", e.Field, e.Value, e.Reason)
-}
-
-// Unwrap returns [ErrInvalid].
-func (e *FieldError) Unwrap() error { return ErrInvalid }
+// belong to a step ("score", "Tiers.Warm", "Gating[hot]", "Name"): the
+// module's one field error (outbound.FieldError), with Package "sequence".
+// It renders as "sequence: score = 101: must be within 0–100".
+type FieldError = invalid.FieldError
 
 // StepError reports a bad field of one step of a [Sequence].
 type StepError struct {

@@ -92,7 +92,7 @@ func (p Policy) Validate() error {
 		errs = append(errs, err)
 	}
 	if p.DNCRValidity < 0 {
-		errs = append(errs, &FieldError{Field: "DNCRValidity", Value: p.DNCRValidity, Reason: "must not be negative"})
+		errs = append(errs, &FieldError{Package: "sequence", Field: "DNCRValidity", Value: p.DNCRValidity, Reason: "must not be negative"})
 	}
 	return errors.Join(errs...)
 }

@@ -95,7 +95,7 @@ func (s Sequence) Step(number int) (Step, bool) {
 // *[FieldError]; all wrap [ErrInvalid].
 func (s Sequence) Validate() error {
 	if len(s.Steps) == 0 {
-		return &FieldError{Field: "Steps", Value: "[]", Reason: "a sequence needs at least one step"}
+		return &FieldError{Package: "sequence", Field: "Steps", Value: "[]", Reason: "a sequence needs at least one step"}
 	}
 	var errs []error
 	bad := func(i int, field string, v any, format string, args ...any) {

@@ -64,9 +64,9 @@ func (t Tiers) Validate() error {
 	for i, f := range fields {
 		switch {
 		case f.v < 1 || f.v > MaxScore:
-			errs = append(errs, &FieldError{Field: f.name, Value: f.v, Reason: "must be within 1–100"})
+			errs = append(errs, &FieldError{Package: "sequence", Field: f.name, Value: f.v, Reason: "must be within 1–100"})
 		case i > 0 && f.v >= fields[i-1].v:
-			errs = append(errs, &FieldError{Field: f.name, Value: f.v, Reason: fmt.Sprintf("must be below %s (%d)", fields[i-1].name, fields[i-1].v)})
+			errs = append(errs, &FieldError{Package: "sequence", Field: f.name, Value: f.v, Reason: fmt.Sprintf("must be below %s (%d)", fields[i-1].name, fields[i-1].v)})
 		}
 	}
 	return errors.Join(errs...)
@@ -77,7 +77,7 @@ func (t Tiers) Validate() error {
 // *[FieldError] naming the field "score" and the value.
 func (t Tiers) TierFor(score int) (outbound.Tier, error) {
 	if score < 0 || score > MaxScore {
-		return "", &FieldError{Field: "score", Value: score, Reason: "must be within 0–100"}
+		return "", &FieldError{Package: "sequence", Field: "score", Value: score, Reason: "must be within 0–100"}
 	}
 	t = t.WithDefaults()
 	switch {
@@ -155,9 +155,9 @@ func (g Gating) Validate() error {
 		set := g[tier]
 		switch {
 		case !tier.Valid():
-			errs = append(errs, &FieldError{Field: "Gating", Value: fmt.Sprintf("%q", string(tier)), Reason: "unknown tier (want hot, warm, cool, cold or dead)"})
+			errs = append(errs, &FieldError{Package: "sequence", Field: "Gating", Value: string(tier), Reason: "unknown tier (want hot, warm, cool, cold or dead)"})
 		case set&^channel.AllKinds != 0:
-			errs = append(errs, &FieldError{Field: fmt.Sprintf("Gating[%s]", tier), Value: uint8(set), Reason: "holds bits that are no channel"})
+			errs = append(errs, &FieldError{Package: "sequence", Field: fmt.Sprintf("Gating[%s]", tier), Value: uint8(set), Reason: "holds bits that are no channel"})
 		}
 	}
 	return errors.Join(errs...)

@@ -83,20 +83,20 @@ func (c Curve) Limit(ageDays int) int {
 // increase, and no Limit may be negative.
 func (c Curve) Validate() error {
 	if len(c) == 0 {
-		return &FieldError{Field: "Curve", Value: "[]", Reason: "must have at least one stage"}
+		return &FieldError{Package: "warmup", Field: "Curve", Value: "[]", Reason: "must have at least one stage"}
 	}
 	for i, s := range c {
 		switch {
 		case i == 0 && s.FromDay != 0:
-			return &FieldError{Field: "Curve[0].FromDay", Value: s.FromDay, Reason: "the first stage must start at day 0"}
+			return &FieldError{Package: "warmup", Field: "Curve[0].FromDay", Value: s.FromDay, Reason: "the first stage must start at day 0"}
 		case i > 0 && s.FromDay <= c[i-1].FromDay:
-			return &FieldError{
+			return &FieldError{Package: "warmup",
 				Field:  fmt.Sprintf("Curve[%d].FromDay", i),
 				Value:  s.FromDay,
 				Reason: fmt.Sprintf("must be greater than Curve[%d].FromDay (%d)", i-1, c[i-1].FromDay),
 			}
 		case s.Limit < 0:
-			return &FieldError{Field: fmt.Sprintf("Curve[%d].Limit", i), Value: s.Limit, Reason: "must not be negative"}
+			return &FieldError{Package: "warmup", Field: fmt.Sprintf("Curve[%d].Limit", i), Value: s.Limit, Reason: "must not be negative"}
 		}
 	}
 	return nil

@@ -36,7 +36,7 @@ func (p Policy) Validate() error {
 		errs = append(errs, err)
 	}
 	if p.Max < 0 {
-		errs = append(errs, &FieldError{Field: "Max", Value: p.Max, Reason: "must not be negative"})
+		errs = append(errs, &FieldError{Package: "warmup", Field: "Max", Value: p.Max, Reason: "must not be negative"})
 	}
 	return errors.Join(errs...)
 }

@@ -1,0 +1,51 @@
+package outbound_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/allocator"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/sequence"
+	"github.com/outbound-go/outbound/warmup"
+)
+
+// TestOneErrInvalidForTheModule: bad input to any package of the module
+// matches outbound.ErrInvalid, and the packages that share the module's
+// field error name their package, field and value in it.
+func TestOneErrInvalidForTheModule(t *testing.T) {
+	_, chErr := channel.Validate(&channel.Message{Kind: channel.Email})
+	cases := []struct {
+		name    string
+		err     error
+		pkg     string // "" where the package keeps a field error of its own
+		field   string
+		wantVal any
+	}{
+		{"warmup", warmup.Curve{}.Validate(), "warmup", "Curve", "[]"},
+		{"sequence", sequence.Gating{"lukewarm": 0}.Validate(), "sequence", "Gating", "lukewarm"},
+		{"allocator", allocator.Config{Email: allocator.Cap{Daily: -2}}.Validate(), "", "", nil},
+		{"channel", chErr, "", "", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.err == nil {
+				t.Fatal("bad input accepted")
+			}
+			if !errors.Is(c.err, outbound.ErrInvalid) {
+				t.Fatalf("%v: does not match outbound.ErrInvalid", c.err)
+			}
+			if c.pkg == "" {
+				return
+			}
+			var fe *outbound.FieldError
+			if !errors.As(c.err, &fe) {
+				t.Fatalf("%v: not an *outbound.FieldError", c.err)
+			}
+			if fe.Package != c.pkg || fe.Field != c.field || fe.Value != c.wantVal {
+				t.Fatalf("got %s %s %v, want %s %s %v", fe.Package, fe.Field, fe.Value, c.pkg, c.field, c.wantVal)
+			}
+		})
+	}
+}

@@ -7,8 +7,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -375,4 +377,38 @@ func TestPlanThatCannotBeSavedHoldsUpNoOtherAndGivesItsBookingsBack(t *testing.T
 	cs.mu.Unlock()
 	require.Equal(t, 5, e.plan())
 	require.Len(t, e.schedule(bad), 5)
+}
+
+// A touch skipped at planning carries the typed constant: a lead with no
+// LinkedIn profile skips the LinkedIn step (it has no fallback) for
+// ReasonNoAddress, compared as the constant (a plain string would not match).
+func TestSkippedTouchReasonIsTyped(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	camp := e.campaign(e.signup("growth", "Australia/Sydney"))
+	in := hot(1)
+	in.LinkedIn = ""
+	res := e.importLeads(camp, in)
+	e.plan()
+	ts := e.schedule(res.Enrolled[0])
+	require.Equal(t, channel.LinkedIn, ts[2].StepChannel)
+	require.Equal(t, outbound.TouchSkipped, ts[2].Status)
+	require.Equal(t, outbound.ReasonNoAddress, ts[2].Reason)
+	require.Contains(t, outbound.Reasons(), ts[2].Reason)
+}
+
+// Every reason the engine takes from sequence and allocator is in the
+// vocabulary, by the same string. sequence.ReasonNoFallback is never
+// recorded: a skipped step with no fallback records its own reason alone.
+func TestReasonsCoverSequenceAndAllocator(t *testing.T) {
+	t.Parallel()
+	for _, r := range sequence.Reasons() {
+		if r == sequence.ReasonNoFallback {
+			continue
+		}
+		require.Contains(t, outbound.Reasons(), outbound.Reason(r))
+	}
+	for _, r := range []allocator.Reason{allocator.ReasonDailyCap, allocator.ReasonWeeklyCap, allocator.ReasonSpacing, allocator.ReasonNoResource} {
+		require.Contains(t, outbound.Reasons(), outbound.Reason(r))
+	}
 }

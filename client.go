@@ -72,7 +72,7 @@ type Client struct {
 	// SendingPausedAt is set while sending is paused for the whole client
 	// (a payment that finally failed), with the reason; zero when sending.
 	SendingPausedAt    time.Time
-	SendingPauseReason string
+	SendingPauseReason Reason // ReasonPaymentFailed
 	// Version is the store's count of changes to the client and to the
 	// resources it holds: every write of the client, and every write of a
 	// resource it holds or held (assignment, release, pause, resume),

@@ -23,6 +23,16 @@
 //
 // docs/architecture.md in the repository is the map of all of them.
 //
+// # Reasons
+//
+// Every record that says why the engine did something (a touch skipped,
+// cancelled, failed, fallen back or deferred; an enrollment stopped; a
+// client's sending or a resource paused; an address suppressed or lifted)
+// holds a [Reason]. reason.go lists the vocabulary, one constant a line with
+// what it means and the records it appears on; [FallbackReason],
+// [SkipReason], [CampaignReason] and [Reason.WithDetail] build the composed
+// ones, and [Reasons] lists them all.
+//
 // # Errors
 //
 // Input that fails validation yields a *[ValidationError] or a

@@ -31,11 +31,11 @@ type Resource struct {
 	ProviderRef string     // the provider's ID for it
 	Address     string     // mailbox address, E.164 number, seat account, sender name
 	State       ResourceState
-	Client      ClientID  // zero while in the pool
-	CreatedAt   time.Time // when it entered the pool
-	PurchasedAt time.Time // warmup age counts from here
-	Paused      bool      // paused by health: sends nothing
-	PauseReason string
+	Client      ClientID   // zero while in the pool
+	CreatedAt   time.Time  // when it entered the pool
+	PurchasedAt time.Time  // warmup age counts from here
+	Paused      bool       // paused by health: sends nothing
+	PauseReason Reason     // a health verdict, the provisioning event that paused it (with detail), or an operator's words
 	PausedAt    time.Time  // when the last pause began; zero if never paused
 	ResumedAt   time.Time  // when the last pause ended; zero if not resumed since
 	ReplacedBy  ResourceID // a paused domain's replacement, assigned to keep the client's capacity

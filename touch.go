@@ -29,7 +29,7 @@ type Enrollment struct {
 	NextStep    int         // 1-based number of the next step to plan; past the last means done
 	State       EnrollmentState
 	PausedUntil time.Time
-	StopReason  string
+	StopReason  Reason // why it stopped (see Reason)
 	// Sticky holds the resource each sender kind last used for this lead, so
 	// follow-ups go from the same mailbox, number and seat.
 	Sticky map[ResourceKind]ResourceID
@@ -91,7 +91,7 @@ type Touch struct {
 	LeasedBy    string
 	Attempts    int
 	Status      TouchStatus
-	Reason      string // why skipped, fell back, failed or was deferred
+	Reason      Reason // why skipped, cancelled, failed, fell back or was deferred (see Reason)
 	Provider    string // the provider the touch went (or goes) through: its resource's provider
 	ProviderRef string // the provider's message or call ID; unique per provider
 }
@@ -116,7 +116,7 @@ type Suppression struct {
 	Address string       // email (lower case) or E.164 number; "" when by lead or domain
 	Domain  string       // an email domain (lower case, no "@"): every address at it; "" otherwise
 	Channel channel.Kind // "" means every channel
-	Reason  string       // "opted_out", "hard_bounce", "complaint", "unsubscribed", "do_not_contact", ...
+	Reason  Reason       // ReasonOptedOut, ReasonHardBounce, ReasonComplaint, ReasonDoNotContact, or a host's own
 	Since   time.Time
 	// LiftedAt is when the suppression was lifted (an SMS START, an
 	// operator's decision), with who lifted it and why; zero while in force.
@@ -124,7 +124,7 @@ type Suppression struct {
 	// again puts it back in force.
 	LiftedAt   time.Time
 	LiftedBy   string
-	LiftReason string
+	LiftReason Reason
 }
 
 // Active reports whether the suppression is in force (not lifted).

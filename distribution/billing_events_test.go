@@ -12,7 +12,6 @@ import (
 	"github.com/outbound-go/outbound/adapters/webhook"
 	"github.com/outbound-go/outbound/adapters/webhook/webhooktest"
 	"github.com/outbound-go/outbound/channel"
-	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/storage"
 )
@@ -99,7 +98,7 @@ func TestBillingEventsOverAWebhook(t *testing.T) {
 	require.Equal(t, http.StatusOK, post(prov, failed))
 	got, err := e.store.GetClient(e.ctx, c.ID)
 	require.NoError(t, err)
-	require.Equal(t, distribution.ReasonPaymentFailed, got.SendingPauseReason)
+	require.Equal(t, outbound.ReasonPaymentFailed, got.SendingPauseReason)
 	e.clock.Set(first.ScheduledAt)
 	e.dispatchAll(1)
 	require.Empty(t, e.fakes[channel.Email].Sent(), "nothing goes while unpaid")

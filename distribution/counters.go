@@ -22,10 +22,10 @@ type Counters struct {
 	Touches map[channel.Kind]map[outbound.TouchStatus]int
 	// Fallbacks counts touches that went out on a step's fallback channel,
 	// by the reason the step's own channel could not be used.
-	Fallbacks map[string]int
+	Fallbacks map[outbound.Reason]int
 	// Deferrals counts touches planned later than their earliest slot, by
 	// the reason (daily_cap, weekly_cap, spacing, window_passed, retry, ...).
-	Deferrals map[string]int
+	Deferrals map[outbound.Reason]int
 	// Replies counts applied replies.
 	Replies int
 	// Events counts applied inbound events by type (duplicates excluded).
@@ -77,8 +77,8 @@ func newTally() *tally {
 func newCounters() Counters {
 	return Counters{
 		Touches:   map[channel.Kind]map[outbound.TouchStatus]int{},
-		Fallbacks: map[string]int{},
-		Deferrals: map[string]int{},
+		Fallbacks: map[outbound.Reason]int{},
+		Deferrals: map[outbound.Reason]int{},
 		Events:    map[channel.EventType]int{},
 		Capacity:  map[outbound.ResourceKind]CapacityUse{},
 	}
@@ -135,11 +135,11 @@ func (s *shared) countTouch(client outbound.ClientID, k channel.Kind, from, to o
 	})
 }
 
-func (s *shared) countFallback(client outbound.ClientID, reason string) {
+func (s *shared) countFallback(client outbound.ClientID, reason outbound.Reason) {
 	s.tally.add(client, func(c *Counters) { c.Fallbacks[reason]++ })
 }
 
-func (s *shared) countDeferral(client outbound.ClientID, reason string) {
+func (s *shared) countDeferral(client outbound.ClientID, reason outbound.Reason) {
 	s.tally.add(client, func(c *Counters) { c.Deferrals[reason]++ })
 }
 

@@ -225,7 +225,7 @@ func (s *dailyJobs) withdrawConnections(ctx context.Context, now time.Time) erro
 	}
 	for i := range ts {
 		t := &ts[i]
-		if t.Action != channel.ActionConnectionRequest || t.Status != outbound.TouchSent || t.Reason == ReasonWithdrawn ||
+		if t.Action != channel.ActionConnectionRequest || t.Status != outbound.TouchSent || t.Reason == outbound.ReasonConnectionWithdrawn ||
 			t.SentAt.IsZero() || now.Before(t.SentAt.Add(s.cfg.ConnectionWithdrawAfter)) {
 			continue
 		}
@@ -237,7 +237,7 @@ func (s *dailyJobs) withdrawConnections(ctx context.Context, now time.Time) erro
 		if _, err := s.applier.handleEvent(ctx, ev); err != nil {
 			return err
 		}
-		t.Reason = ReasonWithdrawn
+		t.Reason = outbound.ReasonConnectionWithdrawn
 		if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
 			return fmt.Errorf("distribution: withdraw: %w", err)
 		}

@@ -188,7 +188,7 @@ func TestChurnCancelsAndReleases(t *testing.T) {
 	require.NoError(t, e.svc.Churn(e.ctx, ts[0].Client))
 	for _, tc := range e.schedule(ts[0].Lead) {
 		require.Equal(t, outbound.TouchCancelled, tc.Status)
-		require.Equal(t, "client_churned", tc.Reason)
+		require.Equal(t, outbound.ReasonClientChurned, tc.Reason)
 	}
 	require.Equal(t, outbound.EnrollmentStopped, e.enrollment(ts[0].Lead).State)
 	bs, err := e.store.ListBookings(e.ctx, outbound.ClientID{})

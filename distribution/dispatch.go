@@ -10,9 +10,7 @@ import (
 	"github.com/cenkalti/backoff/v4"
 
 	"github.com/outbound-go/outbound"
-	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
-	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
 )
@@ -225,9 +223,9 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 	// Still wanted?
 	switch {
 	case d.cs.client.State != outbound.ClientActive:
-		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, "client_churned", true)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, outbound.ReasonClientChurned, true)
 	case d.camp.State != outbound.CampaignActive:
-		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, "campaign_"+string(d.camp.State), true)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, outbound.CampaignReason(d.camp.State), true)
 	case d.cs.client.SendingPaused():
 		// Held until the client pays: looked at again in an hour.
 		return false, s.planner.reschedule(ctx, d, t, d.now.Add(sendingPausedRetry), d.cs.client.SendingPauseReason)
@@ -236,14 +234,14 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 	case outbound.EnrollmentActive:
 	case outbound.EnrollmentPaused:
 		if d.e.PausedUntil.After(d.now) {
-			return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, ReasonOutOfOffice, true)
+			return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, outbound.ReasonOutOfOffice, true)
 		}
 	case outbound.EnrollmentReplied:
-		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, ReasonReplied, true)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, outbound.ReasonReplied, true)
 	default:
 		reason := d.e.StopReason
 		if reason == "" {
-			reason = string(d.e.State)
+			reason = outbound.Reason(d.e.State) // ReasonCompleted, ReasonStopped
 		}
 		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, reason, true)
 	}
@@ -254,10 +252,10 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 		return false, fmt.Errorf("distribution: touch %s: %w", t.ID, err)
 	}
 	if supp {
-		if err := s.planner.finish(ctx, d, t, outbound.TouchCancelled, ReasonSuppressed, true); err != nil {
+		if err := s.planner.finish(ctx, d, t, outbound.TouchCancelled, outbound.ReasonSuppressed, true); err != nil {
 			return false, err
 		}
-		return false, s.planner.fallBack(ctx, d, t, string(sequence.ReasonOptedOut))
+		return false, s.planner.fallBack(ctx, d, t, outbound.ReasonOptedOut)
 	}
 	if s.needsWash(t.Channel) {
 		if reason, err := s.dncrBlock(ctx, d.batch, d.lead, d.now); err != nil {
@@ -275,30 +273,30 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 		sd = s.senders.forProvider(t.Channel, r.Provider)
 	}
 	if sd == nil || r.Paused {
-		return false, s.planner.rebook(ctx, d, t, d.now, ReasonResourceGone)
+		return false, s.planner.rebook(ctx, d, t, d.now, outbound.ReasonResourceUnusable)
 	}
 	if !s.sched.Contains(t.Channel, d.rec, d.now) {
-		return false, s.planner.rebook(ctx, d, t, d.now, ReasonWindowPassed)
+		return false, s.planner.rebook(ctx, d, t, d.now, outbound.ReasonWindowPassed)
 	}
 	if timing.DateIn(d.now, d.cs.loc) != t.Day {
-		return false, s.planner.rebook(ctx, d, t, d.now, ReasonWindowPassed)
+		return false, s.planner.rebook(ctx, d, t, d.now, outbound.ReasonWindowPassed)
 	}
 	if wait, ok, err := s.gate(ctx, t, d.now); err != nil {
 		return false, err
 	} else if !ok {
-		return false, s.planner.reschedule(ctx, d, t, wait, string(allocator.ReasonSpacing))
+		return false, s.planner.reschedule(ctx, d, t, wait, outbound.ReasonSpacing)
 	}
 
 	m, err := s.message(ctx, d, t, &r)
 	if err != nil {
-		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, "invalid_message: "+err.Error(), true); err != nil {
+		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, outbound.ReasonInvalidMessage.WithDetail(err.Error()), true); err != nil {
 			return false, err
 		}
-		return false, s.planner.fallBack(ctx, d, t, "invalid_message")
+		return false, s.planner.fallBack(ctx, d, t, outbound.ReasonInvalidMessage)
 	}
 	sleep, retryAt := sd.admit(d.now)
 	if !retryAt.IsZero() {
-		return false, s.planner.reschedule(ctx, d, t, retryAt, ReasonRateLimited)
+		return false, s.planner.reschedule(ctx, d, t, retryAt, outbound.ReasonRateLimited)
 	}
 	if sleep > 0 {
 		if err := s.clock.Sleep(ctx, sleep); err != nil {
@@ -340,35 +338,35 @@ func (s *dispatcher) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 	if sd.atMostOnce() && !errors.As(err, &classified) {
 		s.log.WarnContext(ctx, "voice/SMS send failed unclassified: it may have reached the provider; not sent again",
 			"touch", t.ID.String(), "err", err)
-		return false, s.planner.finish(ctx, d, t, outbound.TouchUncertain, ReasonUncertain+": "+err.Error(), false)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchUncertain, outbound.ReasonUnreconciled.WithDetail(err.Error()), false)
 	}
 	switch {
 	case class == channel.ClassOptedOut:
-		if err := suppressLead(ctx, s.store, d.lead, t.Channel, "opted_out", d.now); err != nil {
+		if err := suppressLead(ctx, s.store, d.lead, t.Channel, outbound.ReasonOptedOut, d.now); err != nil {
 			return false, err
 		}
-		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, "opted_out: "+err.Error(), true); err != nil {
+		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, outbound.ReasonOptedOut.WithDetail(err.Error()), true); err != nil {
 			return false, err
 		}
-		return false, s.planner.fallBack(ctx, d, t, string(sequence.ReasonOptedOut))
+		return false, s.planner.fallBack(ctx, d, t, outbound.ReasonOptedOut)
 	case class.Permanent():
-		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, "send_failed: "+err.Error(), true); err != nil {
+		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, outbound.ReasonSendFailed.WithDetail(err.Error()), true); err != nil {
 			return false, err
 		}
-		return false, s.planner.fallBack(ctx, d, t, "send_failed")
+		return false, s.planner.fallBack(ctx, d, t, outbound.ReasonSendFailed)
 	}
 	if t.Attempts >= s.cfg.Retry.MaxAttempts {
-		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, ReasonRetriesExhausted+": "+err.Error(), true); err != nil {
+		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, outbound.ReasonRetriesExhausted.WithDetail(err.Error()), true); err != nil {
 			return false, err
 		}
-		return false, s.planner.fallBack(ctx, d, t, ReasonRetriesExhausted)
+		return false, s.planner.fallBack(ctx, d, t, outbound.ReasonRetriesExhausted)
 	}
 	delay, ok := channel.RetryAfter(err)
 	if !ok {
 		delay = s.backoffAfter(t.Attempts)
 	}
 	s.log.InfoContext(ctx, "send failed; retrying", "touch", t.ID.String(), "attempt", t.Attempts, "after", delay, "err", err)
-	return false, s.planner.reschedule(ctx, d, t, d.now.Add(delay), ReasonRetry)
+	return false, s.planner.reschedule(ctx, d, t, d.now.Add(delay), outbound.ReasonRetry)
 }
 
 // backoffAfter is the delay after the attempts-th failed attempt.
@@ -406,27 +404,27 @@ func (s *shared) needsWash(k channel.Kind) bool {
 
 // dncrBlock returns why the lead's number may not be called or texted now
 // (dncr_registered, dncr_unwashed), reading the store's latest wash.
-func (s *dispatcher) dncrBlock(ctx context.Context, b *claimBatch, l *outbound.Lead, now time.Time) (string, error) {
+func (s *dispatcher) dncrBlock(ctx context.Context, b *claimBatch, l *outbound.Lead, now time.Time) (outbound.Reason, error) {
 	if l.Phone == "" {
-		return string(sequence.ReasonNoAddress), nil
+		return outbound.ReasonNoAddress, nil
 	}
 	w, err := s.wash(ctx, b, l.Phone)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		return string(sequence.ReasonDNCRUnwashed), nil
+		return outbound.ReasonDNCRUnwashed, nil
 	case err != nil:
 		return "", fmt.Errorf("distribution: wash of lead %s: %w", l.ID, err)
 	}
 	if w.WashedAt.IsZero() || now.Before(w.WashedAt) || !now.Before(w.WashedAt.Add(s.policy.DNCRValidity)) {
-		return string(sequence.ReasonDNCRUnwashed), nil
+		return outbound.ReasonDNCRUnwashed, nil
 	}
 	switch w.Status {
 	case outbound.DNCRClear, outbound.DNCRNotApplicable:
 		// Not on a register, or no register for the number's country.
 	case outbound.DNCRRegistered:
-		return string(sequence.ReasonDNCRRegistered), nil
+		return outbound.ReasonDNCRRegistered, nil
 	default:
-		return string(sequence.ReasonDNCRUnwashed), nil
+		return outbound.ReasonDNCRUnwashed, nil
 	}
 	s.log.DebugContext(ctx, "DNCR wash in force", "lead", l.ID.String(), "phone", l.Phone, "washed_at", w.WashedAt)
 	return "", nil
@@ -458,7 +456,7 @@ func (s *dispatcher) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.
 		rc, _ = sd.ch.(channel.Reconciler)
 	}
 	if rc == nil {
-		return false, s.planner.finish(ctx, d, t, outbound.TouchUncertain, ReasonUncertain+": worker lost during send, no reconciler", false)
+		return false, s.planner.finish(ctx, d, t, outbound.TouchUncertain, outbound.ReasonUnreconciled.WithDetail("worker lost during send, no reconciler"), false)
 	}
 	r, found, err := rc.Lookup(ctx, t.ID.String())
 	if err != nil {

@@ -92,14 +92,14 @@ func TestDispatchRetriesWithBackoffThenFallsBack(t *testing.T) {
 	got := e.touch(voice.ID)
 	require.Equal(t, outbound.TouchFailed, got.Status)
 	require.Equal(t, 5, got.Attempts)
-	require.Contains(t, got.Reason, distribution.ReasonRetriesExhausted)
+	require.Equal(t, outbound.ReasonRetriesExhausted, got.Reason.Code())
 	channeltest.RequireNotSent(t, e.fakes[channel.Voice], voice.ID.String())
 	// The step's fallback (email) is planned at the next email window.
 	fb := fallbackOf(t, e, voice)
 	require.Equal(t, channel.Email, fb.Channel)
-	require.Equal(t, distribution.ReasonFallbackPrefix+distribution.ReasonRetriesExhausted, fb.Reason)
+	require.Equal(t, outbound.FallbackReason(outbound.ReasonRetriesExhausted), fb.Reason)
 	require.True(t, fb.ScheduledAt.After(e.clock.Now()))
-	require.Equal(t, 1, e.svc.Counters().Fallbacks[distribution.ReasonRetriesExhausted])
+	require.Equal(t, 1, e.svc.Counters().Fallbacks[outbound.ReasonRetriesExhausted])
 }
 
 // fallbackOf returns the fallback touch planned for a touch.
@@ -199,7 +199,7 @@ func TestDispatchLateClaimRebooksInTheNextWindow(t *testing.T) {
 			require.NotEqual(t, email.Day, b.Day, "the old day's booking is released")
 		}
 	}
-	require.Equal(t, 1, e.svc.Counters().Deferrals[distribution.ReasonWindowPassed])
+	require.Equal(t, 1, e.svc.Counters().Deferrals[outbound.ReasonWindowPassed])
 	channeltest.RequireNotSent(t, e.fakes[channel.Email], email.ID.String())
 	// Step 2 was planned 3 days after Monday; Tuesday's send pushes it to
 	// keep its gap.
@@ -219,7 +219,7 @@ func TestDispatchComplianceAtSendTime(t *testing.T) {
 	require.NoError(t, err)
 	got := e.touch(sms.ID)
 	require.Equal(t, outbound.TouchCancelled, got.Status)
-	require.Equal(t, distribution.ReasonSuppressed, got.Reason)
+	require.Equal(t, outbound.ReasonSuppressed, got.Reason)
 	require.Equal(t, channel.Email, fallbackOf(t, e, sms).Channel)
 	channeltest.RequireCount(t, e.fakes[channel.SMS], 0)
 
@@ -236,7 +236,7 @@ func TestDispatchComplianceAtSendTime(t *testing.T) {
 	require.NoError(t, err)
 	got = e2.touch(call.ID)
 	require.Equal(t, outbound.TouchSkipped, got.Status)
-	require.Equal(t, "dncr_unwashed", got.Reason)
+	require.Equal(t, outbound.ReasonDNCRUnwashed, got.Reason)
 	require.Equal(t, channel.Email, fallbackOf(t, e2, call).Channel)
 	channeltest.RequireCount(t, e2.fakes[channel.Voice], 0)
 
@@ -248,7 +248,7 @@ func TestDispatchComplianceAtSendTime(t *testing.T) {
 	e3.at(call)
 	_, err = e3.svc.Dispatch(e3.ctx, "w")
 	require.NoError(t, err)
-	require.Equal(t, "dncr_registered", e3.touch(call.ID).Reason)
+	require.Equal(t, outbound.ReasonDNCRRegistered, e3.touch(call.ID).Reason)
 }
 
 func TestDispatchPausedDomainMovesToAnotherMailbox(t *testing.T) {
@@ -335,7 +335,7 @@ func TestCustomSequenceWithALetter(t *testing.T) {
 	require.Equal(t, channel.Mail, h[0].Channel)
 	require.Equal(t, channel.ActionLetter, h[0].Action)
 	require.Equal(t, channel.Email, w[0].Channel)
-	require.Equal(t, distribution.ReasonFallbackPrefix+"gated", w[0].Reason)
+	require.Equal(t, outbound.FallbackReason(outbound.ReasonGated), w[0].Reason)
 	next, ok, err := e.svc.NextDue(e.ctx)
 	require.NoError(t, err)
 	require.True(t, ok)

@@ -54,7 +54,9 @@
 // processes. A full resource-day or spacing moves the touch to the next
 // opening; a step that finds none within Config.PlanHorizon (60 days) is
 // skipped with reason no_capacity. Skipped steps are stored as skipped
-// touches with their reason, and fallbacks carry "fallback:<reason>".
+// touches with their reason, and fallbacks carry "fallback:<reason>"
+// (outbound.FallbackReason). Every reason the engine records is an
+// outbound.Reason, listed in the root package.
 //
 // # Delivery
 //

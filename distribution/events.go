@@ -11,7 +11,6 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
-	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -270,17 +269,17 @@ func (s *applier) apply(ctx context.Context, e *channel.Event, t *outbound.Touch
 	case channel.EventBounced:
 		if t != nil && (t.Status == outbound.TouchSent || t.Status == outbound.TouchDelivered) {
 			from := t.Status
-			t.Status, t.Reason = outbound.TouchFailed, ReasonHardBounce
+			t.Status, t.Reason = outbound.TouchFailed, outbound.ReasonHardBounce
 			if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
 				return fmt.Errorf("distribution: bounce: %w", err)
 			}
 			s.touchMoved(ctx, t, from, outbound.TouchFailed)
 		}
-		return s.suppress(ctx, leads, e.Kind, ReasonHardBounce, ReasonHardBounce, now)
+		return s.suppress(ctx, leads, e.Kind, outbound.ReasonHardBounce, outbound.ReasonHardBounce, now)
 	case channel.EventComplained:
-		return s.suppress(ctx, leads, channel.Email, "complaint", string(sequence.ReasonOptedOut), now)
+		return s.suppress(ctx, leads, channel.Email, outbound.ReasonComplaint, outbound.ReasonOptedOut, now)
 	case channel.EventOptedOut:
-		return s.suppress(ctx, leads, e.Kind, "opted_out", string(sequence.ReasonOptedOut), now)
+		return s.suppress(ctx, leads, e.Kind, outbound.ReasonOptedOut, outbound.ReasonOptedOut, now)
 	case channel.EventOptedIn:
 		return s.optIn(ctx, e, leads, now)
 	case channel.EventCallBusy, channel.EventCallNoAnswer, channel.EventCallFailed:
@@ -339,7 +338,7 @@ func (s *applier) replied(ctx context.Context, d *dispatchCtx) error {
 	if !live(d.e) && d.e.State != outbound.EnrollmentCompleted {
 		return nil
 	}
-	if err := s.stop(ctx, d, outbound.EnrollmentReplied, ReasonReplied); err != nil {
+	if err := s.stop(ctx, d, outbound.EnrollmentReplied, outbound.ReasonReplied); err != nil {
 		return err
 	}
 	s.tally.add(d.e.Client, func(c *Counters) { c.Replies++ })
@@ -366,7 +365,7 @@ func (s *applier) replied(ctx context.Context, d *dispatchCtx) error {
 			if err != nil {
 				return err
 			}
-			if err := s.stop(ctx, od, outbound.EnrollmentStopped, ReasonCompanyReplied); err != nil {
+			if err := s.stop(ctx, od, outbound.EnrollmentStopped, outbound.ReasonCompanyReplied); err != nil {
 				return err
 			}
 		}
@@ -376,7 +375,7 @@ func (s *applier) replied(ctx context.Context, d *dispatchCtx) error {
 
 // stop moves an enrollment to a final state and cancels its scheduled
 // touches.
-func (s *applier) stop(ctx context.Context, d *dispatchCtx, state outbound.EnrollmentState, reason string) error {
+func (s *applier) stop(ctx context.Context, d *dispatchCtx, state outbound.EnrollmentState, reason outbound.Reason) error {
 	d.e.State, d.e.PausedUntil = state, time.Time{}
 	if state == outbound.EnrollmentStopped {
 		d.e.StopReason = reason
@@ -395,7 +394,7 @@ func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time) er
 	if !live(d.e) {
 		return nil
 	}
-	cancelled, err := s.planner.cancelTouches(ctx, d.cs, storage.TouchFilter{Enrollment: d.e.ID}, "", ReasonOutOfOffice)
+	cancelled, err := s.planner.cancelTouches(ctx, d.cs, storage.TouchFilter{Enrollment: d.e.ID}, "", outbound.ReasonOutOfOffice)
 	if err != nil {
 		return err
 	}
@@ -406,7 +405,7 @@ func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time) er
 		}
 	}
 	d.e.State, d.e.PausedUntil = outbound.EnrollmentPaused, until.UTC()
-	if err := s.planner.replanFrom(ctx, d, from, ReasonOutOfOffice); err != nil {
+	if err := s.planner.replanFrom(ctx, d, from, outbound.ReasonOutOfOffice); err != nil {
 		return err
 	}
 	s.enrollmentMoved(ctx, d.e)
@@ -416,13 +415,13 @@ func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time) er
 // isStepTouch reports whether a touch is a step's own (or its fallback),
 // not a follow-up an event added (a call retry, a LinkedIn message).
 func (s *shared) isStepTouch(t *outbound.Touch) bool {
-	return t.Reason != ReasonCallRetry && t.Action != channel.ActionLinkedInMessage
+	return t.Reason != outbound.ReasonCallRetry && t.Action != channel.ActionLinkedInMessage
 }
 
 // suppress records a suppression of each lead (and its address) on a
 // channel and cancels their scheduled touches on it, each falling back
 // where its step can.
-func (s *applier) suppress(ctx context.Context, leads []*outbound.Lead, k channel.Kind, why, fallbackReason string, now time.Time) error {
+func (s *applier) suppress(ctx context.Context, leads []*outbound.Lead, k channel.Kind, why, fallbackReason outbound.Reason, now time.Time) error {
 	for _, l := range leads {
 		if err := suppressLead(ctx, s.store, l, k, why, now); err != nil {
 			return err
@@ -474,7 +473,7 @@ func (s *applier) callRetry(ctx context.Context, t *outbound.Touch, at time.Time
 	}
 	retries := 0
 	for i := range ts {
-		if ts[i].Step == t.Step && ts[i].Reason == ReasonCallRetry {
+		if ts[i].Step == t.Step && ts[i].Reason == outbound.ReasonCallRetry {
 			retries++
 		}
 	}
@@ -484,7 +483,7 @@ func (s *applier) callRetry(ctx context.Context, t *outbound.Touch, at time.Time
 	nt := outbound.Touch{
 		ID: outbound.TouchID{UUID: derivedID(t.ID.UUID, "retry")}, Client: t.Client, Campaign: t.Campaign,
 		Enrollment: t.Enrollment, Lead: t.Lead, Step: t.Step, StepChannel: t.StepChannel,
-		Channel: channel.Voice, Action: channel.ActionCall, Reason: ReasonCallRetry,
+		Channel: channel.Voice, Action: channel.ActionCall, Reason: outbound.ReasonCallRetry,
 	}
 	return s.planner.follow(ctx, e, t, &nt, at.Add(s.cfg.CallCooling), retries+1)
 }
@@ -512,7 +511,7 @@ func (s *applier) connectionAccepted(ctx context.Context, t *outbound.Touch, at 
 	nt := outbound.Touch{
 		ID: outbound.TouchID{UUID: derivedID(t.ID.UUID, "message")}, Client: t.Client, Campaign: t.Campaign,
 		Enrollment: t.Enrollment, Lead: t.Lead, Step: t.Step, StepChannel: t.StepChannel,
-		Channel: channel.LinkedIn, Action: channel.ActionLinkedInMessage, Reason: ReasonConnectionMessage,
+		Channel: channel.LinkedIn, Action: channel.ActionLinkedInMessage, Reason: outbound.ReasonConnectionAccepted,
 	}
 	return s.planner.follow(ctx, e, t, &nt, at.Add(s.cfg.ConnectionMessageDelay), 11)
 }
@@ -522,7 +521,7 @@ func (s *applier) connectionAccepted(ctx context.Context, t *outbound.Touch, at 
 // has it).
 func suppressLead(ctx context.Context, st interface {
 	AddSuppression(context.Context, *outbound.Suppression) error
-}, l *outbound.Lead, k channel.Kind, why string, now time.Time) error {
+}, l *outbound.Lead, k channel.Kind, why outbound.Reason, now time.Time) error {
 	for _, sp := range leadSuppressions(l, k) {
 		sp.Reason, sp.Since = why, now.UTC()
 		if err := st.AddSuppression(ctx, &sp); err != nil {
@@ -553,7 +552,7 @@ func (s *applier) optIn(ctx context.Context, e *channel.Event, leads []*outbound
 		}
 		optedOut := map[storage.SuppressionKey]bool{}
 		for i := range list {
-			if list[i].Active() && list[i].Reason == "opted_out" {
+			if list[i].Active() && list[i].Reason == outbound.ReasonOptedOut {
 				optedOut[storage.KeyOf(&list[i])] = true
 			}
 		}
@@ -561,7 +560,7 @@ func (s *applier) optIn(ctx context.Context, e *channel.Event, leads []*outbound
 			if !optedOut[storage.KeyOf(&sp)] {
 				continue // not an opt-out (a bounce stays), or lifted already
 			}
-			lifted, err := s.store.LiftSuppression(ctx, storage.KeyOf(&sp), by, "opted_in", now)
+			lifted, err := s.store.LiftSuppression(ctx, storage.KeyOf(&sp), by, outbound.ReasonOptedIn, now)
 			if err != nil {
 				return fmt.Errorf("distribution: opt-in of lead %s: %w", l.ID, err)
 			}

@@ -107,7 +107,7 @@ func TestEventsMatchAcrossProcesses(t *testing.T) {
 	require.Equal(t, outbound.EnrollmentReplied, a.enrollment(res.Enrolled[1]).State)
 	stopped := a.enrollment(late.Enrolled[0])
 	require.Equal(t, outbound.EnrollmentStopped, stopped.State, "the colleague A imported is stopped by B")
-	require.Equal(t, distribution.ReasonCompanyReplied, stopped.StopReason)
+	require.Equal(t, outbound.ReasonCompanyReplied, stopped.StopReason)
 	require.Equal(t, outbound.EnrollmentActive, a.enrollment(res.Enrolled[2]).State, "another company goes on")
 
 	// Both processes see the same next due touch.
@@ -141,7 +141,7 @@ func TestReplyStopsTheLeadAndItsCompany(t *testing.T) {
 			require.Equal(t, outbound.EnrollmentActive, colleague.State)
 		} else {
 			require.Equal(t, outbound.EnrollmentStopped, colleague.State)
-			require.Equal(t, distribution.ReasonCompanyReplied, colleague.StopReason)
+			require.Equal(t, outbound.ReasonCompanyReplied, colleague.StopReason)
 			for _, tc := range e.schedule(res.Enrolled[1]) {
 				require.NotEqual(t, outbound.TouchScheduled, tc.Status)
 			}
@@ -189,7 +189,7 @@ func TestOutOfOfficePausesUntilTheReturnDate(t *testing.T) {
 		for _, tc := range all {
 			if tc.Status == outbound.TouchCancelled {
 				cancelled++
-				require.Equal(t, distribution.ReasonOutOfOffice, tc.Reason)
+				require.Equal(t, outbound.ReasonOutOfOffice, tc.Reason)
 			}
 		}
 		require.Equal(t, 4, cancelled, tt.name)
@@ -221,7 +221,7 @@ func (e *env) requireBookingsMatchTouches() {
 		case outbound.TouchScheduled, outbound.TouchSending, outbound.TouchSent, outbound.TouchDelivered, outbound.TouchUncertain:
 			holds = true
 		case outbound.TouchFailed:
-			holds = tc.Reason == distribution.ReasonHardBounce
+			holds = tc.Reason == outbound.ReasonHardBounce
 		}
 		if holds && !tc.Resource.IsZero() {
 			want[key{tc.Resource, tc.Action, tc.Day.String()}]++
@@ -242,7 +242,7 @@ func TestHardBounceEndsEmailAndFallsBack(t *testing.T) {
 	sent := e.sendStep(ts[0])
 	require.True(t, e.handle(ev(sent, channel.EventBounced, e.clock.Now().Add(time.Minute))))
 	require.Equal(t, outbound.TouchFailed, e.touch(sent.ID).Status)
-	require.Equal(t, distribution.ReasonHardBounce, e.touch(sent.ID).Reason)
+	require.Equal(t, outbound.ReasonHardBounce, e.touch(sent.ID).Reason)
 	supp, err := e.store.Suppressed(e.ctx, storage.SuppressionQuery{Client: sent.Client, Lead: sent.Lead, Channel: channel.Email})
 	require.NoError(t, err)
 	require.True(t, supp)
@@ -251,7 +251,7 @@ func TestHardBounceEndsEmailAndFallsBack(t *testing.T) {
 	for _, tc := range after {
 		if tc.Step == 4 {
 			require.Equal(t, outbound.TouchCancelled, tc.Status)
-			require.Equal(t, distribution.ReasonHardBounce, tc.Reason)
+			require.Equal(t, outbound.ReasonHardBounce, tc.Reason)
 		}
 		if tc.Step == 2 || tc.Step == 3 || tc.Step == 5 {
 			require.Equal(t, outbound.TouchScheduled, tc.Status)
@@ -286,7 +286,7 @@ func TestOptOutsAndComplaints(t *testing.T) {
 		require.True(t, supp)
 		ps := primary(e.schedule(id))
 		require.Equal(t, channel.Email, ps[5].Channel, "step 5 fell back to email")
-		require.Equal(t, distribution.ReasonFallbackPrefix+"opted_out", ps[5].Reason)
+		require.Equal(t, outbound.FallbackReason(outbound.ReasonOptedOut), ps[5].Reason)
 		// The call is not an SMS: it stays.
 		require.Equal(t, channel.Voice, ps[2].Channel)
 	}
@@ -308,7 +308,7 @@ func TestOptOutsAndComplaints(t *testing.T) {
 			lifted++
 			require.Equal(t, e.clock.Now().UTC(), sp.LiftedAt)
 			require.Equal(t, stop.Provider+":"+stop.From, sp.LiftedBy)
-			require.Equal(t, "opted_in", sp.LiftReason)
+			require.Equal(t, outbound.ReasonOptedIn, sp.LiftReason)
 		}
 	}
 	require.Positive(t, lifted)
@@ -367,7 +367,7 @@ func TestCallRetries(t *testing.T) {
 			require.True(t, e.handle(ev(sent, tt.outcome, at)))
 			next = outbound.Touch{}
 			for _, tc := range e.schedule(call.Lead) {
-				if tc.Reason == distribution.ReasonCallRetry && tc.Status == outbound.TouchScheduled {
+				if tc.Reason == outbound.ReasonCallRetry && tc.Status == outbound.TouchScheduled {
 					next = tc
 					// After the cooling period, inside the voice window, from
 					// the same number.

@@ -197,7 +197,7 @@ func (e *env) schedule(lead outbound.LeadID) []outbound.Touch {
 func primary(ts []outbound.Touch) map[int]outbound.Touch {
 	out := map[int]outbound.Touch{}
 	for _, t := range ts {
-		if t.Status == outbound.TouchCancelled || t.Reason == distribution.ReasonCallRetry || t.Action == channel.ActionLinkedInMessage {
+		if t.Status == outbound.TouchCancelled || t.Reason == outbound.ReasonCallRetry || t.Action == channel.ActionLinkedInMessage {
 			continue
 		}
 		if _, ok := out[t.Step]; !ok {

@@ -49,9 +49,10 @@ type Change struct {
 	Touch      outbound.TouchID
 	Resource   outbound.ResourceID
 	Channel    channel.Kind
-	// Reason says why, in the engine's words (a touch's or enrollment's
-	// reason, an alert's message).
-	Reason string
+	// Reason says why, in the engine's words: a touch's or enrollment's
+	// reason, a client's pause reason (see outbound.Reason), or an alert's
+	// message.
+	Reason outbound.Reason
 	// Until is when a paused enrollment resumes.
 	Until time.Time
 	// Alert is the pool's alert behind a resource change or an alert.
@@ -143,7 +144,7 @@ func (a alerter) Alert(ctx context.Context, al pool.Alert) error {
 	case pool.AlertReplaced:
 		kind = ChangeResourceReplaced
 	}
-	a.s.notify(ctx, Change{Kind: kind, At: al.At, Client: al.Client, Resource: al.Resource, Reason: al.Message, Alert: &al})
+	a.s.notify(ctx, Change{Kind: kind, At: al.At, Client: al.Client, Resource: al.Resource, Reason: outbound.Reason(al.Message), Alert: &al})
 	if a.next == nil {
 		return nil
 	}

@@ -101,7 +101,7 @@ func TestHookHearsReplyAndCancellations(t *testing.T) {
 	require.Len(t, cancelled, 4)
 	for _, c := range cancelled {
 		require.Equal(t, outbound.TouchCancelled, e.touch(c.Touch).Status)
-		require.Equal(t, distribution.ReasonReplied, c.Reason)
+		require.Equal(t, outbound.ReasonReplied, c.Reason)
 	}
 }
 

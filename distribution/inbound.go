@@ -12,10 +12,6 @@ import (
 	"github.com/outbound-go/outbound/storage"
 )
 
-// ReasonPaymentFailed is why a client's sending is paused after its
-// provider's last payment retry failed.
-const ReasonPaymentFailed = "payment_failed"
-
 // Accept records and applies what providers report, of every kind: it is
 // the engine's side of adapters/webhook (its Sink). Message events go to
 // HandleEvent, billing events to HandleBilling, provisioning events to
@@ -150,7 +146,7 @@ func (s *accounts) setSendingPaused(ctx context.Context, client outbound.ClientI
 			return false
 		}
 		if paused {
-			c.SendingPausedAt, c.SendingPauseReason = e.At.UTC(), ReasonPaymentFailed
+			c.SendingPausedAt, c.SendingPauseReason = e.At.UTC(), outbound.ReasonPaymentFailed
 		} else {
 			c.SendingPausedAt, c.SendingPauseReason = time.Time{}, ""
 		}
@@ -163,7 +159,7 @@ func (s *accounts) setSendingPaused(ctx context.Context, client outbound.ClientI
 	if paused {
 		kind = ChangeClientPaused
 	}
-	s.notify(ctx, Change{Kind: kind, Client: client, Reason: ReasonPaymentFailed})
+	s.notify(ctx, Change{Kind: kind, Client: client, Reason: outbound.ReasonPaymentFailed})
 	_, err = s.refresh(ctx, client)
 	return err
 }
@@ -202,11 +198,10 @@ func (s *accounts) applyProvisioning(ctx context.Context, e *outbound.Provisioni
 			err = p.ResumeRef(ctx, e.Provider, e.ProviderRef)
 		}
 	case outbound.ProvisioningLinkedInRestricted, outbound.ProvisioningLinkedInDisconnected, outbound.ProvisioningMailboxDisconnected:
-		reason := string(e.Type)
-		if e.Reason != "" {
-			reason += ": " + e.Reason
-		}
-		_, err = p.PauseRef(ctx, e.Provider, e.ProviderRef, reason)
+		// ReasonLinkedInRestricted, ReasonLinkedInDisconnected or
+		// ReasonMailboxDisconnected, with the provider's words.
+		reason := outbound.Reason(e.Type).WithDetail(e.Reason)
+		_, err = p.PauseRef(ctx, e.Provider, e.ProviderRef, string(reason))
 	case outbound.ProvisioningFailed:
 		s.log.WarnContext(ctx, "provisioning failed", "provider", e.Provider, "ref", e.ProviderRef, "reason", e.Reason)
 	}

@@ -41,28 +41,6 @@ type planStore interface {
 	storage.Suppressions
 }
 
-// Touch reasons the engine records besides sequence.Reason values.
-const (
-	ReasonNoCapacity        = "no_capacity"          // no resource had room within PlanHorizon
-	ReasonNoSlot            = "no_slot"              // no send window within a year
-	ReasonFallbackPrefix    = "fallback:"            // "fallback:<why the step's own channel could not be used>"
-	ReasonCallRetry         = "call_retry"           // a call tried again after busy / no answer
-	ReasonConnectionMessage = "connection_accepted"  // the LinkedIn message after an accepted request
-	ReasonReplied           = "replied"              // cancelled: the lead replied
-	ReasonCompanyReplied    = "company_replied"      // cancelled: a lead of the same company replied
-	ReasonOutOfOffice       = "out_of_office"        // cancelled: re-planned after the return date
-	ReasonReplanned         = "replanned"            // cancelled: planned again after an earlier step slipped
-	ReasonHardBounce        = "hard_bounce"          // failed or cancelled: the address bounced
-	ReasonSuppressed        = "suppressed"           // cancelled at send: opted out or suppressed since planning
-	ReasonWindowPassed      = "window_passed"        // deferred: claimed after its window closed
-	ReasonRetry             = "retry"                // deferred: a retryable send failure
-	ReasonRateLimited       = "rate_limited"         // deferred: the provider account asked to wait, or its rate is used up
-	ReasonResourceGone      = "resource_unusable"    // deferred: its resource was paused or released
-	ReasonUncertain         = "unreconciled"         // uncertain: a voice/SMS send that may have reached the provider
-	ReasonRetriesExhausted  = "retries_exhausted"    // failed: every attempt failed
-	ReasonWithdrawn         = "connection_withdrawn" // a connection request not accepted in time
-)
-
 // maxBookTries bounds the slot-and-pick loop of one touch.
 const maxBookTries = 1000
 
@@ -102,7 +80,7 @@ type deadSpans struct {
 
 type deadSpan struct {
 	from, until time.Time
-	reason      string
+	reason      outbound.Reason
 }
 
 // find returns the span holding t.
@@ -618,13 +596,13 @@ func (s *planner) placeTouch(ctx context.Context, pass *planPass, cs *clientStat
 			cond.Resources = cond.Resources.Without(res.Channel)
 			continue
 		case errors.Is(err, errNoCapacity):
-			t.Status, t.Reason, t.Channel, t.Action = outbound.TouchSkipped, ReasonNoCapacity, "", ""
+			t.Status, t.Reason, t.Channel, t.Action = outbound.TouchSkipped, outbound.ReasonNoCapacity, "", ""
 			if deferred != "" {
 				s.countDeferral(t.Client, deferred)
 			}
 			return allocator.Pick{}, nil
 		case errors.Is(err, timing.ErrNoSlot):
-			t.Status, t.Reason = outbound.TouchSkipped, ReasonNoSlot
+			t.Status, t.Reason = outbound.TouchSkipped, outbound.ReasonNoSlot
 			return allocator.Pick{}, nil
 		case err != nil:
 			return allocator.Pick{}, err
@@ -632,8 +610,8 @@ func (s *planner) placeTouch(ctx context.Context, pass *planPass, cs *clientStat
 		t.Channel, t.Action, t.Resource, t.Day, t.ScheduledAt = res.Channel, res.Action, pick.Resource, pick.Day, pick.At.UTC()
 		t.Status = outbound.TouchScheduled
 		if res.Fallback {
-			t.Reason = ReasonFallbackPrefix + string(res.PrimaryReason)
-			s.countFallback(t.Client, string(res.PrimaryReason))
+			t.Reason = outbound.FallbackReason(outbound.Reason(res.PrimaryReason))
+			s.countFallback(t.Client, outbound.Reason(res.PrimaryReason))
 		}
 		if deferred != "" {
 			s.countDeferral(t.Client, deferred)
@@ -641,17 +619,17 @@ func (s *planner) placeTouch(ctx context.Context, pass *planPass, cs *clientStat
 		s.countUsed(t.Client, outbound.SenderKind(res.Channel), 1)
 		return pick, nil
 	}
-	t.Status, t.Reason = outbound.TouchSkipped, string(sequence.ReasonNoResource)
+	t.Status, t.Reason = outbound.TouchSkipped, outbound.ReasonNoResource
 	return allocator.Pick{}, nil
 }
 
 // skipReason is the reason stored with a skipped step: the step's own
-// reason, and the fallback's after a semicolon when there was a fallback.
-func skipReason(r sequence.Resolution) string {
-	if r.FallbackReason == "" || r.FallbackReason == sequence.ReasonNoFallback {
-		return string(r.PrimaryReason)
+// reason, and the fallback's when there was a fallback.
+func skipReason(r sequence.Resolution) outbound.Reason {
+	if r.FallbackReason == sequence.ReasonNoFallback {
+		return outbound.Reason(r.PrimaryReason)
 	}
-	return string(r.PrimaryReason) + ";" + string(r.FallbackReason)
+	return outbound.SkipReason(outbound.Reason(r.PrimaryReason), outbound.Reason(r.FallbackReason))
 }
 
 // book finds the first slot at or after from in the recipient's window of ch
@@ -664,10 +642,10 @@ func skipReason(r sequence.Resolution) string {
 // fail, so a full day is asked about once per pass.
 func (s *planner) book(ctx context.Context, pass *planPass, cs *clientState, rec timing.Recipient, ch channel.Kind, action channel.Action,
 	sticky outbound.ResourceID, from time.Time, key uint64,
-) (allocator.Pick, string, error) {
+) (allocator.Pick, outbound.Reason, error) {
 	limit := from.Add(s.cfg.PlanHorizon)
 	at := from
-	deferred := ""
+	var deferred outbound.Reason
 	exact := false // at is a NextOpen inside the window: try it as is
 	var dead *deadSpans
 	if pass != nil {
@@ -677,7 +655,7 @@ func (s *planner) book(ctx context.Context, pass *planPass, cs *clientState, rec
 		}
 		dead = pass.deadFor(k)
 	}
-	jump := func(slot, next time.Time, reason string) {
+	jump := func(slot, next time.Time, reason outbound.Reason) {
 		if deferred == "" {
 			deferred = reason
 		}
@@ -717,14 +695,14 @@ func (s *planner) book(ctx context.Context, pass *planPass, cs *clientState, rec
 		}
 		if nc.NextOpen.IsZero() {
 			if deferred == "" {
-				deferred = string(nc.Reason)
+				deferred = outbound.Reason(nc.Reason)
 			}
 			return allocator.Pick{}, deferred, errNoCapacity
 		}
 		if dead != nil && nc.NextOpen.After(slot) {
-			dead.add(deadSpan{from: slot, until: nc.NextOpen, reason: string(nc.Reason)})
+			dead.add(deadSpan{from: slot, until: nc.NextOpen, reason: outbound.Reason(nc.Reason)})
 		}
-		jump(slot, nc.NextOpen, string(nc.Reason))
+		jump(slot, nc.NextOpen, outbound.Reason(nc.Reason))
 	}
 	return allocator.Pick{}, deferred, errNoCapacity
 }

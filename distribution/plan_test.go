@@ -7,8 +7,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -60,7 +62,7 @@ func TestPlanDefaultSequenceHotLead(t *testing.T) {
 type stepView struct {
 	ch     channel.Kind
 	status outbound.TouchStatus
-	reason string
+	reason outbound.Reason
 }
 
 func view(ts []outbound.Touch) []stepView {
@@ -74,7 +76,7 @@ func view(ts []outbound.Touch) []stepView {
 func TestPlanGatingByTier(t *testing.T) {
 	t.Parallel()
 	sched, skip := outbound.TouchScheduled, outbound.TouchSkipped
-	const fbGated = distribution.ReasonFallbackPrefix + "gated"
+	fbGated := outbound.FallbackReason(outbound.ReasonGated)
 	// From DESIGN.md: hot all five, warm email/voice/LinkedIn/SMS, cool
 	// email/LinkedIn, cold email only; voice and SMS fall back to email,
 	// LinkedIn has no fallback.
@@ -85,7 +87,7 @@ func TestPlanGatingByTier(t *testing.T) {
 		{90, []stepView{{channel.Email, sched, ""}, {channel.Voice, sched, ""}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.SMS, sched, ""}}},
 		{70, []stepView{{channel.Email, sched, ""}, {channel.Voice, sched, ""}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.SMS, sched, ""}}},
 		{40, []stepView{{channel.Email, sched, ""}, {channel.Email, sched, fbGated}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.Email, sched, fbGated}}},
-		{25, []stepView{{channel.Email, sched, ""}, {channel.Email, sched, fbGated}, {"", skip, "gated"}, {channel.Email, sched, ""}, {channel.Email, sched, fbGated}}},
+		{25, []stepView{{channel.Email, sched, ""}, {channel.Email, sched, fbGated}, {"", skip, outbound.ReasonGated}, {channel.Email, sched, ""}, {channel.Email, sched, fbGated}}},
 	} {
 		e := newEnv(t)
 		camp := e.campaign(e.signup("growth", "Australia/Sydney"))
@@ -100,7 +102,7 @@ func TestPlanGatingByTier(t *testing.T) {
 func TestPlanFallbacks(t *testing.T) {
 	t.Parallel()
 	sched, skip := outbound.TouchScheduled, outbound.TouchSkipped
-	fb := func(r string) string { return distribution.ReasonFallbackPrefix + r }
+	fb := outbound.FallbackReason
 	for _, tt := range []struct {
 		name string
 		opt  option
@@ -108,19 +110,19 @@ func TestPlanFallbacks(t *testing.T) {
 		want []stepView
 	}{
 		{"number on the register", nil, func(e *env, in *distribution.LeadInput) { e.dncr.register(in.Phone) },
-			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb("dncr_registered")}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.Email, sched, fb("dncr_registered")}}},
+			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb(outbound.ReasonDNCRRegistered)}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.Email, sched, fb(outbound.ReasonDNCRRegistered)}}},
 		{"no register: never washed", func(c *distribution.Config) { c.DNCR = nil }, nil,
-			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb("dncr_unwashed")}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.Email, sched, fb("dncr_unwashed")}}},
+			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb(outbound.ReasonDNCRUnwashed)}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.Email, sched, fb(outbound.ReasonDNCRUnwashed)}}},
 		{"SMS not washed when the policy skips it", func(c *distribution.Config) { c.DNCR = nil; c.Policy.SkipDNCRForSMS = true }, nil,
-			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb("dncr_unwashed")}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.SMS, sched, ""}}},
+			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb(outbound.ReasonDNCRUnwashed)}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.SMS, sched, ""}}},
 		{"no phone", nil, func(_ *env, in *distribution.LeadInput) { in.Phone = "" },
-			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb("no_address")}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.Email, sched, fb("no_address")}}},
+			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb(outbound.ReasonNoAddress)}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.Email, sched, fb(outbound.ReasonNoAddress)}}},
 		{"no LinkedIn profile", nil, func(_ *env, in *distribution.LeadInput) { in.LinkedIn = "" },
-			[]stepView{{channel.Email, sched, ""}, {channel.Voice, sched, ""}, {"", skip, "no_address"}, {channel.Email, sched, ""}, {channel.SMS, sched, ""}}},
+			[]stepView{{channel.Email, sched, ""}, {channel.Voice, sched, ""}, {"", skip, outbound.ReasonNoAddress}, {channel.Email, sched, ""}, {channel.SMS, sched, ""}}},
 		{"no voice channel configured", func(c *distribution.Config) { dropChannel(c, channel.Voice) }, nil,
-			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb("no_resource")}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.SMS, sched, ""}}},
+			[]stepView{{channel.Email, sched, ""}, {channel.Email, sched, fb(outbound.ReasonNoResource)}, {channel.LinkedIn, sched, ""}, {channel.Email, sched, ""}, {channel.SMS, sched, ""}}},
 		{"no email either: voice skipped", func(c *distribution.Config) { dropChannel(c, channel.Voice); dropChannel(c, channel.Email) }, nil,
-			[]stepView{{"", skip, "no_resource"}, {"", skip, "no_resource;no_resource"}, {channel.LinkedIn, sched, ""}, {"", skip, "no_resource"}, {channel.SMS, sched, ""}}},
+			[]stepView{{"", skip, outbound.ReasonNoResource}, {"", skip, outbound.SkipReason(outbound.ReasonNoResource, outbound.ReasonNoResource)}, {channel.LinkedIn, sched, ""}, {"", skip, outbound.ReasonNoResource}, {channel.SMS, sched, ""}}},
 	} {
 		var opts []option
 		if tt.opt != nil {
@@ -145,13 +147,13 @@ func TestPlanOptedOutFallsBack(t *testing.T) {
 	camp := e.campaign(c)
 	in := hot(1)
 	// The number opted out of SMS with this client before (by address).
-	require.NoError(t, e.store.AddSuppression(e.ctx, &outbound.Suppression{Client: c.ID, Address: "+61412340001", Channel: channel.SMS, Reason: "opted_out", Since: start}))
+	require.NoError(t, e.store.AddSuppression(e.ctx, &outbound.Suppression{Client: c.ID, Address: "+61412340001", Channel: channel.SMS, Reason: outbound.ReasonOptedOut, Since: start}))
 	res := e.importLeads(camp, in)
 	e.plan()
 	ts := e.schedule(res.Enrolled[0])
 	require.Equal(t, channel.Email, ts[4].Channel)
-	require.Equal(t, distribution.ReasonFallbackPrefix+"opted_out", ts[4].Reason)
-	require.Equal(t, 1, e.svc.Counters().Fallbacks["opted_out"])
+	require.Equal(t, outbound.FallbackReason(outbound.ReasonOptedOut), ts[4].Reason)
+	require.Equal(t, 1, e.svc.Counters().Fallbacks[outbound.ReasonOptedOut])
 }
 
 func TestPlanHolidaySlipPushesLaterSteps(t *testing.T) {
@@ -235,7 +237,7 @@ func TestPlanSkipsWhenNoCapacityWithinHorizon(t *testing.T) {
 			scheduled++
 		case outbound.TouchSkipped:
 			skipped++
-			require.Equal(t, distribution.ReasonNoCapacity, t1.Reason)
+			require.Equal(t, outbound.ReasonNoCapacity, t1.Reason)
 		}
 	}
 	// Two mailboxes, one a day each, on Monday and Tuesday.
@@ -375,4 +377,38 @@ func TestPlanThatCannotBeSavedHoldsUpNoOtherAndGivesItsBookingsBack(t *testing.T
 	cs.mu.Unlock()
 	require.Equal(t, 5, e.plan())
 	require.Len(t, e.schedule(bad), 5)
+}
+
+// A touch skipped at planning carries the typed constant: a lead with no
+// LinkedIn profile skips the LinkedIn step (it has no fallback) for
+// ReasonNoAddress, compared as the constant (a plain string would not match).
+func TestSkippedTouchReasonIsTyped(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	camp := e.campaign(e.signup("growth", "Australia/Sydney"))
+	in := hot(1)
+	in.LinkedIn = ""
+	res := e.importLeads(camp, in)
+	e.plan()
+	ts := e.schedule(res.Enrolled[0])
+	require.Equal(t, channel.LinkedIn, ts[2].StepChannel)
+	require.Equal(t, outbound.TouchSkipped, ts[2].Status)
+	require.Equal(t, outbound.ReasonNoAddress, ts[2].Reason)
+	require.Contains(t, outbound.Reasons(), ts[2].Reason)
+}
+
+// Every reason the engine takes from sequence and allocator is in the
+// vocabulary, by the same string. sequence.ReasonNoFallback is never
+// recorded: a skipped step with no fallback records its own reason alone.
+func TestReasonsCoverSequenceAndAllocator(t *testing.T) {
+	t.Parallel()
+	for _, r := range sequence.Reasons() {
+		if r == sequence.ReasonNoFallback {
+			continue
+		}
+		require.Contains(t, outbound.Reasons(), outbound.Reason(r))
+	}
+	for _, r := range []allocator.Reason{allocator.ReasonDailyCap, allocator.ReasonWeeklyCap, allocator.ReasonSpacing, allocator.ReasonNoResource} {
+		require.Contains(t, outbound.Reasons(), outbound.Reason(r))
+	}
 }

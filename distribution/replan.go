@@ -32,7 +32,7 @@ func (s *planner) enrollmentCtx(ctx context.Context, e *outbound.Enrollment) (*d
 
 // finish ends a touch with a final status and reason, releasing its
 // capacity when release is set (it did not go out).
-func (s *planner) finish(ctx context.Context, d *dispatchCtx, t *outbound.Touch, status outbound.TouchStatus, reason string, release bool) error {
+func (s *planner) finish(ctx context.Context, d *dispatchCtx, t *outbound.Touch, status outbound.TouchStatus, reason outbound.Reason, release bool) error {
 	from := t.Status
 	if release && !t.Resource.IsZero() {
 		s.releaseBooking(ctx, d.cs, t)
@@ -64,7 +64,7 @@ func (s *planner) releaseBooking(ctx context.Context, cs *clientState, t *outbou
 
 // reschedule moves a touch to instant at: in place when at is inside its
 // window on the day it is booked on, else booked again from at.
-func (s *planner) reschedule(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason string) error {
+func (s *planner) reschedule(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason outbound.Reason) error {
 	old := t.ScheduledAt
 	if s.sched.Contains(t.Channel, d.rec, at) && timing.DateIn(at, d.cs.loc) == t.Day {
 		from := t.Status
@@ -101,11 +101,11 @@ func (s *planner) slipped(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 		return nil
 	}
 	d.e = e
-	return s.replanFrom(ctx, d, t.Step+1, ReasonReplanned)
+	return s.replanFrom(ctx, d, t.Step+1, outbound.ReasonReplanned)
 }
 
 // rebook releases a touch's booking and books the next slot from at.
-func (s *planner) rebook(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason string) error {
+func (s *planner) rebook(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason outbound.Reason) error {
 	old := t.ScheduledAt
 	s.releaseBooking(ctx, d.cs, t)
 	from := t.Status
@@ -122,7 +122,7 @@ func (s *planner) rebook(ctx context.Context, d *dispatchCtx, t *outbound.Touch,
 		return s.noResource(ctx, d, t)
 	case errors.Is(err, errNoCapacity), errors.Is(err, timing.ErrNoSlot):
 		t.Resource = outbound.ResourceID{}
-		return s.finish(ctx, d, t, outbound.TouchSkipped, ReasonNoCapacity, false)
+		return s.finish(ctx, d, t, outbound.TouchSkipped, outbound.ReasonNoCapacity, false)
 	case err != nil:
 		return err
 	}
@@ -146,10 +146,10 @@ func (s *planner) rebook(ctx context.Context, d *dispatchCtx, t *outbound.Touch,
 // plans the step's fallback.
 func (s *planner) noResource(ctx context.Context, d *dispatchCtx, t *outbound.Touch) error {
 	t.Resource = outbound.ResourceID{}
-	if err := s.finish(ctx, d, t, outbound.TouchSkipped, string(sequence.ReasonNoResource), false); err != nil {
+	if err := s.finish(ctx, d, t, outbound.TouchSkipped, outbound.ReasonNoResource, false); err != nil {
 		return err
 	}
-	return s.fallBack(ctx, d, t, string(sequence.ReasonNoResource))
+	return s.fallBack(ctx, d, t, outbound.ReasonNoResource)
 }
 
 // fallBack plans the fallback of a touch that could not go out on its
@@ -158,10 +158,10 @@ func (s *planner) noResource(ctx context.Context, d *dispatchCtx, t *outbound.To
 // reached on it. Only a step's own touch falls back (not a retry, not a
 // fallback). Its ID is derived from the failed touch, so doing it twice
 // stores it once.
-func (s *planner) fallBack(ctx context.Context, d *dispatchCtx, t *outbound.Touch, reason string) error {
+func (s *planner) fallBack(ctx context.Context, d *dispatchCtx, t *outbound.Touch, reason outbound.Reason) error {
 	step, ok := s.seq.Step(t.Step)
 	if !ok || step.Fallback == "" || t.Channel != step.Channel || t.StepChannel != step.Channel ||
-		t.Reason == ReasonCallRetry || t.Action != step.EffectiveAction() {
+		t.Reason == outbound.ReasonCallRetry || t.Action != step.EffectiveAction() {
 		return nil
 	}
 	if d.lead == nil || d.e == nil {
@@ -186,7 +186,7 @@ func (s *planner) fallBack(ctx context.Context, d *dispatchCtx, t *outbound.Touc
 	}
 	// placeTouch counted the resolution of the fallback step itself as
 	// "as planned"; the fallback is this one.
-	nt.Reason = ReasonFallbackPrefix + reason
+	nt.Reason = outbound.FallbackReason(reason)
 	if err := s.store.InsertTouches(ctx, []outbound.Touch{nt}); err != nil {
 		_ = d.cs.alloc.Release(ctx, pick)
 		s.countUsed(nt.Client, outbound.SenderKind(nt.Channel), -1)
@@ -206,7 +206,7 @@ func (s *planner) fallBack(ctx context.Context, d *dispatchCtx, t *outbound.Touc
 // from, and the steps are planned again, keeping their gaps from the touch
 // before. The enrollment (d.e, with any state change the caller made) is
 // saved.
-func (s *planner) replanFrom(ctx context.Context, d *dispatchCtx, from int, reason string) error {
+func (s *planner) replanFrom(ctx context.Context, d *dispatchCtx, from int, reason outbound.Reason) error {
 	s.passMu.Lock()
 	defer s.passMu.Unlock()
 	if from <= len(s.seq.Steps) && from < d.e.NextStep {
@@ -260,7 +260,7 @@ func (s *planner) replanFrom(ctx context.Context, d *dispatchCtx, from int, reas
 // any when k is empty) that no worker holds, releasing their capacity. A
 // touch a worker holds is left to it: the worker checks the enrollment and
 // suppressions before it sends.
-func (s *planner) cancelTouches(ctx context.Context, cs *clientState, f storage.TouchFilter, k channel.Kind, reason string) ([]outbound.Touch, error) {
+func (s *planner) cancelTouches(ctx context.Context, cs *clientState, f storage.TouchFilter, k channel.Kind, reason outbound.Reason) ([]outbound.Touch, error) {
 	f.Status = outbound.TouchScheduled
 	ts, err := s.store.ListTouches(ctx, f)
 	if err != nil {
@@ -314,9 +314,9 @@ func (s *planner) follow(ctx context.Context, e *outbound.Enrollment, prev, nt *
 	switch {
 	case errors.Is(err, errNoResource), errors.Is(err, errNoCapacity):
 		nt.Status, nt.Channel, nt.Action, nt.ScheduledAt = outbound.TouchSkipped, "", "", from.UTC()
-		nt.Reason = ReasonNoCapacity
+		nt.Reason = outbound.ReasonNoCapacity
 		if errors.Is(err, errNoResource) {
-			nt.Reason = string(sequence.ReasonNoResource)
+			nt.Reason = outbound.ReasonNoResource
 		}
 	case err != nil:
 		return err

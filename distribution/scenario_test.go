@@ -341,7 +341,7 @@ func checkInvariants(t *testing.T, e *env, wl *washLog, policy sequence.Policy) 
 		loc := mustLoc(t, leads[en.Lead].Zone)
 		first := map[int]time.Time{}
 		for _, tc := range ts {
-			if tc.Reason == distribution.ReasonCallRetry || tc.Action == channel.ActionLinkedInMessage {
+			if tc.Reason == outbound.ReasonCallRetry || tc.Action == channel.ActionLinkedInMessage {
 				continue
 			}
 			if f, ok := first[tc.Step]; !ok || tc.SentAt.Before(f) {

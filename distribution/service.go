@@ -308,7 +308,7 @@ func (s *Service) HandleProvisioning(ctx context.Context, e outbound.Provisionin
 // DoNotContact adds an entry to the do-not-contact lists: a lead, an
 // address (email or E.164 number) or a whole email domain, for one client
 // or, with a zero Client, for every client; on one channel or (Channel
-// "") on all. Reason defaults to "do_not_contact" and Since to now. It
+// "") on all. Reason defaults to ReasonDoNotContact and Since to now. It
 // holds at once: planning skips the lead's steps on the channel, and a
 // touch already planned is not sent. Lift it with the store's
 // LiftSuppression. A bad entry is a *FieldError naming the field.
@@ -316,7 +316,7 @@ func (s *Service) DoNotContact(ctx context.Context, sp outbound.Suppression) err
 	sp.Address = strings.ToLower(strings.TrimSpace(sp.Address))
 	sp.Domain = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sp.Domain), "@"))
 	if sp.Reason == "" {
-		sp.Reason = "do_not_contact"
+		sp.Reason = outbound.ReasonDoNotContact
 	}
 	if sp.Since.IsZero() {
 		sp.Since = s.clock.Now().UTC()

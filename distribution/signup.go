@@ -160,12 +160,12 @@ func (s *accounts) churn(ctx context.Context, client outbound.ClientID) error {
 		if e.State != outbound.EnrollmentActive && e.State != outbound.EnrollmentPaused {
 			continue
 		}
-		e.State, e.StopReason = outbound.EnrollmentStopped, "client_churned"
+		e.State, e.StopReason = outbound.EnrollmentStopped, outbound.ReasonClientChurned
 		if err := s.store.UpdateEnrollment(ctx, e); err != nil {
 			return fmt.Errorf("distribution: churn: %w", err)
 		}
 		s.enrollmentMoved(ctx, e)
-		if _, err := s.planner.cancelTouches(ctx, cs, storage.TouchFilter{Enrollment: e.ID}, "", "client_churned"); err != nil {
+		if _, err := s.planner.cancelTouches(ctx, cs, storage.TouchFilter{Enrollment: e.ID}, "", outbound.ReasonClientChurned); err != nil {
 			return err
 		}
 	}

@@ -121,7 +121,7 @@ func (p *Pool) pause(ctx context.Context, id outbound.ResourceID, v warmup.Verdi
 		if !pausable(r) {
 			return false
 		}
-		r.Paused, r.PauseReason, r.PausedAt = true, v.Reason, now
+		r.Paused, r.PauseReason, r.PausedAt = true, outbound.Reason(v.Reason), now
 		r.ResumedAt, r.ReplacedBy = time.Time{}, outbound.ResourceID{}
 		return true
 	})

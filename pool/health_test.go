@@ -80,7 +80,7 @@ func TestEvaluateHealthThresholds(t *testing.T) {
 			require.Equal(t, id, changes[0].Client)
 			require.True(t, changes[0].Verdict.Pause)
 			require.NotEmpty(t, got.PauseReason)
-			require.Equal(t, changes[0].Verdict.Reason, got.PauseReason)
+			require.Equal(t, outbound.Reason(changes[0].Verdict.Reason), got.PauseReason)
 			require.Equal(t, outbound.StateAssigned, got.State, "a paused domain keeps its state and client")
 			require.Equal(t, id, got.Client)
 			require.False(t, got.Usable())

@@ -346,7 +346,7 @@ type Suppressions interface {
 	AddSuppression(ctx context.Context, s *outbound.Suppression) error
 	// LiftSuppression lifts the suppression with key k if it is in force,
 	// recording who lifted it, why and when; it reports whether it did.
-	LiftSuppression(ctx context.Context, k SuppressionKey, by, reason string, at time.Time) (bool, error)
+	LiftSuppression(ctx context.Context, k SuppressionKey, by string, reason outbound.Reason, at time.Time) (bool, error)
 	// Suppressed reports whether a suppression in force covers q: one of
 	// q.Client's, or a platform-wide one (zero Client), by q's lead, q's
 	// address or q's domain, on q.Channel or on every channel.

@@ -184,14 +184,14 @@ func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) er
 		return err
 	}
 	_, err := s.exec(ctx, addSuppressionSQL, ref(sp.Client.UUID), id(sp.Lead.UUID), sp.Address, sp.Domain,
-		string(sp.Channel), sp.Reason, ts(sp.Since))
+		string(sp.Channel), string(sp.Reason), ts(sp.Since))
 	return wrap(err, "suppression of client", sp.Client)
 }
 
 // LiftSuppression implements [storage.Suppressions] in one statement.
 // Through a client's handle a platform-wide suppression is never lifted
 // (row-level security lets the client read it, not change it): false.
-func (s *Store) LiftSuppression(ctx context.Context, k storage.SuppressionKey, by, reason string, at time.Time) (bool, error) {
+func (s *Store) LiftSuppression(ctx context.Context, k storage.SuppressionKey, by string, reason outbound.Reason, at time.Time) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
@@ -202,7 +202,7 @@ func (s *Store) LiftSuppression(ctx context.Context, k storage.SuppressionKey, b
 	n, err := s.exec(ctx, `UPDATE suppressions SET lifted_at = $6, lifted_by = $7, lift_reason = $8
 		WHERE `+client+` AND lead_id = $2 AND address_key = (CASE WHEN strpos($3, '@') > 0 THEN lower($3) ELSE $3 END)
 			AND lower(domain) = lower($4) AND channel = $5 AND lifted_at IS NULL`,
-		id(k.Client.UUID), id(k.Lead.UUID), k.Address, k.Domain, string(k.Channel), ts(at), by, reason)
+		id(k.Client.UUID), id(k.Lead.UUID), k.Address, k.Domain, string(k.Channel), ts(at), by, string(reason))
 	if err != nil {
 		return false, wrap(err, "suppression of client", k.Client)
 	}

@@ -82,7 +82,7 @@ func scanClient(rows pgx.Rows, c *outbound.Client) error {
 // clientArgs are $1–$11: every column but the version.
 func clientArgs(c *outbound.Client) []any {
 	return []any{id(c.ID.UUID), c.Name, c.Plan, ts(c.SignupAt), c.DefaultZone, string(c.State), ts(c.ChurnedAt),
-		c.BillingCustomer, c.BillingSubscription, ts(c.SendingPausedAt), c.SendingPauseReason}
+		c.BillingCustomer, c.BillingSubscription, ts(c.SendingPausedAt), string(c.SendingPauseReason)}
 }
 
 // CreateClient implements [storage.Clients]: the primary key and the
@@ -227,7 +227,7 @@ func scanResource(rows pgx.Rows, r *outbound.Resource) error {
 // resourceArgs are $1–$16: every column but the version.
 func resourceArgs(r *outbound.Resource) []any {
 	return []any{id(r.ID.UUID), ref(r.Client.UUID), string(r.Kind), ref(r.Parent.UUID), r.Provider, r.ProviderRef,
-		r.Address, string(r.State), ts(r.CreatedAt), ts(r.PurchasedAt), r.Paused, r.PauseReason, ts(r.HeldUntil),
+		r.Address, string(r.State), ts(r.CreatedAt), ts(r.PurchasedAt), r.Paused, string(r.PauseReason), ts(r.HeldUntil),
 		ts(r.PausedAt), ts(r.ResumedAt), ref(r.ReplacedBy.UUID)}
 }
 

@@ -58,7 +58,7 @@ func columnsOf(batch []outbound.Touch) *touchColumns {
 		c.enrollment[i], c.lead[i], c.resource[i] = id(t.Enrollment.UUID), id(t.Lead.UUID), ref(t.Resource.UUID)
 		c.step[i], c.attempts[i] = int32(t.Step), int32(t.Attempts)
 		c.stepChannel[i], c.channel[i], c.action[i] = string(t.StepChannel), string(t.Channel), string(t.Action)
-		c.leasedBy[i], c.status[i], c.reason[i], c.providerRef[i] = t.LeasedBy, string(t.Status), t.Reason, t.ProviderRef
+		c.leasedBy[i], c.status[i], c.reason[i], c.providerRef[i] = t.LeasedBy, string(t.Status), string(t.Reason), t.ProviderRef
 		c.provider[i] = t.Provider
 		c.day[i] = day(t.Day)
 		c.scheduledAt[i] = pgtype.Timestamptz{Time: t.ScheduledAt, Valid: true}
@@ -139,7 +139,7 @@ func (s *Store) SavePlans(ctx context.Context, ws []storage.PlanWrite) error {
 		if err != nil {
 			return fmt.Errorf("postgres: enrollment %s sticky: %w", e.ID, err)
 		}
-		ids[i], steps[i], states[i], reasons[i] = id(e.ID.UUID), int32(e.NextStep), string(e.State), e.StopReason
+		ids[i], steps[i], states[i], reasons[i] = id(e.ID.UUID), int32(e.NextStep), string(e.State), string(e.StopReason)
 		paused[i], stickies[i] = ts(e.PausedUntil), pgtype.Text{String: string(raw), Valid: raw != nil}
 		all = append(all, ws[i].Touches...)
 	}
@@ -291,7 +291,7 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 		[]any{id(t.ID.UUID), id(t.Client.UUID), id(t.Campaign.UUID), id(t.Enrollment.UUID), id(t.Lead.UUID), t.Step,
 			string(t.StepChannel), string(t.Channel), string(t.Action), ref(t.Resource.UUID), day(t.Day),
 			pgtype.Timestamptz{Time: t.ScheduledAt, Valid: true}, ts(t.SentAt), ts(t.LeaseUntil), t.LeasedBy,
-			t.Attempts, string(t.Status), t.Reason, t.ProviderRef, t.Provider, worker},
+			t.Attempts, string(t.Status), string(t.Reason), t.ProviderRef, t.Provider, worker},
 		&done, &exists)
 	switch {
 	case err != nil:

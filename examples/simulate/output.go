@@ -13,7 +13,6 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
-	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/examples/simulate/internal/report"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/storage"
@@ -114,9 +113,9 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 		if sum.Touches[ch] == nil {
 			sum.Touches[ch] = map[string]int{}
 		}
-		status, reason := string(t.Status), reasonHead(t.Reason)
+		status, reason := string(t.Status), reasonHead(string(t.Reason))
 		switch {
-		case t.Status == outbound.TouchCancelled && (reason == distribution.ReasonOutOfOffice || reason == distribution.ReasonReplanned):
+		case t.Status == outbound.TouchCancelled && (reason == string(outbound.ReasonOutOfOffice) || reason == string(outbound.ReasonReplanned)):
 			status = "replanned" // cancelled to be planned again: a new touch takes its place
 		case t.Status == outbound.TouchCancelled:
 			sum.Cancelled[reason]++
@@ -179,7 +178,7 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 			continue
 		}
 		pd := report.PausedDomain{ID: d.ID.String(), Address: d.Address, Client: names[d.Client],
-			PausedAt: d.PausedAt.UTC().Format(time.RFC3339), Reason: d.PauseReason,
+			PausedAt: d.PausedAt.UTC().Format(time.RFC3339), Reason: string(d.PauseReason),
 			Sends: domainSends[d.ID], Bounces: domainBounces[d.ID], Complaints: domainComplaints[d.ID]}
 		if pd.Sends > 0 {
 			pd.BounceRate = float64(pd.Bounces) / float64(pd.Sends)
@@ -199,10 +198,10 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 		return nil, err
 	}
 	for k, v := range c.Fallbacks {
-		sum.Fallbacks[k] = v
+		sum.Fallbacks[string(k)] = v
 	}
 	for k, v := range c.Deferrals {
-		sum.Deferrals[k] = v
+		sum.Deferrals[string(k)] = v
 	}
 	for k, v := range c.Capacity {
 		sum.Capacity[string(k)] = report.Capacity{Used: v.Used, Available: v.Available}

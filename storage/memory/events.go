@@ -224,7 +224,7 @@ func (s *Store) AddSuppression(ctx context.Context, sp *outbound.Suppression) er
 }
 
 // LiftSuppression implements [storage.Suppressions].
-func (s *Store) LiftSuppression(ctx context.Context, k storage.SuppressionKey, by, reason string, at time.Time) (bool, error) {
+func (s *Store) LiftSuppression(ctx context.Context, k storage.SuppressionKey, by string, reason outbound.Reason, at time.Time) (bool, error) {
 	if err := storage.CheckLift(k, at); err != nil {
 		return false, err
 	}

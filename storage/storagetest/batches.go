@@ -363,7 +363,7 @@ func (s suite) testUpdateTouches(t *testing.T) {
 		again := claimAs(t, st, "w2", 10, 20, 10)
 		require.Equal(t, []outbound.TouchID{touchID(0)}, touchIDs(again), "claimable again, by anyone; the sent one is not")
 		require.Equal(t, "w2", again[0].LeasedBy)
-		require.Equal(t, "deferred", again[0].Reason)
+		require.Equal(t, outbound.Reason("deferred"), again[0].Reason)
 	})
 	s.run(t, "UpdateTouchesInvalidChangesNothing", func(t *testing.T, st storage.Store) {
 		ctx := t.Context()

@@ -126,7 +126,7 @@ func ResourceOf(r *outbound.Resource, dayZone string) ResourceRecord {
 		ResourceID: id(r.ID.UUID), Kind: string(r.Kind), ParentID: id(r.Parent.UUID), ClientID: id(r.Client.UUID),
 		State: string(r.State), CreatedAt: Instant(r.CreatedAt), DayZone: dayZone,
 		Provider: r.Provider, ProviderRef: r.ProviderRef, Address: r.Address, PurchasedAt: Instant(r.PurchasedAt),
-		PausedAt: Instant(r.PausedAt), ResumedAt: Instant(r.ResumedAt), PauseReason: r.PauseReason, ReplacedBy: id(r.ReplacedBy.UUID),
+		PausedAt: Instant(r.PausedAt), ResumedAt: Instant(r.ResumedAt), PauseReason: string(r.PauseReason), ReplacedBy: id(r.ReplacedBy.UUID),
 	}
 }
 
@@ -145,7 +145,7 @@ func TouchOf(t *outbound.Touch) TouchRecord {
 	return TouchRecord{
 		TouchID: id(t.ID.UUID), ClientID: id(t.Client.UUID), CampaignID: id(t.Campaign.UUID), LeadID: id(t.Lead.UUID),
 		Step: t.Step, StepChannel: string(t.StepChannel), Channel: UsedChannel(t), Action: string(t.Action),
-		Status: string(t.Status), Reason: t.Reason, ResourceID: id(t.Resource.UUID),
+		Status: string(t.Status), Reason: string(t.Reason), ResourceID: id(t.Resource.UUID),
 		ScheduledAt: Instant(t.ScheduledAt), SentAt: Instant(t.SentAt), Provider: t.Provider, Attempts: t.Attempts,
 	}
 }

@@ -100,7 +100,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.DNCRFile, "dncr-file", "", "Do Not Call Register: one E.164 number per line (default: about 10 % of numbers, drawn from the seed)")
 	fs.StringVar(&o.DatabaseURL, "database-url", "", "run on PostgreSQL at this URL instead of the memory store (postgres://user@host:5432/db)")
 	fs.StringVar(&o.Schema, "schema", "", "with -database-url: the schema to (re)create for the run (default sim_<seed>)")
-	fs.IntVar(&o.Processes, "processes", 1, "with -database-url: dispatch and handle events in this many OS processes (the command and copies of it), the leader elected among them; the totals do not depend on it")
+	fs.IntVar(&o.Processes, "processes", 1, "with -database-url: dispatch and handle events in this many OS processes (the command and copies of it), the leader elected among them")
 	fs.StringVar(&o.Out, "out", "", "write summary.json, report.html and the JSON lines files to this directory")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -43,15 +43,20 @@
 //     local time, every day (47 CFR 64.1200(c)(1); 16 CFR 310.4(c)).
 //   - US states whose hours are stricter, calls and texts: the table
 //     [USCallRules] (look one up with [USCallRule]), one row per state
-//     citing its statute: Florida, Oklahoma, Maryland and Washington
-//     08:00–20:00, Connecticut 09:00–20:00, Mississippi and Louisiana
-//     08:00–20:00 and never on Sunday, Texas 09:00–21:00 and noon–21:00 on
-//     Sunday. Rows whose figures were not checked against the statute's
-//     text say so (Verified false). A row also gives the statute's limit on
-//     calls per 24 hours (three in Florida, Oklahoma and Maryland), which
-//     the Scheduler exposes but cannot count: the engine must. The table
-//     applies to every call, business-to-business or not, as the safe
-//     default, though some statutes exempt B2B calls.
+//     citing its statute: Florida, Oklahoma, Maryland, Massachusetts,
+//     Oregon and Washington 08:00–20:00, Connecticut 09:00–20:00, New
+//     Mexico 09:00–21:00, Kentucky 10:00–21:00, Mississippi and Louisiana
+//     08:00–20:00 and never on Sunday, Rhode Island 09:00–18:00 on
+//     weekdays, 10:00–17:00 on Saturday and never on Sunday, Texas
+//     09:00–21:00 and noon–21:00 on Sunday. Rows whose figures were not
+//     checked against the statute's text say so (Verified false). A row
+//     also gives the statute's limit on calls per 24 hours (three in
+//     Florida, Oklahoma, Maryland and Oregon), which the Scheduler exposes
+//     but cannot count: the engine must. The table applies to every call,
+//     business-to-business or not, as the safe default, though some
+//     statutes exempt B2B calls. Rules that bind only automated dialing or
+//     prerecorded-message devices (Alabama, South Dakota, Nevada) are not
+//     rows.
 //
 // "Called party's local time" is ambiguous when a lead's number is in
 // another zone than the lead (a Los Angeles mobile for a New York lead), so

@@ -20,10 +20,23 @@ import (
 var usStateHours = map[string]func(wd time.Weekday) (from, to int){
 	"CT": func(time.Weekday) (int, int) { return 9 * 60, 20 * 60 },
 	"FL": func(time.Weekday) (int, int) { return 8 * 60, 20 * 60 },
+	"KY": func(time.Weekday) (int, int) { return 10 * 60, 21 * 60 },
 	"LA": monSat8to8,
+	"MA": func(time.Weekday) (int, int) { return 8 * 60, 20 * 60 },
 	"MD": func(time.Weekday) (int, int) { return 8 * 60, 20 * 60 },
 	"MS": monSat8to8,
+	"NM": func(time.Weekday) (int, int) { return 9 * 60, 21 * 60 },
 	"OK": func(time.Weekday) (int, int) { return 8 * 60, 20 * 60 },
+	"OR": func(time.Weekday) (int, int) { return 8 * 60, 20 * 60 },
+	"RI": func(wd time.Weekday) (int, int) {
+		switch wd {
+		case time.Sunday:
+			return 0, 0
+		case time.Saturday:
+			return 10 * 60, 17 * 60
+		}
+		return 9 * 60, 18 * 60
+	},
 	"TX": func(wd time.Weekday) (int, int) {
 		if wd == time.Sunday {
 			return 12 * 60, 21 * 60
@@ -64,12 +77,12 @@ func TestUSCallRules(t *testing.T) {
 		states = append(states, r.State)
 	}
 	require.True(t, slices.IsSorted(states), "sorted by state: %v", states)
-	want := []string{"CT", "FL", "LA", "MD", "MS", "OK", "TX", "WA"}
+	want := []string{"CT", "FL", "KY", "LA", "MA", "MD", "MS", "NM", "OK", "OR", "RI", "TX", "WA"}
 	require.Equal(t, want, states)
 	require.Len(t, usStateHours, len(want))
 
-	caps := map[string]int{"FL": 3, "OK": 3, "MD": 3}
-	verified := map[string]bool{"FL": true, "WA": true, "MS": true, "LA": true}
+	caps := map[string]int{"FL": 3, "OK": 3, "MD": 3, "OR": 3}
+	verified := map[string]bool{"FL": true, "WA": true, "MS": true, "LA": true, "MA": true, "NM": true, "RI": true}
 	for _, r := range rules {
 		t.Run(r.State, func(t *testing.T) {
 			t.Parallel()
@@ -99,7 +112,7 @@ func TestUSCallRules(t *testing.T) {
 			}
 		})
 	}
-	for _, none := range []string{"GA", "CA", "", "F", "US-", "FLA"} {
+	for _, none := range []string{"GA", "CA", "AL", "SD", "NV", "", "F", "US-", "FLA"} {
 		_, ok := timing.USCallRule(none)
 		require.False(t, ok, none)
 	}
@@ -148,6 +161,21 @@ func TestUSStateHours(t *testing.T) {
 		{name: "TX 20:59 allowed", ch: channel.Voice, zone: "America/Chicago", region: "TX", at: "2026-06-09 20:59", allowed: true},
 		{name: "TX Sunday morning", ch: channel.Voice, zone: "America/Chicago", region: "TX", at: "2026-06-14 11:59", next: "2026-06-14 12:00"},
 		{name: "TX El Paso zone", ch: channel.Voice, zone: "America/Denver", region: "TX", at: "2026-06-14 11:00", next: "2026-06-14 12:00"},
+		{name: "TX Sunday 11:00 refused", ch: channel.SMS, zone: "America/Chicago", region: "TX", at: "2026-06-14 11:00", next: "2026-06-14 12:00"},
+		{name: "TX Saturday 11:00 allowed", ch: channel.Voice, zone: "America/Chicago", region: "TX", at: "2026-06-13 11:00", allowed: true},
+		{name: "MA 20:00 refused", ch: channel.Voice, zone: "America/New_York", region: "MA", at: "2026-06-09 20:00", next: "2026-06-10 08:00"},
+		{name: "MA 19:59 allowed", ch: channel.SMS, zone: "America/New_York", region: "MA", at: "2026-06-09 19:59", allowed: true},
+		{name: "NM 08:30 refused", ch: channel.Voice, zone: "America/Denver", region: "NM", at: "2026-06-09 08:30", next: "2026-06-09 09:00"},
+		{name: "NM 20:30 allowed", ch: channel.Voice, zone: "America/Denver", region: "NM", at: "2026-06-09 20:30", allowed: true},
+		{name: "KY 09:30 refused", ch: channel.Voice, zone: "America/New_York", region: "KY", at: "2026-06-09 09:30", next: "2026-06-09 10:00"},
+		{name: "OR 20:00 refused", ch: channel.SMS, zone: "America/Los_Angeles", region: "OR", at: "2026-06-09 20:00", next: "2026-06-10 08:00"},
+		{name: "RI weekday 18:00 refused", ch: channel.Voice, zone: "America/New_York", region: "RI", at: "2026-06-09 18:00", next: "2026-06-10 09:00"},
+		{name: "RI weekday 08:30 refused", ch: channel.Voice, zone: "America/New_York", region: "RI", at: "2026-06-09 08:30", next: "2026-06-09 09:00"},
+		{name: "RI Saturday 09:30 refused", ch: channel.Voice, zone: "America/New_York", region: "RI", at: "2026-06-13 09:30", next: "2026-06-13 10:00"},
+		{name: "RI Saturday 17:00 refused", ch: channel.SMS, zone: "America/New_York", region: "RI", at: "2026-06-13 17:00", next: "2026-06-15 09:00"},
+		{name: "RI Sunday refused", ch: channel.Voice, zone: "America/New_York", region: "RI", at: "2026-06-14 12:00", next: "2026-06-15 09:00"},
+		// Automated-device rules are not rows: Alabama keeps the federal hours.
+		{name: "AL Sunday allowed", ch: channel.Voice, zone: "America/Chicago", region: "AL", at: "2026-06-14 12:00", allowed: true},
 		// A state without a row keeps the federal hours.
 		{name: "GA 20:30 allowed", ch: channel.Voice, zone: "America/New_York", region: "GA", at: "2026-06-09 20:30", allowed: true},
 		{name: "GA 21:00 refused", ch: channel.Voice, zone: "America/New_York", region: "GA", at: "2026-06-09 21:00", next: "2026-06-10 08:00"},
@@ -314,7 +342,7 @@ func TestUSSlotProperties(t *testing.T) {
 		"America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico",
 		"Pacific/Guam", "America/Detroit", "America/Boise", "America/Indiana/Indianapolis",
 	}
-	states := []string{"", "CT", "FL", "LA", "MD", "MS", "OK", "TX", "WA", "GA", "CA", "NY", "IL"}
+	states := []string{"", "CT", "FL", "KY", "LA", "MA", "MD", "MS", "NM", "OK", "OR", "RI", "TX", "WA", "GA", "CA", "NY", "IL"}
 	hc := timing.NewHolidayCalendar()
 	wide := timing.Window{Start: timing.HM(6, 0), End: timing.HM(23, 0), Days: timing.EveryDay}
 	configs := map[string]timing.Windows{

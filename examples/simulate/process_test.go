@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,7 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/allocator"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/channel/channeltest"
+	"github.com/outbound-go/outbound/pool/pooltest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -81,4 +87,49 @@ func TestProcessesKeepTheInvariants(t *testing.T) {
 	total := regexp.MustCompile(`Sent over \d+ days \(UTC\): (\d+)`).FindStringSubmatch(stdout)
 	require.NotNil(t, total, stdout)
 	require.Equal(t, strconv.Itoa(sent), total[1])
+}
+
+// TestCopiesReachTheOneFake: a copy's channel sends through the first
+// process's fake over HTTP: a retried key meets the same record, a lookup
+// finds it, and a provider's error keeps its class and Retry-After.
+func TestCopiesReachTheOneFake(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	fake, err := channeltest.New(channel.SMS, &channeltest.Config{Provider: "sim-sms", SkipValidation: true})
+	require.NoError(t, err)
+	srv, err := serveProviders([]channel.Channel{fake}, &pooltest.Provisioner{}, &pooltest.Alerter{})
+	require.NoError(t, err)
+	t.Cleanup(srv.close)
+	remote := &remoteChannel{kind: channel.SMS, c: &providerClient{url: srv.url, http: &http.Client{Timeout: 10 * time.Second}}}
+
+	msg := &channel.Message{IdempotencyKey: "t-1", Kind: channel.SMS, Body: "hi", To: channel.Recipient{Phone: "+61400000001"}}
+	fake.Script(channeltest.Fail(channel.RateLimited(42*time.Second, errors.New("slow down"))))
+	_, err = remote.Send(ctx, msg)
+	require.Error(t, err)
+	require.Equal(t, channel.ClassRateLimited, channel.Classify(err))
+	var ce *channel.Error
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, 42*time.Second, ce.RetryAfter)
+
+	_, found, err := remote.Lookup(ctx, "t-1")
+	require.NoError(t, err)
+	require.False(t, found, "a refused send left no record")
+
+	first, err := remote.Send(ctx, msg)
+	require.NoError(t, err)
+	again, err := remote.Send(ctx, msg)
+	require.NoError(t, err)
+	require.Equal(t, first.ProviderMessageID, again.ProviderMessageID, "the same key reaches the same record")
+	require.Equal(t, 1, fake.Count(), "the recipient got one message")
+	got, found, err := remote.Lookup(ctx, "t-1")
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, first.ProviderMessageID, got.ProviderMessageID)
+
+	rs, err := remoteProvisioner{c: remote.c}.Purchase(ctx, outbound.Order{Key: "o-1", Kind: outbound.KindPhone, Count: 2})
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	rs2, err := remoteProvisioner{c: remote.c}.Purchase(ctx, outbound.Order{Key: "o-1", Kind: outbound.KindPhone, Count: 2})
+	require.NoError(t, err)
+	require.Equal(t, rs[0].ProviderRef, rs2[0].ProviderRef, "a retried order buys nothing more")
 }

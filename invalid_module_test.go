@@ -2,12 +2,15 @@ package outbound_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/leadfile"
 	"github.com/outbound-go/outbound/sequence"
+	"github.com/outbound-go/outbound/timing"
 	"github.com/outbound-go/outbound/warmup"
 )
 
@@ -16,6 +19,8 @@ import (
 // field error name their package, field and value in it.
 func TestOneErrInvalidForTheModule(t *testing.T) {
 	_, chErr := channel.Validate(&channel.Message{Kind: channel.Email})
+	_, dateErr := timing.ParseDate("02/03/2026")
+	_, fileErr := leadfile.ReadOptions(strings.NewReader("\n"), leadfile.CSV, leadfile.Options{})
 	cases := []struct {
 		name    string
 		err     error
@@ -27,6 +32,8 @@ func TestOneErrInvalidForTheModule(t *testing.T) {
 		{"sequence", sequence.Gating{"lukewarm": 0}.Validate(), "sequence", "Gating", "lukewarm"},
 		{"allocator", allocator.Config{Email: allocator.Cap{Daily: -2}}.Validate(), "", "", nil},
 		{"channel", chErr, "", "", nil},
+		{"timing", dateErr, "", "", nil},
+		{"leadfile", fileErr, "", "", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

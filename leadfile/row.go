@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/invalid"
 )
 
 // Row is one lead as a file holds it, after the checks this package makes
@@ -136,8 +137,11 @@ func (e *RowError) Error() string {
 	return fmt.Sprintf("leadfile: line %d: %s %q: %s", e.Line, e.Field, shorten(e.Value), e.Reason)
 }
 
-// Is makes errors.Is(err, ErrInvalidRow) hold.
-func (e *RowError) Is(target error) bool { return target == ErrInvalidRow }
+// Is makes errors.Is(err, ErrInvalidRow) and errors.Is(err,
+// outbound.ErrInvalid) hold.
+func (e *RowError) Is(target error) bool {
+	return target == ErrInvalidRow || target == invalid.ErrInvalid
+}
 
 // HeaderError says why a CSV file's header cannot be used. errors.Is(err,
 // ErrHeader) holds for it.
@@ -154,8 +158,11 @@ func (e *HeaderError) Error() string {
 	return fmt.Sprintf("leadfile: header (line %d): column %q: %s", e.Line, shorten(e.Column), e.Reason)
 }
 
-// Is makes errors.Is(err, ErrHeader) hold.
-func (e *HeaderError) Is(target error) bool { return target == ErrHeader }
+// Is makes errors.Is(err, ErrHeader) and errors.Is(err,
+// outbound.ErrInvalid) hold.
+func (e *HeaderError) Is(target error) bool {
+	return target == ErrHeader || target == invalid.ErrInvalid
+}
 
 // shorten cuts s to at most maxShown bytes on a rune boundary, marking the
 // cut with "…".

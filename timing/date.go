@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/outbound-go/outbound/invalid"
 )
 
 // Date is a calendar day with no zone: the number of days since 1970-01-01 in
@@ -304,3 +306,6 @@ func (e *SyntaxError) Error() string {
 
 // Unwrap returns the underlying error, if any.
 func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, outbound.ErrInvalid) hold.
+func (e *SyntaxError) Is(target error) bool { return target == invalid.ErrInvalid }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/invalid"
 )
 
 // Weekdays is a set of days of the week. The zero value is empty.
@@ -259,8 +260,11 @@ func (e *WindowError) Error() string {
 	return fmt.Sprintf("timing: %s: %s %s: %s", name, e.Field, e.Value, e.Reason)
 }
 
-// Is reports whether target is [ErrInvalidWindow].
-func (e *WindowError) Is(target error) bool { return target == ErrInvalidWindow }
+// Is reports whether target is [ErrInvalidWindow] or the module's one
+// bad-input error (outbound.ErrInvalid).
+func (e *WindowError) Is(target error) bool {
+	return target == ErrInvalidWindow || target == invalid.ErrInvalid
+}
 
 // Hours is a span of wall-clock time within one day, [Start, End). The
 // zero value is empty: closed all day.
@@ -384,6 +388,9 @@ type CeilingError struct {
 	Value   string // the value given, as text
 	Reason  string // what is wrong
 }
+
+// Is makes errors.Is(err, outbound.ErrInvalid) hold.
+func (e *CeilingError) Is(target error) bool { return target == invalid.ErrInvalid }
 
 func (e *CeilingError) Error() string {
 	return fmt.Sprintf("timing: ceiling for %q: %s %s: %s", e.Country, e.Field, e.Value, e.Reason)

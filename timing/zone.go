@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/phone"
 	"github.com/outbound-go/outbound/place"
 )
@@ -100,6 +101,10 @@ func (e *ZoneError) Error() string {
 }
 
 func (e *ZoneError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, outbound.ErrInvalid) hold: the field's value
+// cannot be used.
+func (e *ZoneError) Is(target error) bool { return target == invalid.ErrInvalid }
 
 // ZoneQuery is what is known about a recipient. Every field is optional;
 // surrounding spaces are ignored.

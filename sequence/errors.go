@@ -1,42 +1,19 @@
 package sequence
 
-import (
-	"errors"
-	"fmt"
-)
+import "github.com/outbound-go/outbound/invalid"
 
-// ErrInvalid is what every input error of this package wraps, so a caller
-// can test any of them with errors.Is.
-var ErrInvalid = errors.New("sequence: invalid input")
+// ErrInvalid is what every input error of this package matches with
+// errors.Is: the module's [invalid.ErrInvalid].
+var ErrInvalid = invalid.ErrInvalid
 
-// FieldError reports a field or argument with a bad value that does not
-// belong to a step: "score", "Tiers.Warm", "Gating[hot]", "Name".
-type FieldError struct {
-	Field  string // the field or argument, e.g. "score"
-	Value  any    // the offending value
-	Reason string // what is wrong with it
+// FieldError reports a field or argument with a bad value: the module's
+// invalid.FieldError with Package "sequence". Record is "Sequence" or
+// "Policy" for a field of one ("Steps[1].Day", "Tiers.Warm",
+// "Gating[hot]"), empty for an argument ("score", "number").
+// errors.Is(err, [ErrInvalid]) holds for it.
+type FieldError = invalid.FieldError
+
+// fieldErr returns a *FieldError of package sequence.
+func fieldErr(record, field string, value any, reason string) error {
+	return invalid.Field("sequence", record, field, value, reason)
 }
-
-// Error implements error: "sequence: score = 101: must be within 0–100".
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("sequence: %s = %v: %s", e.Field, e.Value, e.Reason)
-}
-
-// Unwrap returns [ErrInvalid].
-func (e *FieldError) Unwrap() error { return ErrInvalid }
-
-// StepError reports a bad field of one step of a [Sequence].
-type StepError struct {
-	Step   int    // 1-based position of the step in Sequence.Steps
-	Field  string // the step's field: "Number", "Day", "Channel", "Action", "Fallback"
-	Value  any    // the offending value
-	Reason string // what is wrong with it
-}
-
-// Error implements error: "sequence: step 2: Day = 1: must not be before step 1's day (3)".
-func (e *StepError) Error() string {
-	return fmt.Sprintf("sequence: step %d: %s = %v: %s", e.Step, e.Field, e.Value, e.Reason)
-}
-
-// Unwrap returns [ErrInvalid].
-func (e *StepError) Unwrap() error { return ErrInvalid }

@@ -1,27 +1,19 @@
 package warmup
 
-import (
-	"errors"
-	"fmt"
-)
+import "github.com/outbound-go/outbound/invalid"
 
-// ErrInvalid is what every configuration error of this package wraps, so a
-// caller can test any of them with errors.Is.
-var ErrInvalid = errors.New("warmup: invalid configuration")
+// ErrInvalid is what every configuration error of this package matches
+// with errors.Is: the module's [invalid.ErrInvalid].
+var ErrInvalid = invalid.ErrInvalid
 
-// FieldError reports a configuration field with a bad value. Field is the
-// path of the field as a Go expression ("Curve[2].FromDay", "Max",
-// "MaxBounceRate").
-type FieldError struct {
-	Field  string // the field, e.g. "Curve[1].Limit"
-	Value  any    // the offending value
-	Reason string // what is wrong with it, e.g. "must not be negative"
+// FieldError reports a configuration field with a bad value: the module's
+// invalid.FieldError with Package "warmup", Record "Policy" or
+// "HealthPolicy", and Field the path of the field as a Go expression
+// ("Curve[2].FromDay", "Max", "MaxBounceRate"). errors.Is(err,
+// [ErrInvalid]) holds for it.
+type FieldError = invalid.FieldError
+
+// fieldErr returns a *FieldError of package warmup.
+func fieldErr(record, field string, value any, reason string) error {
+	return invalid.Field("warmup", record, field, value, reason)
 }
-
-// Error implements error: "warmup: Curve[1].Limit = -5: must not be negative".
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("warmup: %s = %v: %s", e.Field, e.Value, e.Reason)
-}
-
-// Unwrap returns [ErrInvalid].
-func (e *FieldError) Unwrap() error { return ErrInvalid }

@@ -174,10 +174,7 @@ func TestFieldErrorMessage(t *testing.T) {
 	require.True(t, errors.Is(err, invalid.ErrInvalid))
 	var fe *invalid.FieldError
 	require.True(t, errors.As(err, &fe))
-	require.Equal(t, "warmup", fe.Package)
-	require.Equal(t, "Policy", fe.Record)
-	require.Equal(t, "Curve[1].Limit", fe.Field)
-	require.Equal(t, -5, fe.Value)
+	require.Equal(t, &invalid.FieldError{Package: "warmup", Record: "Policy", Field: "Curve[1].Limit", Value: -5, Reason: "must not be negative"}, fe)
 }
 
 // TestCurveLimitMatchesBinarySearch checks Limit on random valid curves

@@ -41,13 +41,13 @@ func (r Resource) sends(m int) bool {
 
 func (r Resource) validate() error {
 	if r.ID.IsZero() {
-		return &FieldError{Field: "Resource.ID", Value: r.ID.String(), Problem: "want a non-zero ID"}
+		return fieldErr("Resource", "ID", r.ID, "want a non-zero ID")
 	}
 	if _, n := metersOf(r.Kind); n == 0 {
-		return &FieldError{Field: "Resource.Kind", Value: string(r.Kind), Problem: "want mailbox, phone, linkedin_seat or mail_sender"}
+		return fieldErr("Resource", "Kind", string(r.Kind), "want mailbox, phone, linkedin_seat or mail_sender")
 	}
 	if r.Location == nil {
-		return &FieldError{Field: "Resource.Location", Value: "<nil>", Problem: "want the client's timezone"}
+		return fieldErr("Resource", "Location", nil, "want the client's timezone")
 	}
 	return nil
 }
@@ -181,7 +181,7 @@ func (a *Allocator) add(r Resource) error {
 		return err
 	}
 	if _, dup := a.index[r.ID]; dup {
-		return &FieldError{Field: "Resource.ID", Value: r.ID.String(), Problem: "already in the allocator"}
+		return fieldErr("Resource", "ID", r.ID, "already in the allocator")
 	}
 	z, ok := a.zoneOf[r.Location]
 	if !ok {
@@ -222,10 +222,10 @@ func (a *Allocator) add(r Resource) error {
 func (a *Allocator) Pick(ctx context.Context, req Request) (Pick, error) {
 	m := meterOf(req.Action)
 	if m < 0 {
-		return Pick{}, &FieldError{Field: "Request.Action", Value: string(req.Action), Problem: "unknown action"}
+		return Pick{}, fieldErr("Request", "Action", string(req.Action), "unknown action")
 	}
 	if sec := req.At.Unix(); sec < minUnix || sec > maxUnix {
-		return Pick{}, &FieldError{Field: "Request.At", Value: req.At.Format(time.RFC3339), Problem: "want the instant of the touch, between 1678 and 2262"}
+		return Pick{}, fieldErr("Request", "At", req.At.Format(time.RFC3339), "want the instant of the touch, between 1678 and 2262")
 	}
 	tn := req.At.UnixNano()
 	a.mu.Lock()
@@ -240,8 +240,8 @@ func (a *Allocator) Pick(ctx context.Context, req Request) (Pick, error) {
 		if i, ok := a.index[req.Sticky]; ok {
 			s := &a.slots[i]
 			if s.res.Kind != rg.kind {
-				return Pick{}, &FieldError{Field: "Request.Sticky", Value: req.Sticky.String(),
-					Problem: fmt.Sprintf("is a %s; %s needs a %s", s.res.Kind, req.Action, rg.kind)}
+				return Pick{}, fieldErr("Request", "Sticky", req.Sticky,
+					fmt.Sprintf("is a %s; %s needs a %s", s.res.Kind, req.Action, rg.kind))
 			}
 			if !s.res.Paused && s.res.sends(m) {
 				res, day, err := a.try(ctx, rg, i, req.At, tn)
@@ -571,7 +571,7 @@ func weekFits(counts []int, j, w int) bool {
 func (a *Allocator) Release(ctx context.Context, p Pick) error {
 	m := meterOf(p.Action)
 	if m < 0 {
-		return &FieldError{Field: "Pick.Action", Value: string(p.Action), Problem: "unknown action"}
+		return fieldErr("Pick", "Action", string(p.Action), "unknown action")
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -603,10 +603,10 @@ func (a *Allocator) Release(ctx context.Context, p Pick) error {
 func (a *Allocator) Record(p Pick) error {
 	m := meterOf(p.Action)
 	if m < 0 {
-		return &FieldError{Field: "Pick.Action", Value: string(p.Action), Problem: "unknown action"}
+		return fieldErr("Pick", "Action", string(p.Action), "unknown action")
 	}
 	if p.At.IsZero() {
-		return &FieldError{Field: "Pick.At", Value: "0001-01-01T00:00:00Z", Problem: "want the instant of the send"}
+		return fieldErr("Pick", "At", p.At.Format(time.RFC3339), "want the instant of the send")
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -616,8 +616,8 @@ func (a *Allocator) Record(p Pick) error {
 		return fmt.Errorf("allocator: record %s: %w", p.Resource, ErrUnknownResource)
 	}
 	if k := a.slots[i].res.Kind; k != rg.kind {
-		return &FieldError{Field: "Pick.Resource", Value: p.Resource.String(),
-			Problem: fmt.Sprintf("is a %s; %s needs a %s", k, p.Action, rg.kind)}
+		return fieldErr("Pick", "Resource", p.Resource,
+			fmt.Sprintf("is a %s; %s needs a %s", k, p.Action, rg.kind))
 	}
 	if rg.spaced && a.slots[i].res.sends(m) {
 		rg.nodes[i].insert(p.At.UnixNano())

@@ -519,7 +519,9 @@ func TestSticky(t *testing.T) {
 		require.ErrorIs(t, err, ErrInvalid)
 		var fe *FieldError
 		require.ErrorAs(t, err, &fe)
-		require.Equal(t, "Request.Sticky", fe.Field)
+		require.Equal(t, "Request", fe.Record)
+		require.Equal(t, "Sticky", fe.Field)
+		require.Equal(t, rid(1), fe.Value)
 	})
 }
 

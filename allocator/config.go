@@ -181,7 +181,8 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
-// Validate reports the first field with a bad value, as a *[FieldError].
+// Validate reports the first field with a bad value, as a *[FieldError]
+// (Record "Config").
 // It checks the config as given, after defaults are filled in.
 func (c Config) Validate() error {
 	d := c.WithDefaults()
@@ -190,23 +191,23 @@ func (c Config) Validate() error {
 		p := d.cap(a)
 		name := capName(a)
 		if p.Daily < Unlimited || p.Daily > math.MaxInt32 {
-			return &FieldError{Field: name + ".Daily", Value: fmt.Sprint(p.Daily), Problem: "want a count ≥ 1, 0 for the default or -1 (Unlimited)"}
+			return fieldErr("Config", name+".Daily", p.Daily, "want a count ≥ 1, 0 for the default or -1 (Unlimited)")
 		}
 		if p.Weekly < Unlimited || p.Weekly > math.MaxInt32 {
-			return &FieldError{Field: name + ".Weekly", Value: fmt.Sprint(p.Weekly), Problem: "want a count ≥ 1, 0 for the default or -1 (Unlimited)"}
+			return fieldErr("Config", name+".Weekly", p.Weekly, "want a count ≥ 1, 0 for the default or -1 (Unlimited)")
 		}
 		if p.Spacing < NoSpacing {
-			return &FieldError{Field: name + ".Spacing", Value: p.Spacing.String(), Problem: "want a duration > 0, 0 for the default or -1 (NoSpacing)"}
+			return fieldErr("Config", name+".Spacing", p.Spacing, "want a duration > 0, 0 for the default or -1 (NoSpacing)")
 		}
 		if p.Jitter < NoSpacing {
-			return &FieldError{Field: name + ".Jitter", Value: p.Jitter.String(), Problem: "want a duration > 0, 0 for the default or -1 (NoSpacing)"}
+			return fieldErr("Config", name+".Jitter", p.Jitter, "want a duration > 0, 0 for the default or -1 (NoSpacing)")
 		}
 	}
 	if d.MailboxCeiling < Unlimited || d.MailboxCeiling > math.MaxInt32 {
-		return &FieldError{Field: "MailboxCeiling", Value: fmt.Sprint(d.MailboxCeiling), Problem: "want a count ≥ 1, 0 for the default or -1 (Unlimited)"}
+		return fieldErr("Config", "MailboxCeiling", d.MailboxCeiling, "want a count ≥ 1, 0 for the default or -1 (Unlimited)")
 	}
 	if d.MailboxCeiling >= 0 && d.Email.Daily > d.MailboxCeiling {
-		return &FieldError{Field: "Email.Daily", Value: fmt.Sprint(d.Email.Daily), Problem: fmt.Sprintf("above MailboxCeiling %d", d.MailboxCeiling)}
+		return fieldErr("Config", "Email.Daily", d.Email.Daily, fmt.Sprintf("above MailboxCeiling %d", d.MailboxCeiling))
 	}
 	return nil
 }

@@ -21,8 +21,8 @@ var (
 	// "client has no usable resource" case that sends a step to its
 	// fallback.
 	ErrNoResource = errors.New("allocator: no usable resource")
-	// ErrInvalid: bad input. A *[FieldError] matches it.
-	// It is the module's one bad-input error (outbound.ErrInvalid).
+	// ErrInvalid: bad input. A *[FieldError] matches it; it is the
+	// module's invalid.ErrInvalid.
 	ErrInvalid = invalid.ErrInvalid
 	// ErrUnknownResource: the allocator holds no resource with the ID given.
 	ErrUnknownResource = errors.New("allocator: unknown resource")
@@ -97,17 +97,13 @@ func (e *NoCapacityError) Is(target error) bool {
 	return target == ErrNoCapacity || (target == ErrNoResource && e.Reason == ReasonNoResource)
 }
 
-// FieldError names a field and the bad value it holds. errors.Is(err,
-// ErrInvalid) holds for it.
-type FieldError struct {
-	Field   string // "Request.Action", "Resource.Location", "Email.Daily", ...
-	Value   string // the offending value, as text
-	Problem string // what is wrong with it
-}
+// FieldError names a field and the bad value it holds: the module's
+// invalid.FieldError with Package "allocator", Record "Resource",
+// "Request", "Pick" or "Config" and Field "Action", "Location",
+// "Email.Daily", .... errors.Is(err, ErrInvalid) holds for it.
+type FieldError = invalid.FieldError
 
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("allocator: %s %q: %s", e.Field, e.Value, e.Problem)
+// fieldErr returns a *FieldError of package allocator.
+func fieldErr(record, field string, value any, reason string) error {
+	return invalid.Field("allocator", record, field, value, reason)
 }
-
-// Is makes errors.Is(err, ErrInvalid) hold.
-func (e *FieldError) Is(target error) bool { return target == ErrInvalid }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -32,10 +33,11 @@ func TestBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := New(Config{}, tt.rs)
-			require.ErrorIs(t, err, ErrInvalid)
-			var fe *FieldError
+			require.ErrorIs(t, err, invalid.ErrInvalid)
+			var fe *invalid.FieldError
 			require.ErrorAs(t, err, &fe)
-			require.Equal(t, tt.field, fe.Field)
+			require.Equal(t, "allocator", fe.Package)
+			require.Equal(t, tt.field, fe.Record+"."+fe.Field)
 		})
 	}
 	t.Run("add", func(t *testing.T) {
@@ -58,7 +60,7 @@ func TestBadInput(t *testing.T) {
 			_, err := a.Pick(context.Background(), tc.req)
 			var fe *FieldError
 			require.ErrorAs(t, err, &fe)
-			require.Equal(t, tc.field, fe.Field)
+			require.Equal(t, tc.field, fe.Record+"."+fe.Field)
 			require.Contains(t, err.Error(), tc.field)
 		}
 	})

@@ -58,8 +58,9 @@
 // # Validation
 //
 // [Validate] (or [Rules.Validate] with tuned rules) checks a message before
-// it is sent and returns a [*ValidationError] naming the field, the value and
-// the rule; errors.Is(err, [ErrInvalid]) matches any of them. It checks that
+// it is sent and returns a [*ValidationError] (the module's
+// invalid.FieldError) naming the field, the value and the rule;
+// errors.Is(err, [ErrInvalid]) matches any of them. It checks that
 // the action belongs to the channel, that the sender and recipient addresses
 // for the channel are present and well formed (email syntax by net/mail,
 // phone numbers in E.164 — "+" and 8 to 15 digits — LinkedIn profile, postal

@@ -97,7 +97,7 @@ func (t EventType) Valid() bool { return t.Kinds() != 0 }
 func ParseEventType(s string) (EventType, error) {
 	t := EventType(strings.ToLower(strings.TrimSpace(s)))
 	if !t.Valid() {
-		return "", &ValidationError{Field: "Type", Value: s, Reason: "unknown event type"}
+		return "", fieldErr("", "Type", s, "unknown event type")
 	}
 	return t, nil
 }
@@ -157,21 +157,21 @@ type Event struct {
 func (e *Event) Validate() error {
 	switch {
 	case strings.TrimSpace(e.Provider) == "":
-		return &ValidationError{Field: "Provider", Value: e.Provider, Reason: "required"}
+		return fieldErr("Event", "Provider", e.Provider, "required")
 	case strings.TrimSpace(e.ProviderEventID) == "":
-		return &ValidationError{Field: "ProviderEventID", Value: e.ProviderEventID, Reason: "required"}
+		return fieldErr("Event", "ProviderEventID", e.ProviderEventID, "required")
 	case !e.Type.Valid():
-		return &ValidationError{Field: "Type", Value: string(e.Type), Reason: "unknown event type"}
+		return fieldErr("Event", "Type", string(e.Type), "unknown event type")
 	case !e.Kind.Valid():
-		return &ValidationError{Field: "Kind", Value: string(e.Kind), Reason: "unknown channel"}
+		return fieldErr("Event", "Kind", string(e.Kind), "unknown channel")
 	case !e.Type.Kinds().Has(e.Kind):
-		return &ValidationError{Field: "Kind", Value: string(e.Kind),
-			Reason: fmt.Sprintf("a %s event happens only on %s", e.Type, e.Type.Kinds())}
+		return fieldErr("Event", "Kind", string(e.Kind),
+			fmt.Sprintf("a %s event happens only on %s", e.Type, e.Type.Kinds()))
 	case e.At.IsZero():
-		return &ValidationError{Field: "At", Value: "", Reason: "required"}
+		return fieldErr("Event", "At", e.At, "required")
 	case e.ProviderMessageID == "" && e.IdempotencyKey == "" && e.From == "":
-		return &ValidationError{Field: "ProviderMessageID", Value: "",
-			Reason: "one of ProviderMessageID, IdempotencyKey or From is required"}
+		return fieldErr("Event", "ProviderMessageID", e.ProviderMessageID,
+			"one of ProviderMessageID, IdempotencyKey or From is required")
 	}
 	return nil
 }

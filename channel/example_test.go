@@ -25,7 +25,7 @@ func ExampleValidate() {
 	fmt.Println(warnings)
 	fmt.Println(channel.Segments(m.Body))
 	// Output:
-	// channel: invalid Body "Hi Ana, it's Sam from Acme. Saw you're hiring SDRs in Sydney; w…": commercial sms needs an opt-out line (one of STOP, STOPALL, UNSUBSCRIBE, OPTOUT, OPT OUT)
+	// channel: Message.Body = "Hi Ana, it's Sam from Acme. Saw you're hiring SDRs in Sydney; w…": commercial sms needs an opt-out line (one of STOP, STOPALL, UNSUBSCRIBE, OPTOUT, OPT OUT)
 	// <nil>
 	// Body: takes 3 UCS-2 parts (165 units); each part is billed
 	// 3 UCS-2 parts (165 units)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,33 +13,21 @@ import (
 )
 
 // ErrInvalid is matched by errors.Is for every [*ValidationError]: the
-// module's one bad-input error (outbound.ErrInvalid).
+// module's [invalid.ErrInvalid].
 var ErrInvalid = invalid.ErrInvalid
 
-// ValidationError reports a message or event field that breaks a rule.
-type ValidationError struct {
-	// Field is the field's path in Go syntax: "To.Email", "Body",
-	// "Headers[List-Unsubscribe]".
-	Field string
-	// Value is the offending value ("" when the field is missing).
-	Value string
-	// Reason says which rule it breaks.
-	Reason string
-}
+// ValidationError reports a message or event field that breaks a rule: the
+// module's invalid.FieldError with Package "channel", Record "Message" or
+// "Event", Field the field's path in Go syntax ("To.Email", "Body",
+// "Headers[List-Unsubscribe]"), Value the offending value as given ("" when
+// the field is missing) and Reason the rule it breaks. It renders
+// `channel: Message.To.Email = "bob@": not a bare email address`.
+type ValidationError = invalid.FieldError
 
-// Error renders `channel: invalid To.Email "bob@": not a valid email address`;
-// values longer than 64 characters are shortened with "…".
-func (e *ValidationError) Error() string {
-	v := e.Value
-	if utf8.RuneCountInString(v) > 64 {
-		r := []rune(v)
-		v = string(r[:63]) + "…"
-	}
-	return "channel: invalid " + e.Field + " " + strconv.Quote(v) + ": " + e.Reason
+// fieldErr returns a *ValidationError of package channel.
+func fieldErr(record, field string, value any, reason string) error {
+	return invalid.Field("channel", record, field, value, reason)
 }
-
-// Is reports whether target is [ErrInvalid].
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
 // Warning is a message property worth knowing about that breaks no rule, such
 // as an SMS that takes more than one billed part.
@@ -139,22 +126,22 @@ func Validate(m *Message) (Warnings, error) { return Rules{}.Validate(m) }
 // Voice needs no content: Body is the optional call script.
 func (r Rules) Validate(m *Message) (Warnings, error) {
 	if m == nil {
-		return nil, &ValidationError{Field: "Message", Reason: "nil message"}
+		return nil, fieldErr("", "Message", nil, "nil message")
 	}
 	r = r.WithDefaults()
 	if strings.TrimSpace(m.IdempotencyKey) == "" {
-		return nil, &ValidationError{Field: "IdempotencyKey", Value: m.IdempotencyKey, Reason: "required (the touch ID)"}
+		return nil, fieldErr("Message", "IdempotencyKey", m.IdempotencyKey, "required (the touch ID)")
 	}
 	if !m.Kind.Valid() {
-		return nil, &ValidationError{Field: "Kind", Value: string(m.Kind), Reason: "unknown channel"}
+		return nil, fieldErr("Message", "Kind", string(m.Kind), "unknown channel")
 	}
 	if m.Action != "" {
 		switch k := m.Action.Kind(); {
 		case k == "":
-			return nil, &ValidationError{Field: "Action", Value: string(m.Action), Reason: "unknown action"}
+			return nil, fieldErr("Message", "Action", string(m.Action), "unknown action")
 		case k != m.Kind:
-			return nil, &ValidationError{Field: "Action", Value: string(m.Action),
-				Reason: fmt.Sprintf("is a %s action, not %s", k, m.Kind)}
+			return nil, fieldErr("Message", "Action", string(m.Action),
+				fmt.Sprintf("is a %s action, not %s", k, m.Kind))
 		}
 	}
 	if err := checkSender(m); err != nil {
@@ -172,7 +159,7 @@ func (r Rules) Validate(m *Message) (Warnings, error) {
 		return nil, r.checkLinkedIn(m)
 	case Mail:
 		if blank(m.Body) && blank(m.HTML) {
-			return nil, &ValidationError{Field: "Body", Reason: "a letter needs a Body or HTML"}
+			return nil, fieldErr("Message", "Body", m.Body, "a letter needs a Body or HTML")
 		}
 	}
 	return nil, nil
@@ -182,11 +169,11 @@ func checkSender(m *Message) error {
 	a := m.From.Address
 	switch {
 	case blank(a):
-		return &ValidationError{Field: "From.Address", Value: a, Reason: "required (the sending resource's address)"}
+		return fieldErr("Message", "From.Address", a, "required (the sending resource's address)")
 	case m.Kind == Email && !isEmail(a):
-		return &ValidationError{Field: "From.Address", Value: a, Reason: "not a bare email address"}
+		return fieldErr("Message", "From.Address", a, "not a bare email address")
 	case (m.Kind == Voice || m.Kind == SMS) && !phone.IsE164(a):
-		return &ValidationError{Field: "From.Address", Value: a, Reason: "not an E.164 number (+ and 8 to 15 digits)"}
+		return fieldErr("Message", "From.Address", a, "not an E.164 number (+ and 8 to 15 digits)")
 	}
 	return nil
 }
@@ -196,24 +183,24 @@ func checkRecipient(m *Message) error {
 	switch m.Kind {
 	case Email:
 		if blank(to.Email) {
-			return &ValidationError{Field: "To.Email", Value: to.Email, Reason: "required for email"}
+			return fieldErr("Message", "To.Email", to.Email, "required for email")
 		}
 		if !isEmail(to.Email) {
-			return &ValidationError{Field: "To.Email", Value: to.Email, Reason: "not a bare email address"}
+			return fieldErr("Message", "To.Email", to.Email, "not a bare email address")
 		}
 	case Voice, SMS:
 		if blank(to.Phone) {
-			return &ValidationError{Field: "To.Phone", Value: to.Phone, Reason: "required for " + string(m.Kind)}
+			return fieldErr("Message", "To.Phone", to.Phone, "required for "+string(m.Kind))
 		}
 		if !phone.IsE164(to.Phone) {
-			return &ValidationError{Field: "To.Phone", Value: to.Phone, Reason: "not an E.164 number (+ and 8 to 15 digits)"}
+			return fieldErr("Message", "To.Phone", to.Phone, "not an E.164 number (+ and 8 to 15 digits)")
 		}
 	case LinkedIn:
 		if blank(to.LinkedIn) {
-			return &ValidationError{Field: "To.LinkedIn", Value: to.LinkedIn, Reason: "required for linkedin"}
+			return fieldErr("Message", "To.LinkedIn", to.LinkedIn, "required for linkedin")
 		}
 		if reason := checkLinkedInProfile(to.LinkedIn); reason != "" {
-			return &ValidationError{Field: "To.LinkedIn", Value: to.LinkedIn, Reason: reason}
+			return fieldErr("Message", "To.LinkedIn", to.LinkedIn, reason)
 		}
 	case Mail:
 		hasLine := false
@@ -221,10 +208,10 @@ func checkRecipient(m *Message) error {
 			hasLine = hasLine || !blank(l)
 		}
 		if !hasLine {
-			return &ValidationError{Field: "To.Postal.Lines", Value: strings.Join(to.Postal.Lines, ", "), Reason: "at least one address line is required"}
+			return fieldErr("Message", "To.Postal.Lines", strings.Join(to.Postal.Lines, ", "), "at least one address line is required")
 		}
 		if !isCountryCode(to.Postal.Country) {
-			return &ValidationError{Field: "To.Postal.Country", Value: to.Postal.Country, Reason: "want an ISO 3166-1 alpha-2 code such as AU"}
+			return fieldErr("Message", "To.Postal.Country", to.Postal.Country, "want an ISO 3166-1 alpha-2 code such as AU")
 		}
 	}
 	return nil
@@ -232,20 +219,20 @@ func checkRecipient(m *Message) error {
 
 func (r Rules) checkEmail(m *Message) error {
 	if blank(m.Subject) {
-		return &ValidationError{Field: "Subject", Value: m.Subject, Reason: "required for email"}
+		return fieldErr("Message", "Subject", m.Subject, "required for email")
 	}
 	if strings.ContainsAny(m.Subject, "\r\n") {
-		return &ValidationError{Field: "Subject", Value: m.Subject, Reason: "must not contain line breaks"}
+		return fieldErr("Message", "Subject", m.Subject, "must not contain line breaks")
 	}
 	if blank(m.Body) && blank(m.HTML) {
-		return &ValidationError{Field: "Body", Reason: "an email needs a Body or HTML"}
+		return fieldErr("Message", "Body", m.Body, "an email needs a Body or HTML")
 	}
 	for k, v := range m.Headers {
 		if blank(k) || strings.ContainsAny(k, "\r\n: ") {
-			return &ValidationError{Field: "Headers", Value: k, Reason: "not a valid header name"}
+			return fieldErr("Message", "Headers", k, "not a valid header name")
 		}
 		if strings.ContainsAny(v, "\r\n") {
-			return &ValidationError{Field: "Headers[" + k + "]", Value: v, Reason: "must not contain line breaks"}
+			return fieldErr("Message", "Headers["+k+"]", v, "must not contain line breaks")
 		}
 	}
 	if !m.Commercial {
@@ -253,18 +240,18 @@ func (r Rules) checkEmail(m *Message) error {
 	}
 	lu := m.Header("List-Unsubscribe")
 	if blank(lu) {
-		return &ValidationError{Field: "Headers[List-Unsubscribe]", Value: lu, Reason: "commercial email needs a List-Unsubscribe header"}
+		return fieldErr("Message", "Headers[List-Unsubscribe]", lu, "commercial email needs a List-Unsubscribe header")
 	}
 	if !hasUnsubscribeURI(lu) {
-		return &ValidationError{Field: "Headers[List-Unsubscribe]", Value: lu, Reason: "want <mailto:…> or <https://…> in angle brackets"}
+		return fieldErr("Message", "Headers[List-Unsubscribe]", lu, "want <mailto:…> or <https://…> in angle brackets")
 	}
 	for _, part := range []struct{ field, text string }{{"Body", m.Body}, {"HTML", m.HTML}} {
 		if blank(part.text) {
 			continue
 		}
 		if !containsAnyFold(part.text, r.UnsubscribePhrases) {
-			return &ValidationError{Field: part.field, Value: part.text,
-				Reason: "commercial email needs an unsubscribe line (one of " + strings.Join(r.UnsubscribePhrases, ", ") + ")"}
+			return fieldErr("Message", part.field, part.text,
+				"commercial email needs an unsubscribe line (one of "+strings.Join(r.UnsubscribePhrases, ", ")+")")
 		}
 	}
 	return nil
@@ -272,11 +259,11 @@ func (r Rules) checkEmail(m *Message) error {
 
 func (r Rules) checkSMS(m *Message) (Warnings, error) {
 	if blank(m.Body) {
-		return nil, &ValidationError{Field: "Body", Value: m.Body, Reason: "required for sms"}
+		return nil, fieldErr("Message", "Body", m.Body, "required for sms")
 	}
 	if m.Commercial && !containsAnyWords(m.Body, r.OptOutPhrases) {
-		return nil, &ValidationError{Field: "Body", Value: m.Body,
-			Reason: "commercial sms needs an opt-out line (one of " + strings.Join(r.OptOutPhrases, ", ") + ")"}
+		return nil, fieldErr("Message", "Body", m.Body,
+			"commercial sms needs an opt-out line (one of "+strings.Join(r.OptOutPhrases, ", ")+")")
 	}
 	if seg := Segments(m.Body); seg.Parts > r.WarnSMSParts {
 		return Warnings{{Field: "Body", Reason: "takes " + seg.String() + "; each part is billed"}}, nil
@@ -288,12 +275,12 @@ func (r Rules) checkLinkedIn(m *Message) error {
 	switch m.ResolvedAction() {
 	case ActionConnectionRequest:
 		if n := utf8.RuneCountInString(m.Body); n > r.MaxConnectionNote {
-			return &ValidationError{Field: "Body", Value: m.Body,
-				Reason: fmt.Sprintf("connection note is %d characters, more than %d", n, r.MaxConnectionNote)}
+			return fieldErr("Message", "Body", m.Body,
+				fmt.Sprintf("connection note is %d characters, more than %d", n, r.MaxConnectionNote))
 		}
 	case ActionLinkedInMessage:
 		if blank(m.Body) {
-			return &ValidationError{Field: "Body", Value: m.Body, Reason: "required for a linkedin message"}
+			return fieldErr("Message", "Body", m.Body, "required for a linkedin message")
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/invalid"
 )
 
 // validMessage returns a valid commercial message for action a.
@@ -276,9 +277,12 @@ func TestValidationErrorMessage(t *testing.T) {
 	m := validMessage(channel.ActionEmail)
 	m.To.Email = "ana@"
 	_, err := channel.Validate(m)
-	require.EqualError(t, err, `channel: invalid To.Email "ana@": not a bare email address`)
-
-	long := &channel.ValidationError{Field: "Body", Value: strings.Repeat("é", 100), Reason: "too long"}
-	require.Equal(t, `channel: invalid Body "`+strings.Repeat("é", 63)+`…": too long`, long.Error())
-	require.True(t, errors.Is(long, channel.ErrInvalid))
+	require.EqualError(t, err, `channel: Message.To.Email = "ana@": not a bare email address`)
+	require.True(t, errors.Is(err, invalid.ErrInvalid))
+	var fe *invalid.FieldError
+	require.True(t, errors.As(err, &fe))
+	require.Equal(t, "channel", fe.Package)
+	require.Equal(t, "Message", fe.Record)
+	require.Equal(t, "To.Email", fe.Field)
+	require.Equal(t, "ana@", fe.Value)
 }

@@ -116,9 +116,9 @@ func (l *FileLoader) ReadList(ctx context.Context, name string, r io.Reader, cou
 		n, err := phone.Parse(s, country)
 		if err != nil {
 			reason := "not a valid phone number"
-			var pe *phone.Error
-			if errors.As(err, &pe) {
-				reason = pe.Err.Error()
+			var fe *phone.FieldError
+			if errors.As(err, &fe) {
+				reason = fe.Reason
 			}
 			return invalid.Field("donotcall", "list", "number", shorten([]byte(s)), reason)
 		}

@@ -168,7 +168,7 @@ func TestReadListErrors(t *testing.T) {
 	}{
 		{"+61412345678\n0412 345 678\n", "", 2, "no +country code"},
 		{"0412 345 678\n+442079460958\n", "AU", 2, "a number of GB in a list of AU"},
-		{"# ok\n\nnot a number\n", "AU", 3, "invalid phone number"},
+		{"# ok\n\nnot a number\n", "AU", 3, "is not a number"},
 		{"+61 2 1234\n", "AU", 1, "not a number in use"},
 		{"416 555 0199\n", "US", 1, "a number of CA in a list of US"},
 	} {

@@ -106,9 +106,9 @@ func parseAsked(phones []string) ([]asked, []error) {
 // number: it names the number, and is not washed.
 func invalidPhone(p string, err error) error {
 	reason := "not a valid phone number"
-	var pe *phone.Error
-	if errors.As(err, &pe) {
-		reason = pe.Err.Error()
+	var fe *phone.FieldError
+	if errors.As(err, &fe) {
+		reason = fe.Reason
 	}
 	return invalid.Field("donotcall", "Wash", "phone", p, reason)
 }

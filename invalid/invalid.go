@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrInvalid is what every *FieldError matches with errors.Is.
@@ -54,16 +55,29 @@ func (e *FieldError) Error() string {
 // Is makes errors.Is(err, ErrInvalid) hold.
 func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
 
-// Show renders a value for an error message: strings quoted, Stringers by
-// their String, nil as <nil>, anything else with %v.
+// Show renders a value for an error message: strings quoted (cut to 64
+// characters, "…" marking the cut), Stringers by their String, nil as
+// <nil>, anything else with %v.
 func Show(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "<nil>"
 	case string:
-		return fmt.Sprintf("%q", x)
+		return fmt.Sprintf("%q", shorten(x))
 	case fmt.Stringer:
 		return x.String()
 	}
 	return fmt.Sprintf("%v", v)
+}
+
+// maxShown is how many characters of a string value an error shows: a
+// message body or a pasted file line is cut, with "…" where it was.
+const maxShown = 64
+
+func shorten(s string) string {
+	if utf8.RuneCountInString(s) <= maxShown {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxShown-1]) + "…"
 }

@@ -3,6 +3,7 @@ package invalid_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,4 +30,16 @@ func TestFieldError(t *testing.T) {
 		require.ErrorIs(t, wrapped, invalid.ErrInvalid)
 	}
 	require.False(t, errors.Is(errors.New("other"), invalid.ErrInvalid))
+}
+
+func TestLongValuesAreCut(t *testing.T) {
+	long := strings.Repeat("é", 100)
+	msg := invalid.Field("channel", "Message", "Body", long, "too long").Error()
+	want := `channel: Message.Body = "` + strings.Repeat("é", 63) + `…": too long`
+	if msg != want {
+		t.Fatalf("got %s\nwant %s", msg, want)
+	}
+	if got := invalid.Show("short"); got != `"short"` {
+		t.Fatalf("a short value is shown whole: %s", got)
+	}
 }

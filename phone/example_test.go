@@ -17,5 +17,5 @@ func ExampleParse() {
 	fmt.Println(err)
 	// Output:
 	// +61412345678 AU mobile true
-	// phone "0412 345 678": invalid phone number: no +country code and no known default country
+	// phone: number = "0412 345 678": no +country code and no known default country
 }

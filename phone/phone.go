@@ -7,6 +7,8 @@ import (
 
 	"github.com/nyaruka/phonenumbers/v2"
 	"github.com/nyaruka/phonenumbers/v2/timezone"
+
+	"github.com/outbound-go/outbound/invalid"
 )
 
 // Type is the kind of line a number belongs to, as the numbering plan says.
@@ -75,38 +77,29 @@ type Number struct {
 }
 
 // ErrInvalid: the number cannot be parsed or is not a valid number of its
-// region. [Parse] wraps it in an [*Error].
-var ErrInvalid = errors.New("invalid phone number")
+// region. Every *[FieldError] of [Parse] matches it; it is the module's
+// [invalid.ErrInvalid].
+var ErrInvalid = invalid.ErrInvalid
 
-// Error reports a phone number that [Parse] refused.
-type Error struct {
-	// Value is the number as given.
-	Value string
-	// Country is the default country it was read with, as given.
-	Country string
-	// Err wraps [ErrInvalid].
-	Err error
-}
-
-func (e *Error) Error() string {
-	if e.Country == "" {
-		return fmt.Sprintf("phone %q: %v", e.Value, e.Err)
-	}
-	return fmt.Sprintf("phone %q (country %q): %v", e.Value, e.Country, e.Err)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+// FieldError reports a phone number that [Parse] refused: the module's
+// invalid.FieldError with Package "phone", Field "number", Value the
+// number as given and Reason why, naming the default country it was read
+// with when one was given.
+type FieldError = invalid.FieldError
 
 // Parse reads a phone number written in national format (read as a number
 // of defaultCountry, an ISO 3166-1 alpha-2 code in any case; "UK" is read as
 // GB) or in international format ("+" and the country code; defaultCountry
 // may then be empty), checks it is a valid number, and returns it in E.164
-// with its region and line type. Anything else is an [*Error] wrapping
-// [ErrInvalid].
+// with its region and line type. Anything else is a *[FieldError]
+// matching [ErrInvalid].
 func Parse(raw, defaultCountry string) (Number, error) {
-	num, err := parse(raw, normalizeCountry(defaultCountry))
-	if err != nil {
-		return Number{}, &Error{Value: raw, Country: defaultCountry, Err: err}
+	num, reason := parse(raw, normalizeCountry(defaultCountry))
+	if reason != "" {
+		if defaultCountry != "" {
+			reason += fmt.Sprintf(" (default country %q)", defaultCountry)
+		}
+		return Number{}, invalid.Field("phone", "", "number", raw, reason)
 	}
 	return Number{
 		E164:    phonenumbers.Format(num, phonenumbers.E164),
@@ -115,22 +108,23 @@ func Parse(raw, defaultCountry string) (Number, error) {
 	}, nil
 }
 
-func parse(raw, country string) (*phonenumbers.PhoneNumber, error) {
+// parse returns the number, or the reason it is not one.
+func parse(raw, country string) (*phonenumbers.PhoneNumber, string) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return nil, fmt.Errorf("%w: empty", ErrInvalid)
+		return nil, "empty"
 	}
 	num, err := phonenumbers.Parse(raw, country)
 	if err != nil {
 		if errors.Is(err, phonenumbers.ErrInvalidCountryCode) && !strings.HasPrefix(raw, "+") {
-			return nil, fmt.Errorf("%w: no +country code and no known default country", ErrInvalid)
+			return nil, "no +country code and no known default country"
 		}
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, err.Error()
 	}
 	if !phonenumbers.IsValidNumber(num) {
-		return nil, fmt.Errorf("%w: not a number in use in its region", ErrInvalid)
+		return nil, "not a number in use in its region"
 	}
-	return num, nil
+	return num, ""
 }
 
 // Zones returns the IANA zones the numbering plan ties the number's prefix
@@ -138,8 +132,8 @@ func parse(raw, country string) (*phonenumbers.PhoneNumber, error) {
 // maps them to current ones). It is empty for a number that is not valid or
 // whose prefix has no known zone.
 func Zones(n Number) []string {
-	num, err := parse(n.E164, "")
-	if err != nil {
+	num, reason := parse(n.E164, "")
+	if reason != "" {
 		return nil
 	}
 	zones, err := timezone.GetTimeZonesForGeographicalNumber(num)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/phone"
 )
 
@@ -56,22 +57,26 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"", "AU", "empty"},
 		{"   ", "AU", "empty"},
-		{"call reception", "AU", "invalid phone number"},
-		{"12", "AU", "invalid phone number"},
+		{"call reception", "AU", "not a number"},
+		{"12", "AU", "not a number in use"},
 		{sydneyNational, "", "no +country code"},
 		{sydneyNational, "XX", "no +country code"},
 		{"+61 2 1234", "", "not a number in use"},
-		{"+999 1234 5678", "", "invalid phone number"},
-		{"0412 345 678 0412 345 678 0412 345 678", "AU", "invalid phone number"},
+		{"+999 1234 5678", "", "invalid country code"},
+		{"0412 345 678 0412 345 678 0412 345 678", "AU", "too long"},
 		{"0061 2 9374 4000", "AU", "not a number in use"}, // Australia's international prefix is 0011
 	} {
 		_, err := phone.Parse(tc.raw, tc.country)
-		require.ErrorIs(t, err, phone.ErrInvalid, "%q %q", tc.raw, tc.country)
-		var pe *phone.Error
-		require.ErrorAs(t, err, &pe)
-		require.Equal(t, tc.raw, pe.Value)
-		require.Equal(t, tc.country, pe.Country)
-		require.Contains(t, err.Error(), tc.msg)
+		require.ErrorIs(t, err, invalid.ErrInvalid, "%q %q", tc.raw, tc.country)
+		var fe *invalid.FieldError
+		require.ErrorAs(t, err, &fe)
+		require.Equal(t, "phone", fe.Package)
+		require.Equal(t, "number", fe.Field)
+		require.Equal(t, tc.raw, fe.Value)
+		require.Contains(t, fe.Reason, tc.msg)
+		if tc.country != "" {
+			require.Contains(t, fe.Reason, `"`+tc.country+`"`)
+		}
 		require.Contains(t, err.Error(), `"`+tc.raw+`"`)
 	}
 }

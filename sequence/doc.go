@@ -84,7 +84,7 @@
 // [Policy] gathers the configurable rules: tier thresholds, gating, the
 // DNCR wash validity and whether SMS is checked against the register. Its
 // zero value is the default of DESIGN.md; every field documents its default,
-// WithDefaults fills them in and Validate returns *[FieldError] and
-// *[StepError] values (both wrapping [ErrInvalid]) that name the field and
-// the value.
+// WithDefaults fills them in and Validate returns *[FieldError] values (the
+// module's invalid.FieldError, matching [ErrInvalid]) that name the field
+// and the value.
 package sequence

@@ -1,33 +1,19 @@
 package sequence
 
-import (
-	"fmt"
+import "github.com/outbound-go/outbound/invalid"
 
-	"github.com/outbound-go/outbound/invalid"
-)
-
-// ErrInvalid is the module's one bad-input error (outbound.ErrInvalid):
-// every input error of this package matches it with errors.Is.
+// ErrInvalid is what every input error of this package matches with
+// errors.Is: the module's [invalid.ErrInvalid].
 var ErrInvalid = invalid.ErrInvalid
 
-// FieldError reports a field or argument with a bad value that does not
-// belong to a step ("score", "Tiers.Warm", "Gating[hot]", "Name"): the
-// module's one field error (outbound.FieldError), with Package "sequence".
-// It renders as "sequence: score = 101: must be within 0–100".
+// FieldError reports a field or argument with a bad value: the module's
+// invalid.FieldError with Package "sequence". Record is "Sequence" or
+// "Policy" for a field of one ("Steps[1].Day", "Tiers.Warm",
+// "Gating[hot]"), empty for an argument ("score", "number").
+// errors.Is(err, [ErrInvalid]) holds for it.
 type FieldError = invalid.FieldError
 
-// StepError reports a bad field of one step of a [Sequence].
-type StepError struct {
-	Step   int    // 1-based position of the step in Sequence.Steps
-	Field  string // the step's field: "Number", "Day", "Channel", "Action", "Fallback"
-	Value  any    // the offending value
-	Reason string // what is wrong with it
+// fieldErr returns a *FieldError of package sequence.
+func fieldErr(record, field string, value any, reason string) error {
+	return invalid.Field("sequence", record, field, value, reason)
 }
-
-// Error implements error: "sequence: step 2: Day = 1: must not be before step 1's day (3)".
-func (e *StepError) Error() string {
-	return fmt.Sprintf("sequence: step %d: %s = %v: %s", e.Step, e.Field, e.Value, e.Reason)
-}
-
-// Unwrap returns [ErrInvalid].
-func (e *StepError) Unwrap() error { return ErrInvalid }

@@ -82,7 +82,7 @@ func (p Policy) WithDefaults() Policy {
 }
 
 // Validate reports every problem with p, after defaults, joined; each is a
-// *[FieldError] wrapping [ErrInvalid].
+// *[FieldError] (Record "Policy") matching [ErrInvalid].
 func (p Policy) Validate() error {
 	var errs []error
 	if err := p.Tiers.Validate(); err != nil {
@@ -92,7 +92,7 @@ func (p Policy) Validate() error {
 		errs = append(errs, err)
 	}
 	if p.DNCRValidity < 0 {
-		errs = append(errs, &FieldError{Package: "sequence", Field: "DNCRValidity", Value: p.DNCRValidity, Reason: "must not be negative"})
+		errs = append(errs, fieldErr("Policy", "DNCRValidity", p.DNCRValidity, "must not be negative"))
 	}
 	return errors.Join(errs...)
 }

@@ -21,7 +21,7 @@ type LastTouch struct {
 func (s Sequence) PlannedDay(number int, enrolled timing.Date) (timing.Date, error) {
 	st, ok := s.Step(number)
 	if !ok {
-		return 0, &FieldError{Package: "sequence", Field: "number", Value: number, Reason: "no such step"}
+		return 0, fieldErr("", "number", number, "no such step")
 	}
 	return enrolled.AddDays(st.Day), nil
 }
@@ -55,11 +55,11 @@ func (s Sequence) PlannedDay(number int, enrolled timing.Date) (timing.Date, err
 // touch whose Step is not a step of s before number.
 func (s Sequence) Earliest(number int, enrolled timing.Date, loc *time.Location, last LastTouch) (time.Time, error) {
 	if loc == nil {
-		return time.Time{}, &FieldError{Package: "sequence", Field: "loc", Value: "<nil>", Reason: "the recipient's zone is required"}
+		return time.Time{}, fieldErr("", "loc", nil, "the recipient's zone is required")
 	}
 	st, ok := s.Step(number)
 	if !ok {
-		return time.Time{}, &FieldError{Package: "sequence", Field: "number", Value: number, Reason: "no such step"}
+		return time.Time{}, fieldErr("", "number", number, "no such step")
 	}
 	day := enrolled.AddDays(st.Day)
 	if last.At.IsZero() {
@@ -67,7 +67,7 @@ func (s Sequence) Earliest(number int, enrolled timing.Date, loc *time.Location,
 	}
 	prev, ok := s.Step(last.Step)
 	if !ok || last.Step >= number {
-		return time.Time{}, &FieldError{Package: "sequence", Field: "last.Step", Value: last.Step, Reason: "must be a step before the one planned"}
+		return time.Time{}, fieldErr("", "last.Step", last.Step, "must be a step before the one planned")
 	}
 	day = max(day, timing.DateIn(last.At, loc).AddDays(st.Day-prev.Day))
 	earliest := day.Midnight(loc)

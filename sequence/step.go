@@ -91,15 +91,16 @@ func (s Sequence) Step(number int) (Step, bool) {
 // step; steps numbered 1..n in order; Day within 0–[MaxDay] and never
 // before the previous step's; Channel one of the five kinds; Action, when set, an
 // action of Channel; Fallback, when set, a valid kind other than Channel.
-// Step problems are *[StepError] values naming the step and field, others
-// *[FieldError]; all wrap [ErrInvalid].
+// Each problem is a *[FieldError] with Record "Sequence" naming the step
+// by its index in Steps and the field ("Steps[1].Day"); all match
+// [ErrInvalid].
 func (s Sequence) Validate() error {
 	if len(s.Steps) == 0 {
-		return &FieldError{Package: "sequence", Field: "Steps", Value: "[]", Reason: "a sequence needs at least one step"}
+		return fieldErr("Sequence", "Steps", s.Steps, "a sequence needs at least one step")
 	}
 	var errs []error
 	bad := func(i int, field string, v any, format string, args ...any) {
-		errs = append(errs, &StepError{Step: i + 1, Field: field, Value: v, Reason: fmt.Sprintf(format, args...)})
+		errs = append(errs, fieldErr("Sequence", fmt.Sprintf("Steps[%d].%s", i, field), v, fmt.Sprintf(format, args...)))
 	}
 	for i, st := range s.Steps {
 		if st.Number != i+1 {
@@ -111,19 +112,19 @@ func (s Sequence) Validate() error {
 		case st.Day > MaxDay:
 			bad(i, "Day", st.Day, "must be at most %d (ten years)", MaxDay)
 		case i > 0 && st.Day < s.Steps[i-1].Day:
-			bad(i, "Day", st.Day, "must not be before step %d's day (%d)", i, s.Steps[i-1].Day)
+			bad(i, "Day", st.Day, "must not be before Steps[%d].Day (%d)", i-1, s.Steps[i-1].Day)
 		}
 		if !st.Channel.Valid() {
-			bad(i, "Channel", quoted(st.Channel), "want email, voice, linkedin, sms or mail")
+			bad(i, "Channel", string(st.Channel), "want email, voice, linkedin, sms or mail")
 		} else if st.Action != "" && st.Action.Kind() != st.Channel {
-			bad(i, "Action", quoted(st.Action), "not an action of channel %s", st.Channel)
+			bad(i, "Action", string(st.Action), "not an action of channel %s", st.Channel)
 		}
 		switch {
 		case st.Fallback == "":
 		case !st.Fallback.Valid():
-			bad(i, "Fallback", quoted(st.Fallback), "want email, voice, linkedin, sms, mail or empty (skip)")
+			bad(i, "Fallback", string(st.Fallback), "want email, voice, linkedin, sms, mail or empty (skip)")
 		case st.Fallback == st.Channel:
-			bad(i, "Fallback", quoted(st.Fallback), "must differ from the step's channel")
+			bad(i, "Fallback", string(st.Fallback), "must differ from the step's channel")
 		}
 	}
 	return errors.Join(errs...)
@@ -138,5 +139,3 @@ func (s Sequence) WithDefaults() Sequence {
 	}
 	return s
 }
-
-func quoted[T ~string](v T) string { return fmt.Sprintf("%q", string(v)) }

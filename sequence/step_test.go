@@ -59,32 +59,31 @@ func TestSequenceValidate(t *testing.T) {
 	tests := []struct {
 		name      string
 		seq       Sequence
-		wantStep  int
 		wantField string
 		wantValue any
 	}{
-		{"steps numbered out of order", with(2, func(s *Step) { s.Number = 4 }), 3, "Number", 4},
-		{"step numbered 0", with(0, func(s *Step) { s.Number = 0 }), 1, "Number", 0},
-		{"negative day", with(0, func(s *Step) { s.Day = -1 }), 1, "Day", -1},
-		{"day past ten years", with(4, func(s *Step) { s.Day = 3651 }), 5, "Day", 3651},
-		{"day before the previous step's", with(1, func(s *Step) { s.Day = 6 }), 3, "Day", 5},
-		{"unknown channel", with(3, func(s *Step) { s.Channel = "fax" }), 4, "Channel", `"fax"`},
-		{"empty channel", with(3, func(s *Step) { s.Channel = "" }), 4, "Channel", `""`},
-		{"action of another channel", with(2, func(s *Step) { s.Action = channel.ActionCall }), 3, "Action", `"call"`},
-		{"unknown action", with(0, func(s *Step) { s.Action = "fax" }), 1, "Action", `"fax"`},
-		{"unknown fallback", with(1, func(s *Step) { s.Fallback = "pigeon" }), 2, "Fallback", `"pigeon"`},
-		{"fallback equal to the channel", with(1, func(s *Step) { s.Fallback = channel.Voice }), 2, "Fallback", `"voice"`},
+		{"steps numbered out of order", with(2, func(s *Step) { s.Number = 4 }), "Steps[2].Number", 4},
+		{"step numbered 0", with(0, func(s *Step) { s.Number = 0 }), "Steps[0].Number", 0},
+		{"negative day", with(0, func(s *Step) { s.Day = -1 }), "Steps[0].Day", -1},
+		{"day past ten years", with(4, func(s *Step) { s.Day = 3651 }), "Steps[4].Day", 3651},
+		{"day before the previous step's", with(1, func(s *Step) { s.Day = 6 }), "Steps[2].Day", 5},
+		{"unknown channel", with(3, func(s *Step) { s.Channel = "fax" }), "Steps[3].Channel", "fax"},
+		{"empty channel", with(3, func(s *Step) { s.Channel = "" }), "Steps[3].Channel", ""},
+		{"action of another channel", with(2, func(s *Step) { s.Action = channel.ActionCall }), "Steps[2].Action", "call"},
+		{"unknown action", with(0, func(s *Step) { s.Action = "fax" }), "Steps[0].Action", "fax"},
+		{"unknown fallback", with(1, func(s *Step) { s.Fallback = "pigeon" }), "Steps[1].Fallback", "pigeon"},
+		{"fallback equal to the channel", with(1, func(s *Step) { s.Fallback = channel.Voice }), "Steps[1].Fallback", "voice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			err := tt.seq.Validate()
 			require.ErrorIs(t, err, ErrInvalid)
-			var se *StepError
-			require.ErrorAs(t, err, &se)
-			require.Equal(t, tt.wantStep, se.Step)
-			require.Equal(t, tt.wantField, se.Field)
-			require.Equal(t, tt.wantValue, se.Value)
+			var fe *FieldError
+			require.ErrorAs(t, err, &fe)
+			require.Equal(t, "Sequence", fe.Record)
+			require.Equal(t, tt.wantField, fe.Field)
+			require.Equal(t, tt.wantValue, fe.Value)
 		})
 	}
 }
@@ -110,10 +109,10 @@ func TestSequenceValidateReportsEveryProblem(t *testing.T) {
 		{Number: 1, Day: 4, Channel: channel.Email},
 		{Number: 3, Day: 2, Channel: "fax", Fallback: "fax"},
 	}}.Validate()
-	require.EqualError(t, err, `sequence: step 2: Number = 3: must be 2: steps are numbered 1..n in order
-sequence: step 2: Day = 2: must not be before step 1's day (4)
-sequence: step 2: Channel = "fax": want email, voice, linkedin, sms or mail
-sequence: step 2: Fallback = "fax": want email, voice, linkedin, sms, mail or empty (skip)`)
+	require.EqualError(t, err, `sequence: Sequence.Steps[1].Number = 3: must be 2: steps are numbered 1..n in order
+sequence: Sequence.Steps[1].Day = 2: must not be before Steps[0].Day (4)
+sequence: Sequence.Steps[1].Channel = "fax": want email, voice, linkedin, sms or mail
+sequence: Sequence.Steps[1].Fallback = "fax": want email, voice, linkedin, sms, mail or empty (skip)`)
 
 	err = Sequence{Name: "empty"}.Validate()
 	var fe *FieldError

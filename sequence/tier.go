@@ -53,7 +53,8 @@ func (t Tiers) WithDefaults() Tiers {
 
 // Validate reports every problem with t, after defaults, joined: each
 // threshold within 1–100 and strictly below the one above it. The problems
-// are *[FieldError] values naming the field ("Tiers.Warm").
+// are *[FieldError] values naming the field (Record "Policy", Field
+// "Tiers.Warm").
 func (t Tiers) Validate() error {
 	t = t.WithDefaults()
 	fields := []struct {
@@ -64,9 +65,9 @@ func (t Tiers) Validate() error {
 	for i, f := range fields {
 		switch {
 		case f.v < 1 || f.v > MaxScore:
-			errs = append(errs, &FieldError{Package: "sequence", Field: f.name, Value: f.v, Reason: "must be within 1–100"})
+			errs = append(errs, fieldErr("Policy", f.name, f.v, "must be within 1–100"))
 		case i > 0 && f.v >= fields[i-1].v:
-			errs = append(errs, &FieldError{Package: "sequence", Field: f.name, Value: f.v, Reason: fmt.Sprintf("must be below %s (%d)", fields[i-1].name, fields[i-1].v)})
+			errs = append(errs, fieldErr("Policy", f.name, f.v, fmt.Sprintf("must be below %s (%d)", fields[i-1].name, fields[i-1].v)))
 		}
 	}
 	return errors.Join(errs...)
@@ -77,7 +78,7 @@ func (t Tiers) Validate() error {
 // *[FieldError] naming the field "score" and the value.
 func (t Tiers) TierFor(score int) (outbound.Tier, error) {
 	if score < 0 || score > MaxScore {
-		return "", &FieldError{Package: "sequence", Field: "score", Value: score, Reason: "must be within 0–100"}
+		return "", fieldErr("", "score", score, "must be within 0–100")
 	}
 	t = t.WithDefaults()
 	switch {
@@ -148,16 +149,16 @@ func (g Gating) Enrolls(tier outbound.Tier) bool { return g.Channels(tier) != 0 
 
 // Validate reports every problem with g, joined: keys must be known tiers
 // and sets hold only the five channels. The problems are *[FieldError]
-// values naming the entry ("Gating[hot]").
+// values naming the entry (Record "Policy", Field "Gating[hot]").
 func (g Gating) Validate() error {
 	var errs []error
 	for _, tier := range sortedTiers(g) {
 		set := g[tier]
 		switch {
 		case !tier.Valid():
-			errs = append(errs, &FieldError{Package: "sequence", Field: "Gating", Value: string(tier), Reason: "unknown tier (want hot, warm, cool, cold or dead)"})
+			errs = append(errs, fieldErr("Policy", "Gating", string(tier), "unknown tier (want hot, warm, cool, cold or dead)"))
 		case set&^channel.AllKinds != 0:
-			errs = append(errs, &FieldError{Package: "sequence", Field: fmt.Sprintf("Gating[%s]", tier), Value: uint8(set), Reason: "holds bits that are no channel"})
+			errs = append(errs, fieldErr("Policy", fmt.Sprintf("Gating[%s]", tier), uint8(set), "holds bits that are no channel"))
 		}
 	}
 	return errors.Join(errs...)

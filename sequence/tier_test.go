@@ -7,6 +7,7 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/stretchr/testify/require"
 )
 
@@ -38,9 +39,10 @@ func TestTierForOutOfRange(t *testing.T) {
 	t.Parallel()
 	for _, score := range []int{-1, 101, -1000, 1 << 40} {
 		_, err := Tiers{}.TierFor(score)
-		require.ErrorIs(t, err, ErrInvalid)
-		var fe *FieldError
+		require.ErrorIs(t, err, invalid.ErrInvalid)
+		var fe *invalid.FieldError
 		require.ErrorAs(t, err, &fe)
+		require.Equal(t, "sequence", fe.Package)
 		require.Equal(t, "score", fe.Field)
 		require.Equal(t, score, fe.Value)
 	}
@@ -177,8 +179,8 @@ func TestGatingValidate(t *testing.T) {
 	t.Parallel()
 	err := Gating{"lukewarm": channel.AllKinds, outbound.TierHot: channel.Set(0xff)}.Validate()
 	require.ErrorIs(t, err, ErrInvalid)
-	require.EqualError(t, err, `sequence: Gating[hot] = 255: holds bits that are no channel
-sequence: Gating = "lukewarm": unknown tier (want hot, warm, cool, cold or dead)`)
+	require.EqualError(t, err, `sequence: Policy.Gating[hot] = 255: holds bits that are no channel
+sequence: Policy.Gating = "lukewarm": unknown tier (want hot, warm, cool, cold or dead)`)
 }
 
 func BenchmarkTierFor(b *testing.B) {

@@ -5,8 +5,6 @@ import (
 	"math"
 	"strings"
 	"time"
-
-	"github.com/outbound-go/outbound/invalid"
 )
 
 // Date is a calendar day with no zone: the number of days since 1970-01-01 in
@@ -48,11 +46,12 @@ func DateFromYMD(y int, m time.Month, d int) Date {
 	return Date(era*146097 + doe - 719468)
 }
 
-// ParseDate parses "2006-01-02"; anything else is a [*SyntaxError].
+// ParseDate parses "2006-01-02"; anything else is a *[FieldError] (Field
+// "date").
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return 0, &SyntaxError{What: "date", Value: s, Want: "YYYY-MM-DD", Err: err}
+		return 0, fieldErr("", "date", s, "want a date as YYYY-MM-DD")
 	}
 	return DateOf(t), nil
 }
@@ -263,9 +262,9 @@ func (c *TimeOfDay) UnmarshalText(b []byte) error {
 
 // ParseTimeOfDay parses "09:00", "9:00" or "24:00": an hour from 0 to 24,
 // a colon and two minute digits; 24 only as 24:00. Anything else is a
-// [*SyntaxError].
+// *[FieldError] (Field "time of day").
 func ParseTimeOfDay(s string) (TimeOfDay, error) {
-	bad := &SyntaxError{What: "time of day", Value: s, Want: "HH:MM between 00:00 and 24:00"}
+	bad := fieldErr("", "time of day", s, "want HH:MM between 00:00 and 24:00")
 	colon := strings.IndexByte(s, ':')
 	if colon < 1 || colon > 2 || len(s) != colon+3 {
 		return 0, bad
@@ -290,22 +289,3 @@ func todDigits(s string) (int, bool) {
 	}
 	return n, len(s) > 0
 }
-
-// SyntaxError reports text that does not parse as a [Date], [TimeOfDay] or
-// [Weekdays]: what was being parsed, the text given and the form wanted.
-type SyntaxError struct {
-	What  string // "date", "time of day" or "weekdays"
-	Value string // the text given
-	Want  string // the form expected
-	Err   error  // the underlying error, if any
-}
-
-func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("timing: %s %q: want %s", e.What, e.Value, e.Want)
-}
-
-// Unwrap returns the underlying error, if any.
-func (e *SyntaxError) Unwrap() error { return e.Err }
-
-// Is makes errors.Is(err, outbound.ErrInvalid) hold.
-func (e *SyntaxError) Is(target error) bool { return target == invalid.ErrInvalid }

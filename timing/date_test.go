@@ -78,7 +78,7 @@ func TestDateInAndText(t *testing.T) {
 
 	for _, bad := range []string{"", "2026-4-25", "2026-02-30", "26-04-25", "2026-04-25T00:00:00Z", "2026/04/25"} {
 		_, err := timing.ParseDate(bad)
-		var se *timing.SyntaxError
+		var se *timing.FieldError
 		require.ErrorAs(t, err, &se, "%q", bad)
 		require.Equal(t, bad, se.Value)
 		require.Error(t, back.UnmarshalText([]byte(bad)))
@@ -97,9 +97,9 @@ func TestParseTimeOfDay(t *testing.T) {
 	}
 	for _, s := range []string{"", "9", "9:0", "09:60", "24:01", "25:00", "-1:00", "+9:00", " 9:00", "09:00 ", "09:00x", "0900", "009:00", "09:000", "ab:cd", "9:-5"} {
 		_, err := timing.ParseTimeOfDay(s)
-		var se *timing.SyntaxError
+		var se *timing.FieldError
 		require.ErrorAs(t, err, &se, "%q", s)
-		require.Equal(t, "time of day", se.What)
+		require.Equal(t, "time of day", se.Field)
 	}
 	require.Equal(t, "09:05", timing.HM(9, 5).String())
 	require.Equal(t, "24:00", timing.HM(24, 0).String())
@@ -271,9 +271,9 @@ func FuzzParseTimeOfDay(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		tod, err := timing.ParseTimeOfDay(s)
 		if err != nil {
-			var se *timing.SyntaxError
+			var se *timing.FieldError
 			if !errors.As(err, &se) {
-				t.Fatalf("error %v is not a *SyntaxError", err)
+				t.Fatalf("error %v is not a *FieldError", err)
 			}
 			return
 		}
@@ -294,9 +294,9 @@ func FuzzParseDate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := timing.ParseDate(s)
 		if err != nil {
-			var se *timing.SyntaxError
+			var se *timing.FieldError
 			if !errors.As(err, &se) {
-				t.Fatalf("error %v is not a *SyntaxError", err)
+				t.Fatalf("error %v is not a *FieldError", err)
 			}
 			return
 		}
@@ -317,9 +317,9 @@ func FuzzParseWeekdays(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		w, err := timing.ParseWeekdays(s)
 		if err != nil {
-			var se *timing.SyntaxError
+			var se *timing.FieldError
 			if !errors.As(err, &se) {
-				t.Fatalf("error %v is not a *SyntaxError", err)
+				t.Fatalf("error %v is not a *FieldError", err)
 			}
 			return
 		}

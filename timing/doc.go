@@ -25,7 +25,8 @@
 //	mail      00:00–24:00 (any business day)
 //
 // A host overrides any of them in [SchedulerConfig].Windows; a bad window is
-// a [*WindowError] naming the channel and the value.
+// a *[FieldError] naming the channel ("Windows[sms]"), the field and the
+// value.
 //
 // # Legal ceilings
 //

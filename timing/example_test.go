@@ -88,7 +88,7 @@ func ExampleWindows() {
 	// linkedin 08:00-18:00 mon-fri
 	// sms      09:00-17:00 mon-fri
 	// mail     00:00-24:00 mon-fri
-	// timing: sms window: end 09:00: must be after start 17:00
+	// timing: Windows[sms].End = 09:00: must be after Start 17:00
 }
 
 func ExampleHolidayCalendar() {

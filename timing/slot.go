@@ -77,14 +77,14 @@ func (c SchedulerConfig) WithDefaults() SchedulerConfig {
 	return c
 }
 
-// Validate reports the first bad window ([*WindowError]) or ceiling
-// ([*CeilingError]) of the configuration.
+// Validate reports the first bad window or ceiling of the configuration as
+// a *[FieldError] (Record "Windows[sms]", "Ceilings[0]", ...).
 func (c SchedulerConfig) Validate() error {
 	if err := c.Windows.Validate(); err != nil {
 		return err
 	}
-	for _, ceil := range c.Ceilings {
-		if err := ceil.validate(); err != nil {
+	for i, ceil := range c.Ceilings {
+		if err := ceil.validate(fmt.Sprintf("Ceilings[%d]", i)); err != nil {
 			return err
 		}
 	}
@@ -140,7 +140,7 @@ type countryRules struct {
 }
 
 // NewScheduler builds a Scheduler from cfg, filling defaults first. It
-// returns a [*WindowError] or [*CeilingError] for a bad configuration.
+// returns a *[FieldError] for a bad configuration.
 func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {

@@ -1,13 +1,11 @@
 package timing
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/outbound-go/outbound/channel"
-	"github.com/outbound-go/outbound/invalid"
 )
 
 // Weekdays is a set of days of the week. The zero value is empty.
@@ -74,7 +72,7 @@ func wdName(d time.Weekday) string { return strings.ToLower(d.String()[:3]) }
 // week and may wrap ("fri-mon" is Friday to Monday). Spaces around items are
 // ignored. An empty list is an error.
 func ParseWeekdays(s string) (Weekdays, error) {
-	bad := &SyntaxError{What: "weekdays", Value: s, Want: `days or ranges like "mon-fri" or "sat,sun"`}
+	bad := fieldErr("", "weekdays", s, `want days or ranges like "mon-fri" or "sat,sun"`)
 	var w Weekdays
 	for item := range strings.SplitSeq(s, ",") {
 		item = strings.TrimSpace(item)
@@ -159,20 +157,21 @@ func (w Window) WithDefaults() Window {
 
 // Validate reports whether the window, with its defaults filled in, is
 // usable: Start before End, both within 00:00–24:00, and at least one day.
-// A bad value is a [*WindowError].
-func (w Window) Validate() error { return w.validate("") }
+// A bad value is a *[FieldError] with Record "Window".
+func (w Window) Validate() error { return w.validate("Window") }
 
-func (w Window) validate(ch channel.Kind) error {
+// validate checks w as the record named record.
+func (w Window) validate(record string) error {
 	w = w.WithDefaults()
 	switch {
 	case w.Start < 0 || w.Start >= minutesPerDay:
-		return &WindowError{Channel: ch, Field: "start", Value: w.Start.String(), Reason: "must be between 00:00 and 23:59"}
+		return fieldErr(record, "Start", w.Start, "must be between 00:00 and 23:59")
 	case w.End <= 0 || w.End > minutesPerDay:
-		return &WindowError{Channel: ch, Field: "end", Value: w.End.String(), Reason: "must be between 00:01 and 24:00"}
+		return fieldErr(record, "End", w.End, "must be between 00:01 and 24:00")
 	case w.End <= w.Start:
-		return &WindowError{Channel: ch, Field: "end", Value: w.End.String(), Reason: "must be after start " + w.Start.String()}
+		return fieldErr(record, "End", w.End, "must be after Start "+w.Start.String())
 	case w.Days&^EveryDay != 0 || w.Days&EveryDay == 0:
-		return &WindowError{Channel: ch, Field: "days", Value: fmt.Sprintf("%#x", uint8(w.Days)), Reason: "must hold at least one weekday and nothing else"}
+		return fieldErr(record, "Days", fmt.Sprintf("%#x", uint8(w.Days)), "must hold at least one weekday and nothing else")
 	}
 	return nil
 }
@@ -222,49 +221,30 @@ func (ws Windows) WithDefaults() Windows {
 }
 
 // Validate checks every configured window and that every key is a known
-// channel. The first problem is returned as a [*WindowError], in the order
-// of [channel.Kinds] (unknown channels last).
+// channel. The first problem is returned as a *[FieldError] whose Record
+// names the channel ("Windows[sms]"), in the order of [channel.Kinds]
+// (unknown channels last, as Field "Windows[fax]").
 func (ws Windows) Validate() error {
 	for _, k := range channel.Kinds() {
 		if w, ok := ws[k]; ok {
-			if err := w.validate(k); err != nil {
+			if err := w.validate("Windows[" + string(k) + "]"); err != nil {
 				return err
 			}
 		}
 	}
 	for k := range ws {
 		if !k.Valid() {
-			return &WindowError{Channel: k, Field: "channel", Value: string(k), Reason: "unknown channel"}
+			return fieldErr("", "Windows["+string(k)+"]", string(k), "unknown channel")
 		}
 	}
 	return nil
 }
 
-// ErrInvalidWindow is what every [*WindowError] matches with errors.Is.
-var ErrInvalidWindow = errors.New("timing: invalid window")
-
-// WindowError reports a bad window setting: the channel, the field, the
-// value given and what is wrong with it.
-type WindowError struct {
-	Channel channel.Kind // the channel whose window it is; empty for a lone Window
-	Field   string       // "start", "end", "days" or "channel"
-	Value   string       // the value given, as text
-	Reason  string       // what is wrong
-}
-
-func (e *WindowError) Error() string {
-	name := "window"
-	if e.Channel != "" {
-		name = string(e.Channel) + " window"
-	}
-	return fmt.Sprintf("timing: %s: %s %s: %s", name, e.Field, e.Value, e.Reason)
-}
-
-// Is reports whether target is [ErrInvalidWindow] or the module's one
-// bad-input error (outbound.ErrInvalid).
-func (e *WindowError) Is(target error) bool {
-	return target == ErrInvalidWindow || target == invalid.ErrInvalid
-}
+// ErrInvalidWindow is what a bad window matches with errors.Is.
+//
+// Deprecated: a bad window is a *[FieldError]; test with [ErrInvalid],
+// which this equals. It stays so that errors.Is checks compile.
+var ErrInvalidWindow = ErrInvalid
 
 // Hours is a span of wall-clock time within one day, [Start, End). The
 // zero value is empty: closed all day.
@@ -380,35 +360,20 @@ func LegalCeilings() []Ceiling {
 	return out
 }
 
-// CeilingError reports a bad ceiling in a configuration: its country, the
-// field, the value given and what is wrong with it.
-type CeilingError struct {
-	Country string // the ceiling's Country, as given
-	Field   string // "country", "region", "channels" or "hours"
-	Value   string // the value given, as text
-	Reason  string // what is wrong
-}
-
-// Is makes errors.Is(err, outbound.ErrInvalid) hold.
-func (e *CeilingError) Is(target error) bool { return target == invalid.ErrInvalid }
-
-func (e *CeilingError) Error() string {
-	return fmt.Sprintf("timing: ceiling for %q: %s %s: %s", e.Country, e.Field, e.Value, e.Reason)
-}
-
-func (c Ceiling) validate() error {
+// validate checks c as the record named record ("Ceilings[0]").
+func (c Ceiling) validate(record string) error {
 	if !ceilingCountryOK(c.Country) {
-		return &CeilingError{Country: c.Country, Field: "country", Value: c.Country, Reason: "want an ISO 3166-1 alpha-2 code"}
+		return fieldErr(record, "Country", c.Country, "want an ISO 3166-1 alpha-2 code")
 	}
 	if c.Channels == 0 || c.Channels&^channel.AllKinds != 0 {
-		return &CeilingError{Country: c.Country, Field: "channels", Value: fmt.Sprintf("%#x", uint8(c.Channels)), Reason: "want at least one known channel"}
+		return fieldErr(record, "Channels", fmt.Sprintf("%#x", uint8(c.Channels)), "want at least one known channel")
 	}
 	for d, h := range c.Hours {
 		if h == (Hours{}) {
 			continue
 		}
 		if h.Start < 0 || h.End > minutesPerDay || h.End <= h.Start {
-			return &CeilingError{Country: c.Country, Field: "hours", Value: time.Weekday(d).String() + " " + h.Start.String() + "-" + h.End.String(), Reason: "want start before end within 00:00-24:00"}
+			return fieldErr(record, fmt.Sprintf("Hours[time.%s]", time.Weekday(d)), h.Start.String()+"-"+h.End.String(), "want start before end within 00:00-24:00")
 		}
 	}
 	return nil

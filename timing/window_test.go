@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -58,32 +59,36 @@ func TestWindowValidate(t *testing.T) {
 		name  string
 		w     timing.Window
 		field string
-		value string
+		value any
+		text  string
 	}{
-		{"start after end", timing.Window{Start: timing.HM(17, 0), End: timing.HM(9, 0)}, "end", "09:00"},
-		{"empty", timing.Window{Start: timing.HM(9, 0), End: timing.HM(9, 0)}, "end", "09:00"},
-		{"start negative", timing.Window{Start: -1, End: timing.HM(9, 0)}, "start", "-00:01"},
-		{"start at 24:00", timing.Window{Start: timing.HM(24, 0), End: timing.HM(24, 0)}, "start", "24:00"},
-		{"end past 24:00", timing.Window{Start: timing.HM(9, 0), End: timing.HM(24, 1)}, "end", "24:01"},
-		{"end zero", timing.Window{Start: 0, End: 0}, "end", "00:00"},
-		{"unknown day bits", timing.Window{Start: timing.HM(9, 0), End: timing.HM(10, 0), Days: 0x80}, "days", "0x80"},
+		{"start after end", timing.Window{Start: timing.HM(17, 0), End: timing.HM(9, 0)}, "End", timing.HM(9, 0), "09:00"},
+		{"empty", timing.Window{Start: timing.HM(9, 0), End: timing.HM(9, 0)}, "End", timing.HM(9, 0), "09:00"},
+		{"start negative", timing.Window{Start: -1, End: timing.HM(9, 0)}, "Start", timing.TimeOfDay(-1), "-00:01"},
+		{"start at 24:00", timing.Window{Start: timing.HM(24, 0), End: timing.HM(24, 0)}, "Start", timing.HM(24, 0), "24:00"},
+		{"end past 24:00", timing.Window{Start: timing.HM(9, 0), End: timing.HM(24, 1)}, "End", timing.HM(24, 1), "24:01"},
+		{"end zero", timing.Window{Start: 0, End: 0}, "End", timing.TimeOfDay(0), "00:00"},
+		{"unknown day bits", timing.Window{Start: timing.HM(9, 0), End: timing.HM(10, 0), Days: 0x80}, "Days", "0x80", "0x80"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			err := tt.w.Validate()
-			var we *timing.WindowError
+			var we *invalid.FieldError
 			require.ErrorAs(t, err, &we)
+			require.ErrorIs(t, err, invalid.ErrInvalid)
 			require.ErrorIs(t, err, timing.ErrInvalidWindow)
+			require.Equal(t, "timing", we.Package)
+			require.Equal(t, "Window", we.Record)
 			require.Equal(t, tt.field, we.Field)
 			require.Equal(t, tt.value, we.Value)
 
 			// Through a Windows map the error names the channel.
 			err = timing.Windows{channel.SMS: tt.w}.Validate()
 			require.ErrorAs(t, err, &we)
-			require.Equal(t, channel.SMS, we.Channel)
-			require.Contains(t, err.Error(), "sms window")
-			require.Contains(t, err.Error(), tt.value)
+			require.Equal(t, "Windows[sms]", we.Record)
+			require.Contains(t, err.Error(), "Windows[sms]."+tt.field)
+			require.Contains(t, err.Error(), tt.text)
 
 			_, err = timing.NewScheduler(timing.SchedulerConfig{Windows: timing.Windows{channel.SMS: tt.w}})
 			require.ErrorAs(t, err, &we)
@@ -100,9 +105,9 @@ func TestWindowValidate(t *testing.T) {
 	}
 
 	err := timing.Windows{"fax": {Start: timing.HM(9, 0), End: timing.HM(10, 0)}}.Validate()
-	var we *timing.WindowError
+	var we *timing.FieldError
 	require.ErrorAs(t, err, &we)
-	require.Equal(t, "channel", we.Field)
+	require.Equal(t, "Windows[fax]", we.Field)
 	require.Equal(t, "fax", we.Value)
 	require.False(t, errors.Is(errors.New("other"), timing.ErrInvalidWindow))
 }
@@ -132,7 +137,7 @@ func TestWeekdays(t *testing.T) {
 	}
 	for _, bad := range []string{"", "mo", "mon-", "-fri", "mon,,fri", "funday", "mon-fri-sat"} {
 		_, err := timing.ParseWeekdays(bad)
-		var se *timing.SyntaxError
+		var se *timing.FieldError
 		require.ErrorAs(t, err, &se, "%q", bad)
 	}
 	require.True(t, timing.MondayToFriday.Has(time.Monday))
@@ -210,15 +215,16 @@ func TestCeilingValidate(t *testing.T) {
 		c     timing.Ceiling
 		field string
 	}{
-		{"no country", timing.Ceiling{Channels: channel.SetOf(channel.Voice), Hours: timing.Week{nine}}, "country"},
-		{"long country", timing.Ceiling{Country: "USA", Channels: channel.SetOf(channel.Voice)}, "country"},
-		{"no channels", timing.Ceiling{Country: "US"}, "channels"},
-		{"bad hours", timing.Ceiling{Country: "US", Channels: channel.SetOf(channel.SMS), Hours: timing.Week{time.Monday: {Start: timing.HM(20, 0), End: timing.HM(8, 0)}}}, "hours"},
+		{"no country", timing.Ceiling{Channels: channel.SetOf(channel.Voice), Hours: timing.Week{nine}}, "Country"},
+		{"long country", timing.Ceiling{Country: "USA", Channels: channel.SetOf(channel.Voice)}, "Country"},
+		{"no channels", timing.Ceiling{Country: "US"}, "Channels"},
+		{"bad hours", timing.Ceiling{Country: "US", Channels: channel.SetOf(channel.SMS), Hours: timing.Week{time.Monday: {Start: timing.HM(20, 0), End: timing.HM(8, 0)}}}, "Hours[time.Monday]"},
 	}
 	for _, tt := range tests {
 		_, err := timing.NewScheduler(timing.SchedulerConfig{Ceilings: []timing.Ceiling{tt.c}})
-		var ce *timing.CeilingError
+		var ce *timing.FieldError
 		require.ErrorAs(t, err, &ce, tt.name)
+		require.Equal(t, "Ceilings[0]", ce.Record, tt.name)
 		require.Equal(t, tt.field, ce.Field, tt.name)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/phone"
 	"github.com/outbound-go/outbound/place"
 )
@@ -86,6 +85,8 @@ var (
 )
 
 // ZoneError reports which field of a [ZoneQuery] could not be used, and why.
+// It is bad input: errors.Is(err, [ErrInvalid]) holds for it, and for the
+// sentinel of its cause.
 type ZoneError struct {
 	// Field is the lower-case name of the ZoneQuery field: "zone", "phone",
 	// "country", "region" or "default".
@@ -102,9 +103,8 @@ func (e *ZoneError) Error() string {
 
 func (e *ZoneError) Unwrap() error { return e.Err }
 
-// Is makes errors.Is(err, outbound.ErrInvalid) hold: the field's value
-// cannot be used.
-func (e *ZoneError) Is(target error) bool { return target == invalid.ErrInvalid }
+// Is makes errors.Is(err, ErrInvalid) hold; the causes match through Unwrap.
+func (e *ZoneError) Is(target error) bool { return target == ErrInvalid }
 
 // ZoneQuery is what is known about a recipient. Every field is optional;
 // surrounding spaces are ignored.

@@ -568,4 +568,6 @@ func TestZoneErrorMessage(t *testing.T) {
 	err := &timing.ZoneError{Field: "zone", Value: "Mars/Base", Err: timing.ErrUnknownZone}
 	require.Equal(t, `timing: zone: zone "Mars/Base": unknown IANA timezone`, err.Error())
 	require.True(t, errors.Is(err, timing.ErrUnknownZone))
+	require.True(t, errors.Is(err, timing.ErrInvalid))
+	require.False(t, errors.Is(err, timing.ErrNoZone))
 }

@@ -78,25 +78,23 @@ func (c Curve) Limit(ageDays int) int {
 }
 
 // Validate reports the first problem with the curve as a *[FieldError]
-// (wrapping [ErrInvalid]) naming the stage and field: the curve must have at
+// (matching [ErrInvalid]) naming the stage and field as a field of a
+// [Policy] (Record "Policy", Field "Curve[1].Limit"): the curve must have at
 // least one stage, the first must start at day 0, FromDay must strictly
 // increase, and no Limit may be negative.
 func (c Curve) Validate() error {
 	if len(c) == 0 {
-		return &FieldError{Package: "warmup", Field: "Curve", Value: "[]", Reason: "must have at least one stage"}
+		return fieldErr("Policy", "Curve", c, "must have at least one stage")
 	}
 	for i, s := range c {
 		switch {
 		case i == 0 && s.FromDay != 0:
-			return &FieldError{Package: "warmup", Field: "Curve[0].FromDay", Value: s.FromDay, Reason: "the first stage must start at day 0"}
+			return fieldErr("Policy", "Curve[0].FromDay", s.FromDay, "the first stage must start at day 0")
 		case i > 0 && s.FromDay <= c[i-1].FromDay:
-			return &FieldError{Package: "warmup",
-				Field:  fmt.Sprintf("Curve[%d].FromDay", i),
-				Value:  s.FromDay,
-				Reason: fmt.Sprintf("must be greater than Curve[%d].FromDay (%d)", i-1, c[i-1].FromDay),
-			}
+			return fieldErr("Policy", fmt.Sprintf("Curve[%d].FromDay", i), s.FromDay,
+				fmt.Sprintf("must be greater than Curve[%d].FromDay (%d)", i-1, c[i-1].FromDay))
 		case s.Limit < 0:
-			return &FieldError{Package: "warmup", Field: fmt.Sprintf("Curve[%d].Limit", i), Value: s.Limit, Reason: "must not be negative"}
+			return fieldErr("Policy", fmt.Sprintf("Curve[%d].Limit", i), s.Limit, "must not be negative")
 		}
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound/invalid"
 )
 
 func TestDefaultCurveBoundaries(t *testing.T) {
@@ -74,8 +76,8 @@ func TestCurveValidate(t *testing.T) {
 		{"default", DefaultCurve(), "", nil},
 		{"single stage", Curve{{0, 30}}, "", nil},
 		{"limit above ceiling is allowed (clamped)", Curve{{0, 80}}, "", nil},
-		{"empty", Curve{}, "Curve", "[]"},
-		{"nil", nil, "Curve", "[]"},
+		{"empty", Curve{}, "Curve", Curve{}},
+		{"nil", nil, "Curve", Curve(nil)},
 		{"first stage not at 0", Curve{{1, 0}, {14, 10}}, "Curve[0].FromDay", 1},
 		{"unsorted", Curve{{0, 0}, {21, 20}, {14, 10}}, "Curve[2].FromDay", 14},
 		{"duplicate day", Curve{{0, 0}, {14, 10}, {14, 20}}, "Curve[2].FromDay", 14},
@@ -168,8 +170,11 @@ func TestAgeDaysProperty(t *testing.T) {
 func TestFieldErrorMessage(t *testing.T) {
 	t.Parallel()
 	err := Curve{{0, 0}, {14, -5}}.Validate()
-	require.EqualError(t, err, "warmup: Curve[1].Limit = -5: must not be negative")
-	require.True(t, errors.Is(err, ErrInvalid))
+	require.EqualError(t, err, "warmup: Policy.Curve[1].Limit = -5: must not be negative")
+	require.True(t, errors.Is(err, invalid.ErrInvalid))
+	var fe *invalid.FieldError
+	require.True(t, errors.As(err, &fe))
+	require.Equal(t, &invalid.FieldError{Package: "warmup", Record: "Policy", Field: "Curve[1].Limit", Value: -5, Reason: "must not be negative"}, fe)
 }
 
 // TestCurveLimitMatchesBinarySearch checks Limit on random valid curves

@@ -43,6 +43,6 @@
 //
 // The zero [Policy] and zero [HealthPolicy] are the defaults above; every
 // field documents its default, WithDefaults fills them in and Validate
-// returns *[FieldError] values (wrapping [ErrInvalid]) that name the field
-// and the value.
+// returns *[FieldError] values (the module's invalid.FieldError, matching
+// [ErrInvalid]) that name the field and the value.
 package warmup

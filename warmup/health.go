@@ -58,23 +58,23 @@ func (h HealthPolicy) WithDefaults() HealthPolicy {
 }
 
 // Validate reports every problem with h, after defaults, joined; each is a
-// *[FieldError] wrapping [ErrInvalid]. Window and MinSends must be
+// *[FieldError] (Record "HealthPolicy") matching [ErrInvalid]. Window and MinSends must be
 // positive, the rates within (0, 1].
 func (h HealthPolicy) Validate() error {
 	h = h.WithDefaults()
 	var errs []error
 	if h.Window < 0 {
-		errs = append(errs, &FieldError{Package: "warmup", Field: "Window", Value: h.Window, Reason: "must be positive"})
+		errs = append(errs, fieldErr("HealthPolicy", "Window", h.Window, "must be positive"))
 	}
 	if h.MinSends < 0 {
-		errs = append(errs, &FieldError{Package: "warmup", Field: "MinSends", Value: h.MinSends, Reason: "must be positive"})
+		errs = append(errs, fieldErr("HealthPolicy", "MinSends", h.MinSends, "must be positive"))
 	}
 	for _, r := range []struct {
 		field string
 		v     float64
 	}{{"MaxBounceRate", h.MaxBounceRate}, {"MaxComplaintRate", h.MaxComplaintRate}} {
 		if !(r.v > 0 && r.v <= 1) { // also rejects NaN
-			errs = append(errs, &FieldError{Package: "warmup", Field: r.field, Value: r.v, Reason: "must be a rate in (0, 1]"})
+			errs = append(errs, fieldErr("HealthPolicy", r.field, r.v, "must be a rate in (0, 1]"))
 		}
 	}
 	return errors.Join(errs...)

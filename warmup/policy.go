@@ -28,7 +28,7 @@ func (p Policy) WithDefaults() Policy {
 }
 
 // Validate reports every problem with p, after defaults, joined; each is a
-// *[FieldError] wrapping [ErrInvalid].
+// *[FieldError] (Record "Policy") matching [ErrInvalid].
 func (p Policy) Validate() error {
 	p = p.WithDefaults()
 	var errs []error
@@ -36,7 +36,7 @@ func (p Policy) Validate() error {
 		errs = append(errs, err)
 	}
 	if p.Max < 0 {
-		errs = append(errs, &FieldError{Package: "warmup", Field: "Max", Value: p.Max, Reason: "must not be negative"})
+		errs = append(errs, fieldErr("Policy", "Max", p.Max, "must not be negative"))
 	}
 	return errors.Join(errs...)
 }

@@ -110,14 +110,28 @@ func (f dateFinder) find(text string, ref time.Time) time.Time {
 		}
 		// Stop the window at the end of the sentence or paragraph.
 		w := lower[loc[1]:end]
-		if i := strings.IndexAny(w, "!?\n;"); i >= 0 {
-			w = w[:i]
-		}
+		w = sentence(w)
 		if t, ok := f.date(w, ref); ok {
 			return t
 		}
 	}
 	return time.Time{}
+}
+
+// sentence cuts w at the end of its sentence: a line break, "!", "?",
+// ";" or a full stop that does not follow a digit ("16. März" goes on).
+func sentence(w string) string {
+	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case '\n', '!', '?', ';':
+			return w[:i]
+		case '.':
+			if i > 0 && i+1 < len(w) && w[i+1] == ' ' && (w[i-1] < '0' || w[i-1] > '9') {
+				return w[:i]
+			}
+		}
+	}
+	return w
 }
 
 // date reads the earliest date in w.

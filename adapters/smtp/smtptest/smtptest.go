@@ -1,7 +1,7 @@
 // Package smtptest is an SMTP server for tests: it listens on 127.0.0.1 on
 // a free port, records every message it accepts, and can be told to refuse
 // or defer a command with any reply code, to refuse one recipient, or to
-// hang at a command until the test ends. It is built on
+// hang at a command until the server is closed. It is built on
 // github.com/emersion/go-smtp and speaks plain SMTP without TLS or
 // authentication, so the client must be set to send without TLS.
 package smtptest
@@ -51,8 +51,11 @@ type Server struct {
 	Host string
 	Port int
 
-	srv  *gosmtp.Server
-	done chan struct{}
+	srv       *gosmtp.Server
+	ln        net.Listener
+	done      chan struct{}
+	served    chan struct{}
+	closeOnce sync.Once
 
 	mu       sync.Mutex
 	messages []Message
@@ -65,15 +68,27 @@ type Server struct {
 // Start starts a server on 127.0.0.1:0 and stops it when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	s, err := Listen()
+	if err != nil {
+		t.Fatalf("smtptest: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Listen starts a server on 127.0.0.1:0; Close stops it.
+func Listen() (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("smtptest: listen: %v", err)
+		return nil, fmt.Errorf("listen: %w", err)
 	}
 	addr := ln.Addr().(*net.TCPAddr)
 	s := &Server{
 		Host:     "127.0.0.1",
 		Port:     addr.Port,
+		ln:       ln,
 		done:     make(chan struct{}),
+		served:   make(chan struct{}),
 		fail:     map[Stage]*gosmtp.SMTPError{},
 		hang:     map[Stage]bool{},
 		rejectTo: map[string]*gosmtp.SMTPError{},
@@ -88,18 +103,22 @@ func Start(t testing.TB) *Server {
 	s.srv.MaxMessageBytes = 10 << 20
 	s.srv.MaxRecipients = 50
 	s.srv.ErrorLog = silent{}
-	served := make(chan struct{})
 	go func() {
-		defer close(served)
+		defer close(s.served)
 		_ = s.srv.Serve(ln)
 	}()
-	t.Cleanup(func() {
+	return s, nil
+}
+
+// Close stops the server: hanging commands return, connections close.
+// Calling it again does nothing.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
 		close(s.done)
 		_ = s.srv.Close()
-		_ = ln.Close() // Serve may not have taken the listener yet
-		<-served
+		_ = s.ln.Close() // Serve may not have taken the listener yet
+		<-s.served
 	})
-	return s
 }
 
 // Fail makes every later command of stage st answer code with the
@@ -119,7 +138,7 @@ func (s *Server) RejectRecipient(addr string, code int, enhanced, text string) {
 }
 
 // Hang makes every later command of stage st wait without answering until
-// the test ends, until Clear.
+// the server is closed, until Clear.
 func (s *Server) Hang(st Stage) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -156,7 +175,7 @@ func (s *Server) Sessions() int {
 }
 
 // at applies what the server was told for stage st: it hangs until the
-// test ends, or returns the error to answer, or nil to go on.
+// server is closed, or returns the error to answer, or nil to go on.
 func (s *Server) at(st Stage, rcpt string) error {
 	s.mu.Lock()
 	hang := s.hang[st]

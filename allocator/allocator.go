@@ -132,7 +132,7 @@ func (z *zoneCache) refresh(t time.Time) {
 }
 
 // New builds an allocator over resources with the caps of cfg (zero fields
-// take the defaults of DESIGN.md).
+// take the defaults of docs/architecture.md).
 func New(cfg Config, resources []Resource) (*Allocator, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err

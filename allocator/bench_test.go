@@ -102,7 +102,7 @@ func BenchmarkPick(b *testing.B) {
 		benchPicks(b, a, time.Nanosecond, email, nil)
 	})
 	b.Run("mailboxes=10000/default-caps", func(b *testing.B) {
-		// DESIGN.md's caps (30 a day, spacing): days fill up, every mailbox
+		// docs/architecture.md's caps (30 a day, spacing): days fill up, every mailbox
 		// leaves the rotation, and a failed pick jumps to NextOpen, where
 		// the rotation is rebuilt. Failures allocate their error.
 		a := mustNew(b, Config{}, fleet(outbound.KindMailbox, benchN, 1, loc))

@@ -15,7 +15,7 @@ const Unlimited = -1
 // NoSpacing, as a [Cap]'s Spacing or Jitter, turns it off.
 const NoSpacing time.Duration = -1
 
-// The default caps of DESIGN.md ("Caps per resource").
+// The default caps of docs/architecture.md ("Defaults").
 const (
 	DefaultMailboxDaily         = 30              // cold sends a mailbox makes a day when no DailyLimiter is set
 	DefaultMailboxCeiling       = 50              // hard ceiling on any mailbox's daily figure
@@ -71,7 +71,7 @@ type DailyLimitFunc func(r Resource, day timing.Date) int
 func (f DailyLimitFunc) DailyLimit(r Resource, day timing.Date) int { return f(r, day) }
 
 // Config holds the caps per action and the seams. The zero value is the
-// defaults of DESIGN.md; [Config.WithDefaults] fills them in.
+// defaults of docs/architecture.md; [Config.WithDefaults] fills them in.
 type Config struct {
 	// Email caps a mailbox. Default: Daily 30 (used when Limiter is nil),
 	// no weekly cap, Spacing 3 minutes, Jitter 2 minutes.
@@ -103,7 +103,7 @@ type Config struct {
 	Counter Counter
 }
 
-// defaultCap returns the DESIGN.md default for an action.
+// defaultCap returns the docs/architecture.md default for an action.
 func defaultCap(a channel.Action) Cap {
 	c := Cap{Daily: Unlimited, Weekly: Unlimited, Spacing: NoSpacing, Jitter: NoSpacing}
 	switch a {

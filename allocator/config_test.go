@@ -9,7 +9,7 @@ import (
 	"github.com/outbound-go/outbound/channel"
 )
 
-// The figures of DESIGN.md "Caps per resource", written out by hand.
+// The figures of docs/architecture.md ("Defaults"), written out by hand.
 func TestConfigDefaults(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -57,7 +57,7 @@
 //
 // # Defaults
 //
-// [Config] holds the caps per action; zero fields take DESIGN.md's figures:
+// [Config] holds the caps per action; zero fields take docs/architecture.md's figures:
 //
 //	mailbox email      daily from the warmup curve (Config.Limiter), 30 without
 //	                   one, clamped to a hard ceiling of 50; at least 3 minutes

@@ -9,7 +9,7 @@ import (
 	"github.com/outbound-go/outbound/channel"
 )
 
-// The keyword lists of DESIGN.md, written out here rather than read from the
+// The opt-out and opt-in keywords carriers honour, written out here rather than read from the
 // package.
 var (
 	designOptOut = []string{"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}

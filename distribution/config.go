@@ -151,10 +151,10 @@ type Config struct {
 	// sequence.Default().
 	Sequence sequence.Sequence
 	// Policy holds tiers, gating and the DNCR rules. The zero value is the
-	// default of DESIGN.md.
+	// default of docs/architecture.md.
 	Policy sequence.Policy
 	// Caps are the per-resource caps. The zero value is the default of
-	// DESIGN.md. Caps.Counter and Caps.Limiter are ignored: the store's
+	// docs/architecture.md. Caps.Counter and Caps.Limiter are ignored: the store's
 	// bookings are the counter and Warmup the mailbox limiter.
 	Caps allocator.Config
 	// Warmup gives a mailbox's daily limit from its domain's age. The zero

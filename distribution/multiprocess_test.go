@@ -275,7 +275,7 @@ func sendRows(t *testing.T, pool *pgxpool.Pool) (perKey map[string]int, byProc m
 }
 
 // mpCapOK checks that no resource's sends on the day pass its cap (a
-// mailbox of a 40-day-old domain at 30 a day, as DESIGN.md's warmup curve
+// mailbox of a 40-day-old domain at 30 a day, as docs/architecture.md's warmup curve
 // says), and that the phones' caps were reached, so the check bites.
 func mpCapOK(t *testing.T, touches []outbound.Touch) {
 	t.Helper()

@@ -77,7 +77,7 @@ func TestPlanGatingByTier(t *testing.T) {
 	t.Parallel()
 	sched, skip := outbound.TouchScheduled, outbound.TouchSkipped
 	fbGated := outbound.FallbackReason(outbound.ReasonGated)
-	// From DESIGN.md: hot all five, warm email/voice/LinkedIn/SMS, cool
+	// From docs/architecture.md: hot all five, warm email/voice/LinkedIn/SMS, cool
 	// email/LinkedIn, cold email only; voice and SMS fall back to email,
 	// LinkedIn has no fallback.
 	for _, tt := range []struct {

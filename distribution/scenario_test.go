@@ -107,7 +107,7 @@ type pendingEvent struct {
 // for 24 days on a virtual clock with four workers, seeded fake providers
 // answering with outcomes and send errors, daily jobs at each UTC midnight
 // and a register on which numbers get listed mid-run; then it checks every
-// invariant of DESIGN.md from the stored touches, events and washes.
+// invariant the engine promises from the stored touches, events and washes.
 func TestScenarioInvariants(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -57,7 +57,7 @@
 //	opted_out        the lead opted out of it
 //
 // A wash at instant W is valid while Now < W + 30 days ([Policy.DNCRValidity]),
-// so at exactly W + 30 days the number counts as unwashed (DESIGN.md: it
+// so at exactly W + 30 days the number counts as unwashed (docs/architecture.md: it
 // counts as registered until washed again); a wash stamped after Now counts
 // as no wash. If the step's channel is unusable, its fallback is checked by
 // the same rules and, if usable, takes its place with its own default
@@ -83,7 +83,7 @@
 //
 // [Policy] gathers the configurable rules: tier thresholds, gating, the
 // DNCR wash validity and whether SMS is checked against the register. Its
-// zero value is the default of DESIGN.md; every field documents its default,
+// zero value is the default of docs/architecture.md; every field documents its default,
 // WithDefaults fills them in and Validate returns *[FieldError] values (the
 // module's invalid.FieldError, matching [ErrInvalid]) that name the field
 // and the value.

@@ -47,7 +47,7 @@ func Reasons() []Reason {
 }
 
 // Policy holds the rules that decide which channel a step uses for a lead,
-// and which tier a lead is in. The zero value is the default of DESIGN.md.
+// and which tier a lead is in. The zero value is the default of docs/architecture.md.
 // A Policy is a plain value, safe to use from many goroutines as long as
 // nobody writes to its Gating map meanwhile.
 type Policy struct {

@@ -320,7 +320,7 @@ func TestResolveProperty(t *testing.T) {
 	}
 }
 
-// defaultGateRef restates DESIGN.md's gating for the property test.
+// defaultGateRef restates docs/architecture.md's gating for the property test.
 func defaultGateRef() map[outbound.Tier]channel.Set {
 	return map[outbound.Tier]channel.Set{
 		outbound.TierHot:  channel.AllKinds,

@@ -53,7 +53,7 @@ type Sequence struct {
 }
 
 // Default returns a fresh copy of the system-controlled default sequence of
-// DESIGN.md (the caller may change the copy freely):
+// docs/architecture.md (the caller may change the copy freely):
 //
 //	step 1  day 0   email
 //	step 2  day 3   voice (call), fallback email

@@ -10,7 +10,7 @@ import (
 
 func TestDefaultSequence(t *testing.T) {
 	t.Parallel()
-	// DESIGN.md "Defaults": step 1 day 0 email; step 2 day 3 voice, fallback
+	// docs/architecture.md ("Defaults"): step 1 day 0 email; step 2 day 3 voice, fallback
 	// email; step 3 day 5 LinkedIn, fallback skip; step 4 day 8 email;
 	// step 5 day 12 SMS, fallback email.
 	want := []struct {

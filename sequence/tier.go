@@ -21,7 +21,7 @@ const (
 const MaxScore = 100
 
 // Tiers holds the lowest score of each tier; a score below Cold is Dead.
-// The zero value is the default of DESIGN.md; a zero field takes its
+// The zero value is the default of docs/architecture.md; a zero field takes its
 // default. Thresholds must fall strictly: 100 ≥ Hot > Warm > Cool > Cold ≥ 1.
 type Tiers struct {
 	// Hot is the lowest Hot score. Default (0): 85.
@@ -99,7 +99,7 @@ func (t Tiers) TierFor(score int) (outbound.Tier, error) {
 // channel. A tier with no channel is not enrolled at all.
 type Gating map[outbound.Tier]channel.Set
 
-// DefaultGating returns a fresh copy of the default gating of DESIGN.md:
+// DefaultGating returns a fresh copy of the default gating of docs/architecture.md:
 //
 //	hot   email, voice, LinkedIn, SMS, mail (all five)
 //	warm  email, voice, LinkedIn, SMS

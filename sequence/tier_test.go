@@ -13,7 +13,7 @@ import (
 
 func TestTierForDefaults(t *testing.T) {
 	t.Parallel()
-	// DESIGN.md: Hot ≥ 85, Warm ≥ 60, Cool ≥ 35, Cold ≥ 20, Dead < 20.
+	// docs/architecture.md: Hot ≥ 85, Warm ≥ 60, Cool ≥ 35, Cold ≥ 20, Dead < 20.
 	tests := []struct {
 		score int
 		want  outbound.Tier
@@ -127,7 +127,7 @@ func TestTierForProperty(t *testing.T) {
 
 func TestDefaultGating(t *testing.T) {
 	t.Parallel()
-	// DESIGN.md: Hot all five; Warm email, voice, LinkedIn, SMS; Cool email,
+	// docs/architecture.md: Hot all five; Warm email, voice, LinkedIn, SMS; Cool email,
 	// LinkedIn; Cold email only; Dead none.
 	const (
 		E = channel.Email

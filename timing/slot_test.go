@@ -133,7 +133,7 @@ func runSlotCases(t *testing.T, s *timing.Scheduler, tests []slotCase) {
 	}
 }
 
-// TestNextDefaultWindows covers every default window of DESIGN.md.
+// TestNextDefaultWindows covers every default window of docs/architecture.md.
 func TestNextDefaultWindows(t *testing.T) {
 	t.Parallel()
 	s := newScheduler(t, timing.SchedulerConfig{})
@@ -497,7 +497,7 @@ func TestNextSpread(t *testing.T) {
 }
 
 // oracle is an independent statement of the rules: the hours per channel,
-// country and weekday, written out by hand from DESIGN.md and the ceilings.
+// country and weekday, written out by hand from docs/architecture.md and the ceilings.
 type oracle struct {
 	windows timing.Windows
 	cal     *timing.HolidayCalendar

@@ -15,7 +15,7 @@ import (
 
 func TestDefaultWindows(t *testing.T) {
 	t.Parallel()
-	// DESIGN.md: email 09:00–11:00; voice 09:00–17:00; SMS 09:00–17:00;
+	// docs/architecture.md: email 09:00–11:00; voice 09:00–17:00; SMS 09:00–17:00;
 	// LinkedIn 08:00–18:00; direct mail any business day; Monday–Friday,
 	// closed on public holidays.
 	want := map[channel.Kind][2]string{

@@ -30,7 +30,7 @@ type Stage struct {
 // holds for ever.
 type Curve []Stage
 
-// DefaultCurve returns a fresh copy of the default curve of DESIGN.md:
+// DefaultCurve returns a fresh copy of the default curve of docs/architecture.md:
 //
 //	age 0–13 days:  0 (warming only)
 //	age 14–20 days: 10
@@ -101,7 +101,7 @@ func (c Curve) Validate() error {
 }
 
 // AgeDays returns a resource's age in whole calendar days on the day of now,
-// both instants read as calendar days in loc (DESIGN.md: a day is the
+// both instants read as calendar days in loc (docs/architecture.md: a day is the
 // resource's own calendar day in its client's timezone). A resource bought
 // at 23:59 is 1 day old at 00:00 the next day. A nil loc means UTC. A
 // purchase after now gives a negative age, which every limit treats as 0.

@@ -14,7 +14,7 @@ import (
 
 func TestDefaultCurveBoundaries(t *testing.T) {
 	t.Parallel()
-	// The table of DESIGN.md "Warmup": 0–13: 0, 14–20: 10, 21–27: 20, 28+: 30.
+	// The table of docs/architecture.md ("Defaults"): 0–13: 0, 14–20: 10, 21–27: 20, 28+: 30.
 	tests := []struct {
 		age, want int
 	}{

@@ -8,7 +8,7 @@ import (
 )
 
 func Example() {
-	var p warmup.Policy // the defaults of DESIGN.md
+	var p warmup.Policy // the defaults of docs/architecture.md
 	for _, age := range []int{0, 13, 14, 21, 28, 365} {
 		fmt.Printf("day %d: %d sends\n", age, p.DailyLimit(age, warmup.Health{}))
 	}

@@ -19,7 +19,7 @@ const (
 // HealthPolicy is the rule that pauses a sending domain: over the last
 // Window and at least MinSends sends, a bounce rate strictly above
 // MaxBounceRate or a complaint rate strictly above MaxComplaintRate pauses
-// it. The zero value is the default rule of DESIGN.md.
+// it. The zero value is the default rule of docs/architecture.md.
 //
 // Rates are compared exactly in integer arithmetic at a resolution of one
 // part per million: a threshold is rounded to the nearest millionth, and

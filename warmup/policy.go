@@ -3,7 +3,7 @@ package warmup
 import "errors"
 
 // Policy turns a resource's age and health into its daily cold-send limit.
-// The zero value is the default policy of DESIGN.md. A Policy is a plain
+// The zero value is the default policy of docs/architecture.md. A Policy is a plain
 // value, safe to copy and to use from many goroutines.
 type Policy struct {
 	// Curve maps age to the daily limit. Default (nil or empty):

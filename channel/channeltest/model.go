@@ -14,8 +14,8 @@ import (
 
 // Rates are the probabilities a [Model] draws outcomes with, each in [0, 1].
 // A zero field takes its default; a negative one means 0 (never). The
-// defaults are DESIGN.md's "cold outreach" rates unless a comment says
-// otherwise.
+// defaults are the rates of a typical cold-outreach campaign (the field's
+// published benchmarks) unless a comment says otherwise.
 //
 // Within one group the outcomes exclude each other and are drawn from one
 // number, so each group's rates must add up to at most 1: email (hard
@@ -52,8 +52,8 @@ type Rates struct {
 	ConnectionAcceptMinDays int
 	// ConnectionAcceptMaxDays: default 10.
 	ConnectionAcceptMaxDays int
-	// LinkedInReply: a LinkedIn message gets a reply. Default 0.10 (not in
-	// DESIGN.md; chosen here).
+	// LinkedInReply: a LinkedIn message gets a reply. Default 0.10 (chosen
+	// here).
 	LinkedInReply float64
 
 	// SMSStop: the recipient texts STOP. Default 0.02.

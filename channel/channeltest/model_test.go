@@ -15,7 +15,7 @@ import (
 
 func TestDefaultRates(t *testing.T) {
 	t.Parallel()
-	// DESIGN.md "What the simulation is for", plus this package's own two.
+	// The documented defaults of Rates, written out by hand.
 	want := channeltest.Rates{
 		EmailHardBounce: 0.02, EmailComplaint: 0.001, EmailUnsubscribe: 0.01, EmailReply: 0.04, EmailOutOfOfficeShare: 0.25,
 		CallAnswered: 0.15, CallVoicemail: 0.35, CallBusy: 0.10, CallNoAnswer: 0.40,

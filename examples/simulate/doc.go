@@ -52,7 +52,7 @@
 // # Outcomes
 //
 // Each channel is a channeltest.Fake answering from a channeltest.Model with
-// the default rates of DESIGN.md. Outcomes are drawn from the seed, the
+// channeltest's default rates (a typical cold-outreach campaign). Outcomes are drawn from the seed, the
 // lead, the step, the action and how many times that step's action was sent
 // before (a call retried after a busy line draws afresh), never from the
 // wall clock, touch IDs or the order workers run in: the same seed gives

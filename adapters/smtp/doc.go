@@ -86,6 +86,11 @@
 // is not a message, or a report that cannot be read, returns a *ParseError
 // matching ErrInvalid. Only the standard library reads inbound mail.
 //
+// An inbound route that POSTs raw messages (a host's MTA piping to HTTP, a
+// provider's raw-MIME route) mounts [InboundDecoder] in an
+// adapters/webhook handler with a token verifier: a message that does not
+// read is answered 400, one posted again is recorded once.
+//
 // Package smtptest is an in-process SMTP server for tests.
 //
 // # Not verified

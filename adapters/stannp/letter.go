@@ -1,0 +1,170 @@
+package stannp
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"mime/multipart"
+	"net/textproto"
+	"strconv"
+	"strings"
+
+	"github.com/outbound-go/outbound/channel"
+)
+
+// maxKey is the longest touch ID the adapter sends; a longer one is
+// refused rather than cut, since the tag must name it whole.
+const maxKey = 200
+
+// Recipient is the inline recipient a letter is created with, as the
+// recipient[…] form fields.
+type Recipient struct {
+	FirstName string
+	LastName  string
+	Address1  string
+	Address2  string
+	Address3  string
+	City      string
+	State     string
+	Postcode  string
+	Country   string
+}
+
+// ToRecipient turns a channel recipient into Stannp's inline recipient:
+// the name's first word is the first name and the rest the last name; the
+// first three postal lines are address1 to address3 (more are joined into
+// address3); city, region, postcode and country fill city, state,
+// postcode and country.
+func ToRecipient(r channel.Recipient) Recipient {
+	p := r.Postal
+	out := Recipient{City: strings.TrimSpace(p.City), State: strings.TrimSpace(p.Region),
+		Postcode: strings.TrimSpace(p.Postcode), Country: strings.ToUpper(strings.TrimSpace(p.Country))}
+	if name := strings.Fields(r.Name); len(name) > 0 {
+		out.FirstName = name[0]
+		out.LastName = strings.Join(name[1:], " ")
+	}
+	var lines []string
+	for _, l := range p.Lines {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	switch {
+	case len(lines) > 3:
+		out.Address1, out.Address2, out.Address3 = lines[0], lines[1], strings.Join(lines[2:], ", ")
+	case len(lines) == 3:
+		out.Address1, out.Address2, out.Address3 = lines[0], lines[1], lines[2]
+	case len(lines) == 2:
+		out.Address1, out.Address2 = lines[0], lines[1]
+	case len(lines) == 1:
+		out.Address1 = lines[0]
+	}
+	return out
+}
+
+// fields are the recipient's form fields, in a fixed order, empty ones
+// left out.
+func (r Recipient) fields() [][2]string {
+	all := [][2]string{
+		{"firstname", r.FirstName}, {"lastname", r.LastName},
+		{"address1", r.Address1}, {"address2", r.Address2}, {"address3", r.Address3},
+		{"city", r.City}, {"state", r.State}, {"postcode", r.Postcode}, {"country", r.Country},
+	}
+	out := all[:0]
+	for _, f := range all {
+		if f[1] != "" {
+			out = append(out, [2]string{"recipient[" + f[0] + "]", f[1]})
+		}
+	}
+	return out
+}
+
+// createBody checks m and returns the multipart body of its letter and the
+// body's content type.
+func (c *Channel) createBody(m *channel.Message) ([]byte, string, error) {
+	if m == nil {
+		return nil, "", fmt.Errorf("stannp: nil message")
+	}
+	if m.Kind != channel.Mail {
+		return nil, "", fmt.Errorf("stannp: a mail channel got a %q message", m.Kind)
+	}
+	if a := m.ResolvedAction(); a != channel.ActionLetter {
+		return nil, "", fmt.Errorf("stannp: action %q: Stannp sends letters only", a)
+	}
+	if _, err := channel.Validate(m); err != nil {
+		return nil, "", fmt.Errorf("stannp: %w", err)
+	}
+	if len(m.IdempotencyKey) > maxKey || strings.ContainsAny(m.IdempotencyKey, ",\r\n") {
+		return nil, "", fmt.Errorf("stannp: touch ID %q: a tag takes at most %d bytes and no comma or newline", truncate(m.IdempotencyKey, 40), maxKey)
+	}
+	doc := m.HTML
+	if strings.TrimSpace(doc) == "" {
+		doc = TextHTML(m.Body)
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	field := func(k, v string) { _ = w.WriteField(k, v) }
+	field("test", strconv.FormatBool(c.cfg.Test))
+	if c.cfg.Size != "" {
+		field("size", c.cfg.Size)
+	}
+	field("duplex", strconv.FormatBool(c.cfg.Duplex))
+	field("post_unverified", strconv.FormatBool(c.cfg.PostUnverified))
+	if len(c.cfg.Addons) > 0 {
+		field("addons", strings.Join(c.cfg.Addons, ","))
+	}
+	for _, f := range ToRecipient(m.To).fields() {
+		field(f[0], f[1])
+	}
+	if m.IdempotencyKey != "" {
+		field("tags", TagPrefix+m.IdempotencyKey)
+		field("idempotency_key", m.IdempotencyKey)
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="file"; filename="letter.html"`)
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	part, err := w.CreatePart(h)
+	if err != nil {
+		return nil, "", fmt.Errorf("stannp: %w", err)
+	}
+	if _, err := part.Write([]byte(doc)); err != nil {
+		return nil, "", fmt.Errorf("stannp: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", fmt.Errorf("stannp: %w", err)
+	}
+	return buf.Bytes(), w.FormDataContentType(), nil
+}
+
+// TextHTML renders plain text as the HTML of a letter: escaped, a
+// paragraph for each block separated by a blank line, a line break for
+// each other newline.
+func TextHTML(text string) string {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	var b strings.Builder
+	b.WriteString(`<html><body>`)
+	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		for i, line := range strings.Split(para, "\n") {
+			if i > 0 {
+				b.WriteString("<br>")
+			}
+			b.WriteString(html.EscapeString(line))
+		}
+		b.WriteString("</p>")
+	}
+	b.WriteString("</body></html>")
+	return b.String()
+}
+
+// truncate shortens s to at most n bytes.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

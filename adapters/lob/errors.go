@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/channel"
 )
 
@@ -101,7 +102,7 @@ func addressField(code, msg string) string {
 func classify(provider string, res *http.Response, raw []byte, now time.Time) error {
 	var eb errorBody
 	_ = json.Unmarshal(raw, &eb)
-	ae := &APIError{StatusCode: res.StatusCode, Code: eb.Error.Code, Message: truncate(strings.TrimSpace(eb.Error.Message), 200)}
+	ae := &APIError{StatusCode: res.StatusCode, Code: eb.Error.Code, Message: adapterkit.Truncate(strings.TrimSpace(eb.Error.Message), 200)}
 	ce := &channel.Error{Provider: provider, Code: ae.Code, Err: ae}
 	if ce.Code == "" {
 		ce.Code = strconv.Itoa(res.StatusCode)
@@ -130,12 +131,8 @@ func classify(provider string, res *http.Response, raw []byte, now time.Time) er
 // now; zero when neither says. It never exceeds an hour.
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	var d time.Duration
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-			d = time.Duration(min(max(secs, 0), 3600)) * time.Second
-		} else if t, err := http.ParseTime(v); err == nil {
-			d = t.Sub(now)
-		}
+	if v := h.Get("Retry-After"); strings.TrimSpace(v) != "" {
+		d = adapterkit.RetryAfter(v, now)
 	} else if v := strings.TrimSpace(h.Get("X-Rate-Limit-Reset")); v != "" {
 		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs > 0 && secs < 1<<40 {
 			d = time.Unix(secs, 0).Sub(now)

@@ -3,11 +3,11 @@ package lob
 import (
 	"encoding/json"
 	"fmt"
-	"html"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/channel"
 )
 
@@ -129,7 +129,7 @@ func metadata(md map[string]string, touch string, log interface {
 			continue
 		}
 		if !metadataOK(k, maxMetadataKey) || !metadataOK(md[k], maxMetadataValue) || len(out) >= maxMetadata {
-			log.Warn("lob: metadata pair left out", "key", truncate(k, 40))
+			log.Warn("lob: metadata pair left out", "key", adapterkit.Truncate(k, 40))
 			continue
 		}
 		out[k] = md[k]
@@ -142,31 +142,5 @@ func metadata(md map[string]string, touch string, log interface {
 // each other newline, with the top 3 inches of the first page left to the
 // address block and half-inch margins, as Lob's own letter examples do.
 func TextHTML(text string) string {
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
-	var b strings.Builder
-	b.WriteString(`<html style="padding-top: 3in; margin: .5in;"><body>`)
-	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		para = strings.TrimSpace(para)
-		if para == "" {
-			continue
-		}
-		b.WriteString("<p>")
-		for i, line := range strings.Split(para, "\n") {
-			if i > 0 {
-				b.WriteString("<br>")
-			}
-			b.WriteString(html.EscapeString(line))
-		}
-		b.WriteString("</p>")
-	}
-	b.WriteString("</body></html>")
-	return b.String()
-}
-
-// truncate shortens s to at most n bytes.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+	return adapterkit.ParagraphsHTML(`<html style="padding-top: 3in; margin: .5in;">`, text)
 }

@@ -1,7 +1,6 @@
 package lob
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/adapters/webhook"
 	"github.com/outbound-go/outbound/channel"
 )
@@ -130,13 +130,9 @@ func (d Decoder) Decode(_ http.Header, body []byte) ([]outbound.Inbound, error) 
 	if provider == "" {
 		provider = DefaultProvider
 	}
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil, fmt.Errorf("%w: not a JSON object", webhook.ErrPayload)
-	}
 	var env eventEnvelope
-	if err := json.Unmarshal(trimmed, &env); err != nil {
-		return nil, fmt.Errorf("%w: %v", webhook.ErrPayload, err)
+	if err := adapterkit.DecodeObject(body, &env); err != nil {
+		return nil, err
 	}
 	if env.ID == "" {
 		return nil, fmt.Errorf("%w: no event id", webhook.ErrPayload)
@@ -151,7 +147,7 @@ func (d Decoder) Decode(_ http.Header, body []byte) ([]outbound.Inbound, error) 
 	}
 	at, err := time.Parse(time.RFC3339Nano, env.DateCreated)
 	if err != nil {
-		return nil, fmt.Errorf("%w: date_created %q", webhook.ErrPayload, truncate(env.DateCreated, 40))
+		return nil, fmt.Errorf("%w: date_created %q", webhook.ErrPayload, adapterkit.Truncate(env.DateCreated, 40))
 	}
 	var lb eventBody
 	if len(env.Body) > 0 && string(env.Body) != "null" {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/channel"
 )
 
@@ -84,7 +85,7 @@ func addressField(msg string) string {
 // 4xx permanent, naming the recipient field Stannp refused when its
 // message names one.
 func classify(provider string, status int, h http.Header, raw []byte, now time.Time) error {
-	ae := &APIError{StatusCode: status, Message: truncate(strings.TrimSpace(errorText(raw)), 200)}
+	ae := &APIError{StatusCode: status, Message: adapterkit.Truncate(strings.TrimSpace(errorText(raw)), 200)}
 	ce := &channel.Error{Provider: provider, Code: strconv.Itoa(status), Err: ae}
 	switch {
 	case status == http.StatusTooManyRequests:
@@ -105,13 +106,5 @@ func classify(provider string, status int, h http.Header, raw []byte, now time.T
 // retryAfter reads Retry-After, in seconds or as an HTTP date; zero when
 // absent, never over an hour.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	var d time.Duration
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-			d = time.Duration(min(max(secs, 0), 3600)) * time.Second
-		} else if t, err := http.ParseTime(v); err == nil {
-			d = t.Sub(now)
-		}
-	}
-	return min(max(d, 0), time.Hour)
+	return min(adapterkit.RetryAfter(h.Get("Retry-After"), now), time.Hour)
 }

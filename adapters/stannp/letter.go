@@ -3,12 +3,12 @@ package stannp
 import (
 	"bytes"
 	"fmt"
-	"html"
 	"mime/multipart"
 	"net/textproto"
 	"strconv"
 	"strings"
 
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/channel"
 )
 
@@ -95,7 +95,7 @@ func (c *Channel) createBody(m *channel.Message) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("stannp: %w", err)
 	}
 	if len(m.IdempotencyKey) > maxKey || strings.ContainsAny(m.IdempotencyKey, ",\r\n") {
-		return nil, "", fmt.Errorf("stannp: touch ID %q: a tag takes at most %d bytes and no comma or newline", truncate(m.IdempotencyKey, 40), maxKey)
+		return nil, "", fmt.Errorf("stannp: touch ID %q: a tag takes at most %d bytes and no comma or newline", adapterkit.Truncate(m.IdempotencyKey, 40), maxKey)
 	}
 	doc := m.HTML
 	if strings.TrimSpace(doc) == "" {
@@ -140,31 +140,5 @@ func (c *Channel) createBody(m *channel.Message) ([]byte, string, error) {
 // paragraph for each block separated by a blank line, a line break for
 // each other newline.
 func TextHTML(text string) string {
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
-	var b strings.Builder
-	b.WriteString(`<html><body>`)
-	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		para = strings.TrimSpace(para)
-		if para == "" {
-			continue
-		}
-		b.WriteString("<p>")
-		for i, line := range strings.Split(para, "\n") {
-			if i > 0 {
-				b.WriteString("<br>")
-			}
-			b.WriteString(html.EscapeString(line))
-		}
-		b.WriteString("</p>")
-	}
-	b.WriteString("</body></html>")
-	return b.String()
-}
-
-// truncate shortens s to at most n bytes.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+	return adapterkit.ParagraphsHTML(`<html>`, text)
 }

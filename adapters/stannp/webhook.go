@@ -1,7 +1,6 @@
 package stannp
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/adapters/webhook"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/invalid"
@@ -135,13 +135,9 @@ func (d Decoder) Decode(_ http.Header, body []byte) ([]outbound.Inbound, error) 
 	if provider == "" {
 		provider = DefaultProvider
 	}
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil, fmt.Errorf("%w: not a JSON object", webhook.ErrPayload)
-	}
 	var dl delivery
-	if err := json.Unmarshal(trimmed, &dl); err != nil {
-		return nil, fmt.Errorf("%w: %v", webhook.ErrPayload, err)
+	if err := adapterkit.DecodeObject(body, &dl); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(dl.Event) == "" {
 		return nil, fmt.Errorf("%w: no event", webhook.ErrPayload)

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/channel"
 )
 
@@ -76,25 +77,6 @@ func classify(provider string, e *APIError, retryAfter time.Duration) error {
 		ce.Class = channel.ClassPermanent
 	}
 	return ce
-}
-
-// parseRetryAfter reads a Retry-After header: seconds, or an HTTP date
-// measured from now. It returns 0 for none or one it cannot read.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // request is one call of the API.
@@ -187,7 +169,7 @@ func (c *Channel) do(ctx context.Context, r request, out any) error {
 			ae.Type, ae.Title, ae.Detail = p.Type, p.Title, p.Detail
 		}
 		c.log.WarnContext(ctx, "unipile refused", "method", r.method, "path", r.path, "status", res.StatusCode, "type", ae.Type)
-		return classify(c.cfg.Provider, ae, parseRetryAfter(res.Header.Get("Retry-After"), c.cfg.Now()))
+		return classify(c.cfg.Provider, ae, adapterkit.RetryAfter(res.Header.Get("Retry-After"), c.cfg.Now()))
 	}
 	if out != nil {
 		if err := json.Unmarshal(raw, out); err != nil {

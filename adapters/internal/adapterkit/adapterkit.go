@@ -1,0 +1,82 @@
+// Package adapterkit holds what the provider adapters under adapters/
+// share: reading a Retry-After header, a letter's HTML from plain text,
+// cutting a provider's text for an error, and the first check of a JSON
+// webhook body. It is internal: a host's own adapter copies what it needs.
+package adapterkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/outbound-go/outbound/adapters/webhook"
+)
+
+// RetryAfter reads a Retry-After header's value: seconds, or an HTTP date
+// measured from now. It returns 0 for none, for one it cannot read, and
+// for a delay already past.
+func RetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return time.Duration(min(max(secs, 0), int64(1<<62)/int64(time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// ParagraphsHTML renders plain text as an HTML document opened by open
+// (`<html>`, or one with a style): escaped, a paragraph for each block
+// separated by a blank line, a line break for each other newline.
+func ParagraphsHTML(open, text string) string {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	var b strings.Builder
+	b.WriteString(open)
+	b.WriteString("<body>")
+	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		for i, line := range strings.Split(para, "\n") {
+			if i > 0 {
+				b.WriteString("<br>")
+			}
+			b.WriteString(html.EscapeString(line))
+		}
+		b.WriteString("</p>")
+	}
+	b.WriteString("</body></html>")
+	return b.String()
+}
+
+// Truncate shortens s to at most n bytes, marking the cut with "…".
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// DecodeObject decodes a webhook body that must be one JSON object into v,
+// or returns an error wrapping webhook.ErrPayload.
+func DecodeObject(body []byte, v any) error {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return fmt.Errorf("%w: not a JSON object", webhook.ErrPayload)
+	}
+	if err := json.Unmarshal(trimmed, v); err != nil {
+		return fmt.Errorf("%w: %v", webhook.ErrPayload, err)
+	}
+	return nil
+}

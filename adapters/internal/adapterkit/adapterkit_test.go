@@ -1,0 +1,47 @@
+package adapterkit_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
+	"github.com/outbound-go/outbound/adapters/webhook"
+)
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		in   string
+		want time.Duration
+	}{
+		{"", 0}, {"  ", 0}, {"30", 30 * time.Second}, {" 7 ", 7 * time.Second}, {"-5", 0},
+		{"Mon, 02 Mar 2026 09:01:30 GMT", 90 * time.Second},
+		{"Mon, 02 Mar 2026 08:59:00 GMT", 0}, // already past
+		{"soon", 0},
+	} {
+		require.Equal(t, c.want, adapterkit.RetryAfter(c.in, now), "%q", c.in)
+	}
+}
+
+func TestParagraphsHTML(t *testing.T) {
+	got := adapterkit.ParagraphsHTML("<html>", "Dear Ana,\r\n\r\nLine one\nline <two> & more\n\n\n")
+	require.Equal(t, "<html><body><p>Dear Ana,</p><p>Line one<br>line &lt;two&gt; &amp; more</p></body></html>", got)
+}
+
+func TestTruncate(t *testing.T) {
+	require.Equal(t, "abc", adapterkit.Truncate("abc", 3))
+	require.Equal(t, "ab…", adapterkit.Truncate("abc", 2))
+}
+
+func TestDecodeObject(t *testing.T) {
+	var v struct{ ID string }
+	require.NoError(t, adapterkit.DecodeObject([]byte(` {"ID":"evt_1"} `), &v))
+	require.Equal(t, "evt_1", v.ID)
+	for _, body := range []string{"", "[]", `{"ID":`} {
+		err := adapterkit.DecodeObject([]byte(body), &v)
+		require.True(t, errors.Is(err, webhook.ErrPayload), "%q: %v", body, err)
+	}
+}

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/timing"
@@ -125,14 +126,7 @@ func (cfg Config) withDefaults() (Config, error) {
 	default:
 		return cfg, invalid.Field("lob", "Config", "UseType", cfg.UseType, `not "marketing" or "operational"`)
 	}
-	switch {
-	case cfg.Rate < 0:
-		cfg.Rate, cfg.Burst = 0, 0
-	case cfg.Rate == 0:
-		cfg.Rate, cfg.Burst = DefaultRate, max(cfg.Burst, DefaultBurst)
-	case cfg.Burst <= 0:
-		cfg.Burst = 1
-	}
+	cfg.Rate, cfg.Burst = adapterkit.Rate(cfg.Rate, cfg.Burst, DefaultRate, DefaultBurst)
 	if cfg.Now == nil {
 		cfg.Now = timing.RealClock().Now
 	}

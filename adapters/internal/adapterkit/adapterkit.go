@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound/adapters/webhook"
+	"golang.org/x/time/rate"
 )
 
 // RetryAfter reads a Retry-After header's value: seconds, or an HTTP date
@@ -79,4 +80,19 @@ func DecodeObject(body []byte, v any) error {
 		return fmt.Errorf("%w: %v", webhook.ErrPayload, err)
 	}
 	return nil
+}
+
+// Rate applies an adapter's rate defaults to a configured rate and burst:
+// a negative rate means no limit (0, 0); a zero rate takes def and at
+// least defBurst; a rate without a burst gets a burst of 1.
+func Rate(r rate.Limit, burst int, def rate.Limit, defBurst int) (rate.Limit, int) {
+	switch {
+	case r < 0:
+		return 0, 0
+	case r == 0:
+		return def, max(burst, defBurst)
+	case burst <= 0:
+		return r, 1
+	}
+	return r, burst
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/adapters/webhook"
@@ -43,5 +44,22 @@ func TestDecodeObject(t *testing.T) {
 	for _, body := range []string{"", "[]", `{"ID":`} {
 		err := adapterkit.DecodeObject([]byte(body), &v)
 		require.True(t, errors.Is(err, webhook.ErrPayload), "%q: %v", body, err)
+	}
+}
+
+func TestRate(t *testing.T) {
+	for _, c := range []struct {
+		r, wantR         rate.Limit
+		burst, wantBurst int
+	}{
+		{-1, 0, 9, 0},   // no limit
+		{0, 25, 0, 25},  // the default
+		{0, 25, 40, 40}, // the default rate, a bigger burst kept
+		{3, 3, 0, 1},    // a rate without a burst
+		{3, 3, 5, 5},
+	} {
+		r, b := adapterkit.Rate(c.r, c.burst, 25, 25)
+		require.Equal(t, c.wantR, r)
+		require.Equal(t, c.wantBurst, b)
 	}
 }

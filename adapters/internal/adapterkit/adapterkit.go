@@ -1,7 +1,8 @@
 // Package adapterkit holds what the provider adapters under adapters/
-// share: reading a Retry-After header, a letter's HTML from plain text,
-// cutting a provider's text for an error, and the first check of a JSON
-// webhook body. It is internal: a host's own adapter copies what it needs.
+// share: reading a Retry-After header, the rate defaults, a letter's HTML
+// from plain text, cutting a provider's text for an error, and the first
+// check of a JSON webhook body. It is internal: a host's own adapter copies
+// what it needs.
 package adapterkit
 
 import (

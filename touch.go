@@ -40,6 +40,14 @@ type Enrollment struct {
 //	scheduled → sending → sent → delivered
 //	                    ↘ failed | uncertain
 //	scheduled → skipped | cancelled
+//	scheduled → pending → scheduled | skipped | cancelled
+//
+// A touch is pending while it waits for the planner to book it a slot:
+// one moved off its slot at send time (its window passed, its resource was
+// paused, a retry falls on another day), a fallback, a follow-up an event
+// asked for (a call retry, the message after an accepted connection). Only
+// the planner's pass books, in the store's order, so that the bookings are
+// the same whichever process dispatched or applied the event.
 type TouchStatus string
 
 // The touch statuses.
@@ -52,12 +60,13 @@ const (
 	TouchSkipped   TouchStatus = "skipped"   // planned out: gating, no address, DNCR, opt-out
 	TouchCancelled TouchStatus = "cancelled" // stopped by a reply, opt-out or bounce before it went
 	TouchUncertain TouchStatus = "uncertain" // a voice/SMS touch whose outcome could not be reconciled
+	TouchPending   TouchStatus = "pending"   // waiting for the planner to book it a slot; holds no capacity
 )
 
 // Valid reports whether s is one of the touch statuses.
 func (s TouchStatus) Valid() bool {
 	switch s {
-	case TouchScheduled, TouchSending, TouchSent, TouchDelivered, TouchFailed, TouchSkipped, TouchCancelled, TouchUncertain:
+	case TouchScheduled, TouchSending, TouchSent, TouchDelivered, TouchFailed, TouchSkipped, TouchCancelled, TouchUncertain, TouchPending:
 		return true
 	}
 	return false
@@ -66,7 +75,7 @@ func (s TouchStatus) Valid() bool {
 // Final reports whether the status is an end state.
 func (s TouchStatus) Final() bool {
 	switch s {
-	case TouchScheduled, TouchSending:
+	case TouchScheduled, TouchSending, TouchPending:
 		return false
 	}
 	return true
@@ -84,8 +93,8 @@ type Touch struct {
 	Channel     channel.Kind // the channel used (after fallback); "" when skipped at planning, the planned one when skipped at send time
 	Action      channel.Action
 	Resource    ResourceID
-	Day         timing.Date // the resource-day the capacity was booked on
-	ScheduledAt time.Time
+	Day         timing.Date // the resource-day the capacity was booked on (pending: the day it was booked on or stands in for)
+	ScheduledAt time.Time   // when it goes (pending: the earliest it may be booked at)
 	SentAt      time.Time
 	LeaseUntil  time.Time
 	LeasedBy    string

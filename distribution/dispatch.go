@@ -44,11 +44,12 @@ type dispatchStore interface {
 //   - a lead suppressed on the channel since planning, or (voice, and SMS
 //     unless the policy skips it) whose number is registered or not washed
 //     within the validity, is not sent: the touch is cancelled or skipped
-//     and the step's fallback planned where it has one;
+//     and the step's fallback asked for where it has one;
 //   - a touch whose resource was paused or released, whose window has
 //     passed (a late claim), or whose send instant falls on another day of
-//     its resource than the one booked, is booked again at the next slot
-//     (the old booking released) and waits;
+//     its resource than the one booked, gives its booking back and is
+//     handed to the planner as pending: the leader's next pass (Book,
+//     Plan) books it at the next slot;
 //   - a mailbox that sent less than its spacing ago (a retry or a late
 //     claim) makes the touch wait until the spacing has passed;
 //   - otherwise the message is rendered (Config.Content, then
@@ -56,10 +57,10 @@ type dispatchStore interface {
 //     Voice and SMS touches are marked sending before Send (at most once).
 //
 // After Send: success marks the touch sent with the provider's reference;
-// a retryable failure books it again after a backoff (the provider's
-// retry-after when it names one) inside the window, until
-// Config.Retry.MaxAttempts; a permanent failure fails it and plans the
-// step's fallback; an opted-out failure also records a suppression. A voice
+// a retryable failure makes it wait a backoff (the provider's retry-after
+// when it names one): in place inside its window, else pending for the
+// planner, until Config.Retry.MaxAttempts; a permanent failure fails it
+// and asks for the step's fallback (a pending touch the planner places); an opted-out failure also records a suppression. A voice
 // or SMS failure the adapter did not classify may have reached the
 // provider: the touch is marked uncertain and never sent again.
 //
@@ -273,13 +274,13 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 		sd = s.senders.forProvider(t.Channel, r.Provider)
 	}
 	if sd == nil || r.Paused {
-		return false, s.planner.rebook(ctx, d, t, d.now, outbound.ReasonResourceUnusable)
+		return false, s.planner.requeue(ctx, d, t, d.now, outbound.ReasonResourceUnusable)
 	}
 	if !s.sched.Contains(t.Channel, d.rec, d.now) {
-		return false, s.planner.rebook(ctx, d, t, d.now, outbound.ReasonWindowPassed)
+		return false, s.planner.requeue(ctx, d, t, d.now, outbound.ReasonWindowPassed)
 	}
 	if timing.DateIn(d.now, d.cs.loc) != t.Day {
-		return false, s.planner.rebook(ctx, d, t, d.now, outbound.ReasonWindowPassed)
+		return false, s.planner.requeue(ctx, d, t, d.now, outbound.ReasonWindowPassed)
 	}
 	if wait, ok, err := s.gate(ctx, t, d.now); err != nil {
 		return false, err

@@ -94,7 +94,10 @@ func TestDispatchRetriesWithBackoffThenFallsBack(t *testing.T) {
 	require.Equal(t, 5, got.Attempts)
 	require.Equal(t, outbound.ReasonRetriesExhausted, got.Reason.Code())
 	channeltest.RequireNotSent(t, e.fakes[channel.Voice], voice.ID.String())
-	// The step's fallback (email) is planned at the next email window.
+	// The step's fallback (email) waits for the planner, which places it at
+	// the next email window.
+	require.Equal(t, outbound.TouchPending, fallbackOf(t, e, voice).Status)
+	e.plan()
 	fb := fallbackOf(t, e, voice)
 	require.Equal(t, channel.Email, fb.Channel)
 	require.Equal(t, outbound.FallbackReason(outbound.ReasonRetriesExhausted), fb.Reason)
@@ -186,6 +189,9 @@ func TestDispatchLateClaimRebooksInTheNextWindow(t *testing.T) {
 	e.clock.Set(time.Date(2026, 3, 2, 12, 0, 0, 0, syd))
 	_, err := e.svc.Dispatch(e.ctx, "w")
 	require.NoError(t, err)
+	// The worker hands it back; the planner's pass books it again.
+	require.Equal(t, outbound.TouchPending, e.touch(email.ID).Status)
+	e.plan()
 	got := e.touch(email.ID)
 	require.Equal(t, outbound.TouchScheduled, got.Status)
 	at := got.ScheduledAt.In(syd)

@@ -65,9 +65,16 @@
 // out-of-office cancels), the lead is not suppressed on the channel, the
 // number's DNCR wash still holds, the resource is still usable, the instant
 // is still inside the window on the day the capacity was booked, and the
-// mailbox sent no less than its spacing ago. A touch that moved to a later
-// day of the recipient (a late claim, a retry) re-plans the later steps so
-// they keep their gaps.
+// mailbox sent no less than its spacing ago. A touch that can still go the
+// same day in its window waits in place; one that cannot (its window or day
+// passed, its resource was paused) gives its capacity back and is handed to
+// the planner as pending (outbound.TouchPending), and so are fallbacks and
+// the follow-ups events ask for (a call retry, the message after an
+// accepted connection). Only the planner books: Plan (and Book, its first
+// part) books the pending touches in the store's order before it plans
+// anything new, so the allocators' rotation and spacing history are the
+// same whichever process or worker handed what back. A touch booked on a
+// later day than before re-plans the later steps so they keep their gaps.
 //
 // A worker reads what those checks need for its whole claim at once (the
 // enrollments, leads, campaigns, suppression answers, DNCR results and the

@@ -384,7 +384,7 @@ func (s *applier) stop(ctx context.Context, d *dispatchCtx, state outbound.Enrol
 		return fmt.Errorf("distribution: %s enrollment %s: %w", state, d.e.ID, err)
 	}
 	s.enrollmentMoved(ctx, d.e)
-	_, err := s.planner.cancelTouches(ctx, d.cs, storage.TouchFilter{Enrollment: d.e.ID}, "", reason)
+	_, err := s.planner.cancelTouches(ctx, storage.TouchFilter{Enrollment: d.e.ID}, "", reason)
 	return err
 }
 
@@ -394,7 +394,7 @@ func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time) er
 	if !live(d.e) {
 		return nil
 	}
-	cancelled, err := s.planner.cancelTouches(ctx, d.cs, storage.TouchFilter{Enrollment: d.e.ID}, "", outbound.ReasonOutOfOffice)
+	cancelled, err := s.planner.cancelTouches(ctx, storage.TouchFilter{Enrollment: d.e.ID}, "", outbound.ReasonOutOfOffice)
 	if err != nil {
 		return err
 	}
@@ -405,7 +405,10 @@ func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time) er
 		}
 	}
 	d.e.State, d.e.PausedUntil = outbound.EnrollmentPaused, until.UTC()
-	if err := s.planner.replanFrom(ctx, d, from, outbound.ReasonOutOfOffice); err != nil {
+	s.planner.passMu.Lock()
+	err = s.planner.unplanFrom(ctx, d, from, outbound.ReasonOutOfOffice)
+	s.planner.passMu.Unlock()
+	if err != nil {
 		return err
 	}
 	s.enrollmentMoved(ctx, d.e)
@@ -426,11 +429,7 @@ func (s *applier) suppress(ctx context.Context, leads []*outbound.Lead, k channe
 		if err := suppressLead(ctx, s.store, l, k, why, now); err != nil {
 			return err
 		}
-		cs, err := s.client(ctx, l.Client)
-		if err != nil {
-			return err
-		}
-		cancelled, err := s.planner.cancelTouches(ctx, cs, storage.TouchFilter{Lead: l.ID}, k, why)
+		cancelled, err := s.planner.cancelTouches(ctx, storage.TouchFilter{Lead: l.ID}, k, why)
 		if err != nil {
 			return err
 		}
@@ -485,7 +484,7 @@ func (s *applier) callRetry(ctx context.Context, t *outbound.Touch, at time.Time
 		Enrollment: t.Enrollment, Lead: t.Lead, Step: t.Step, StepChannel: t.StepChannel,
 		Channel: channel.Voice, Action: channel.ActionCall, Reason: outbound.ReasonCallRetry,
 	}
-	return s.planner.follow(ctx, e, t, &nt, at.Add(s.cfg.CallCooling), retries+1)
+	return s.planner.follow(ctx, t, &nt, at.Add(s.cfg.CallCooling))
 }
 
 // connectionAccepted plans the LinkedIn message after an accepted request.
@@ -513,7 +512,7 @@ func (s *applier) connectionAccepted(ctx context.Context, t *outbound.Touch, at 
 		Enrollment: t.Enrollment, Lead: t.Lead, Step: t.Step, StepChannel: t.StepChannel,
 		Channel: channel.LinkedIn, Action: channel.ActionLinkedInMessage, Reason: outbound.ReasonConnectionAccepted,
 	}
-	return s.planner.follow(ctx, e, t, &nt, at.Add(s.cfg.ConnectionMessageDelay), 11)
+	return s.planner.follow(ctx, t, &nt, at.Add(s.cfg.ConnectionMessageDelay))
 }
 
 // suppressLead keeps l from channel k: a suppression by the lead and one by

@@ -23,6 +23,10 @@ func (e *env) handle(x channel.Event) bool {
 	e.t.Helper()
 	ok, err := e.svc.HandleEvent(e.ctx, x)
 	require.NoError(e.t, err)
+	// The planner's pass books what the event asked for, as Run's leader
+	// does after it.
+	_, err = e.svc.Plan(e.ctx)
+	require.NoError(e.t, err)
 	return ok
 }
 
@@ -390,14 +394,26 @@ func TestConnectionAcceptedThenMessage(t *testing.T) {
 	sent := e.sendStep(req)
 	acceptedAt := e.clock.Now().Add(26 * time.Hour)
 	e.clock.Set(acceptedAt)
-	require.True(t, e.handle(ev(sent, channel.EventConnectionAccepted, acceptedAt)))
-	var msg outbound.Touch
-	for _, tc := range e.schedule(req.Lead) {
-		if tc.Action == channel.ActionLinkedInMessage {
-			msg = tc
+	message := func() (msg outbound.Touch) {
+		for _, tc := range e.schedule(req.Lead) {
+			if tc.Action == channel.ActionLinkedInMessage {
+				msg = tc
+			}
 		}
+		return msg
 	}
+	ok, err := e.svc.HandleEvent(e.ctx, ev(sent, channel.EventConnectionAccepted, acceptedAt))
+	require.NoError(t, err)
+	require.True(t, ok)
+	// The event asks for the message; only the planner's pass books it.
+	msg := message()
+	require.Equal(t, outbound.TouchPending, msg.Status)
+	booked := e.svc.Counters().Capacity[outbound.KindLinkedInSeat].Used
+	_, err = e.svc.Plan(e.ctx)
+	require.NoError(t, err)
+	msg = message()
 	require.Equal(t, outbound.TouchScheduled, msg.Status)
+	require.Equal(t, booked+1, e.svc.Counters().Capacity[outbound.KindLinkedInSeat].Used, "booked by the pass")
 	require.Equal(t, req.Resource, msg.Resource, "from the same seat")
 	require.Equal(t, req.Step, msg.Step)
 	require.False(t, msg.ScheduledAt.Before(acceptedAt.Add(48*time.Hour)))

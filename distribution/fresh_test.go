@@ -63,7 +63,8 @@ func TestFollowerSeesAPauseBeforeItsNextSend(t *testing.T) {
 	}
 	pausedAt := a.clock.Now()
 
-	// B goes on sending: nothing more from the paused domain.
+	// B goes on sending, A (the leader) planning: nothing more from the
+	// paused domain.
 	for range 40 {
 		nd, ok, err := b.NextDue(a.ctx)
 		require.NoError(t, err)
@@ -75,6 +76,7 @@ func TestFollowerSeesAPauseBeforeItsNextSend(t *testing.T) {
 		}
 		_, err = b.Dispatch(a.ctx, "b")
 		require.NoError(t, err)
+		a.plan() // the leader books what B handed back
 	}
 	moved := a.touch(next.ID)
 	require.NotEqual(t, next.Resource, moved.Resource, "the touch moved off the paused mailbox")

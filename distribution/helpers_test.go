@@ -243,6 +243,10 @@ func (e *env) dispatchAll(workers int) {
 			})
 		}
 		wg.Wait()
+		// The planner's pass books what the workers handed back, as Run's
+		// leader does after them.
+		_, err := e.svc.Plan(e.ctx)
+		require.NoError(e.t, err)
 		next, ok, err := e.svc.NextDue(e.ctx)
 		require.NoError(e.t, err)
 		if !ok || next.After(e.clock.Now()) {

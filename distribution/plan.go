@@ -247,6 +247,12 @@ func (s *planner) plan(ctx context.Context, stop <-chan struct{}) (int, error) {
 			return 0, err
 		}
 	}
+	// Every pending touch first, so that what dispatch and events handed
+	// back is booked before new plans take the slots.
+	booked, bookErr := s.bookPending(ctx)
+	if ctx.Err() != nil {
+		return booked, ctx.Err()
+	}
 	// One read of every enrollment, in the store's order (lead, campaign),
 	// shared out by client.
 	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{})
@@ -288,8 +294,8 @@ func (s *planner) plan(ctx context.Context, stop <-chan struct{}) (int, error) {
 		})
 	}
 	wg.Wait()
-	total, failed := 0, 0
-	var firstErr error
+	total, failed := booked, 0
+	firstErr := bookErr
 	for _, j := range jobs {
 		total += j.n
 		failed += j.bad

@@ -9,7 +9,6 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
-	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
 )
@@ -34,28 +33,39 @@ func (s *planner) enrollmentCtx(ctx context.Context, e *outbound.Enrollment) (*d
 // capacity when release is set (it did not go out).
 func (s *planner) finish(ctx context.Context, d *dispatchCtx, t *outbound.Touch, status outbound.TouchStatus, reason outbound.Reason, release bool) error {
 	from := t.Status
-	if release && !t.Resource.IsZero() {
-		s.releaseBooking(ctx, d.cs, t)
+	if release {
+		s.releaseBooking(ctx, t)
 	}
 	t.Status, t.Reason = status, reason
+	_, err := s.moveTouch(ctx, d, t, from)
+	return err
+}
+
+// moveTouch stores t in its new status, with its lease (if the worker held
+// one) let go, and counts its move from status from. It reports false when
+// the lease was lost meanwhile: the touch is its new holder's.
+func (s *planner) moveTouch(ctx context.Context, d *dispatchCtx, t *outbound.Touch, from outbound.TouchStatus) (bool, error) {
 	t.LeasedBy, t.LeaseUntil = "", time.Time{}
 	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
 		if errors.Is(err, storage.ErrLeaseLost) {
-			return nil
+			return false, nil
 		}
-		return fmt.Errorf("distribution: touch %s %s: %w", t.ID, status, err)
+		return false, fmt.Errorf("distribution: touch %s %s: %w", t.ID, t.Status, err)
 	}
-	s.touchMoved(ctx, t, from, status)
-	return nil
+	s.touchMoved(ctx, t, from, t.Status)
+	return true, nil
 }
 
-// releaseBooking gives back a touch's booking.
-func (s *planner) releaseBooking(ctx context.Context, cs *clientState, t *outbound.Touch) {
-	if t.Resource.IsZero() || t.Action == "" {
+// releaseBooking gives back the capacity a touch holds (a scheduled or
+// sending touch with a resource): to the store's counter only. The
+// planner's spacing history keeps the slot until it is forgotten, so that
+// the history is the same whichever process released: every process may
+// release, only the planner's pass books (see book).
+func (s *planner) releaseBooking(ctx context.Context, t *outbound.Touch) {
+	if t.Resource.IsZero() || t.Action == "" || (t.Status != outbound.TouchScheduled && t.Status != outbound.TouchSending) {
 		return
 	}
-	p := allocator.Pick{Resource: t.Resource, Action: t.Action, Day: t.Day, At: t.ScheduledAt}
-	if err := cs.alloc.Release(ctx, p); err != nil {
+	if err := s.shared.store.Release(ctx, allocator.Key{Resource: t.Resource, Action: t.Action}, t.Day); err != nil {
 		s.log.WarnContext(ctx, "booking not released", "touch", t.ID.String(), "resource", t.Resource.String(), "err", err)
 		return
 	}
@@ -63,34 +73,45 @@ func (s *planner) releaseBooking(ctx context.Context, cs *clientState, t *outbou
 }
 
 // reschedule moves a touch to instant at: in place when at is inside its
-// window on the day it is booked on, else booked again from at.
+// window on the day it is booked on, else back to the planner to be booked
+// again from at.
 func (s *planner) reschedule(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason outbound.Reason) error {
-	old := t.ScheduledAt
-	if s.sched.Contains(t.Channel, d.rec, at) && timing.DateIn(at, d.cs.loc) == t.Day {
-		from := t.Status
-		t.Status, t.ScheduledAt = outbound.TouchScheduled, at.UTC()
-		t.LeasedBy, t.LeaseUntil = "", time.Time{}
-		if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
-			if errors.Is(err, storage.ErrLeaseLost) {
-				return nil
-			}
-			return fmt.Errorf("distribution: reschedule touch %s: %w", t.ID, err)
-		}
-		s.touchMoved(ctx, t, from, outbound.TouchScheduled)
-		s.countDeferral(t.Client, reason)
-		return s.slipped(ctx, d, t, old)
+	if !s.sched.Contains(t.Channel, d.rec, at) || timing.DateIn(at, d.cs.loc) != t.Day {
+		return s.requeue(ctx, d, t, at, reason)
 	}
-	return s.rebook(ctx, d, t, at, reason)
+	return s.deferTouch(ctx, d, t, outbound.TouchScheduled, at, reason)
 }
 
-// slipped re-plans the later steps of a step touch that moved to a later
-// day of the recipient than it was planned on, so they keep their gaps
-// from it.
-func (s *planner) slipped(ctx context.Context, d *dispatchCtx, t *outbound.Touch, old time.Time) error {
-	if d.e == nil || !s.isStepTouch(t) || t.Step >= len(s.seq.Steps) {
-		return nil
+// requeue gives a touch's booking back and hands the touch to the
+// planner, pending from at: the leader's next pass books it again (see
+// bookPending). Resource stays as the one to keep if still usable, Day as
+// the day it was booked on.
+func (s *planner) requeue(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason outbound.Reason) error {
+	s.releaseBooking(ctx, t)
+	if err := s.deferTouch(ctx, d, t, outbound.TouchPending, at, reason); err != nil {
+		return err
 	}
-	if timing.DateIn(t.ScheduledAt, d.rec.Location) <= timing.DateIn(old, d.rec.Location) {
+	s.signalPlan()
+	return nil
+}
+
+// deferTouch stores a touch the worker holds as status from instant at,
+// lets the lease go, and counts the deferral.
+func (s *planner) deferTouch(ctx context.Context, d *dispatchCtx, t *outbound.Touch, status outbound.TouchStatus, at time.Time, reason outbound.Reason) error {
+	from := t.Status
+	t.Status, t.ScheduledAt = status, at.UTC()
+	if ok, err := s.moveTouch(ctx, d, t, from); !ok {
+		return err
+	}
+	s.countDeferral(t.Client, reason)
+	return nil
+}
+
+// slipped re-plans the later steps of a step touch booked on a later day
+// than the one it was booked on (or stood in for) before, so they keep
+// their gaps from it. It runs in the planner's pass.
+func (s *planner) slipped(ctx context.Context, d *dispatchCtx, t *outbound.Touch, old timing.Date) error {
+	if d.e == nil || !s.isStepTouch(t) || t.Step >= len(s.seq.Steps) || old == 0 || t.Day <= old {
 		return nil
 	}
 	e, err := s.store.GetEnrollment(ctx, t.Enrollment)
@@ -101,45 +122,11 @@ func (s *planner) slipped(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 		return nil
 	}
 	d.e = e
-	return s.replanFrom(ctx, d, t.Step+1, outbound.ReasonReplanned)
-}
-
-// rebook releases a touch's booking and books the next slot from at.
-func (s *planner) rebook(ctx context.Context, d *dispatchCtx, t *outbound.Touch, at time.Time, reason outbound.Reason) error {
-	old := t.ScheduledAt
-	s.releaseBooking(ctx, d.cs, t)
-	from := t.Status
-	sticky := t.Resource
-	if r, ok := d.cs.res[sticky]; !ok || r.Paused {
-		sticky = outbound.ResourceID{}
-	}
-	if !s.senders.kinds.Has(t.Channel) {
-		return s.noResource(ctx, d, t)
-	}
-	pick, _, err := s.book(ctx, nil, d.cs, d.rec, t.Channel, t.Action, sticky, at, stepKey(t.Lead, t.Step, t.Attempts+1))
-	switch {
-	case errors.Is(err, errNoResource):
-		return s.noResource(ctx, d, t)
-	case errors.Is(err, errNoCapacity), errors.Is(err, timing.ErrNoSlot):
-		t.Resource = outbound.ResourceID{}
-		return s.finish(ctx, d, t, outbound.TouchSkipped, outbound.ReasonNoCapacity, false)
-	case err != nil:
+	if err := s.unplanFrom(ctx, d, t.Step+1, outbound.ReasonReplanned); err != nil || d.e.NextStep > len(s.seq.Steps) {
 		return err
 	}
-	s.countUsed(t.Client, outbound.SenderKind(t.Channel), 1)
-	t.Status, t.Resource, t.Day, t.ScheduledAt = outbound.TouchScheduled, pick.Resource, pick.Day, pick.At.UTC()
-	t.LeasedBy, t.LeaseUntil = "", time.Time{}
-	if err := s.store.UpdateTouch(ctx, t, d.worker); err != nil {
-		_ = d.cs.alloc.Release(ctx, pick)
-		s.countUsed(t.Client, outbound.SenderKind(t.Channel), -1)
-		if errors.Is(err, storage.ErrLeaseLost) {
-			return nil
-		}
-		return fmt.Errorf("distribution: rebook touch %s: %w", t.ID, err)
-	}
-	s.touchMoved(ctx, t, from, outbound.TouchScheduled)
-	s.countDeferral(t.Client, reason)
-	return s.slipped(ctx, d, t, old)
+	_, err = s.planEnrollment(ctx, nil, d.e)
+	return err
 }
 
 // noResource skips a touch whose channel has no usable resource left and
@@ -152,12 +139,12 @@ func (s *planner) noResource(ctx context.Context, d *dispatchCtx, t *outbound.To
 	return s.fallBack(ctx, d, t, outbound.ReasonNoResource)
 }
 
-// fallBack plans the fallback of a touch that could not go out on its
-// step's own channel for reason: a new touch on the step's fallback channel
-// at the next slot from now, when the step has one and the lead can be
-// reached on it. Only a step's own touch falls back (not a retry, not a
-// fallback). Its ID is derived from the failed touch, so doing it twice
-// stores it once.
+// fallBack asks for the fallback of a touch that could not go out on its
+// step's own channel for reason: a pending touch on the step's fallback
+// channel from now, which the planner's pass places (see bookPending) when
+// the lead can be reached on it. Only a step's own touch falls back (not a
+// retry, not a fallback). Its ID is derived from the failed touch, so
+// asking twice stores it once.
 func (s *planner) fallBack(ctx context.Context, d *dispatchCtx, t *outbound.Touch, reason outbound.Reason) error {
 	step, ok := s.seq.Step(t.Step)
 	if !ok || step.Fallback == "" || t.Channel != step.Channel || t.StepChannel != step.Channel ||
@@ -167,48 +154,35 @@ func (s *planner) fallBack(ctx context.Context, d *dispatchCtx, t *outbound.Touc
 	if d.lead == nil || d.e == nil {
 		return nil
 	}
-	cond, err := s.conditions(ctx, nil, d.cs, d.lead, d.now)
-	if err != nil {
-		return err
-	}
-	fstep := sequence.Step{Number: step.Number, Day: step.Day, Channel: step.Fallback}
 	nt := outbound.Touch{
 		ID: outbound.TouchID{UUID: derivedID(t.ID.UUID, "fallback")}, Client: t.Client, Campaign: t.Campaign,
-		Enrollment: t.Enrollment, Lead: t.Lead, Step: t.Step, StepChannel: t.StepChannel,
+		Enrollment: t.Enrollment, Lead: t.Lead, Step: t.Step, StepChannel: t.StepChannel, Channel: step.Fallback,
+		Day: t.Day, ScheduledAt: d.now.UTC(), Status: outbound.TouchPending, Reason: outbound.FallbackReason(reason),
 	}
-	pick, err := s.placeTouch(ctx, nil, d.cs, d.rec, &cond, fstep, &nt, d.e.Sticky, d.now, stepKey(t.Lead, t.Step, 7))
-	if err != nil {
-		return err
-	}
-	if nt.Status != outbound.TouchScheduled {
-		s.log.InfoContext(ctx, "no fallback", "touch", t.ID.String(), "reason", reason, "fallback", nt.Reason)
-		return nil
-	}
-	// placeTouch counted the resolution of the fallback step itself as
-	// "as planned"; the fallback is this one.
-	nt.Reason = outbound.FallbackReason(reason)
-	if err := s.store.InsertTouches(ctx, []outbound.Touch{nt}); err != nil {
-		_ = d.cs.alloc.Release(ctx, pick)
-		s.countUsed(nt.Client, outbound.SenderKind(nt.Channel), -1)
+	return s.insertPending(ctx, &nt, t.ID)
+}
+
+// insertPending stores a new pending touch for the planner's pass; one
+// already stored under its (derived) ID is left as it is.
+func (s *planner) insertPending(ctx context.Context, nt *outbound.Touch, from outbound.TouchID) error {
+	if err := s.store.InsertTouches(ctx, []outbound.Touch{*nt}); err != nil {
 		if errors.Is(err, storage.ErrConflict) {
 			return nil
 		}
-		return fmt.Errorf("distribution: fallback of touch %s: %w", t.ID, err)
+		return fmt.Errorf("distribution: %s after touch %s: %w", nt.Reason, from, err)
 	}
-	s.countFallback(t.Client, reason)
-	s.touchMoved(ctx, &nt, "", outbound.TouchScheduled)
-	return s.slipped(ctx, d, &nt, t.ScheduledAt)
+	s.touchMoved(ctx, nt, "", outbound.TouchPending)
+	s.signalPlan()
+	return nil
 }
 
-// replanFrom plans an enrollment's steps again from step from: the step
+// unplanFrom takes back an enrollment's plan from step from: the step
 // touches of those steps that are still scheduled (and not held by a
-// worker) or were skipped are cancelled with reason, NextStep goes back to
-// from, and the steps are planned again, keeping their gaps from the touch
-// before. The enrollment (d.e, with any state change the caller made) is
-// saved.
-func (s *planner) replanFrom(ctx context.Context, d *dispatchCtx, from int, reason outbound.Reason) error {
-	s.passMu.Lock()
-	defer s.passMu.Unlock()
+// worker), pending or skipped are cancelled with reason, and NextStep goes
+// back to from, so that the planner's next pass plans them again, keeping
+// their gaps from the touch before. The enrollment (d.e, with any state
+// change the caller made) is saved. The caller holds passMu.
+func (s *planner) unplanFrom(ctx context.Context, d *dispatchCtx, from int, reason outbound.Reason) error {
 	if from <= len(s.seq.Steps) && from < d.e.NextStep {
 		ts, err := s.store.ListTouches(ctx, storage.TouchFilter{Enrollment: d.e.ID})
 		if err != nil {
@@ -217,9 +191,8 @@ func (s *planner) replanFrom(ctx context.Context, d *dispatchCtx, from int, reas
 		now := s.clock.Now()
 		for i := range ts {
 			t := &ts[i]
-			if t.Step >= from && s.isStepTouch(t) && (t.Status == outbound.TouchSending ||
-				t.Status == outbound.TouchScheduled && t.LeasedBy != "" && t.LeaseUntil.After(now)) {
-				from = t.Step + 1 // a worker has it: keep what it has
+			if t.Step >= from && s.isStepTouch(t) && !replannable(t, now) {
+				from = t.Step + 1 // it went out, or a worker has it: keep what it has
 			}
 		}
 		for i := range ts {
@@ -229,8 +202,8 @@ func (s *planner) replanFrom(ctx context.Context, d *dispatchCtx, from int, reas
 			}
 			switch t.Status {
 			case outbound.TouchScheduled:
-				s.releaseBooking(ctx, d.cs, t)
-			case outbound.TouchSkipped:
+				s.releaseBooking(ctx, t)
+			case outbound.TouchSkipped, outbound.TouchPending:
 			default:
 				continue
 			}
@@ -249,19 +222,30 @@ func (s *planner) replanFrom(ctx context.Context, d *dispatchCtx, from int, reas
 	if err := s.store.UpdateEnrollment(ctx, d.e); err != nil {
 		return fmt.Errorf("distribution: replan enrollment %s: %w", d.e.ID, err)
 	}
-	if d.e.NextStep > len(s.seq.Steps) {
-		return nil
+	if d.e.NextStep <= len(s.seq.Steps) {
+		s.signalPlan()
 	}
-	_, err := s.planEnrollment(ctx, nil, d.e)
-	return err
+	return nil
 }
 
-// cancelTouches cancels the scheduled touches matching f (on channel k, or
-// any when k is empty) that no worker holds, releasing their capacity. A
-// touch a worker holds is left to it: the worker checks the enrollment and
-// suppressions before it sends.
-func (s *planner) cancelTouches(ctx context.Context, cs *clientState, f storage.TouchFilter, k channel.Kind, reason outbound.Reason) ([]outbound.Touch, error) {
-	f.Status = outbound.TouchScheduled
+// replannable reports whether a step touch may be taken back: not gone
+// out (nor going), and no worker holds it.
+func replannable(t *outbound.Touch, now time.Time) bool {
+	switch t.Status {
+	case outbound.TouchPending, outbound.TouchSkipped, outbound.TouchCancelled:
+		return true
+	case outbound.TouchScheduled:
+		return t.LeasedBy == "" || !t.LeaseUntil.After(now)
+	}
+	return false
+}
+
+// cancelTouches cancels the scheduled and pending touches matching f (on
+// channel k, or any when k is empty) that no worker holds, releasing their
+// capacity. A touch a worker holds is left to it: the worker checks the
+// enrollment and suppressions before it sends.
+func (s *planner) cancelTouches(ctx context.Context, f storage.TouchFilter, k channel.Kind, reason outbound.Reason) ([]outbound.Touch, error) {
+	f.Statuses = []outbound.TouchStatus{outbound.TouchScheduled, outbound.TouchPending}
 	ts, err := s.store.ListTouches(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("distribution: cancel touches: %w", err)
@@ -276,67 +260,26 @@ func (s *planner) cancelTouches(ctx context.Context, cs *clientState, f storage.
 		if t.LeasedBy != "" && t.LeaseUntil.After(now) {
 			continue
 		}
-		s.releaseBooking(ctx, cs, t)
+		s.releaseBooking(ctx, t)
+		from := t.Status
 		t.Status, t.Reason = outbound.TouchCancelled, reason
 		t.LeasedBy, t.LeaseUntil = "", time.Time{}
 		if err := s.store.UpdateTouch(ctx, t, ""); err != nil {
 			return out, fmt.Errorf("distribution: cancel touch %s: %w", t.ID, err)
 		}
-		s.touchMoved(ctx, t, outbound.TouchScheduled, outbound.TouchCancelled)
+		s.touchMoved(ctx, t, from, outbound.TouchCancelled)
 		out = append(out, *t)
 	}
 	return out, nil
 }
 
-// follow books and stores a touch that follows an earlier one on the same
-// channel from the same resource (where it is still usable), at or after
-// from (and now).
-func (s *planner) follow(ctx context.Context, e *outbound.Enrollment, prev, nt *outbound.Touch, from time.Time, salt int) error {
-	d, err := s.enrollmentCtx(ctx, e)
-	if err != nil {
-		return err
+// follow asks for a touch that follows an earlier one on the same channel
+// from the same resource (where it is still usable), at or after from (and
+// now): a pending touch the planner's pass books.
+func (s *planner) follow(ctx context.Context, prev, nt *outbound.Touch, from time.Time) error {
+	if now := s.clock.Now(); from.Before(now) {
+		from = now
 	}
-	if from.Before(d.now) {
-		from = d.now
-	}
-	supp, err := s.store.Suppressed(ctx, leadQuery(d.lead, nt.Channel))
-	if err != nil {
-		return fmt.Errorf("distribution: follow-up of touch %s: %w", prev.ID, err)
-	}
-	if supp || !s.senders.kinds.Has(nt.Channel) {
-		return nil
-	}
-	sticky := prev.Resource
-	if r, ok := d.cs.res[sticky]; !ok || r.Paused {
-		sticky = outbound.ResourceID{}
-	}
-	pick, deferred, err := s.book(ctx, nil, d.cs, d.rec, nt.Channel, nt.Action, sticky, from, stepKey(nt.Lead, nt.Step, salt))
-	switch {
-	case errors.Is(err, errNoResource), errors.Is(err, errNoCapacity):
-		nt.Status, nt.Channel, nt.Action, nt.ScheduledAt = outbound.TouchSkipped, "", "", from.UTC()
-		nt.Reason = outbound.ReasonNoCapacity
-		if errors.Is(err, errNoResource) {
-			nt.Reason = outbound.ReasonNoResource
-		}
-	case err != nil:
-		return err
-	default:
-		nt.Status, nt.Resource, nt.Day, nt.ScheduledAt = outbound.TouchScheduled, pick.Resource, pick.Day, pick.At.UTC()
-		s.countUsed(nt.Client, outbound.SenderKind(nt.Channel), 1)
-		if deferred != "" {
-			s.countDeferral(nt.Client, deferred)
-		}
-	}
-	if err := s.store.InsertTouches(ctx, []outbound.Touch{*nt}); err != nil {
-		if nt.Status == outbound.TouchScheduled {
-			_ = d.cs.alloc.Release(ctx, pick)
-			s.countUsed(nt.Client, outbound.SenderKind(nt.Channel), -1)
-		}
-		if errors.Is(err, storage.ErrConflict) {
-			return nil
-		}
-		return fmt.Errorf("distribution: follow-up of touch %s: %w", prev.ID, err)
-	}
-	s.touchMoved(ctx, nt, "", nt.Status)
-	return nil
+	nt.Resource, nt.ScheduledAt, nt.Status = prev.Resource, from.UTC(), outbound.TouchPending
+	return s.insertPending(ctx, nt, prev.ID)
 }

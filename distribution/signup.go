@@ -147,8 +147,7 @@ func (s *accounts) churn(ctx context.Context, client outbound.ClientID) error {
 	if err := s.pool.Churn(ctx, client); err != nil {
 		return fmt.Errorf("distribution: churn: %w", err)
 	}
-	cs, err := s.refresh(ctx, client)
-	if err != nil {
+	if _, err := s.refresh(ctx, client); err != nil {
 		return err
 	}
 	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{Client: client})
@@ -165,7 +164,7 @@ func (s *accounts) churn(ctx context.Context, client outbound.ClientID) error {
 			return fmt.Errorf("distribution: churn: %w", err)
 		}
 		s.enrollmentMoved(ctx, e)
-		if _, err := s.planner.cancelTouches(ctx, cs, storage.TouchFilter{Enrollment: e.ID}, "", outbound.ReasonClientChurned); err != nil {
+		if _, err := s.planner.cancelTouches(ctx, storage.TouchFilter{Enrollment: e.ID}, "", outbound.ReasonClientChurned); err != nil {
 			return err
 		}
 	}

@@ -92,12 +92,12 @@ func (s *simulation) everywhere(ctx context.Context, op string, parts [][]channe
 			led, leader = led+1, i+1
 		}
 	}
-	if op == opDaily && led == 1 && leader != s.leader {
+	if (op == opDaily || op == opBook) && led == 1 && leader != s.leader {
 		fmt.Fprintf(s.progress, "%s: process %d leads: it plans and runs the daily jobs\n", at.Format(time.DateOnly), leader)
 		s.leader = leader
 	}
-	if op == opDaily && led != 1 {
-		return fmt.Errorf("daily jobs on %s: %d processes led, want 1", at.Format(time.DateOnly), led)
+	if (op == opDaily || op == opBook) && led != 1 {
+		return fmt.Errorf("%s on %s: %d processes led, want 1", op, at.Format(time.RFC3339), led)
 	}
 	return nil
 }

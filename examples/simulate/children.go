@@ -50,6 +50,7 @@ const (
 	opDispatch = "dispatch"
 	opEvents   = "events"
 	opDaily    = "daily"
+	opBook     = "book"
 	opCounters = "counters"
 )
 
@@ -215,6 +216,8 @@ func (p *process) step(ctx context.Context, s step) (stepDone, error) {
 		d.tally, err = p.apply(ctx, s.Events)
 	case opDaily:
 		d.Led, err = p.daily(ctx)
+	case opBook:
+		d.Led, err = p.book(ctx)
 	case opCounters:
 		c := p.counters()
 		d.Counters = &c

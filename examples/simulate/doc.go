@@ -115,25 +115,15 @@
 // and the progress ends with the touches each process dispatched and the
 // number of keys sent twice (0).
 //
+// After the events and sends of each instant, the leader's planner books
+// what they handed back (a touch whose window passed or whose mailbox was
+// paused, a fallback, a call retry, a LinkedIn message): only the leader
+// books, in the store's order.
+//
 // What holds across processes: one leader; nothing sent twice; caps,
 // which the store's counter enforces; the spacing of a mailbox's sends,
 // which the store checks at send time; a pause, an assignment or a churn
-// seen by every process before its next send. What does not yet: the
-// same totals as one process. Each engine's allocator keeps its own
-// round-robin position and spacing history for the touches it books (the
-// leader's plans, and the re-bookings after events and deferrals in
-// whichever process handles them), so the copies pick other mailboxes and
-// slots than one process would, all within the caps; which mailbox sent a
-// touch then decides which domain's bounce rate passes its threshold. Some
-// seeds give equal totals at -clients 2 -leads 200 -days 10 (3 and 4),
-// others do not (1: one domain fewer paused on the last day); at the
-// default size every total moves by a few. The same cause moves a single
-// process on PostgreSQL with several workers when the machine is loaded
-// (6,046 sends against 6,050 at the default size, in one run of two): the
-// re-bookings workers make at send time (a paused resource, a passed
-// window) reach the allocator in the order the workers get there, and the
-// rotation depends on that order. With -workers 1 a run on PostgreSQL
-// gives the memory store's totals. Equal totals need every booking made in
-// one order, by the elected planner, with dispatch and event handling
-// handing it the steps to book again.
+// seen by every process before its next send; and the totals of one
+// process on the memory store for the same seed, since every booking is
+// made by the one planner in one order.
 package main

@@ -158,6 +158,19 @@ func (p *process) daily(ctx context.Context) (led bool, err error) {
 	return true, nil
 }
 
+// book runs the planner's booking of the touches that dispatch and events
+// handed back, if this process leads.
+func (p *process) book(ctx context.Context) (led bool, err error) {
+	if led, err = p.lead(ctx); err != nil || !led {
+		return false, err
+	}
+	p.ids.Within("book/" + p.clock.Now().Format(time.RFC3339Nano))
+	if _, err := p.svc.Book(ctx); err != nil {
+		return true, fmt.Errorf("booking at %s: %w", p.clock.Now().Format(time.RFC3339), err)
+	}
+	return true, nil
+}
+
 // counters are the engine's counters, with the capacity booked counted
 // from the last daily jobs another process ran (which counted what was
 // booked before them): the leader's figure plus the others' add up to the

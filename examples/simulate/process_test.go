@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,12 +33,13 @@ func TestMain(m *testing.M) {
 // TestProcessesKeepTheInvariants runs the simulation in three OS processes
 // on one schema: one leads, every process dispatches, nothing is sent
 // twice, no mailbox sends twice within its spacing, the import is the one
-// process's, and the summary counts what the store holds.
+// process's, the totals are one process's on the memory store, and the
+// summary counts what the store holds.
 func TestProcessesKeepTheInvariants(t *testing.T) {
 	t.Parallel()
 	schema := pgSchema(t)
 	dir := t.TempDir()
-	args := []string{"-clients", "2", "-leads", "200", "-days", "10", "-seed", "3"}
+	args := []string{"-clients", "2", "-leads", "200", "-days", "10", "-seed", "1"}
 	code, stdout, stderr := runCmd(t, append(args, "-database-url", testDatabaseURL(), "-schema", schema, "-processes", "3", "-out", dir)...)
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, stderr, "setup: 3 processes on schema "+schema)
@@ -52,9 +54,15 @@ func TestProcessesKeepTheInvariants(t *testing.T) {
 
 	// The import happened once, in the first process: its line is the one
 	// process's.
-	_, _, memErr := runCmd(t, args...)
+	code, memOut, memErr := runCmd(t, args...)
+	require.Equal(t, 0, code, memErr)
 	setupLine := regexp.MustCompile(`setup: \d+ clients, .*`)
 	require.Equal(t, setupLine.FindString(memErr), setupLine.FindString(stderr))
+
+	// The totals are one process's on the memory store, line for line:
+	// every booking is made by the one planner, in the store's order.
+	require.Equal(t, summaryLines(memOut), summaryLines(stdout))
+	require.Equal(t, dayLines(memErr), dayLines(stderr), "the same sends and replies day by day")
 
 	// Each email touch sent from one mailbox at least the default spacing
 	// after the one before, whichever process sent them.
@@ -87,6 +95,28 @@ func TestProcessesKeepTheInvariants(t *testing.T) {
 	total := regexp.MustCompile(`Sent over \d+ days \(UTC\): (\d+)`).FindStringSubmatch(stdout)
 	require.NotNil(t, total, stdout)
 	require.Equal(t, strconv.Itoa(sent), total[1])
+}
+
+// summaryLines is the console summary without the wall time it took.
+func summaryLines(stdout string) []string {
+	var out []string
+	for l := range strings.SplitSeq(stdout, "\n") {
+		if !strings.HasPrefix(l, "finished in") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// dayLines are the progress lines of the days.
+func dayLines(stderr string) []string {
+	var out []string
+	for l := range strings.SplitSeq(stderr, "\n") {
+		if strings.HasPrefix(l, "day ") {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // TestCopiesReachTheOneFake: a copy's channel sends through the first

@@ -333,6 +333,9 @@ func (s *simulation) run(ctx context.Context) error {
 		if err := s.dispatch(ctx, now); err != nil {
 			return err
 		}
+		if err := s.book(ctx); err != nil {
+			return err
+		}
 		s.queueEvents()
 
 		next := dayEnd
@@ -377,6 +380,27 @@ func (s *simulation) daily(ctx context.Context) error {
 		return err
 	}
 	return s.everywhere(ctx, opDaily, nil)
+}
+
+// book lets the leader's planner book what this instant's events and
+// sends handed back: asked of the process that led last, and of every
+// process when it no longer leads.
+func (s *simulation) book(ctx context.Context) error {
+	if len(s.kids) == 0 {
+		_, err := s.self.book(ctx)
+		return err
+	}
+	if s.leader > 1 {
+		d, err := s.kids[s.leader-2].do(step{Op: opBook, At: s.clock.Now()})
+		if err != nil || d.Led {
+			return err
+		}
+	} else if s.leader == 1 {
+		if led, err := s.self.book(ctx); err != nil || led {
+			return err
+		}
+	}
+	return s.everywhere(ctx, opBook, nil)
 }
 
 // endDay prints the progress line of the day that starts at date.

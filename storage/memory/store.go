@@ -47,6 +47,7 @@ type Store struct {
 
 	touches           map[outbound.TouchID]*touchRec
 	touchByLead       map[outbound.LeadID][]*touchRec
+	pending           map[outbound.TouchID]*touchRec // the touches waiting for the planner
 	touchByEnrollment map[outbound.EnrollmentID][]*touchRec
 	touchByRef        map[providerRef]refRecs          // provider and reference → touches
 	sentByResource    map[outbound.ResourceID]*sentSet // sent touches per resource, by SentAt
@@ -95,6 +96,7 @@ func New() *Store {
 		enrollByLead:      make(map[outbound.LeadID][]outbound.EnrollmentID),
 		touches:           make(map[outbound.TouchID]*touchRec),
 		touchByLead:       make(map[outbound.LeadID][]*touchRec),
+		pending:           make(map[outbound.TouchID]*touchRec),
 		touchByEnrollment: make(map[outbound.EnrollmentID][]*touchRec),
 		touchByRef:        make(map[providerRef]refRecs),
 		sentByResource:    make(map[outbound.ResourceID]*sentSet),

@@ -41,9 +41,15 @@ func availableAt(t *outbound.Touch) (time.Time, bool) {
 }
 
 // place puts r where its current state belongs in the claim index: in the
-// waiting heap when unfinished, nowhere when final. Claims move waiting
+// waiting heap when unfinished, nowhere when final (nor when pending, which
+// only the planner reads, from the pending set). Claims move waiting
 // touches that have come due to the ready heap.
 func (s *Store) place(r *touchRec) {
+	if r.t.Status == outbound.TouchPending {
+		s.pending[r.t.ID] = r
+	} else {
+		delete(s.pending, r.t.ID)
+	}
 	s.unplace(r)
 	if avail, ok := availableAt(&r.t); ok {
 		r.avail = avail
@@ -265,6 +271,10 @@ func (s *Store) ListTouches(ctx context.Context, f storage.TouchFilter) ([]outbo
 			for _, r := range s.touchByEnrollment[id] {
 				add(r)
 			}
+		}
+	case f.Status == outbound.TouchPending || len(f.Statuses) == 1 && f.Statuses[0] == outbound.TouchPending:
+		for _, r := range s.pending {
+			add(r)
 		}
 	case sentWindow && resources != nil:
 		for id := range resources {

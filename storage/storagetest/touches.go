@@ -64,6 +64,59 @@ func touchIDs(ts []outbound.Touch) []outbound.TouchID {
 }
 
 func (s suite) testTouches(t *testing.T) {
+	s.run(t, "Pending", func(t *testing.T, st storage.Store) {
+		// The planner reads the pending touches, in listing order, and
+		// they follow every status change; claims and NextDue never see
+		// them.
+		ctx := t.Context()
+		var ts []outbound.Touch
+		for n := range 6 {
+			tc := makeTouch(n)
+			tc.ScheduledAt = at(10 - n%3)
+			if n%2 == 0 {
+				tc.Status = outbound.TouchPending
+			}
+			ts = append(ts, tc)
+		}
+		require.NoError(t, st.InsertTouches(ctx, ts))
+		var want []outbound.Touch
+		for _, tc := range touchOrder(ts) {
+			if tc.Status == outbound.TouchPending {
+				want = append(want, tc)
+			}
+		}
+		got, err := st.ListTouches(ctx, storage.TouchFilter{Status: outbound.TouchPending})
+		require.NoError(t, err)
+		require.Equal(t, touchIDs(want), touchIDs(got))
+		got, err = st.ListTouches(ctx, storage.TouchFilter{Statuses: []outbound.TouchStatus{outbound.TouchPending}})
+		require.NoError(t, err)
+		require.Equal(t, touchIDs(want), touchIDs(got))
+
+		// One booked (scheduled), one handed back (pending).
+		booked := want[0]
+		booked.Status = outbound.TouchScheduled
+		require.NoError(t, st.UpdateTouch(ctx, &booked, ""))
+		back := ts[1]
+		back.Status = outbound.TouchPending
+		require.NoError(t, st.UpdateTouch(ctx, &back, ""))
+		got, err = st.ListTouches(ctx, storage.TouchFilter{Status: outbound.TouchPending})
+		require.NoError(t, err)
+		var ids []outbound.TouchID
+		for _, tc := range got {
+			require.Equal(t, outbound.TouchPending, tc.Status)
+			ids = append(ids, tc.ID)
+		}
+		require.NotContains(t, ids, booked.ID)
+		require.Contains(t, ids, back.ID)
+		require.Len(t, ids, len(want))
+
+		claimed, err := st.ClaimTouches(ctx, storage.Claim{Worker: "w", Now: at(100), LeaseUntil: at(101), Limit: 100})
+		require.NoError(t, err)
+		for _, tc := range claimed {
+			require.NotEqual(t, outbound.TouchPending, tc.Status, "a pending touch is never claimed")
+			require.NotContains(t, ids, tc.ID)
+		}
+	})
 	s.run(t, "InsertGet", func(t *testing.T, st storage.Store) {
 		ctx := t.Context()
 		ts := []outbound.Touch{makeTouch(1), makeTouch(2), makeTouch(3)}
@@ -257,6 +310,7 @@ func (s suite) testClaims(t *testing.T) {
 			{"failed", func(t *outbound.Touch) { t.Status = outbound.TouchFailed }, false},
 			{"skipped", func(t *outbound.Touch) { t.Status = outbound.TouchSkipped }, false},
 			{"cancelled", func(t *outbound.Touch) { t.Status = outbound.TouchCancelled }, false},
+			{"pending, due long ago", func(t *outbound.Touch) { t.Status, t.ScheduledAt = outbound.TouchPending, at(3) }, false},
 			{"uncertain", func(t *outbound.Touch) {
 				t.Status, t.LeasedBy, t.LeaseUntil = outbound.TouchUncertain, "w0", at(10)
 			}, false},

@@ -193,6 +193,7 @@ var _ interface {
 	CreateCampaign(ctx context.Context, client outbound.ClientID, name string) (*outbound.Campaign, error)
 	ImportLeads(ctx context.Context, campaign outbound.CampaignID, leads []LeadInput) (ImportResult, error)
 	Plan(ctx context.Context) (int, error)
+	Book(ctx context.Context) (int, error)
 	Dispatch(ctx context.Context, worker string) (int, error)
 	HandleEvent(ctx context.Context, e channel.Event) (bool, error)
 	Daily(ctx context.Context) error

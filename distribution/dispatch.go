@@ -343,7 +343,7 @@ func (s *dispatcher) send(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 	}
 	switch {
 	case class == channel.ClassOptedOut:
-		if err := suppressLead(ctx, s.store, d.lead, t.Channel, outbound.ReasonOptedOut, d.now); err != nil {
+		if err := s.suppressLead(ctx, s.store, d.lead, t.Channel, outbound.ReasonOptedOut, d.now); err != nil {
 			return false, err
 		}
 		if err := s.planner.finish(ctx, d, t, outbound.TouchFailed, outbound.ReasonOptedOut.WithDetail(err.Error()), true); err != nil {

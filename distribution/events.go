@@ -426,7 +426,7 @@ func (s *shared) isStepTouch(t *outbound.Touch) bool {
 // where its step can.
 func (s *applier) suppress(ctx context.Context, leads []*outbound.Lead, k channel.Kind, why, fallbackReason outbound.Reason, now time.Time) error {
 	for _, l := range leads {
-		if err := suppressLead(ctx, s.store, l, k, why, now); err != nil {
+		if err := s.suppressLead(ctx, s.store, l, k, why, now); err != nil {
 			return err
 		}
 		cancelled, err := s.planner.cancelTouches(ctx, storage.TouchFilter{Lead: l.ID}, k, why)
@@ -517,8 +517,8 @@ func (s *applier) connectionAccepted(ctx context.Context, t *outbound.Touch, at 
 
 // suppressLead keeps l from channel k: a suppression by the lead and one by
 // its address for k (so the address stays suppressed for any lead that
-// has it).
-func suppressLead(ctx context.Context, st interface {
+// has it). Each is reported to the hook once stored.
+func (s *shared) suppressLead(ctx context.Context, st interface {
 	AddSuppression(context.Context, *outbound.Suppression) error
 }, l *outbound.Lead, k channel.Kind, why outbound.Reason, now time.Time) error {
 	for _, sp := range leadSuppressions(l, k) {
@@ -526,8 +526,15 @@ func suppressLead(ctx context.Context, st interface {
 		if err := st.AddSuppression(ctx, &sp); err != nil {
 			return fmt.Errorf("distribution: suppress lead %s on %s: %w", l.ID, k, err)
 		}
+		s.suppressionChanged(ctx, ChangeSuppressed, &sp)
 	}
 	return nil
+}
+
+// suppressionChanged reports a suppression stored or lifted to the hook.
+func (s *shared) suppressionChanged(ctx context.Context, kind ChangeKind, sp *outbound.Suppression) {
+	c := *sp
+	s.notify(ctx, Change{Kind: kind, Client: sp.Client, Lead: sp.Lead, Channel: sp.Channel, Reason: sp.Reason, Suppression: &c})
 }
 
 // leadSuppressions are the keys that keep l from channel k.
@@ -565,6 +572,8 @@ func (s *applier) optIn(ctx context.Context, e *channel.Event, leads []*outbound
 			}
 			if lifted {
 				s.log.InfoContext(ctx, "opt-out lifted", "lead", l.ID.String(), "channel", string(e.Kind), "by", by)
+				sp.Reason, sp.LiftedAt, sp.LiftedBy, sp.LiftReason = outbound.ReasonOptedOut, now.UTC(), by, outbound.ReasonOptedIn
+				s.suppressionChanged(ctx, ChangeSuppressionLifted, &sp)
 			}
 		}
 	}

@@ -34,6 +34,9 @@ const (
 	ChangeResourceResumed  ChangeKind = "resource_resumed"  // a paused domain was resumed
 	ChangeResourceReplaced ChangeKind = "resource_replaced" // a paused domain got a replacement
 	ChangeAlert            ChangeKind = "alert"             // any other alert of the pool (Change.Alert)
+
+	ChangeSuppressed        ChangeKind = "suppressed"         // an opt-out, bounce, complaint or do-not-contact entry recorded (Change.Suppression)
+	ChangeSuppressionLifted ChangeKind = "suppression_lifted" // an opt-out lifted by an opt-in (Change.Suppression)
 )
 
 // Change is one state change, reported after it is stored.
@@ -57,12 +60,15 @@ type Change struct {
 	Until time.Time
 	// Alert is the pool's alert behind a resource change or an alert.
 	Alert *pool.Alert
+	// Suppression is the entry recorded or lifted, for a suppression
+	// change: a host mirrors it into a provider's own do-not-contact list.
+	Suppression *outbound.Suppression
 }
 
 // Hook hears of every state change this process makes: touches sent,
 // failed, skipped, cancelled or uncertain; enrollments paused, replied,
 // stopped or completed; resources paused, resumed or replaced; the pool's
-// alerts. It is called synchronously, after the change is stored, from
+// alerts; suppressions recorded or lifted. It is called synchronously, after the change is stored, from
 // whichever goroutine made it: it must be safe for concurrent use and
 // quick (hand the change to a queue for anything slow), and it cannot
 // undo the change. Each process reports the changes it makes.

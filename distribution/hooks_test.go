@@ -135,3 +135,48 @@ func TestClientCountersAddUp(t *testing.T) {
 	require.Equal(t, 5, sum(cb))
 	require.Zero(t, sum(e.svc.ClientCounters(outbound.ClientID{})))
 }
+
+// Every suppression the engine records or lifts reaches the hook with the
+// entry itself, so a host can mirror it into a provider's own list: an
+// SMS STOP (by lead and by number), a START lifting it, a do-not-contact
+// entry.
+func TestHookHearsSuppressions(t *testing.T) {
+	t.Parallel()
+	log := &changeLog{}
+	e := newEnv(t, withHook(log))
+	camp := e.campaign(e.signup("growth", "Australia/Sydney"))
+	lead := e.lead(e.importLeads(camp, hot(1)).Enrolled[0])
+	e.plan()
+
+	stop := channel.Event{Provider: "twilio", ProviderEventID: "SM1", Type: channel.EventReplied, Kind: channel.SMS,
+		From: lead.Phone, Body: "STOP", At: e.clock.Now()}
+	require.True(t, e.handle(stop))
+	got := log.of(distribution.ChangeSuppressed)
+	require.Len(t, got, 2, "by lead and by number")
+	byLead, byNumber := got[0].Suppression, got[1].Suppression
+	require.Equal(t, lead.ID, byLead.Lead)
+	require.Equal(t, lead.Phone, byNumber.Address)
+	for _, c := range got {
+		require.Equal(t, lead.Client, c.Client)
+		require.Equal(t, channel.SMS, c.Channel)
+		require.Equal(t, outbound.ReasonOptedOut, c.Suppression.Reason)
+		require.True(t, c.Suppression.Active())
+	}
+
+	start := stop
+	start.ProviderEventID, start.Body = "SM2", "START"
+	require.True(t, e.handle(start))
+	lifted := log.of(distribution.ChangeSuppressionLifted)
+	require.Len(t, lifted, 2)
+	for _, c := range lifted {
+		require.False(t, c.Suppression.Active())
+		require.Equal(t, outbound.ReasonOptedIn, c.Suppression.LiftReason)
+		require.Equal(t, "twilio:"+lead.Phone, c.Suppression.LiftedBy)
+	}
+
+	require.NoError(t, e.svc.DoNotContact(e.ctx, outbound.Suppression{Domain: "@Example.COM"}))
+	got = log.of(distribution.ChangeSuppressed)
+	require.Len(t, got, 3)
+	require.Equal(t, "example.com", got[2].Suppression.Domain, "as stored")
+	require.True(t, got[2].Client.IsZero(), "platform-wide")
+}

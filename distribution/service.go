@@ -324,5 +324,6 @@ func (s *Service) DoNotContact(ctx context.Context, sp outbound.Suppression) err
 	if err := s.applier.store.AddSuppression(ctx, &sp); err != nil {
 		return fmt.Errorf("distribution: do not contact: %w", err)
 	}
+	s.shared.suppressionChanged(ctx, ChangeSuppressed, &sp)
 	return nil
 }

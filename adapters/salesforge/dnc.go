@@ -14,8 +14,8 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/invalid"
-	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -287,25 +287,17 @@ func (p *DNCPusher) send(ctx context.Context, batch []string) error {
 	}
 }
 
-// WithDNC returns st with every suppression it records also pushed to
-// Salesforge's DNC list through p, once st has stored it: give it to the
-// engine (distribution.Config.Store) in place of st. The push is queued,
-// never waited for, and never fails AddSuppression. Opt-outs, hard
-// bounces, complaints and the host's own do-not-contact entries all go;
-// see [DNCPusher.PushSuppression] for what cannot.
-func WithDNC(st storage.Store, p *DNCPusher) storage.Store {
-	return dncStore{Store: st, p: p}
-}
-
-type dncStore struct {
-	storage.Store
-	p *DNCPusher
-}
-
-func (s dncStore) AddSuppression(ctx context.Context, sp *outbound.Suppression) error {
-	if err := s.Store.AddSuppression(ctx, sp); err != nil {
-		return err
-	}
-	s.p.PushSuppression(sp)
-	return nil
+// DNCHook returns the engine hook (distribution.Config.Hook) that pushes
+// every suppression the engine records to Salesforge's DNC list through p:
+// opt-outs, hard bounces, complaints and the host's own do-not-contact
+// entries, once stored. The push is queued, never waited for; see
+// [DNCPusher.PushSuppression] for what cannot go. A lifted suppression
+// stays on Salesforge's list (its API takes entries off only by hand).
+// Chain it with the host's own hook where there is one.
+func DNCHook(p *DNCPusher) distribution.Hook {
+	return distribution.HookFunc(func(_ context.Context, c distribution.Change) {
+		if c.Kind == distribution.ChangeSuppressed && c.Suppression != nil {
+			p.PushSuppression(c.Suppression)
+		}
+	})
 }

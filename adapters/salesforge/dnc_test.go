@@ -12,8 +12,8 @@ import (
 	"github.com/outbound-go/outbound/adapters/salesforge"
 	"github.com/outbound-go/outbound/adapters/salesforge/salesforgetest"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/invalid"
-	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/storage/memory"
 	"github.com/outbound-go/outbound/timing/timingtest"
 )
@@ -81,28 +81,23 @@ func TestPusherRetriesAndNeverBlocks(t *testing.T) {
 	require.NotContains(t, srv.DNC(salesforgetest.DefaultWorkspace), "e@x.example")
 }
 
-func TestWithDNCPushesStoredSuppressions(t *testing.T) {
+func TestDNCHookPushesWhatTheEngineSuppresses(t *testing.T) {
 	srv := salesforgetest.NewServer(salesforgetest.Config{})
 	t.Cleanup(srv.Close)
 	p, err := salesforge.NewDNCPusher(salesforge.DNCConfig{Client: newClient(t, srv), WorkspaceID: salesforgetest.DefaultWorkspace})
 	require.NoError(t, err)
-	st := salesforge.WithDNC(memory.New(), p)
+	clock := timingtest.NewClock(start)
+	svc, err := distribution.New(distribution.Config{Store: memory.New(), Clock: clock, Hook: salesforge.DNCHook(p)})
+	require.NoError(t, err)
 	ctx := context.Background()
 	for _, sp := range []outbound.Suppression{
-		{Address: "bo@buyer.example.org", Channel: channel.Email, Reason: outbound.ReasonOptedOut, Since: start},
-		{Domain: "competitor.example", Reason: outbound.ReasonDoNotContact, Since: start},
-		{Address: "+61400000000", Channel: channel.SMS, Reason: outbound.ReasonOptedOut, Since: start},
+		{Address: "Bo@Buyer.example.org", Channel: channel.Email},
+		{Domain: "competitor.example"},
+		{Address: "+61400000000", Channel: channel.SMS},
 	} {
-		require.NoError(t, st.AddSuppression(ctx, &sp))
+		require.NoError(t, svc.DoNotContact(ctx, sp))
 	}
 	require.NoError(t, p.Flush(ctx))
 	require.Equal(t, []string{"bo@buyer.example.org", "competitor.example"}, srv.DNC(salesforgetest.DefaultWorkspace),
 		"email addresses and domains go; an SMS opt-out does not")
-	ok, err := st.Suppressed(ctx, storageQuery("bo@buyer.example.org"))
-	require.NoError(t, err)
-	require.True(t, ok, "the store still records the suppression")
-}
-
-func storageQuery(addr string) storage.SuppressionQuery {
-	return storage.SuppressionQuery{Address: addr, Channel: channel.Email}
 }

@@ -60,10 +60,9 @@
 // [Client.AddDNC] posts email addresses and whole domains to the
 // workspace's DNC list, 1,000 a call. [DNCPusher] does it in the background
 // with backoff (Salesforge's Retry-After honoured), never blocking its
-// caller, and [WithDNC] wraps the engine's store so that every suppression
-// it records (an opt-out, a hard bounce, a complaint, a host's DNC entry) is
-// pushed once stored. The engine's Hook reports no suppression changes
-// (distribution.Change has no such kind), hence the store wrapper.
+// caller, and [DNCHook] is the engine's hook that pushes every suppression
+// it records (an opt-out, a hard bounce, a complaint, a host's DNC entry)
+// once stored (distribution.ChangeSuppressed).
 //
 // # Errors and limits
 //

@@ -28,7 +28,7 @@ type bundle struct {
 	ch    *lob.Channel
 }
 
-func setup(t *testing.T, mod func(*lob.Config)) *bundle {
+func setup(t testing.TB, mod func(*lob.Config)) *bundle {
 	t.Helper()
 	clock := timingtest.NewClock(start)
 	srv := lobtest.NewServer(lobtest.Config{Now: clock.Now})

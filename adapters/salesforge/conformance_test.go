@@ -67,7 +67,7 @@ func email(key string) *channel.Message {
 }
 
 // newChannel is a channel whose one mailbox sends through srv.
-func newChannel(t *testing.T, srv *smtptest.Server) *salesforge.Channel {
+func newChannel(t testing.TB, srv *smtptest.Server) *salesforge.Channel {
 	t.Helper()
 	ch, err := salesforge.New(salesforge.Config{
 		Mailboxes: salesforge.MailboxMap(map[string]smtp.Config{

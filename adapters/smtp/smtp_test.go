@@ -24,7 +24,7 @@ import (
 
 var sendTime = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 
-func newChannel(t *testing.T, srv *smtptest.Server, mod func(*smtp.Config)) *smtp.Channel {
+func newChannel(t testing.TB, srv *smtptest.Server, mod func(*smtp.Config)) *smtp.Channel {
 	t.Helper()
 	cfg := smtp.Config{
 		Host:    srv.Host,

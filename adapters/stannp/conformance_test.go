@@ -50,7 +50,7 @@ func letterMessage(key string) *channel.Message {
 	return m
 }
 
-func setup(t *testing.T) (*stannp.Channel, *stannptest.Server) {
+func setup(t testing.TB) (*stannp.Channel, *stannptest.Server) {
 	t.Helper()
 	srv := stannptest.NewServer(stannptest.Config{Now: func() time.Time { return start }})
 	t.Cleanup(srv.Close)

@@ -33,7 +33,7 @@ type env struct {
 	store *unipile.MemoryStore
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{clock: timingtest.NewClock(start), store: unipile.NewMemoryStore()}
 	fake, err := unipiletest.New(unipiletest.Config{APIKey: apiKey, Accounts: []unipiletest.Account{{ID: seat, ProviderID: "ACoAASEAT"}},

@@ -56,20 +56,47 @@
 // reconciles after a restart, or across processes, backs [Journal] (and
 // [Chats]) with its database.
 //
+// # Seats
+//
+// [Provisioner] is the pool's Provisioner for LinkedIn seats (RP-008): a
+// LinkedIn account is a person's, so a seat is bought by having its owner
+// log in through Unipile's hosted authentication. Purchase asks Unipile for
+// one link per seat (POST hosted/accounts/link: type create, providers
+// LINKEDIN, the account's api_url, expiresOn, a notify_url carrying
+// [ProvisionerConfig.Secret], and the name "<order key>#<n>", which Unipile
+// hands back on connection), hands each link to the host's
+// [ProvisionerConfig.Deliver] once, and answers "taken, delivered later"
+// until every seat of the order is connected; [Provisioner.NotifyHandler]
+// records each connection (a wrong token is 401, nothing recorded). Then
+// the order's next Purchase returns the seats, their ProviderRef and
+// Address the Unipile account ID. A retried order makes no new link while
+// the last is valid; an expired one is made again and handed over again.
+// The links live in [SeatLinks] (a [MemoryStore] by default).
+//
 // # Not verified against Unipile
 //
 // Written from Unipile's documentation, not against its live API:
 //
+//   - the hosted-auth link's answer ({"object": "HostedAuthURL", "url"})
+//     and the notify body ({"status": "CREATION_SUCCESS", "account_id",
+//     "name"}): the documentation names the request's parameters and says
+//     the name comes back to notify_url, and the request and answer's exact
+//     shape here follow its examples;
+//
 //   - the answer of POST chats carrying message_id beside chat_id (without
 //     it the receipt carries the chat's ID);
+//
 //   - whether an invitation's ID in GET users/invite/sent is the one POST
 //     users/invite answered, and invited_user_id being the provider ID;
+//
 //   - the is_sender field of chat messages (read as 0/1 or a boolean) and
 //     the account_info.user_id and is_sender fields of message webhooks (a
 //     host can name each seat's provider ID in [DecoderConfig.Seats]);
+//
 //   - the error types Unipile gives an invitation already pending or a
 //     profile that cannot be invited (they are classified by status, and
 //     kept as the Code);
+//
 //   - whether LinkedIn's restrictions surface as a status of their own:
 //     none is documented, so they arrive as CREDENTIALS (disconnected).
 //

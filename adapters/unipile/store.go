@@ -62,22 +62,24 @@ type Journal interface {
 	Forget(ctx context.Context, key string) error
 }
 
-// MemoryStore is the in-memory [Chats] and [Journal]: safe for concurrent
+// MemoryStore is the in-memory [Chats], [Journal] and [SeatLinks]: safe for concurrent
 // use, lost with the process.
 type MemoryStore struct {
 	mu      sync.Mutex
 	chats   map[[2]string]string
 	intents map[string]Intent
+	links   map[string]SeatLink
 }
 
 var (
-	_ Chats   = (*MemoryStore)(nil)
-	_ Journal = (*MemoryStore)(nil)
+	_ Chats     = (*MemoryStore)(nil)
+	_ Journal   = (*MemoryStore)(nil)
+	_ SeatLinks = (*MemoryStore)(nil)
 )
 
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{chats: map[[2]string]string{}, intents: map[string]Intent{}}
+	return &MemoryStore{chats: map[[2]string]string{}, intents: map[string]Intent{}, links: map[string]SeatLink{}}
 }
 
 // Chat implements [Chats].
@@ -117,5 +119,27 @@ func (s *MemoryStore) Forget(_ context.Context, key string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.intents, key)
+	return nil
+}
+
+// Link implements [SeatLinks].
+func (m *MemoryStore) Link(ctx context.Context, name string) (SeatLink, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return SeatLink{}, false, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l, ok := m.links[name]
+	return l, ok, nil
+}
+
+// PutLink implements [SeatLinks].
+func (m *MemoryStore) PutLink(ctx context.Context, l SeatLink) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.links[l.Name] = l
 	return nil
 }

@@ -132,6 +132,7 @@ type Server struct {
 	chats       []*chat
 	messages    []Message
 	hooks       []hook
+	links       []*HostedLink
 	stop        chan struct{}
 }
 
@@ -192,7 +193,8 @@ func (s *Server) DSN() string { return s.srv.URL }
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // FailNext makes the fake give a to the next send (an invitation, a chat
-// started, a message), and the sends after it the answers queued behind.
+// started, a message, a hosted-auth link), and the sends after it the
+// answers queued behind.
 func (s *Server) FailNext(a Answer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -203,9 +205,15 @@ func (s *Server) FailNext(a Answer) {
 func (s *Server) Invitations() []Invitation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Invitation, len(s.invitations))
-	for i, in := range s.invitations {
-		out[i] = *in
+	return copies(s.invitations)
+}
+
+// copies returns copies of what ps point to, so that callers read a
+// snapshot the fake no longer changes.
+func copies[T any](ps []*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
 	}
 	return out
 }
@@ -334,6 +342,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.listMessages(w, r, seg[1])
 	case r.Method == http.MethodPost && path == "webhooks":
 		s.createWebhook(w, r)
+	case r.Method == http.MethodPost && path == "hosted/accounts/link":
+		s.send(w, r, s.hostedLink)
 	default:
 		problem(w, http.StatusNotFound, "errors/not_found", "Unknown path")
 	}

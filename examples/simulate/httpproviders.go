@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"slices"
-	"strings"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,8 +54,8 @@ type httpProviders struct {
 	client *http.Client
 
 	mu    sync.Mutex
-	t     tally                  // what the webhooks' events did, since the last take
-	posts map[string]int         // webhooks taken, by route
+	t     tally          // what the webhooks' events did, since the last take
+	posts map[string]int // webhooks taken, by route
 	// direct counts the model's events that no provider route carries
 	// and that the engine was handed directly, by type.
 	direct map[string]int

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/lob"
+	"github.com/outbound-go/outbound/adapters/lob/lobtest"
 	"github.com/outbound-go/outbound/adapters/smtp"
 	"github.com/outbound-go/outbound/adapters/smtp/smtptest"
 	"github.com/outbound-go/outbound/adapters/webhook"
@@ -34,6 +36,7 @@ import (
 // The webhook routes of the run.
 const (
 	routeEmail = "/webhooks/inbound-mail"
+	routeLob   = "/webhooks/lob"
 )
 
 // inboundTokenHeader carries the inbound-mail route's shared token.
@@ -43,11 +46,15 @@ const inboundTokenHeader = "X-Inbound-Token"
 // with -providers http.
 type httpProviders struct {
 	clock *timingtest.Clock
-	self  *process
+	// applyTo hands events to the engine: the process's apply.
+	applyTo func(context.Context, []channel.Event) (tally, error)
 
 	smtpSrv *smtptest.Server
 	email   *smtp.Channel
 	token   string // the inbound-mail route's token
+
+	lobSrv *lobtest.Server
+	mail   *lob.Channel
 
 	srv    *http.Server
 	url    string // the webhook server, http://127.0.0.1:port
@@ -89,8 +96,25 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 		h.close()
 		return nil, err
 	}
+	h.lobSrv = lobtest.NewServer(lobtest.Config{WebhookSecret: randomToken(), Now: clock.Now})
+	h.mail, err = lob.New(lob.Config{APIKey: h.lobSrv.APIKey(), BaseURL: h.lobSrv.URL(), Now: clock.Now})
+	if err != nil {
+		h.close()
+		return nil, fmt.Errorf("lob channel: %w", err)
+	}
+	lobSig, err := lob.NewVerifier(lob.VerifierConfig{Secrets: []string{h.lobSrv.WebhookSecret()}, Now: clock.Now})
+	if err != nil {
+		h.close()
+		return nil, err
+	}
+	lobRoute, err := webhook.NewHandler(webhook.Config{Name: "lob", Verifier: lobSig, Decoder: lob.Decoder{}, Sink: webhook.SinkFunc(h.accept)})
+	if err != nil {
+		h.close()
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+routeEmail, mailRoute)
+	mux.Handle("POST "+routeLob, lobRoute)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		h.close()
@@ -116,12 +140,15 @@ func (h *httpProviders) close() {
 	if h.smtpSrv != nil {
 		h.smtpSrv.Close()
 	}
+	if h.lobSrv != nil {
+		h.lobSrv.Close()
+	}
 }
 
 // setProcess names the process whose engine the routes hand events to.
 func (h *httpProviders) setProcess(p *process) {
 	h.mu.Lock()
-	h.self = p
+	h.applyTo = p.apply
 	h.mu.Unlock()
 }
 
@@ -132,6 +159,9 @@ func (h *httpProviders) channel(k channel.Kind, out *outbox, now func() time.Tim
 	case channel.Email:
 		h.kinds = h.kinds.With(k)
 		return &adapterRecorder{Channel: h.email, out: out, now: now}
+	case channel.Mail:
+		h.kinds = h.kinds.With(k)
+		return &adapterRecorder{Channel: h.mail, out: out, now: now, from: lobSender}
 	}
 	return nil
 }
@@ -149,6 +179,18 @@ func (h *httpProviders) routed(e channel.Event) (path string, body []byte, heade
 			return "", nil, nil, false
 		}
 		return routeEmail, raw, http.Header{inboundTokenHeader: {h.token}, "Content-Type": {"message/rfc822"}}, true
+	case channel.Mail:
+		typ := map[channel.EventType]string{channel.EventDelivered: lob.EventDelivered, channel.EventBounced: lob.EventReturnedToSender}[e.Type]
+		if typ == "" {
+			return "", nil, nil, false
+		}
+		o := lobtest.Outcome{EventID: lobtest.EventID(e.ProviderMessageID, typ), LetterID: e.ProviderMessageID, Type: typ, At: e.At}
+		body, err := h.lobSrv.EventBody(o)
+		if err != nil {
+			return "", nil, nil, false
+		}
+		sig, ts := h.lobSrv.Sign(body, h.clock.Now())
+		return routeLob, body, http.Header{lob.SignatureHeader: {sig}, lob.TimestampHeader: {ts}, "Content-Type": {"application/json"}}, true
 	}
 	return "", nil, nil, false
 }
@@ -156,7 +198,7 @@ func (h *httpProviders) routed(e channel.Event) (path string, body []byte, heade
 // apply hands the engine the events due, in the order given: each one a
 // provider reports as its provider would, through the webhook route; the
 // others directly.
-func (h *httpProviders) apply(ctx context.Context, p *process, due []channel.Event) (tally, error) {
+func (h *httpProviders) apply(ctx context.Context, due []channel.Event) (tally, error) {
 	var sum tally
 	for i := 0; i < len(due); {
 		path, body, header, ok := h.routed(due[i])
@@ -168,7 +210,10 @@ func (h *httpProviders) apply(ctx context.Context, p *process, due []channel.Eve
 				}
 				j++
 			}
-			t, err := p.apply(ctx, due[i:j])
+			h.mu.Lock()
+			apply := h.applyTo
+			h.mu.Unlock()
+			t, err := apply(ctx, due[i:j])
 			sum = sum.plus(t)
 			if err != nil {
 				return sum, err
@@ -220,9 +265,9 @@ func (h *httpProviders) post(ctx context.Context, path string, body []byte, head
 // the simulation's own loop would, and their tally waits for take.
 func (h *httpProviders) accept(ctx context.Context, in []outbound.Inbound) error {
 	h.mu.Lock()
-	p := h.self
+	apply := h.applyTo
 	h.mu.Unlock()
-	if p == nil {
+	if apply == nil {
 		return errors.New("no engine yet")
 	}
 	var evs []channel.Event
@@ -232,7 +277,7 @@ func (h *httpProviders) accept(ctx context.Context, in []outbound.Inbound) error
 		}
 		evs = append(evs, *i.Message)
 	}
-	t, err := p.apply(ctx, evs)
+	t, err := apply(ctx, evs)
 	h.mu.Lock()
 	h.t = h.t.plus(t)
 	h.mu.Unlock()
@@ -254,12 +299,25 @@ type adapterRecorder struct {
 	channel.Channel
 	out *outbox
 	now func() time.Time
+	// from, if set, names the sending resource as the provider knows it.
+	from func(string) string
 }
+
+// lobSender is the Lob address ID of the pool's mail sender: the pool's
+// fake provisioner names senders lob-sender-NNNN; Lob knows a sender by
+// its address ID, adr_….
+func lobSender(addr string) string { return "adr_" + addr }
 
 var _ channel.Describer = (*adapterRecorder)(nil)
 
 func (r *adapterRecorder) Send(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
-	return r.out.record(ctx, m, r.now, r.Channel.Send)
+	return r.out.record(ctx, m, r.now, func(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
+		if r.from != nil {
+			m = m.Clone()
+			m.From.Address = r.from(m.From.Address)
+		}
+		return r.Channel.Send(ctx, m)
+	})
 }
 
 // Describe is the adapter's description, for any provider: the pool's

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/timing/timingtest"
 )
 
 // TestHTTPProvidersSameTotals: the run through the real adapters and
@@ -75,4 +76,79 @@ func TestTamperedWebhookRefused(t *testing.T) {
 	taken, err := sim.summary(ctx)
 	require.NoError(t, err)
 	require.Equal(t, before.Events["replied"]+1, taken.Events["replied"])
+}
+
+// TestRoundTripKeepsEachEvent: each event the model can draw for an email
+// or a letter, sent through the real adapter, comes back through the
+// provider's webhook route as the engine would get it from the in-memory
+// fake: the same type, instant (to the precision the payload carries),
+// return date, and the provider and message ID the touch was sent under.
+// An email unsubscribe has no provider payload and is handed over as it is.
+func TestRoundTripKeepsEachEvent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	clock := timingtest.NewClock(at)
+	h, err := startHTTPProviders(clock)
+	require.NoError(t, err)
+	t.Cleanup(h.close)
+	var got []channel.Event
+	h.applyTo = func(_ context.Context, evs []channel.Event) (tally, error) {
+		got = append(got, evs...)
+		return tally{Applied: len(evs)}, nil
+	}
+	out := &outbox{keys: map[string]int{}, ordinals: map[string][]string{}}
+
+	email := channel.NewMessage("touch-email-1", channel.ActionEmail)
+	email.From = channel.Sender{Address: "outreach@sim0001.example.net"}
+	email.To = channel.Recipient{Name: "Ada Lee", Email: "ada@lead.example"}
+	email.Subject, email.Body = "Hello", "A short note.\n\nTo unsubscribe, reply STOP or visit https://sim.example/u/1"
+	email.Headers = map[string]string{"List-Unsubscribe": "<https://sim.example/u/1>"}
+	letter := channel.NewMessage("touch-mail-1", channel.ActionLetter)
+	letter.From = channel.Sender{Address: "lob-sender-0001"}
+	letter.To = channel.Recipient{Name: "Ada Lee", Postal: channel.PostalAddress{Lines: []string{"1 Main St"}, City: "Springfield", Region: "IL", Postcode: "62701", Country: "US"}}
+	letter.Body = "Dear Ada, a letter."
+
+	rcs := map[channel.Kind]channel.Receipt{}
+	for _, m := range []*channel.Message{email, letter} {
+		rc, err := h.channel(m.Kind, out, clock.Now).Send(ctx, m)
+		require.NoError(t, err)
+		rcs[m.Kind] = rc
+	}
+	event := func(m *channel.Message, typ channel.EventType, in bool, body string) channel.Event {
+		rc := rcs[m.Kind]
+		e := channel.Event{Provider: rc.Provider, ProviderEventID: rc.ProviderMessageID + "/" + string(typ), Type: typ, Kind: m.Kind,
+			ProviderMessageID: rc.ProviderMessageID, IdempotencyKey: m.IdempotencyKey,
+			From: m.From.Address, To: m.To.Address(m.Kind), At: at.Add(90*time.Minute + 123*time.Millisecond), Body: body}
+		if in {
+			e.From, e.To = e.To, e.From
+		}
+		return e
+	}
+	ooo := event(email, channel.EventOutOfOffice, true, "I am out of the office until 16 March 2026.")
+	ooo.ReturnAt = time.Date(2026, 3, 16, 0, 0, 0, 0, time.UTC)
+	bounce := event(email, channel.EventBounced, false, "")
+	bounce.Detail = "550 5.1.1 mailbox unavailable"
+	want := []channel.Event{
+		event(email, channel.EventDelivered, false, ""), bounce,
+		event(email, channel.EventComplained, false, ""), ooo,
+		event(email, channel.EventReplied, true, "Thanks for reaching out."),
+		event(email, channel.EventOptedOut, true, ""),
+		event(letter, channel.EventDelivered, false, ""), event(letter, channel.EventBounced, false, ""),
+	}
+	clock.Set(want[0].At)
+	_, err = h.apply(ctx, want)
+	require.NoError(t, err)
+	require.Len(t, got, len(want))
+	for i, w := range want {
+		g := got[i]
+		require.Equal(t, w.Type, g.Type, "event %d", i)
+		require.Equal(t, w.Kind, g.Kind)
+		require.Equal(t, w.Provider, g.Provider)
+		require.Equal(t, w.ProviderMessageID, g.ProviderMessageID)
+		require.WithinDuration(t, w.At, g.At, time.Second)
+		require.True(t, w.ReturnAt.Equal(g.ReturnAt), "return %s, got %s", w.ReturnAt, g.ReturnAt)
+	}
+	require.Contains(t, h.summary(), "/webhooks/inbound-mail 5, /webhooks/lob 2")
+	require.Contains(t, h.summary(), "email opted_out 1")
 }

@@ -493,7 +493,7 @@ func (s *simulation) applyEvents(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	if s.http != nil {
-		t, err := s.http.apply(ctx, s.self, due)
+		t, err := s.http.apply(ctx, due)
 		s.count(t)
 		return err
 	}

@@ -59,7 +59,17 @@ type options struct {
 	// DatabaseURL): the command and Processes−1 copies of it.
 	Processes int
 	Out       string
+	// Providers is where email and mail touches go: "memory",
+	// the in-memory fakes, or "http", the real adapters talking to their
+	// providers' fakes on 127.0.0.1, outcomes coming back as webhooks.
+	Providers string
 }
+
+// The values of -providers.
+const (
+	providersMemory = "memory"
+	providersHTTP   = "http"
+)
 
 // maxProcesses bounds -processes: each process holds up to Workers+4
 // connections of the server's.
@@ -101,6 +111,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.DatabaseURL, "database-url", "", "run on PostgreSQL at this URL instead of the memory store (postgres://user@host:5432/db)")
 	fs.StringVar(&o.Schema, "schema", "", "with -database-url: the schema to (re)create for the run (default sim_<seed>)")
 	fs.IntVar(&o.Processes, "processes", 1, "with -database-url: dispatch and handle events in this many OS processes (the command and copies of it), the leader elected among them")
+	fs.StringVar(&o.Providers, "providers", providersMemory, "memory: every channel on in-memory fakes; http: email and mail through the real SMTP and Lob adapters to their fakes on 127.0.0.1, outcomes back through the adapters' webhook routes (LinkedIn, voice and SMS stay in memory)")
 	fs.StringVar(&o.Out, "out", "", "write summary.json, report.html and the JSON lines files to this directory")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -131,6 +142,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: -processes %d: want 1 to %d", errUsage, o.Processes, maxProcesses)
 	case o.Processes > 1 && o.DatabaseURL == "":
 		return o, fmt.Errorf("%w: -processes %d: needs -database-url (processes share the run through PostgreSQL)", errUsage, o.Processes)
+	case o.Providers != providersMemory && o.Providers != providersHTTP:
+		return o, fmt.Errorf("%w: -providers %q: want memory or http", errUsage, o.Providers)
+	case o.Providers == providersHTTP && o.Processes > 1:
+		return o, fmt.Errorf("%w: -providers http with -processes %d: the providers' fakes and webhook routes serve one process; run http with -processes 1", errUsage, o.Processes)
 	case o.Schema != "" && !schemaName.MatchString(o.Schema):
 		return o, fmt.Errorf("%w: -schema %q: want a lower-case identifier like sim_1", errUsage, o.Schema)
 	}

@@ -275,17 +275,22 @@ func TestFlags(t *testing.T) {
 		{"-start", "02/03/2026"}, {"-clients", "0"}, {"-days", "0"}, {"-workers", "0"}, {"-leads", "-1"}, {"extra"}, {"-nope"},
 		{"-processes", "2"}, {"-processes", "0", "-database-url", "postgres://localhost/outbound"},
 		{"-processes", "17", "-database-url", "postgres://localhost/outbound"},
+		{"-providers", "smtp"}, {"-providers", ""},
+		{"-providers", "http", "-processes", "2", "-database-url", "postgres://localhost/outbound"},
 	} {
 		code, _, stderr := runCmd(t, args...)
 		require.Equal(t, 2, code, "%v: %s", args, stderr)
 	}
+	code, _, stderr = runCmd(t, "-providers", "smtp")
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, `-providers "smtp": want memory or http`)
 	code, _, stderr = runCmd(t, "-help")
 	require.Equal(t, 0, code)
 	require.Contains(t, stderr, "-leads-file")
 
 	o, err := parseFlags(nil, &bytes.Buffer{})
 	require.NoError(t, err)
-	require.Equal(t, options{Clients: 3, Leads: 2000, Days: 30, Seed: 1, Workers: 4, Processes: 1, Start: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}, o,
+	require.Equal(t, options{Clients: 3, Leads: 2000, Days: 30, Seed: 1, Workers: 4, Processes: 1, Providers: "memory", Start: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}, o,
 		"no flags: 3 clients, 2,000 leads, 30 days from Monday 2026-03-02, seed 1, 4 workers")
 	require.Equal(t, time.Monday, o.Start.Weekday())
 

@@ -52,6 +52,7 @@ type simulation struct {
 	self     *process          // this process's part: its engine, clock and leadership
 	kids     []*child          // the copies of a run across processes
 	server   *providerServer   // serves the fakes to the copies
+	http     *httpProviders    // with -providers http: the providers' fakes and webhook routes
 	shardOf  map[string]string // lead ID → the company its events are routed by
 	leader   int               // the process (from 1) that led the last daily jobs; 0 before
 	handled  []int             // touches each process dispatched, in a run across processes
@@ -113,6 +114,9 @@ func simulate(ctx context.Context, o options, progress io.Writer) (*simulation, 
 		}
 		fmt.Fprintf(s.progress, "touches dispatched: %s; sends of a key already sent: %d\n", strings.Join(parts, ", "), s.sends.duplicates())
 	}
+	if s.http != nil {
+		fmt.Fprintln(s.progress, s.http.summary())
+	}
 	return s, nil
 }
 
@@ -129,6 +133,10 @@ func (s *simulation) close() {
 	if s.server != nil {
 		s.server.close()
 		s.server = nil
+	}
+	if s.http != nil {
+		s.http.close()
+		s.http = nil
 	}
 	if s.self != nil {
 		s.self.release(context.Background())
@@ -185,7 +193,18 @@ func (s *simulation) setup(ctx context.Context) error {
 	s.model = &channeltest.Model{Seed: o.Seed, DrawKey: drawKey}
 	s.sends = &outbox{keys: map[string]int{}, ordinals: map[string][]string{}}
 	var chans []channel.Channel
+	if o.Providers == providersHTTP {
+		if s.http, err = startHTTPProviders(s.clock); err != nil {
+			return err
+		}
+	}
 	for _, k := range channel.Kinds() {
+		if s.http != nil {
+			if c := s.http.channel(k, s.sends, s.clock.Now); c != nil {
+				chans = append(chans, c)
+				continue
+			}
+		}
 		f, err := channeltest.New(k, &channeltest.Config{Provider: providerName(k), Now: s.clock.Now, Model: s.model})
 		if err != nil {
 			return err
@@ -201,6 +220,9 @@ func (s *simulation) setup(ctx context.Context) error {
 		return err
 	}
 	s.self = &process{name: "p1", svc: s.svc, clock: s.clock, ids: ids, workers: o.Workers}
+	if s.http != nil {
+		s.http.setProcess(s.self)
+	}
 
 	for i, wc := range wclients {
 		c, err := s.svc.Signup(ctx, distribution.SignupInput{Name: wc.Name, Plan: wc.Plan, DefaultZone: wc.Zone, PaymentID: wc.Payment, At: o.Start})
@@ -470,6 +492,11 @@ func (s *simulation) applyEvents(ctx context.Context, now time.Time) error {
 	if len(due) == 0 {
 		return nil
 	}
+	if s.http != nil {
+		t, err := s.http.apply(ctx, due)
+		s.count(t)
+		return err
+	}
 	if len(s.kids) == 0 {
 		t, err := s.self.apply(ctx, due)
 		s.count(t)
@@ -525,14 +552,22 @@ type recorder struct {
 // Send tags the message with its draw key, sends it through the fake and
 // records an accepted first send of a key.
 func (r *recorder) Send(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
+	return r.out.record(ctx, m, r.now, r.Fake.Send)
+}
+
+// record tags the message with its draw key, sends it with send and
+// records an accepted first send of a key: what every channel of the run
+// does around its provider, fake or real.
+func (o *outbox) record(ctx context.Context, m *channel.Message, now func() time.Time,
+	send func(context.Context, *channel.Message) (channel.Receipt, error)) (channel.Receipt, error) {
 	m = m.Clone()
 	if m.Metadata == nil {
 		m.Metadata = map[string]string{}
 	}
-	m.Metadata[drawMeta] = r.out.drawKey(m)
-	rc, err := r.Fake.Send(ctx, m)
+	m.Metadata[drawMeta] = o.drawKey(m)
+	rc, err := send(ctx, m)
 	if err == nil {
-		r.out.add(m, rc, r.now())
+		o.add(m, rc, now())
 	}
 	return rc, err
 }

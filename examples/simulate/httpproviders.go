@@ -1,0 +1,362 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/lob"
+	"github.com/outbound-go/outbound/adapters/lob/lobtest"
+	"github.com/outbound-go/outbound/adapters/smtp"
+	"github.com/outbound-go/outbound/adapters/smtp/smtptest"
+	"github.com/outbound-go/outbound/adapters/webhook"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/timing/timingtest"
+)
+
+// With -providers http, email touches leave through the real SMTP adapter
+// to an SMTP server on 127.0.0.1 (smtptest), and what the model says
+// their providers report comes back as a provider would send it: an HTTP
+// POST to the adapter's webhook route on 127.0.0.1, verified and decoded
+// by the adapter and handed by adapters/webhook's handler to the engine.
+// httpProviders holds those servers and routes.
+
+// The webhook routes of the run.
+const (
+	routeEmail = "/webhooks/inbound-mail"
+	routeLob   = "/webhooks/lob"
+)
+
+// inboundTokenHeader carries the inbound-mail route's shared token.
+const inboundTokenHeader = "X-Inbound-Token"
+
+// httpProviders are the providers' fakes and the webhook routes of a run
+// with -providers http.
+type httpProviders struct {
+	clock *timingtest.Clock
+	// applyTo hands events to the engine: the process's apply.
+	applyTo func(context.Context, []channel.Event) (tally, error)
+
+	smtpSrv *smtptest.Server
+	email   *smtp.Channel
+	token   string // the inbound-mail route's token
+
+	lobSrv *lobtest.Server
+	mail   *lob.Channel
+
+	srv    *http.Server
+	url    string // the webhook server, http://127.0.0.1:port
+	client *http.Client
+
+	mu    sync.Mutex
+	t     tally          // what the webhooks' events did, since the last take
+	posts map[string]int // webhooks taken, by route
+	// direct counts the model's events that no provider route carries
+	// and that the engine was handed directly, by type.
+	direct map[string]int
+	// kinds are those sent through real adapters.
+	kinds channel.Set
+}
+
+// startHTTPProviders starts the SMTP server and the webhook server. The
+// engine's process is given later (setProcess): the routes need it only
+// once events flow.
+func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
+	h := &httpProviders{clock: clock, client: &http.Client{Timeout: 30 * time.Second}, direct: map[string]int{}, posts: map[string]int{}}
+	var err error
+	if h.smtpSrv, err = smtptest.Listen(); err != nil {
+		return nil, fmt.Errorf("smtp server: %w", err)
+	}
+	h.email, err = smtp.New(smtp.Config{Host: h.smtpSrv.Host, Port: h.smtpSrv.Port, TLS: smtp.TLSNone, HELO: "sim.localhost", Clock: clock})
+	if err != nil {
+		h.close()
+		return nil, fmt.Errorf("smtp channel: %w", err)
+	}
+	h.token = randomToken()
+	tokens, err := webhook.NewTokenVerifier(webhook.TokenConfig{Header: inboundTokenHeader, Tokens: []string{h.token}})
+	if err != nil {
+		h.close()
+		return nil, err
+	}
+	mailRoute, err := webhook.NewHandler(webhook.Config{Name: "inbound-mail", Verifier: tokens,
+		Decoder: smtp.InboundDecoder{Options: h.email.InboundOptions()}, Sink: webhook.SinkFunc(h.accept)})
+	if err != nil {
+		h.close()
+		return nil, err
+	}
+	h.lobSrv = lobtest.NewServer(lobtest.Config{WebhookSecret: randomToken(), Now: clock.Now})
+	h.mail, err = lob.New(lob.Config{APIKey: h.lobSrv.APIKey(), BaseURL: h.lobSrv.URL(), Now: clock.Now})
+	if err != nil {
+		h.close()
+		return nil, fmt.Errorf("lob channel: %w", err)
+	}
+	lobSig, err := lob.NewVerifier(lob.VerifierConfig{Secrets: []string{h.lobSrv.WebhookSecret()}, Now: clock.Now})
+	if err != nil {
+		h.close()
+		return nil, err
+	}
+	lobRoute, err := webhook.NewHandler(webhook.Config{Name: "lob", Verifier: lobSig, Decoder: lob.Decoder{}, Sink: webhook.SinkFunc(h.accept)})
+	if err != nil {
+		h.close()
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST "+routeEmail, mailRoute)
+	mux.Handle("POST "+routeLob, lobRoute)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		h.close()
+		return nil, fmt.Errorf("webhook server: %w", err)
+	}
+	h.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	h.url = "http://" + ln.Addr().String()
+	go func() { _ = h.srv.Serve(ln) }()
+	return h, nil
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// close stops the servers.
+func (h *httpProviders) close() {
+	if h.srv != nil {
+		_ = h.srv.Close()
+	}
+	if h.smtpSrv != nil {
+		h.smtpSrv.Close()
+	}
+	if h.lobSrv != nil {
+		h.lobSrv.Close()
+	}
+}
+
+// setProcess names the process whose engine the routes hand events to.
+func (h *httpProviders) setProcess(p *process) {
+	h.mu.Lock()
+	h.applyTo = p.apply
+	h.mu.Unlock()
+}
+
+// channel returns the real adapter of kind k, recording its sends into
+// out, or nil when k stays on the in-memory fake.
+func (h *httpProviders) channel(k channel.Kind, out *outbox, now func() time.Time) channel.Channel {
+	switch k {
+	case channel.Email:
+		h.kinds = h.kinds.With(k)
+		return &adapterRecorder{Channel: h.email, out: out, now: now}
+	case channel.Mail:
+		h.kinds = h.kinds.With(k)
+		return &adapterRecorder{Channel: h.mail, out: out, now: now, from: lobSender}
+	}
+	return nil
+}
+
+// routed reports whether the model's event e reaches the engine through a
+// provider's webhook route, and its body and headers if so. An event no
+// provider reports (an email unsubscribe: it is the host's own
+// List-Unsubscribe endpoint that hears it, not the SMTP server) is
+// handed to the engine directly.
+func (h *httpProviders) routed(e channel.Event) (path string, body []byte, header http.Header, ok bool) {
+	switch e.Kind {
+	case channel.Email:
+		raw, ok := inboundMail(e)
+		if !ok {
+			return "", nil, nil, false
+		}
+		return routeEmail, raw, http.Header{inboundTokenHeader: {h.token}, "Content-Type": {"message/rfc822"}}, true
+	case channel.Mail:
+		typ := map[channel.EventType]string{channel.EventDelivered: lob.EventDelivered, channel.EventBounced: lob.EventReturnedToSender}[e.Type]
+		if typ == "" {
+			return "", nil, nil, false
+		}
+		o := lobtest.Outcome{EventID: lobtest.EventID(e.ProviderMessageID, typ), LetterID: e.ProviderMessageID, Type: typ, At: e.At}
+		body, err := h.lobSrv.EventBody(o)
+		if err != nil {
+			return "", nil, nil, false
+		}
+		sig, ts := h.lobSrv.Sign(body, h.clock.Now())
+		return routeLob, body, http.Header{lob.SignatureHeader: {sig}, lob.TimestampHeader: {ts}, "Content-Type": {"application/json"}}, true
+	}
+	return "", nil, nil, false
+}
+
+// apply hands the engine the events due, in the order given: each one a
+// provider reports as its provider would, through the webhook route; the
+// others directly.
+func (h *httpProviders) apply(ctx context.Context, due []channel.Event) (tally, error) {
+	var sum tally
+	for i := 0; i < len(due); {
+		path, body, header, ok := h.routed(due[i])
+		if !ok {
+			j := i + 1
+			for j < len(due) {
+				if _, _, _, r := h.routed(due[j]); r {
+					break
+				}
+				j++
+			}
+			h.mu.Lock()
+			apply := h.applyTo
+			h.mu.Unlock()
+			t, err := apply(ctx, due[i:j])
+			sum = sum.plus(t)
+			if err != nil {
+				return sum, err
+			}
+			h.mu.Lock()
+			for _, e := range due[i:j] {
+				if h.kinds.Has(e.Kind) {
+					h.direct[string(e.Kind)+" "+string(e.Type)]++
+				}
+			}
+			h.mu.Unlock()
+			i = j
+			continue
+		}
+		if err := h.post(ctx, path, body, header); err != nil {
+			return sum, fmt.Errorf("event %s %s: %w", due[i].Provider, due[i].ProviderEventID, err)
+		}
+		sum = sum.plus(h.take())
+		h.mu.Lock()
+		h.posts[path]++
+		h.mu.Unlock()
+		i++
+	}
+	return sum, nil
+}
+
+// post delivers one webhook and wants it taken (2xx).
+func (h *httpProviders) post(ctx context.Context, path string, body []byte, header http.Header) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	res, err := h.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("webhook %s: %w", path, err)
+	}
+	defer res.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(res.Body, 4<<10))
+	if res.StatusCode/100 != 2 {
+		return fmt.Errorf("webhook %s: %s: %s", path, res.Status, bytes.TrimSpace(msg))
+	}
+	return nil
+}
+
+// accept is the routes' sink: the engine applies the decoded events, as
+// the simulation's own loop would, and their tally waits for take.
+func (h *httpProviders) accept(ctx context.Context, in []outbound.Inbound) error {
+	h.mu.Lock()
+	apply := h.applyTo
+	h.mu.Unlock()
+	if apply == nil {
+		return errors.New("no engine yet")
+	}
+	var evs []channel.Event
+	for _, i := range in {
+		if i.Message == nil {
+			return errors.New("a billing or provisioning event on a message route")
+		}
+		evs = append(evs, *i.Message)
+	}
+	t, err := apply(ctx, evs)
+	h.mu.Lock()
+	h.t = h.t.plus(t)
+	h.mu.Unlock()
+	return err
+}
+
+// take returns the tally of the webhooks since the last take.
+func (h *httpProviders) take() tally {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.t
+	h.t = tally{}
+	return t
+}
+
+// adapterRecorder is a real adapter that records what it accepted, as
+// recorder does for a fake.
+type adapterRecorder struct {
+	channel.Channel
+	out *outbox
+	now func() time.Time
+	// from, if set, names the sending resource as the provider knows it.
+	from func(string) string
+}
+
+// lobSender is the Lob address ID of the pool's mail sender: the pool's
+// fake provisioner names senders lob-sender-NNNN; Lob knows a sender by
+// its address ID, adr_….
+func lobSender(addr string) string { return "adr_" + addr }
+
+var _ channel.Describer = (*adapterRecorder)(nil)
+
+func (r *adapterRecorder) Send(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
+	return r.out.record(ctx, m, r.now, func(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
+		if r.from != nil {
+			m = m.Clone()
+			m.From.Address = r.from(m.From.Address)
+		}
+		return r.Channel.Send(ctx, m)
+	})
+}
+
+// Describe is the adapter's description, for any provider: the pool's
+// resources name the provider they were bought from (mailboxes from
+// infraforge, seats from unipile, senders from lob), and the run sends
+// every resource of a kind through the one adapter, as the in-memory
+// fakes do. The receipts still name the adapter's provider, which its
+// webhooks carry.
+func (r *adapterRecorder) Describe() channel.Info {
+	in := channel.Describe(r.Channel)
+	in.Provider = ""
+	return in
+}
+
+// plus adds two tallies.
+func (t tally) plus(u tally) tally {
+	return tally{Applied: t.Applied + u.Applied, Replies: t.Replies + u.Replies, Dispatched: t.Dispatched + u.Dispatched}
+}
+
+// summary says how the run's events reached the engine: the webhooks
+// each route took, and the events handed over directly, by kind and
+// type.
+func (h *httpProviders) summary() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var routes, direct []string
+	for _, p := range slices.Sorted(maps.Keys(h.posts)) {
+		routes = append(routes, fmt.Sprintf("%s %d", p, h.posts[p]))
+	}
+	for _, k := range slices.Sorted(maps.Keys(h.direct)) {
+		direct = append(direct, fmt.Sprintf("%s %d", k, h.direct[k]))
+	}
+	return fmt.Sprintf("providers http: webhooks taken: %s; events no provider route reports, handed to the engine directly: %s",
+		orNone(routes), orNone(direct))
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}

@@ -178,8 +178,12 @@ func failures(t *testing.T, h ChannelHarness) {
 		t.Run(c.f.String(), func(t *testing.T) {
 			ch, ctl := h.New(t)
 			if !ctl.Supports(c.f) {
+				// Nothing to classify: the provider never gives this
+				// answer (SMTP has no rate-limit reply, Unipile no
+				// opt-out). Every provider can refuse a request.
 				require.NotEqual(t, FailRejected, c.f, "every provider can refuse a request")
-				t.Skipf("the provider has no %s answer", c.f)
+				t.Logf("the provider has no %s answer", c.f)
+				return
 			}
 			ctl.Fail(c.f, h.RetryAfter)
 			ctx, cancel := context.WithTimeout(context.Background(), h.HangFor)

@@ -51,8 +51,9 @@ type List[T any] struct {
 }
 
 // UnmarshalJSON reads a bare array, or an object holding the array under
-// "data", "items", "results", "domains", "mailboxes", "records" or
-// "workspaces" (the first present), with "totalPages" or "total_pages"
+// "data", "items", "results", "domains", "mailboxes", "records",
+// "workspaces", "stats" or "placementTests" (the first present; the
+// Warmforge answers use the last ones), with "totalPages" or "total_pages"
 // beside it.
 func (l *List[T]) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
@@ -68,7 +69,7 @@ func (l *List[T]) UnmarshalJSON(b []byte) error {
 			_ = json.Unmarshal(v, &l.TotalPages)
 		}
 	}
-	for _, k := range []string{"data", "items", "results", "domains", "mailboxes", "records", "workspaces"} {
+	for _, k := range []string{"data", "items", "results", "domains", "mailboxes", "records", "workspaces", "stats", "placementTests"} {
 		v, ok := o[k]
 		if !ok || string(bytes.TrimSpace(v)) == "null" {
 			continue

@@ -176,10 +176,18 @@ func dkim() Record {
 func (s *Server) Domains() []Domain {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Domain, len(s.doms))
-	for i, d := range s.doms {
-		out[i] = *d
-		out[i].Records = slices.Clone(d.Records)
+	out := values(s.doms)
+	for i := range out {
+		out[i].Records = slices.Clone(out[i].Records)
+	}
+	return out
+}
+
+// values copies what ps point at.
+func values[T any](ps []*T) []T {
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
 	}
 	return out
 }
@@ -188,11 +196,7 @@ func (s *Server) Domains() []Domain {
 func (s *Server) Mailboxes() []Mailbox {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Mailbox, len(s.mbs))
-	for i, m := range s.mbs {
-		out[i] = *m
-	}
-	return out
+	return values(s.mbs)
 }
 
 // decode reads a JSON object body into v, answering 400 when it is not one.

@@ -110,7 +110,8 @@ func (r HealthRule) Evaluate(s Signals) (warmup.Health, string) {
 		inbox, why = min(s.Placement, 100), fmt.Sprintf("latest placement test %d%% in inbox", min(s.Placement, 100))
 	}
 	if s.Sent >= r.MinSent && s.Sent > 0 {
-		if rate := 100 - 100*min(max(s.Spam, 0), s.Sent)/s.Sent; inbox < 0 || rate < inbox {
+		spam := min(max(s.Spam, 0), s.Sent)
+		if rate := 100 - int(float64(spam)*100/float64(s.Sent)); inbox < 0 || rate < inbox {
 			inbox, why = rate, fmt.Sprintf("warmup %d%% in inbox (%d of %d in spam)", rate, s.Spam, s.Sent)
 		}
 	}

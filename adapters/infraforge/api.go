@@ -17,6 +17,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
+	"github.com/outbound-go/outbound/invalid"
+	"github.com/outbound-go/outbound/timing"
 )
 
 // maxAnswer is the most bytes of an answer read.
@@ -99,42 +101,69 @@ func ParseError(body []byte) string {
 // APIConfig configures an [API]: the transport the Forge products' public
 // APIs share (InfraForge here, Warmforge in adapters/warmforge).
 type APIConfig struct {
-	Product       string // names the product in errors and logs. Required.
-	BaseURL       string // the API's root. Required.
-	Authorization string // the Authorization header's value. Required; never logged.
-	HTTPClient    *http.Client
-	Timeout       time.Duration // bounds each request; 0 means none beyond HTTPClient's
-	// Limiter paces the requests of this process; nil means none.
-	Limiter *rate.Limiter
-	Logger  *slog.Logger // nil discards
-	Now     func() time.Time
+	Product       string        // names the product in errors and logs. Required.
+	BaseURL       string        // the API's root. Required.
+	Authorization string        // the Authorization header's value. Required; never logged.
+	HTTPClient    *http.Client  // default: a new http.Client
+	Timeout       time.Duration // bounds each request; default DefaultTimeout
+	// Rate and Burst pace this process's requests, by adapterkit's rule:
+	// default DefaultRate and DefaultBurst, a negative Rate no limit.
+	Rate   rate.Limit
+	Burst  int
+	Logger *slog.Logger     // default: discards; each record names Provider
+	Now    func() time.Time // default: the real clock
+	// Provider names the account in the log records. Default Product.
+	Provider string
 }
 
 // API sends JSON requests to a Forge product's public API. It is safe for
 // concurrent use.
 type API struct {
 	cfg  APIConfig
+	lim  *rate.Limiter
 	base string
 }
 
-// NewAPI returns the transport cfg describes; it checks nothing a caller's
-// own Config has not checked already, only the base URL's form.
+// NewAPI returns the transport cfg describes, its defaults filled in, or
+// a *invalid.FieldError naming a bad BaseURL or Timeout (as of the
+// product's Config).
 func NewAPI(cfg APIConfig) (*API, error) {
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
-		return nil, fmt.Errorf("%s: base URL %q: not an http(s) URL", cfg.Product, cfg.BaseURL)
+		return nil, invalid.Field(cfg.Product, "Config", "BaseURL", cfg.BaseURL, "not an http(s) URL")
+	}
+	if cfg.Timeout < 0 {
+		return nil, invalid.Field(cfg.Product, "Config", "Timeout", cfg.Timeout, "must not be negative")
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{}
 	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Provider == "" {
+		cfg.Provider = cfg.Product
 	}
-	return &API{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/")}, nil
+	cfg.Logger = cfg.Logger.With(slog.String("provider", cfg.Provider))
+	if cfg.Now == nil {
+		cfg.Now = timing.RealClock().Now
+	}
+	a := &API{base: strings.TrimRight(cfg.BaseURL, "/")}
+	if cfg.Rate, cfg.Burst = adapterkit.Rate(cfg.Rate, cfg.Burst, DefaultRate, DefaultBurst); cfg.Rate > 0 {
+		a.lim = rate.NewLimiter(cfg.Rate, cfg.Burst)
+	}
+	a.cfg = cfg
+	return a, nil
 }
+
+// Logger is the transport's logger, naming the provider.
+func (a *API) Logger() *slog.Logger { return a.cfg.Logger }
+
+// Now is the transport's clock.
+func (a *API) Now() time.Time { return a.cfg.Now() }
 
 // Do sends method path?query with in as its JSON body (when not nil) and
 // decodes a 2xx answer into out (when not nil; an empty answer leaves it
@@ -145,8 +174,8 @@ func (a *API) Do(ctx context.Context, method, path string, query url.Values, in,
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if a.cfg.Limiter != nil {
-		if err := a.cfg.Limiter.Wait(ctx); err != nil {
+	if a.lim != nil {
+		if err := a.lim.Wait(ctx); err != nil {
 			return fmt.Errorf("%s: %s %s: waiting for the rate limit: %w", a.cfg.Product, method, path, err)
 		}
 	}
@@ -162,12 +191,8 @@ func (a *API) Do(ctx context.Context, method, path string, query url.Values, in,
 		}
 		body = bytes.NewReader(b)
 	}
-	rctx := ctx
-	if a.cfg.Timeout > 0 {
-		var cancel context.CancelFunc
-		rctx, cancel = context.WithTimeout(ctx, a.cfg.Timeout)
-		defer cancel()
-	}
+	rctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, method, u, body)
 	if err != nil {
 		return fmt.Errorf("%s: %s %s: %w", a.cfg.Product, method, path, err)

@@ -12,10 +12,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/outbound-go/outbound"
-	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/pool"
-	"github.com/outbound-go/outbound/timing"
 )
 
 // Defaults of [Config].
@@ -108,14 +106,13 @@ type Config struct {
 	// DefaultMX, DefaultSPFInclude, DefaultDMARCPolicy and no report
 	// address.
 	MX, SPFInclude, DMARCPolicy, DMARCReport string
-	// HTTPClient sends the requests. Default: a new http.Client.
+	// HTTPClient, Timeout, Rate and Burst are the transport's, with
+	// APIConfig's defaults: a new http.Client, DefaultTimeout,
+	// DefaultRate and DefaultBurst (a negative Rate sets no limit).
 	HTTPClient *http.Client
-	// Timeout bounds each request. Default DefaultTimeout.
-	Timeout time.Duration
-	// Rate and Burst pace this process's requests. Default DefaultRate and
-	// DefaultBurst; a negative Rate sets no limit.
-	Rate  rate.Limit
-	Burst int
+	Timeout    time.Duration
+	Rate       rate.Limit
+	Burst      int
 	// Logger gets a record per failed request (method, path, status) and
 	// per step of a purchase (the order key, the domain); never the key
 	// or the registrant. Default: discards.
@@ -140,8 +137,6 @@ func (cfg Config) withDefaults() (Config, error) {
 		return cfg, bad("FirstName", cfg.FirstName, "required: the mailboxes' sender name")
 	case cfg.Attempts < 0:
 		return cfg, bad("Attempts", cfg.Attempts, "must not be negative")
-	case cfg.Timeout < 0:
-		return cfg, bad("Timeout", cfg.Timeout, "must not be negative")
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
@@ -184,19 +179,6 @@ func (cfg Config) withDefaults() (Config, error) {
 	default:
 		return cfg, bad("DMARCPolicy", cfg.DMARCPolicy, `not "none", "quarantine" or "reject"`)
 	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
-	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	cfg.Rate, cfg.Burst = adapterkit.Rate(cfg.Rate, cfg.Burst, DefaultRate, DefaultBurst)
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Now == nil {
-		cfg.Now = timing.RealClock().Now
-	}
 	return cfg, nil
 }
 
@@ -225,15 +207,11 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	var lim *rate.Limiter
-	if cfg.Rate > 0 {
-		lim = rate.NewLimiter(cfg.Rate, cfg.Burst)
-	}
-	log := cfg.Logger.With(slog.String("provider", cfg.Provider))
-	api, err := NewAPI(APIConfig{Product: "infraforge", BaseURL: cfg.BaseURL, Authorization: cfg.APIKey,
-		HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Limiter: lim, Logger: log, Now: cfg.Now})
+	api, err := NewAPI(APIConfig{Product: "infraforge", Provider: cfg.Provider, BaseURL: cfg.BaseURL, Authorization: cfg.APIKey,
+		HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Rate: cfg.Rate, Burst: cfg.Burst, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
-		return nil, invalid.Field("infraforge", "Config", "BaseURL", cfg.BaseURL, "not an http(s) URL")
+		return nil, err
 	}
-	return &Client{cfg: cfg, api: api, log: log}, nil
+	cfg.Now = api.Now
+	return &Client{cfg: cfg, api: api, log: api.Logger()}, nil
 }

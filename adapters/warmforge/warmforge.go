@@ -14,9 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/outbound-go/outbound/adapters/infraforge"
-	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/invalid"
-	"github.com/outbound-go/outbound/timing"
 )
 
 // Defaults of [Config].
@@ -26,14 +24,8 @@ const (
 	// DefaultProvider is the provider the pool's mailboxes are bought from,
 	// which the events name: InfraForge.
 	DefaultProvider = "infraforge"
-	// DefaultTimeout bounds one request.
-	DefaultTimeout = 30 * time.Second
 	// DefaultStatsDays is how many days of warmup stats Check reads.
 	DefaultStatsDays = 7
-	// DefaultRate and DefaultBurst pace one process: Warmforge documents
-	// no limit.
-	DefaultRate  rate.Limit = 5
-	DefaultBurst            = 5
 	// pageSize is the page_size of the mailbox list (1–100).
 	pageSize = 100
 	// maxIDs is the most mailbox IDs one placement-results request takes.
@@ -73,14 +65,14 @@ type Config struct {
 	// StatsDays is how many days of warmup stats Check reads, ending
 	// today. Default DefaultStatsDays; negative reads none.
 	StatsDays int
-	// HTTPClient sends the requests. Default: a new http.Client.
+	// HTTPClient, Timeout, Rate and Burst are the shared transport's
+	// (infraforge.APIConfig), with its defaults: a new http.Client, 30 s,
+	// 5 requests a second (Warmforge documents no limit; a negative Rate
+	// sets none).
 	HTTPClient *http.Client
-	// Timeout bounds each request. Default DefaultTimeout.
-	Timeout time.Duration
-	// Rate and Burst pace this process's requests (adapterkit's rule).
-	// Default DefaultRate and DefaultBurst; a negative Rate sets no limit.
-	Rate  rate.Limit
-	Burst int
+	Timeout    time.Duration
+	Rate       rate.Limit
+	Burst      int
 	// Logger gets a record per failed request (method, path, status) and
 	// per warmup started (the address). Default: discards.
 	Logger *slog.Logger
@@ -107,8 +99,6 @@ func New(cfg Config) (*Client, error) {
 	switch {
 	case strings.TrimSpace(cfg.APIKey) == "":
 		return nil, bad("APIKey", "", "required")
-	case cfg.Timeout < 0:
-		return nil, bad("Timeout", cfg.Timeout, "must not be negative")
 	}
 	if err := cfg.Health.Validate(); err != nil {
 		return nil, err
@@ -126,31 +116,17 @@ func New(cfg Config) (*Client, error) {
 	if cfg.StatsDays == 0 {
 		cfg.StatsDays = DefaultStatsDays
 	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	cfg.Rate, cfg.Burst = adapterkit.Rate(cfg.Rate, cfg.Burst, DefaultRate, DefaultBurst)
-	var lim *rate.Limiter
-	if cfg.Rate > 0 {
-		lim = rate.NewLimiter(cfg.Rate, cfg.Burst)
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Now == nil {
-		cfg.Now = timing.RealClock().Now
-	}
 	auth := "Bearer " + cfg.APIKey
 	if cfg.PlainKey {
 		auth = cfg.APIKey
 	}
-	log := cfg.Logger.With(slog.String("provider", "warmforge"))
 	api, err := infraforge.NewAPI(infraforge.APIConfig{Product: "warmforge", BaseURL: cfg.BaseURL, Authorization: auth,
-		HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Limiter: lim, Logger: log, Now: cfg.Now})
+		HTTPClient: cfg.HTTPClient, Timeout: cfg.Timeout, Rate: cfg.Rate, Burst: cfg.Burst, Logger: cfg.Logger, Now: cfg.Now})
 	if err != nil {
-		return nil, bad("BaseURL", cfg.BaseURL, "not an http(s) URL")
+		return nil, err
 	}
-	c := &Client{cfg: cfg, api: api, log: log}
+	cfg.Now = api.Now
+	c := &Client{cfg: cfg, api: api, log: api.Logger()}
 	if cfg.WorkspaceID != "" {
 		c.prefix = "/workspaces/" + url.PathEscape(cfg.WorkspaceID)
 	}

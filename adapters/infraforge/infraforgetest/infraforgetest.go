@@ -199,8 +199,9 @@ func (s *Server) Mailboxes() []Mailbox {
 	return values(s.mbs)
 }
 
-// decode reads a JSON object body into v, answering 400 when it is not one.
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+// DecodeJSON reads a JSON body into v, answering 415 without the JSON
+// content type and 400 for a body that does not decode.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		WriteError(w, http.StatusUnsupportedMediaType, "content type must be application/json")
 		return false
@@ -269,7 +270,7 @@ func (s *Server) checkBulk(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Domains []string `json:"domains"`
 	}
-	if !decode(w, r, &in) {
+	if !DecodeJSON(w, r, &in) {
 		return
 	}
 	if len(in.Domains) == 0 {
@@ -308,7 +309,7 @@ func (s *Server) buyDomains(w http.ResponseWriter, r *http.Request) {
 		Domains     []string       `json:"domains"`
 		Contact     map[string]any `json:"contact"`
 	}
-	if !decode(w, r, &in) || !s.workspace(w, in.WorkspaceID) {
+	if !DecodeJSON(w, r, &in) || !s.workspace(w, in.WorkspaceID) {
 		return
 	}
 	if len(in.Domains) == 0 {
@@ -369,7 +370,7 @@ func (s *Server) putDNS(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Records []Record `json:"records"`
 	}
-	if !decode(w, r, &in) {
+	if !DecodeJSON(w, r, &in) {
 		return
 	}
 	for i, rec := range in.Records {
@@ -431,7 +432,7 @@ func (s *Server) buyMailboxes(w http.ResponseWriter, r *http.Request) {
 			LastName  string `json:"lastName"`
 		} `json:"mailboxes"`
 	}
-	if !decode(w, r, &in) || !s.workspace(w, in.WorkspaceID) {
+	if !DecodeJSON(w, r, &in) || !s.workspace(w, in.WorkspaceID) {
 		return
 	}
 	if len(in.Mailboxes) == 0 {

@@ -17,7 +17,6 @@ package warmforgetest
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -271,14 +270,19 @@ func (s *Server) mailboxLocked(w http.ResponseWriter, r *http.Request) *Mailbox 
 	return m
 }
 
-func (s *Server) get(w http.ResponseWriter, r *http.Request) {
-	if !s.workspace(w, r) {
-		return
-	}
+// withMailbox runs f, under the lock, on the path's mailbox, when there is
+// one.
+func (s *Server) withMailbox(w http.ResponseWriter, r *http.Request, f func(m *Mailbox)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if m := s.mailboxLocked(w, r); m != nil {
-		infraforgetest.WriteJSON(w, http.StatusOK, s.json(m))
+		f(m)
+	}
+}
+
+func (s *Server) get(w http.ResponseWriter, r *http.Request) {
+	if s.workspace(w, r) {
+		s.withMailbox(w, r, func(m *Mailbox) { infraforgetest.WriteJSON(w, http.StatusOK, s.json(m)) })
 	}
 }
 
@@ -286,14 +290,8 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 	if !s.workspace(w, r) {
 		return
 	}
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		infraforgetest.WriteError(w, http.StatusUnsupportedMediaType, "content type must be application/json")
-		return
-	}
 	var in map[string]json.RawMessage
-	b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err := json.Unmarshal(b, &in); err != nil {
-		infraforgetest.WriteError(w, http.StatusBadRequest, "invalid body")
+	if !infraforgetest.DecodeJSON(w, r, &in) {
 		return
 	}
 	known := map[string]bool{"warmupEnabled": true, "warmupStartDate": true, "warmupEndDate": true, "minEmailsPerDay": true,
@@ -309,16 +307,12 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.mailboxLocked(w, r)
-	if m == nil {
-		return
-	}
-	if enabled != nil {
-		m.WarmupEnabled = *enabled
-	}
-	infraforgetest.WriteJSON(w, http.StatusOK, s.json(m))
+	s.withMailbox(w, r, func(m *Mailbox) {
+		if enabled != nil {
+			m.WarmupEnabled = *enabled
+		}
+		infraforgetest.WriteJSON(w, http.StatusOK, s.json(m))
+	})
 }
 
 func (s *Server) warmupStats(w http.ResponseWriter, r *http.Request) {
@@ -332,19 +326,15 @@ func (s *Server) warmupStats(w http.ResponseWriter, r *http.Request) {
 		infraforgetest.WriteError(w, http.StatusBadRequest, "from and to (YYYY-MM-DD, from ≤ to) are required")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.mailboxLocked(w, r)
-	if m == nil {
-		return
-	}
-	out := []map[string]any{}
-	for _, d := range s.stats[m.Address] {
-		if t, err := time.Parse(time.DateOnly, d.Date); err == nil && !t.Before(from) && !t.After(to) {
-			out = append(out, map[string]any{"date": d.Date, "sentCount": d.SentCount, "replyCount": d.ReplyCount, "spamCount": d.Spam, "providerStats": map[string]any{}})
+	s.withMailbox(w, r, func(m *Mailbox) {
+		out := []map[string]any{}
+		for _, d := range s.stats[m.Address] {
+			if t, err := time.Parse(time.DateOnly, d.Date); err == nil && !t.Before(from) && !t.After(to) {
+				out = append(out, map[string]any{"date": d.Date, "sentCount": d.SentCount, "replyCount": d.ReplyCount, "spamCount": d.Spam, "providerStats": map[string]any{}})
+			}
 		}
-	}
-	infraforgetest.WriteJSON(w, http.StatusOK, map[string]any{"stats": out})
+		infraforgetest.WriteJSON(w, http.StatusOK, map[string]any{"stats": out})
+	})
 }
 
 func (s *Server) latest(w http.ResponseWriter, r *http.Request) {
@@ -354,9 +344,7 @@ func (s *Server) latest(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		MailboxIDs []string `json:"mailboxIds"`
 	}
-	b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || json.Unmarshal(b, &in) != nil {
-		infraforgetest.WriteError(w, http.StatusBadRequest, "invalid body")
+	if !infraforgetest.DecodeJSON(w, r, &in) {
 		return
 	}
 	if len(in.MailboxIDs) < 1 || len(in.MailboxIDs) > 100 {

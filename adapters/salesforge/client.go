@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/invalid"
 )
@@ -33,7 +34,7 @@ const maxAnswer = 4 << 20
 
 // errUnanswered marks a request that got no answer: it may or may not have
 // reached Salesforge.
-var errUnanswered = errors.New("salesforge: no answer")
+var errUnanswered = adapterkit.ErrUnanswered
 
 // ClientConfig configures a [Client].
 type ClientConfig struct {
@@ -134,23 +135,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	res, err := c.cfg.HTTPClient.Do(req)
+	res, raw, err := adapterkit.Exchange(ctx, c.cfg.HTTPClient, req, c.cfg.Provider, maxAnswer, c.log)
 	if err != nil {
-		if cerr := ctx.Err(); errors.Is(cerr, context.Canceled) {
-			return fmt.Errorf("salesforge: %s %s: %w", r.method, r.path, cerr)
-		}
-		c.log.WarnContext(ctx, "salesforge request unanswered", "method", r.method, "path", r.path)
-		return &channel.Error{Class: channel.ClassRetryable, Provider: c.cfg.Provider,
-			Err: fmt.Errorf("%w: %s %s: %w", errUnanswered, r.method, r.path, err)}
-	}
-	defer func() { _ = res.Body.Close() }()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
-	if err != nil {
-		if cerr := ctx.Err(); errors.Is(cerr, context.Canceled) {
-			return fmt.Errorf("salesforge: %s %s: %w", r.method, r.path, cerr)
-		}
-		return &channel.Error{Class: channel.ClassRetryable, Provider: c.cfg.Provider,
-			Err: fmt.Errorf("%w: %s %s: reading the answer: %w", errUnanswered, r.method, r.path, err)}
+		return err
 	}
 	if res.StatusCode/100 != 2 {
 		c.log.WarnContext(ctx, "salesforge refused", "method", r.method, "path", r.path, "status", res.StatusCode)

@@ -9,7 +9,6 @@ import (
 	"io"
 	"maps"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -90,7 +89,7 @@ type request struct {
 
 // errUnanswered marks a request that got no answer: it may or may not have
 // reached Unipile.
-var errUnanswered = errors.New("unipile: no answer")
+var errUnanswered = adapterkit.ErrUnanswered
 
 // do sends r and decodes a 2xx answer into out (when out is not nil). Its
 // errors are classified for the engine: an *APIError inside a
@@ -138,25 +137,9 @@ func (c *Channel) do(ctx context.Context, r request, out any) error {
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	res, err := c.cfg.Client.Do(req)
+	res, raw, err := adapterkit.Exchange(ctx, c.cfg.Client, req, c.cfg.Provider, maxAnswer, c.log)
 	if err != nil {
-		if cerr := ctx.Err(); errors.Is(cerr, context.Canceled) {
-			return fmt.Errorf("unipile: %s %s: %w", r.method, r.path, cerr)
-		}
-		var ne net.Error
-		timeout := errors.As(err, &ne) && ne.Timeout()
-		c.log.WarnContext(ctx, "unipile request unanswered", "method", r.method, "path", r.path, "timeout", timeout)
-		return &channel.Error{Class: channel.ClassRetryable, Provider: c.cfg.Provider,
-			Err: fmt.Errorf("%w: %s %s: %w", errUnanswered, r.method, r.path, err)}
-	}
-	defer func() { _ = res.Body.Close() }()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
-	if err != nil {
-		if cerr := ctx.Err(); errors.Is(cerr, context.Canceled) {
-			return fmt.Errorf("unipile: %s %s: %w", r.method, r.path, cerr)
-		}
-		return &channel.Error{Class: channel.ClassRetryable, Provider: c.cfg.Provider,
-			Err: fmt.Errorf("%w: %s %s: reading the answer: %w", errUnanswered, r.method, r.path, err)}
+		return err
 	}
 	if res.StatusCode/100 != 2 {
 		ae := &APIError{Status: res.StatusCode}

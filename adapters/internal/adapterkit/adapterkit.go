@@ -1,19 +1,26 @@
 // Package adapterkit holds what the provider adapters under adapters/
-// share: reading a Retry-After header, the rate defaults, a letter's HTML
-// from plain text, cutting a provider's text for an error, and the first
-// check of a JSON webhook body. It is internal: a host's own adapter copies
+// share: one HTTP exchange with a provider, reading a Retry-After header,
+// the rate defaults, a letter's HTML from plain text, cutting a provider's
+// text for an error, and the first check of a JSON webhook body. It is internal: a host's own adapter copies
 // what it needs.
 package adapterkit
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/outbound-go/outbound/channel"
 
 	"github.com/outbound-go/outbound/adapters/webhook"
 	"golang.org/x/time/rate"
@@ -96,4 +103,38 @@ func Rate(r rate.Limit, burst int, def rate.Limit, defBurst int) (rate.Limit, in
 		return r, 1
 	}
 	return r, burst
+}
+
+// ErrUnanswered marks a request that got no answer, or an answer that
+// could not be read: it may or may not have reached the provider.
+var ErrUnanswered = errors.New("no answer")
+
+// Exchange sends req with client and reads at most limit bytes of the
+// answer, whatever its status. A request that got no answer, or whose
+// answer could not be read, is a retryable *channel.Error of provider
+// wrapping ErrUnanswered, naming the method and path (and warned of on
+// log, without the URL's query, a header or a body); a cancelled ctx
+// returns its own error.
+func Exchange(ctx context.Context, client *http.Client, req *http.Request, provider string, limit int64, log *slog.Logger) (*http.Response, []byte, error) {
+	name := req.Method + " " + req.URL.Path
+	lost := func(what string, err error) error {
+		if cerr := ctx.Err(); errors.Is(cerr, context.Canceled) {
+			return fmt.Errorf("%s: %s: %w", provider, name, cerr)
+		}
+		var ne net.Error
+		timeout := errors.As(err, &ne) && ne.Timeout()
+		log.WarnContext(ctx, provider+" request unanswered", "method", req.Method, "path", req.URL.Path, "timeout", timeout)
+		return &channel.Error{Class: channel.ClassRetryable, Provider: provider,
+			Err: fmt.Errorf("%s: %w: %s%s: %w", provider, ErrUnanswered, name, what, err)}
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, nil, lost("", err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, limit))
+	if err != nil {
+		return nil, nil, lost(": reading the answer", err)
+	}
+	return res, raw, nil
 }

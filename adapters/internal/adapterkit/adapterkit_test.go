@@ -1,7 +1,11 @@
 package adapterkit_test
 
 import (
+	"context"
 	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -10,6 +14,7 @@ import (
 
 	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/adapters/webhook"
+	"github.com/outbound-go/outbound/channel"
 )
 
 func TestRetryAfter(t *testing.T) {
@@ -62,4 +67,37 @@ func TestRate(t *testing.T) {
 		require.Equal(t, c.wantR, r)
 		require.Equal(t, c.wantBurst, b)
 	}
+}
+
+// An exchange hands back any answer, whatever its status; a request that
+// got no answer is retryable and wraps ErrUnanswered; a cancelled request
+// is the context's error, not a provider's.
+func TestExchange(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = w.Write([]byte("short and stout"))
+	}))
+	log := slog.New(slog.DiscardHandler)
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/pot", nil)
+	require.NoError(t, err)
+	res, raw, err := adapterkit.Exchange(t.Context(), srv.Client(), req, "acme", 5, log)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusTeapot, res.StatusCode)
+	require.Equal(t, "short", string(raw), "read up to the limit")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	req, err = http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/pot", nil)
+	require.NoError(t, err)
+	_, _, err = adapterkit.Exchange(ctx, srv.Client(), req, "acme", 5, log)
+	require.ErrorIs(t, err, context.Canceled)
+	require.NotErrorIs(t, err, adapterkit.ErrUnanswered)
+
+	srv.Close()
+	req, err = http.NewRequest(http.MethodPost, srv.URL+"/pot", nil)
+	require.NoError(t, err)
+	_, _, err = adapterkit.Exchange(t.Context(), http.DefaultClient, req, "acme", 5, log)
+	require.ErrorIs(t, err, adapterkit.ErrUnanswered)
+	require.Equal(t, channel.ClassRetryable, channel.Classify(err))
+	require.ErrorContains(t, err, "acme: no answer: POST /pot")
 }

@@ -23,7 +23,10 @@
 //     connection accepted, message_received into a reply (the seat's own
 //     messages are dropped) and account statuses into the seat's
 //     provisioning events (CREDENTIALS and DELETED disconnected, ERROR and
-//     STOPPED restricted, OK and RECONNECTED connected).
+//     STOPPED restricted, OK and RECONNECTED connected); with the channel's [Journal] in
+//     [DecoderConfig.Journal] it ties each connection and reply to the
+//     touch it answers (the seat's last invitation, or last send, to the
+//     member), since Unipile's notices carry no ID of ours.
 //
 // The X-API-KEY header is never logged; the logger hears of failed
 // requests only (method, path, status, Unipile's error type).

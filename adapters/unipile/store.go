@@ -60,6 +60,11 @@ type Journal interface {
 	// Forget removes what was recorded under key: the request provably
 	// reached no one.
 	Forget(ctx context.Context, key string) error
+	// Latest returns the intent of the seat accountID to the member with
+	// LinkedIn provider ID providerID, of action (any action when ""), that
+	// started last: what a notice about that member answers (see
+	// [DecoderConfig.Journal]).
+	Latest(ctx context.Context, accountID, providerID string, action channel.Action) (Intent, bool, error)
 }
 
 // MemoryStore is the in-memory [Chats], [Journal] and [SeatLinks]: safe for concurrent
@@ -120,6 +125,23 @@ func (s *MemoryStore) Forget(_ context.Context, key string) error {
 	defer s.mu.Unlock()
 	delete(s.intents, key)
 	return nil
+}
+
+// Latest implements [Journal], scanning every intent.
+func (s *MemoryStore) Latest(_ context.Context, accountID, providerID string, action channel.Action) (Intent, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var best Intent
+	found := false
+	for _, in := range s.intents {
+		if in.AccountID != accountID || in.ProviderID != providerID || (action != "" && in.Action != action) {
+			continue
+		}
+		if !found || in.Started.After(best.Started) || (in.Started.Equal(best.Started) && in.Key > best.Key) {
+			best, found = in, true
+		}
+	}
+	return best, found, nil
 }
 
 // Link implements [SeatLinks].

@@ -1,6 +1,7 @@
 package unipile
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -52,6 +53,14 @@ type DecoderConfig struct {
 	// time): a notice delivered again within it is the same event; one
 	// after it is another. Default [DefaultStatusWindow].
 	StatusWindow time.Duration
+	// Journal, when set, ties a notice to the touch it answers: Unipile's
+	// new_relation and message_received carry no invitation or message ID
+	// of ours, so the decoder looks up the seat's last connection request
+	// (for a new relation) or last send (for a reply) to the member, and
+	// sets the event's IdempotencyKey (the touch ID) and
+	// ProviderMessageID from it. Without it the engine gets the member's
+	// profile and the seat only. Give it the channel's journal.
+	Journal Journal
 }
 
 // Decoder is the [webhook.Decoder] of Unipile's v1 webhooks:
@@ -170,6 +179,9 @@ func (d *Decoder) relation(p payload) ([]outbound.Inbound, error) {
 		Detail:   p.UserFullName,
 		Metadata: trimmed(map[string]string{"provider_id": p.UserProviderID, "public_identifier": p.UserPublicIdentifier}),
 	}
+	if err := d.answering(e, p.AccountID, p.UserProviderID, channel.ActionConnectionRequest); err != nil {
+		return nil, err
+	}
 	return []outbound.Inbound{{Message: e}}, nil
 }
 
@@ -200,7 +212,32 @@ func (d *Decoder) reply(p payload) ([]outbound.Inbound, error) {
 		Body: p.Message, Detail: p.Sender.AttendeeName,
 		Metadata: trimmed(map[string]string{"provider_id": p.Sender.AttendeeProviderID, "chat_id": p.ChatID}),
 	}
+	if err := d.answering(e, p.AccountID, p.Sender.AttendeeProviderID, ""); err != nil {
+		return nil, err
+	}
 	return []outbound.Inbound{{Message: e}}, nil
+}
+
+// journalTimeout bounds a journal lookup while decoding.
+const journalTimeout = 5 * time.Second
+
+// answering ties e to the seat's last send of action to the member, when
+// the journal knows one: e's IdempotencyKey becomes that send's touch ID.
+// A journal that fails makes the delivery fail, so Unipile delivers again.
+func (d *Decoder) answering(e *channel.Event, accountID, providerID string, action channel.Action) error {
+	if d.cfg.Journal == nil || providerID == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), journalTimeout)
+	defer cancel()
+	in, ok, err := d.cfg.Journal.Latest(ctx, accountID, providerID, action)
+	if err != nil {
+		return fmt.Errorf("unipile: journal: %w", err)
+	}
+	if ok {
+		e.IdempotencyKey, e.ProviderMessageID = in.Key, in.ProviderMessageID
+	}
+	return nil
 }
 
 // fromSeat reports whether a message was sent by the seat itself: the

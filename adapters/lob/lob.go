@@ -253,22 +253,11 @@ func (c *Channel) do(ctx context.Context, method, path string, query url.Values,
 	if c.cfg.LobVersion != "" {
 		req.Header.Set("Lob-Version", c.cfg.LobVersion)
 	}
-	res, err := c.cfg.HTTPClient.Do(req)
+	res, raw, err := adapterkit.Exchange(ctx, c.cfg.HTTPClient, req, c.cfg.Provider, 1<<20, nil) // each send is logged once it is done
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
 		// The request may have reached Lob; a retry with the same key is
 		// safe.
-		return &channel.Error{Class: channel.ClassRetryable, Provider: c.cfg.Provider, Err: fmt.Errorf("lob: %s %s: %w", method, path, scrub(err))}
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &channel.Error{Class: channel.ClassRetryable, Provider: c.cfg.Provider, Err: fmt.Errorf("lob: reading the answer: %w", scrub(err))}
+		return err
 	}
 	if res.StatusCode/100 != 2 {
 		return classify(c.cfg.Provider, res, raw, c.cfg.Now())
@@ -280,14 +269,4 @@ func (c *Channel) do(ctx context.Context, method, path string, query url.Values,
 			Err: fmt.Errorf("lob: %s %s: %d answer does not parse: %w", method, path, res.StatusCode, err)}
 	}
 	return nil
-}
-
-// scrub removes the URL from a transport error: it carries no secret
-// (the key travels in a header) but may carry a metadata filter.
-func scrub(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
-	}
-	return err
 }

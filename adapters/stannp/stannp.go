@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -256,20 +255,9 @@ func (c *Channel) create(ctx context.Context, body []byte, ctype string) (letter
 	req.SetBasicAuth(c.cfg.APIKey, "")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", ctype)
-	res, err := c.cfg.HTTPClient.Do(req)
+	res, raw, err := adapterkit.Exchange(ctx, c.cfg.HTTPClient, req, c.cfg.Provider, 1<<20, nil) // each send is logged once it is done
 	if err != nil {
-		if ctx.Err() != nil {
-			return letter{}, ctx.Err()
-		}
-		return letter{}, &channel.Error{Class: channel.ClassRetryable, Provider: c.cfg.Provider, Err: fmt.Errorf("stannp: POST /letters/create: %w", scrub(err))}
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	if err != nil {
-		if ctx.Err() != nil {
-			return letter{}, ctx.Err()
-		}
-		return letter{}, &channel.Error{Class: channel.ClassRetryable, Provider: c.cfg.Provider, Err: fmt.Errorf("stannp: reading the answer: %w", scrub(err))}
+		return letter{}, err
 	}
 	var env envelope
 	perr := json.Unmarshal(raw, &env)
@@ -293,15 +281,6 @@ func (c *Channel) create(ctx context.Context, body []byte, ctype string) (letter
 			Err: fmt.Errorf("stannp: %d answer does not parse: %w", res.StatusCode, perr)}
 	}
 	return letter{}, classify(c.cfg.Provider, res.StatusCode, res.Header, raw, c.cfg.Now())
-}
-
-// scrub removes the URL from a transport error.
-func scrub(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
-	}
-	return err
 }
 
 // parseTime reads Stannp's timestamps: RFC 3339, or "2006-01-02 15:04:05"

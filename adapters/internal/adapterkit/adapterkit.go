@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -112,9 +113,9 @@ var ErrUnanswered = errors.New("no answer")
 // Exchange sends req with client and reads at most limit bytes of the
 // answer, whatever its status. A request that got no answer, or whose
 // answer could not be read, is a retryable *channel.Error of provider
-// wrapping ErrUnanswered, naming the method and path (and warned of on
-// log, without the URL's query, a header or a body); a cancelled ctx
-// returns its own error.
+// wrapping ErrUnanswered, naming the method and path but not the URL's
+// query (and warned of on log, when not nil, without a header or a
+// body); a cancelled ctx returns its own error.
 func Exchange(ctx context.Context, client *http.Client, req *http.Request, provider string, limit int64, log *slog.Logger) (*http.Response, []byte, error) {
 	name := req.Method + " " + req.URL.Path
 	lost := func(what string, err error) error {
@@ -123,9 +124,11 @@ func Exchange(ctx context.Context, client *http.Client, req *http.Request, provi
 		}
 		var ne net.Error
 		timeout := errors.As(err, &ne) && ne.Timeout()
-		log.WarnContext(ctx, provider+" request unanswered", "method", req.Method, "path", req.URL.Path, "timeout", timeout)
+		if log != nil {
+			log.WarnContext(ctx, provider+" request unanswered", "method", req.Method, "path", req.URL.Path, "timeout", timeout)
+		}
 		return &channel.Error{Class: channel.ClassRetryable, Provider: provider,
-			Err: fmt.Errorf("%s: %w: %s%s: %w", provider, ErrUnanswered, name, what, err)}
+			Err: fmt.Errorf("%s: %w: %s%s: %w", provider, ErrUnanswered, name, what, scrub(err))}
 	}
 	res, err := client.Do(req)
 	if err != nil {
@@ -137,4 +140,14 @@ func Exchange(ctx context.Context, client *http.Client, req *http.Request, provi
 		return nil, nil, lost(": reading the answer", err)
 	}
 	return res, raw, nil
+}
+
+// scrub drops the URL from a transport error: it may carry a query (a
+// filter, a lookup) that does not belong in a log or an error message.
+func scrub(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,7 +26,7 @@ const maxAnswer = 4 << 20
 // ErrUnanswered is matched by the error of a request that got no answer (a
 // timeout, a dropped connection, an answer that does not read): it may or
 // may not have acted.
-var ErrUnanswered = errors.New("forge: no answer")
+var ErrUnanswered = adapterkit.ErrUnanswered
 
 // APIError is an answer other than 2xx from one of the Forge products'
 // public APIs (InfraForge, Warmforge), which document none of its shape:
@@ -202,14 +201,9 @@ func (a *API) Do(ctx context.Context, method, path string, query url.Values, in,
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	res, err := a.cfg.HTTPClient.Do(req)
+	res, raw, err := adapterkit.Exchange(ctx, a.cfg.HTTPClient, req, a.cfg.Product, maxAnswer, a.cfg.Logger)
 	if err != nil {
-		return a.unanswered(ctx, method, path, err)
-	}
-	defer func() { _ = res.Body.Close() }()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
-	if err != nil {
-		return a.unanswered(ctx, method, path, err)
+		return err
 	}
 	if res.StatusCode/100 != 2 {
 		ae := &APIError{Product: a.cfg.Product, Method: method, Path: path, Status: res.StatusCode, Message: ParseError(raw)}
@@ -225,16 +219,6 @@ func (a *API) Do(ctx context.Context, method, path string, query url.Values, in,
 		}
 	}
 	return nil
-}
-
-func (a *API) unanswered(ctx context.Context, method, path string, err error) error {
-	if cerr := ctx.Err(); cerr != nil {
-		return fmt.Errorf("%s: %s %s: %w", a.cfg.Product, method, path, cerr)
-	}
-	var ne net.Error
-	timeout := errors.As(err, &ne) && ne.Timeout()
-	a.cfg.Logger.WarnContext(ctx, a.cfg.Product+" request unanswered", "method", method, "path", path, "timeout", timeout)
-	return fmt.Errorf("%w: %s: %s %s: %w", ErrUnanswered, a.cfg.Product, method, path, err)
 }
 
 // Pages reads a paginated list: fetch(page) returns the page's items and

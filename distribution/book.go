@@ -53,13 +53,7 @@ func (s *planner) bookPending(ctx context.Context) (int, error) {
 			break
 		}
 		// The planner books on the current picture of each client.
-		var ids []outbound.ClientID
-		for i := range ts {
-			if i == 0 || ts[i].Client != ts[i-1].Client {
-				ids = append(ids, ts[i].Client)
-			}
-		}
-		if err := s.freshen(ctx, ids); err != nil {
+		if err := s.freshen(ctx, clientsOf(ts)); err != nil {
 			return booked, err
 		}
 		failed := 0

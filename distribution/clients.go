@@ -195,6 +195,18 @@ func (s *shared) recordSpacing(ctx context.Context, cs *clientState) error {
 	return nil
 }
 
+// clientsOf returns the clients of ts, each once, in the order they first
+// appear.
+func clientsOf(ts []outbound.Touch) []outbound.ClientID {
+	ids := make([]outbound.ClientID, 0, 4)
+	for i := range ts {
+		if !slices.Contains(ids, ts[i].Client) {
+			ids = append(ids, ts[i].Client)
+		}
+	}
+	return ids
+}
+
 // freshen reloads the pictures this process keeps of the clients among
 // ids whose stored Version moved on since they were loaded: a resource
 // paused, assigned or released, or the client changed, by any process.

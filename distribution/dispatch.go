@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -96,13 +95,7 @@ func (s *dispatcher) dispatch(ctx context.Context, worker string, stop <-chan st
 	// churn made by any process since this one loaded a client is seen
 	// before the claim's sends.
 	if len(ts) > 0 {
-		ids := make([]outbound.ClientID, 0, 4)
-		for i := range ts {
-			if !slices.Contains(ids, ts[i].Client) {
-				ids = append(ids, ts[i].Client)
-			}
-		}
-		if err := s.freshen(ctx, ids); err != nil {
+		if err := s.freshen(ctx, clientsOf(ts)); err != nil {
 			s.giveBack(ctx, ts, worker)
 			return 0, len(ts), err
 		}

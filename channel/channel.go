@@ -39,6 +39,22 @@ type Reconciler interface {
 	Lookup(ctx context.Context, idempotencyKey string) (r Receipt, found bool, err error)
 }
 
+// Withdrawer is an optional capability of a [Channel]: it takes back, at
+// the provider, a request the recipient never answered. The engine's daily
+// job withdraws a LinkedIn connection request still not accepted after
+// distribution.Config.ConnectionWithdrawAfter through it, so that the
+// seat's pending invitations stay few.
+//
+// from is the sending resource's address (the request's From.Address) and
+// providerMessageID its receipt's ProviderMessageID. A request the
+// provider no longer holds as pending (accepted, withdrawn or expired) is
+// a permanent error (ClassPermanent): the engine records the request
+// withdrawn all the same; a retryable error leaves it to the next day's
+// job.
+type Withdrawer interface {
+	Withdraw(ctx context.Context, from, providerMessageID string) error
+}
+
 // Receipt is what a provider answered to an accepted Send.
 type Receipt struct {
 	// Provider names the provider that took the message ("twilio", "lob").

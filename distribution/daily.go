@@ -229,6 +229,9 @@ func (s *dailyJobs) withdrawConnections(ctx context.Context, now time.Time) erro
 			t.SentAt.IsZero() || now.Before(t.SentAt.Add(s.cfg.ConnectionWithdrawAfter)) {
 			continue
 		}
+		if !s.withdrawAtProvider(ctx, t) {
+			continue
+		}
 		ev := channel.Event{
 			Provider: WithdrawProvider, ProviderEventID: "withdraw/" + t.ID.String(), Type: channel.EventConnectionWithdrawn,
 			Kind: channel.LinkedIn, IdempotencyKey: t.ID.String(), At: t.SentAt.Add(s.cfg.ConnectionWithdrawAfter),
@@ -243,6 +246,44 @@ func (s *dailyJobs) withdrawConnections(ctx context.Context, now time.Time) erro
 		}
 	}
 	return nil
+}
+
+// withdrawAtProvider takes the connection request t back at its provider,
+// when its adapter is a channel.Withdrawer. It reports false when the
+// provider could not be reached (a retryable error): the request stays
+// sent and tomorrow's job tries again. A permanent refusal (the
+// invitation was accepted, withdrawn or expired meanwhile) is logged and
+// the request recorded withdrawn all the same.
+func (s *dailyJobs) withdrawAtProvider(ctx context.Context, t *outbound.Touch) bool {
+	if t.ProviderRef == "" {
+		return true
+	}
+	r, err := s.store.GetResource(ctx, t.Resource)
+	if err != nil {
+		s.log.WarnContext(ctx, "withdraw: the seat of a connection request cannot be read; trying again tomorrow",
+			"touch", t.ID.String(), "resource", t.Resource.String(), "err", err)
+		return false
+	}
+	sd := s.senders.forProvider(channel.LinkedIn, r.Provider)
+	if sd == nil {
+		return true
+	}
+	w, ok := sd.ch.(channel.Withdrawer)
+	if !ok {
+		return true
+	}
+	err = w.Withdraw(ctx, r.Address, t.ProviderRef)
+	switch {
+	case err == nil:
+		return true
+	case channel.IsPermanent(err):
+		s.log.InfoContext(ctx, "withdraw: the provider no longer holds the connection request as pending",
+			"touch", t.ID.String(), "provider", sd.info.Provider, "err", err)
+		return true
+	}
+	s.log.WarnContext(ctx, "withdraw: the provider did not take the withdrawal; trying again tomorrow",
+		"touch", t.ID.String(), "provider", sd.info.Provider, "err", err)
+	return false
 }
 
 // capacity recounts the capacity counters from the store's bookings: Used

@@ -1,6 +1,7 @@
 package distribution_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -58,6 +59,9 @@ func TestDailyWithdrawsUnacceptedConnections(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, n)
+	// The provider was asked to take the invitation back, from its seat.
+	require.NotEmpty(t, req.ProviderRef)
+	require.Equal(t, []string{req.ProviderRef}, e.fakes[channel.LinkedIn].Withdrawn())
 
 	// An accepted request is not withdrawn.
 	e2, ts2 := setup1(t)
@@ -66,6 +70,39 @@ func TestDailyWithdrawsUnacceptedConnections(t *testing.T) {
 	e2.clock.Set(req2.SentAt.Add(30 * 24 * time.Hour))
 	require.NoError(t, e2.svc.Daily(e2.ctx))
 	require.Zero(t, e2.svc.Counters().Events[channel.EventConnectionWithdrawn])
+}
+
+func TestDailyWithdrawalWaitsForTheProvider(t *testing.T) {
+	t.Parallel()
+	e, ts := setup1(t)
+	req := e.sendStep(ts[2])
+	li := e.fakes[channel.LinkedIn]
+	// The provider is down on day 21: the request stays sent, not withdrawn.
+	li.FailWithdraw(channel.Retryable(errors.New("503 service unavailable")))
+	e.clock.Set(req.SentAt.Add(21 * 24 * time.Hour))
+	require.NoError(t, e.svc.Daily(e.ctx))
+	require.Zero(t, e.svc.Counters().Events[channel.EventConnectionWithdrawn])
+	got := e.touch(req.ID)
+	require.Equal(t, outbound.TouchSent, got.Status)
+	require.NotEqual(t, outbound.ReasonConnectionWithdrawn, got.Reason.Code())
+	require.Empty(t, li.Withdrawn())
+	// The next day it answers: the request is withdrawn at the provider
+	// and recorded.
+	e.clock.Set(req.SentAt.Add(22 * 24 * time.Hour))
+	require.NoError(t, e.svc.Daily(e.ctx))
+	require.Equal(t, 1, e.svc.Counters().Events[channel.EventConnectionWithdrawn])
+	require.Equal(t, []string{req.ProviderRef}, li.Withdrawn())
+
+	// A provider that no longer holds the invitation as pending (it
+	// expired, or the seat's owner withdrew it by hand) refuses for good:
+	// the request is recorded withdrawn all the same.
+	e2, ts2 := setup1(t)
+	req2 := e2.sendStep(ts2[2])
+	e2.fakes[channel.LinkedIn].FailWithdraw(channel.Permanent(errors.New("422 invitation not pending")))
+	e2.clock.Set(req2.SentAt.Add(21 * 24 * time.Hour))
+	require.NoError(t, e2.svc.Daily(e2.ctx))
+	require.Equal(t, 1, e2.svc.Counters().Events[channel.EventConnectionWithdrawn])
+	require.Empty(t, e2.fakes[channel.LinkedIn].Withdrawn())
 }
 
 func TestDailyHealthPausesABouncingDomain(t *testing.T) {

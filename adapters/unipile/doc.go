@@ -16,7 +16,9 @@
 //     starts a chat, and a follow-up goes to POST chats/{chat_id}/messages;
 //     which chat a recipient has is kept in [Chats], in memory by default;
 //   - withdrawals: [Channel.Withdraw] cancels an invitation not yet
-//     accepted (DELETE users/invite/sent/{id});
+//     accepted (DELETE users/invite/sent/{id}); the engine's daily job
+//     calls it (the channel is a channel.Withdrawer) for every request
+//     unanswered after distribution.Config.ConnectionWithdrawAfter;
 //   - webhooks: [Channel.CreateWebhook] registers one with its secret
 //     header, [NewVerifier] checks that header in constant time (v1
 //     webhooks are not signed), [Decoder] turns new_relation into a

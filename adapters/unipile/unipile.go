@@ -78,6 +78,7 @@ var (
 	_ channel.Channel    = (*Channel)(nil)
 	_ channel.Describer  = (*Channel)(nil)
 	_ channel.Reconciler = (*Channel)(nil)
+	_ channel.Withdrawer = (*Channel)(nil)
 )
 
 // New checks cfg and returns the channel, or a *invalid.FieldError naming
@@ -317,13 +318,14 @@ func (c *Channel) providerID(ctx context.Context, accountID, publicID string) (s
 // From.Address) and invitationID the connection request's receipt
 // ProviderMessageID.
 //
-// The engine's daily job finds connection requests sent
+// Withdraw makes the channel a [channel.Withdrawer]: the engine's daily
+// job calls it for each connection request sent
 // distribution.Config.ConnectionWithdrawAfter ago (21 days by default) and
-// still not accepted, and records them withdrawn; a host that wants them
-// cancelled on LinkedIn too calls Withdraw for each from the engine's hook,
-// with the touch's resource address and provider message ID. Errors are
+// still not accepted, then records the request withdrawn. Errors are
 // classified as Send's are: an invitation already accepted, withdrawn or
-// expired is a permanent error.
+// expired is a permanent error (the engine records the request withdrawn
+// all the same); a 429, a 5xx or no answer is retryable (the engine tries
+// again the next day).
 func (c *Channel) Withdraw(ctx context.Context, accountID, invitationID string) error {
 	switch {
 	case strings.TrimSpace(accountID) == "":

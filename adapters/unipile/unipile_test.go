@@ -276,3 +276,37 @@ func TestBadConfig(t *testing.T) {
 		require.ErrorContains(t, err, "Config."+c.field)
 	}
 }
+
+// Under AnyAccount the fake takes a seat it was not told about for a
+// connected one, so a host's pool can name its seats as it likes; without
+// it, an unknown seat is refused.
+func TestFakeAnyAccount(t *testing.T) {
+	ctx := context.Background()
+	clock := timingtest.NewClock(start)
+	for _, anyAccount := range []bool{true, false} {
+		cfg := unipiletest.Config{APIKey: apiKey, AnyAccount: anyAccount, AnyProfile: true, Now: clock.Now, Seed: 7}
+		if !anyAccount {
+			cfg.Accounts = []unipiletest.Account{{ID: seat, ProviderID: "ACoAASEAT"}}
+		}
+		fake, err := unipiletest.New(cfg)
+		require.NoError(t, err)
+		t.Cleanup(fake.Close)
+		ch, err := unipile.New(unipile.Config{DSN: fake.DSN(), APIKey: apiKey, Now: clock.Now, Client: fake.Client()})
+		require.NoError(t, err)
+		m := request("any")
+		m.From.Address = "acc_unlisted"
+		_, err = ch.Send(ctx, m)
+		if anyAccount {
+			require.NoError(t, err)
+			require.Len(t, fake.Invitations(), 1)
+			require.NoError(t, fake.SetStatus(ctx, "acc_unlisted", "STOPPED"))
+			_, err = ch.Send(ctx, request("other-seat-still-unknown"))
+			require.NoError(t, err, "another unlisted seat is connected too")
+			continue
+		}
+		require.ErrorIs(t, err, channel.ErrPermanent)
+		require.Empty(t, fake.Invitations())
+	}
+	_, err := unipiletest.New(unipiletest.Config{APIKey: apiKey, Now: clock.Now})
+	require.ErrorContains(t, err, "Accounts")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -111,11 +112,15 @@ type fakeState struct {
 	byKey    map[string]int // index into sent
 	tries    map[string]int // failed-or-accepted attempts per key, duplicates excluded
 	attempts []Attempt
+
+	withdrawFails []error           // answers queued for the next Withdraws
+	withdrawn     map[string]string // provider message ID → the resource address it was withdrawn from
 }
 
 var (
 	_ channel.Channel    = (*Fake)(nil)
 	_ channel.Reconciler = (*Fake)(nil)
+	_ channel.Withdrawer = (*Fake)(nil)
 )
 
 // New returns a fake for channel kind k. cfg may be nil. It fails on an
@@ -267,6 +272,52 @@ func (f *Fake) Lookup(ctx context.Context, idempotencyKey string) (channel.Recei
 		return f.state.sent[i].Receipt, true, nil
 	}
 	return channel.Receipt{}, false, nil
+}
+
+// Withdraw implements channel.Withdrawer: it takes back the delivered
+// message whose receipt has providerMessageID, sent from the address from.
+// A message the fake never delivered from there, or already withdrew, is a
+// permanent error, as a provider answers for an invitation no longer
+// pending; an error queued by [Fake.FailWithdraw] is returned first. A
+// context already done fails with its error.
+func (f *Fake) Withdraw(ctx context.Context, from, providerMessageID string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.state.withdrawFails) > 0 {
+		err := f.state.withdrawFails[0]
+		f.state.withdrawFails = f.state.withdrawFails[1:]
+		return err
+	}
+	if _, done := f.state.withdrawn[providerMessageID]; done {
+		return channel.Permanent(fmt.Errorf("channeltest: %s was already withdrawn", providerMessageID))
+	}
+	for _, s := range f.state.sent {
+		if s.Receipt.ProviderMessageID == providerMessageID && s.Message.From.Address == from {
+			if f.state.withdrawn == nil {
+				f.state.withdrawn = map[string]string{}
+			}
+			f.state.withdrawn[providerMessageID] = from
+			return nil
+		}
+	}
+	return channel.Permanent(fmt.Errorf("channeltest: no message %s sent from %q", providerMessageID, from))
+}
+
+// FailWithdraw queues errs as the answers of the next Withdraws, in order.
+func (f *Fake) FailWithdraw(errs ...error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.state.withdrawFails = append(f.state.withdrawFails, errs...)
+}
+
+// Withdrawn returns the provider message IDs withdrawn, sorted.
+func (f *Fake) Withdrawn() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Sorted(maps.Keys(f.state.withdrawn))
 }
 
 // Sent returns the delivered messages in the order they were accepted, as

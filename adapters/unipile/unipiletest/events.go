@@ -61,7 +61,7 @@ func (s *Server) Accept(ctx context.Context, id string) error {
 func (s *Server) Reply(ctx context.Context, account, member, text string) (Message, error) {
 	s.mu.Lock()
 	p, ok := s.profiles[member]
-	seat, known := s.seats[account]
+	seat, known := s.seat(account)
 	if !ok || !known {
 		s.mu.Unlock()
 		return Message{}, fmt.Errorf("unipiletest: unknown account %q or member %q", account, member)
@@ -78,7 +78,7 @@ func (s *Server) Reply(ctx context.Context, account, member, text string) (Messa
 // every request with 401 errors/disconnected_account.
 func (s *Server) SetStatus(ctx context.Context, account, status string) error {
 	s.mu.Lock()
-	if _, ok := s.status[account]; !ok {
+	if _, ok := s.seat(account); !ok {
 		s.mu.Unlock()
 		return fmt.Errorf("unipiletest: unknown account %q", account)
 	}

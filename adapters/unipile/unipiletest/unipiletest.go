@@ -57,8 +57,14 @@ type Account struct {
 type Config struct {
 	// APIKey is the key every request must carry as X-API-KEY. Required.
 	APIKey string
-	// Accounts are the seats, each in status OK. At least one.
+	// Accounts are the seats, each in status OK. At least one, unless
+	// AnyAccount.
 	Accounts []Account
+	// AnyAccount makes the fake take every other account ID for a seat in
+	// status OK the first time a request or a status names it, with a
+	// made-up provider ID: a host whose pool names its seats as it likes
+	// tests without listing them.
+	AnyAccount bool
 	// Profiles are the members the fake knows.
 	Profiles []Profile
 	// AnyProfile makes the fake answer every other public identifier with
@@ -144,8 +150,8 @@ func New(cfg Config) (*Server, error) {
 	switch {
 	case cfg.APIKey == "":
 		return nil, bad("APIKey", "", "required")
-	case len(cfg.Accounts) == 0:
-		return nil, bad("Accounts", "[]", "at least one seat")
+	case len(cfg.Accounts) == 0 && !cfg.AnyAccount:
+		return nil, bad("Accounts", "[]", "at least one seat, or AnyAccount")
 	case cfg.Now == nil:
 		return nil, bad("Now", nil, "required")
 	}
@@ -377,6 +383,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, h http.HandlerFunc
 // account checks the seat named by account_id; it writes the refusal and
 // returns false when the seat cannot act. Called with s.mu held.
 func (s *Server) account(w http.ResponseWriter, id string) bool {
+	s.seat(id)
 	st, ok := s.status[id]
 	switch {
 	case id == "":
@@ -391,6 +398,26 @@ func (s *Server) account(w http.ResponseWriter, id string) bool {
 	return false
 }
 
+// seat returns the seat with account ID id, making one up (in status OK)
+// under AnyAccount. Called with s.mu held.
+func (s *Server) seat(id string) (Account, bool) {
+	if a, ok := s.seats[id]; ok {
+		return a, true
+	}
+	if !s.cfg.AnyAccount || strings.TrimSpace(id) == "" {
+		return Account{}, false
+	}
+	a := Account{ID: id, ProviderID: madeUpProviderID("seat:" + id)}
+	s.status[id], s.seats[id] = "OK", a
+	return a, true
+}
+
+// madeUpProviderID is a stable LinkedIn-like member ID for name.
+func madeUpProviderID(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return "ACoAA" + strings.ToUpper(hex.EncodeToString(sum[:10]))
+}
+
 // member returns the profile known by id, making one up under AnyProfile.
 // Called with s.mu held.
 func (s *Server) member(id string) (Profile, bool) {
@@ -400,8 +427,7 @@ func (s *Server) member(id string) (Profile, bool) {
 	if !s.cfg.AnyProfile || id == "" || strings.HasPrefix(id, "ACoA") {
 		return Profile{}, false
 	}
-	sum := sha256.Sum256([]byte(id))
-	p := Profile{PublicID: id, ProviderID: "ACoAA" + strings.ToUpper(hex.EncodeToString(sum[:10])), FirstName: id}
+	p := Profile{PublicID: id, ProviderID: madeUpProviderID(id), FirstName: id}
 	s.profiles[p.PublicID], s.profiles[p.ProviderID] = p, p
 	return p, true
 }

@@ -21,22 +21,29 @@ import (
 	"github.com/outbound-go/outbound/adapters/lob/lobtest"
 	"github.com/outbound-go/outbound/adapters/smtp"
 	"github.com/outbound-go/outbound/adapters/smtp/smtptest"
+	"github.com/outbound-go/outbound/adapters/unipile"
+	"github.com/outbound-go/outbound/adapters/unipile/unipiletest"
 	"github.com/outbound-go/outbound/adapters/webhook"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/timing/timingtest"
 )
 
 // With -providers http, email touches leave through the real SMTP adapter
-// to an SMTP server on 127.0.0.1 (smtptest), and what the model says
-// their providers report comes back as a provider would send it: an HTTP
-// POST to the adapter's webhook route on 127.0.0.1, verified and decoded
-// by the adapter and handed by adapters/webhook's handler to the engine.
+// to an SMTP server on 127.0.0.1 (smtptest), LinkedIn touches through the
+// Unipile adapter to Unipile's fake (unipiletest) and letters through the
+// Lob adapter to Lob's fake (lobtest); what the model says their providers
+// report comes back as a provider would send it: an HTTP POST to the
+// adapter's webhook route on 127.0.0.1, verified and decoded by the
+// adapter and handed by adapters/webhook's handler to the engine.
 // httpProviders holds those servers and routes.
 
 // The webhook routes of the run.
 const (
 	routeEmail = "/webhooks/inbound-mail"
 	routeLob   = "/webhooks/lob"
+	// Unipile's fake posts its webhooks itself (a member accepting an
+	// invitation or answering a message, as the model says), here.
+	routeUnipile = "/webhooks/unipile"
 )
 
 // inboundTokenHeader carries the inbound-mail route's shared token.
@@ -56,6 +63,16 @@ type httpProviders struct {
 	lobSrv *lobtest.Server
 	mail   *lob.Channel
 
+	unipileSrv *unipiletest.Server
+	linkedIn   *unipile.Channel
+	// unipileSecret is the secret header of the Unipile route.
+	unipileSecret string
+	// at, when set, is the instant of the event being delivered: Unipile
+	// stamps its notices with the time it sends them (a new relation with
+	// its arrival, a message with when it was written), and in the run
+	// that is when the model says the member acted.
+	at time.Time
+
 	srv    *http.Server
 	url    string // the webhook server, http://127.0.0.1:port
 	client *http.Client
@@ -66,6 +83,9 @@ type httpProviders struct {
 	// direct counts the model's events that no provider route carries
 	// and that the engine was handed directly, by type.
 	direct map[string]int
+	// withdrawn counts the connection requests the engine withdrew at
+	// Unipile.
+	withdrawn int
 	// kinds are those sent through real adapters.
 	kinds channel.Set
 }
@@ -112,9 +132,15 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 		h.close()
 		return nil, err
 	}
+	linkedInRoute, err := h.startUnipile()
+	if err != nil {
+		h.close()
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+routeEmail, mailRoute)
 	mux.Handle("POST "+routeLob, lobRoute)
+	mux.Handle("POST "+routeUnipile, linkedInRoute)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		h.close()
@@ -123,7 +149,65 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 	h.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	h.url = "http://" + ln.Addr().String()
 	go func() { _ = h.srv.Serve(ln) }()
+	if err := h.subscribeUnipile(context.Background()); err != nil {
+		h.close()
+		return nil, err
+	}
 	return h, nil
+}
+
+// unipileKey is the API key of Unipile's fake.
+const unipileKey = "sim_unipile_key"
+
+// startUnipile starts Unipile's fake, which takes every seat of the pool
+// (the run's seats are named by the pool's fake provisioner) and every
+// member, and the Unipile channel, and returns its webhook route.
+func (h *httpProviders) startUnipile() (http.Handler, error) {
+	var err error
+	h.unipileSrv, err = unipiletest.New(unipiletest.Config{APIKey: unipileKey, AnyAccount: true, AnyProfile: true, Now: h.now, Seed: 1})
+	if err != nil {
+		return nil, fmt.Errorf("unipile fake: %w", err)
+	}
+	journal := unipile.NewMemoryStore()
+	h.linkedIn, err = unipile.New(unipile.Config{DSN: h.unipileSrv.DSN(), APIKey: unipileKey, Now: h.clock.Now,
+		Client: h.unipileSrv.Client(), Chats: journal, Journal: journal})
+	if err != nil {
+		return nil, fmt.Errorf("unipile channel: %w", err)
+	}
+	h.unipileSecret = randomToken()
+	sig, err := unipile.NewVerifier(unipile.DefaultSecretHeader, h.unipileSecret)
+	if err != nil {
+		return nil, err
+	}
+	dec, err := unipile.NewDecoder(unipile.DecoderConfig{Now: h.now, Journal: journal})
+	if err != nil {
+		return nil, err
+	}
+	return webhook.NewHandler(webhook.Config{Name: "unipile", Verifier: sig, Decoder: dec, Sink: webhook.SinkFunc(h.accept)})
+}
+
+// subscribeUnipile has Unipile's fake post new relations and messages to
+// the run's route, with the route's secret header, as a host registers its
+// webhooks once.
+func (h *httpProviders) subscribeUnipile(ctx context.Context) error {
+	for _, src := range []string{unipile.SourceUsers, unipile.SourceMessaging} {
+		if _, err := h.linkedIn.CreateWebhook(ctx, src, h.url+routeUnipile, unipile.DefaultSecretHeader, h.unipileSecret); err != nil {
+			return fmt.Errorf("unipile webhook %s: %w", src, err)
+		}
+	}
+	return nil
+}
+
+// now is the time of the providers' fakes and of Unipile's notices: the
+// instant of the event being delivered, else the clock's.
+func (h *httpProviders) now() time.Time {
+	h.mu.Lock()
+	at := h.at
+	h.mu.Unlock()
+	if !at.IsZero() {
+		return at
+	}
+	return h.clock.Now()
 }
 
 func randomToken() string {
@@ -142,6 +226,9 @@ func (h *httpProviders) close() {
 	}
 	if h.lobSrv != nil {
 		h.lobSrv.Close()
+	}
+	if h.unipileSrv != nil {
+		h.unipileSrv.Close()
 	}
 }
 
@@ -162,37 +249,77 @@ func (h *httpProviders) channel(k channel.Kind, out *outbox, now func() time.Tim
 	case channel.Mail:
 		h.kinds = h.kinds.With(k)
 		return &adapterRecorder{Channel: h.mail, out: out, now: now, from: lobSender}
+	case channel.LinkedIn:
+		h.kinds = h.kinds.With(k)
+		return &withdrawingRecorder{adapterRecorder: adapterRecorder{Channel: h.linkedIn, out: out, now: now}, w: h.linkedIn, done: h.withdrew}
 	}
 	return nil
 }
 
 // routed reports whether the model's event e reaches the engine through a
-// provider's webhook route, and its body and headers if so. An event no
-// provider reports (an email unsubscribe: it is the host's own
-// List-Unsubscribe endpoint that hears it, not the SMTP server) is
-// handed to the engine directly.
-func (h *httpProviders) routed(e channel.Event) (path string, body []byte, header http.Header, ok bool) {
+// provider's webhook route, and if so the route and how the provider
+// delivers it. An event no provider reports (an email unsubscribe: it is
+// the host's own List-Unsubscribe endpoint that hears it, not the SMTP
+// server) is handed to the engine directly.
+func (h *httpProviders) routed(e channel.Event) (path string, deliver func(context.Context) error, ok bool) {
+	post := func(path string, body []byte, header http.Header) (string, func(context.Context) error, bool) {
+		return path, func(ctx context.Context) error { return h.post(ctx, path, body, header) }, true
+	}
 	switch e.Kind {
 	case channel.Email:
 		raw, ok := inboundMail(e)
 		if !ok {
-			return "", nil, nil, false
+			return "", nil, false
 		}
-		return routeEmail, raw, http.Header{inboundTokenHeader: {h.token}, "Content-Type": {"message/rfc822"}}, true
+		return post(routeEmail, raw, http.Header{inboundTokenHeader: {h.token}, "Content-Type": {"message/rfc822"}})
 	case channel.Mail:
 		typ := map[channel.EventType]string{channel.EventDelivered: lob.EventDelivered, channel.EventBounced: lob.EventReturnedToSender}[e.Type]
 		if typ == "" {
-			return "", nil, nil, false
+			return "", nil, false
 		}
 		o := lobtest.Outcome{EventID: lobtest.EventID(e.ProviderMessageID, typ), LetterID: e.ProviderMessageID, Type: typ, At: e.At}
 		body, err := h.lobSrv.EventBody(o)
 		if err != nil {
-			return "", nil, nil, false
+			return "", nil, false
 		}
 		sig, ts := h.lobSrv.Sign(body, h.clock.Now())
-		return routeLob, body, http.Header{lob.SignatureHeader: {sig}, lob.TimestampHeader: {ts}, "Content-Type": {"application/json"}}, true
+		return post(routeLob, body, http.Header{lob.SignatureHeader: {sig}, lob.TimestampHeader: {ts}, "Content-Type": {"application/json"}})
+	case channel.LinkedIn:
+		// The member acts on Unipile's side, and Unipile's fake posts the
+		// notice to the route, at the instant the model gives.
+		var act func(context.Context) error
+		switch e.Type {
+		case channel.EventConnectionAccepted:
+			act = func(ctx context.Context) error { return h.unipileSrv.Accept(ctx, e.ProviderMessageID) }
+		case channel.EventReplied:
+			act = func(ctx context.Context) error {
+				_, err := h.unipileSrv.Reply(ctx, e.To, publicID(e.From), e.Body)
+				return err
+			}
+		default:
+			return "", nil, false
+		}
+		return routeUnipile, func(ctx context.Context) error {
+			h.mu.Lock()
+			h.at = e.At
+			h.mu.Unlock()
+			defer func() {
+				h.mu.Lock()
+				h.at = time.Time{}
+				h.mu.Unlock()
+			}()
+			return act(ctx)
+		}, true
 	}
-	return "", nil, nil, false
+	return "", nil, false
+}
+
+// publicID is the public identifier of a LinkedIn profile URL
+// (https://www.linkedin.com/in/<id>/).
+func publicID(profileURL string) string {
+	_, id, _ := strings.Cut(profileURL, "/in/")
+	id, _, _ = strings.Cut(id, "/")
+	return id
 }
 
 // apply hands the engine the events due, in the order given: each one a
@@ -201,11 +328,11 @@ func (h *httpProviders) routed(e channel.Event) (path string, body []byte, heade
 func (h *httpProviders) apply(ctx context.Context, due []channel.Event) (tally, error) {
 	var sum tally
 	for i := 0; i < len(due); {
-		path, body, header, ok := h.routed(due[i])
+		path, deliver, ok := h.routed(due[i])
 		if !ok {
 			j := i + 1
 			for j < len(due) {
-				if _, _, _, r := h.routed(due[j]); r {
+				if _, _, r := h.routed(due[j]); r {
 					break
 				}
 				j++
@@ -228,7 +355,7 @@ func (h *httpProviders) apply(ctx context.Context, due []channel.Event) (tally, 
 			i = j
 			continue
 		}
-		if err := h.post(ctx, path, body, header); err != nil {
+		if err := deliver(ctx); err != nil {
 			return sum, fmt.Errorf("event %s %s: %w", due[i].Provider, due[i].ProviderEventID, err)
 		}
 		sum = sum.plus(h.take())
@@ -310,6 +437,31 @@ func lobSender(addr string) string { return "adr_" + addr }
 
 var _ channel.Describer = (*adapterRecorder)(nil)
 
+// withdrawingRecorder is an adapterRecorder whose adapter takes back
+// connection requests: the engine's daily job withdraws through it.
+type withdrawingRecorder struct {
+	adapterRecorder
+	w    channel.Withdrawer
+	done func() // called after each withdrawal the provider took
+}
+
+var _ channel.Withdrawer = (*withdrawingRecorder)(nil)
+
+func (r *withdrawingRecorder) Withdraw(ctx context.Context, from, providerMessageID string) error {
+	err := r.w.Withdraw(ctx, from, providerMessageID)
+	if err == nil {
+		r.done()
+	}
+	return err
+}
+
+// withdrew counts a connection request withdrawn at Unipile.
+func (h *httpProviders) withdrew() {
+	h.mu.Lock()
+	h.withdrawn++
+	h.mu.Unlock()
+}
+
 func (r *adapterRecorder) Send(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
 	return r.out.record(ctx, m, r.now, func(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
 		if r.from != nil {
@@ -350,8 +502,8 @@ func (h *httpProviders) summary() string {
 	for _, k := range slices.Sorted(maps.Keys(h.direct)) {
 		direct = append(direct, fmt.Sprintf("%s %d", k, h.direct[k]))
 	}
-	return fmt.Sprintf("providers http: webhooks taken: %s; events no provider route reports, handed to the engine directly: %s",
-		orNone(routes), orNone(direct))
+	return fmt.Sprintf("providers http: webhooks taken: %s; events no provider route reports, handed to the engine directly: %s; connection requests withdrawn at Unipile: %d",
+		orNone(routes), orNone(direct), h.withdrawn)
 }
 
 func orNone(s []string) string {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/outbound-go/outbound/adapters/unipile/unipiletest"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/timing/timingtest"
 )
@@ -78,8 +79,8 @@ func TestTamperedWebhookRefused(t *testing.T) {
 	require.Equal(t, before.Events["replied"]+1, taken.Events["replied"])
 }
 
-// TestRoundTripKeepsEachEvent: each event the model can draw for an email
-// or a letter, sent through the real adapter, comes back through the
+// TestRoundTripKeepsEachEvent: each event the model can draw for an email,
+// a letter or a LinkedIn touch, sent through the real adapter, comes back through the
 // provider's webhook route as the engine would get it from the in-memory
 // fake: the same type, instant (to the precision the payload carries),
 // return date, and the provider and message ID the touch was sent under.
@@ -108,15 +109,21 @@ func TestRoundTripKeepsEachEvent(t *testing.T) {
 	letter.From = channel.Sender{Address: "lob-sender-0001"}
 	letter.To = channel.Recipient{Name: "Ada Lee", Postal: channel.PostalAddress{Lines: []string{"1 Main St"}, City: "Springfield", Region: "IL", Postcode: "62701", Country: "US"}}
 	letter.Body = "Dear Ada, a letter."
+	invite := channel.NewMessage("touch-li-1", channel.ActionConnectionRequest)
+	invite.From = channel.Sender{Address: "linkedin-seat-0001"}
+	invite.To = channel.Recipient{Name: "Ada Lee", LinkedIn: "https://www.linkedin.com/in/ada-lee-00a1"}
+	invite.Body = "Hi Ada, happy to connect."
+	note := invite.Clone()
+	note.IdempotencyKey, note.Action, note.Body = "touch-li-2", channel.ActionLinkedInMessage, "Thanks for connecting, Ada."
 
-	rcs := map[channel.Kind]channel.Receipt{}
-	for _, m := range []*channel.Message{email, letter} {
+	rcs := map[string]channel.Receipt{}
+	for _, m := range []*channel.Message{email, letter, invite, note} {
 		rc, err := h.channel(m.Kind, out, clock.Now).Send(ctx, m)
 		require.NoError(t, err)
-		rcs[m.Kind] = rc
+		rcs[m.IdempotencyKey] = rc
 	}
 	event := func(m *channel.Message, typ channel.EventType, in bool, body string) channel.Event {
-		rc := rcs[m.Kind]
+		rc := rcs[m.IdempotencyKey]
 		e := channel.Event{Provider: rc.Provider, ProviderEventID: rc.ProviderMessageID + "/" + string(typ), Type: typ, Kind: m.Kind,
 			ProviderMessageID: rc.ProviderMessageID, IdempotencyKey: m.IdempotencyKey,
 			From: m.From.Address, To: m.To.Address(m.Kind), At: at.Add(90*time.Minute + 123*time.Millisecond), Body: body}
@@ -135,7 +142,20 @@ func TestRoundTripKeepsEachEvent(t *testing.T) {
 		event(email, channel.EventReplied, true, "Thanks for reaching out."),
 		event(email, channel.EventOptedOut, true, ""),
 		event(letter, channel.EventDelivered, false, ""), event(letter, channel.EventBounced, false, ""),
+		event(invite, channel.EventConnectionAccepted, true, ""),
+		event(note, channel.EventReplied, true, "Thanks, happy to chat."),
 	}
+	// A notice without Unipile's secret header is refused, and delivers
+	// nothing.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url+routeUnipile, bytes.NewReader(unipiletest.NewRelationPayload(
+		invite.From.Address, unipiletest.Profile{PublicID: "ada-lee-00a1", ProviderID: "ACoAAforged"})))
+	require.NoError(t, err)
+	res, err := h.client.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	require.Empty(t, got)
+
 	clock.Set(want[0].At)
 	_, err = h.apply(ctx, want)
 	require.NoError(t, err)
@@ -146,9 +166,15 @@ func TestRoundTripKeepsEachEvent(t *testing.T) {
 		require.Equal(t, w.Kind, g.Kind)
 		require.Equal(t, w.Provider, g.Provider)
 		require.Equal(t, w.ProviderMessageID, g.ProviderMessageID)
+		if w.Kind == channel.LinkedIn {
+			// Unipile's notices name no touch: the adapter's journal
+			// finds it, by seat, member and action.
+			require.Equal(t, w.IdempotencyKey, g.IdempotencyKey, "event %d", i)
+			require.Equal(t, w.Body, g.Body)
+		}
 		require.WithinDuration(t, w.At, g.At, time.Second)
 		require.True(t, w.ReturnAt.Equal(g.ReturnAt), "return %s, got %s", w.ReturnAt, g.ReturnAt)
 	}
-	require.Contains(t, h.summary(), "/webhooks/inbound-mail 5, /webhooks/lob 2")
+	require.Contains(t, h.summary(), "/webhooks/inbound-mail 5, /webhooks/lob 2, /webhooks/unipile 2")
 	require.Contains(t, h.summary(), "email opted_out 1")
 }

@@ -191,7 +191,7 @@ func childProcess(ctx context.Context, setup childSetup) (*process, func(), erro
 	svc, err := newEngine(engineConfig{
 		Store: db.Platform(), Channels: chans, Clock: clock, DNCR: reg,
 		Provisioner: remoteProvisioner{c: pc}, Alerter: remoteAlerter{c: pc},
-		Plans: setup.Plans, Workers: o.Workers, IDs: ids,
+		Plans: setup.Plans, Workers: o.Workers, IDs: ids, Sequence: o.runSequence(),
 	})
 	if err != nil {
 		closeDB()

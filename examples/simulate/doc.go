@@ -26,6 +26,8 @@
 //	                  through the real SMTP, Unipile and Lob adapters to their fakes on
 //	                  127.0.0.1, outcomes back through the adapters' webhook routes (not
 //	                  with -processes)
+//	-letter-day N     add a letter to the sequence N days after enrolment (hot leads
+//	                  with a postal address, clients whose plan has a mail sender)
 //	-out DIR          write summary.json, report.html and the JSON lines files
 //
 // Exit status: 0 done, 1 the run failed, 2 a bad command line.

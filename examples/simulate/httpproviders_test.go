@@ -17,10 +17,11 @@ import (
 
 // TestHTTPProvidersSameTotals: the run through the real adapters and
 // their providers' fakes on 127.0.0.1, outcomes back as webhooks, prints
-// what the run on the in-memory fakes prints, day by day.
+// what the run on the in-memory fakes prints, day by day; with a letter
+// step, letters go through Lob's adapter too.
 func TestHTTPProvidersSameTotals(t *testing.T) {
 	t.Parallel()
-	args := []string{"-clients", "2", "-leads", "200", "-days", "10", "-seed", "1"}
+	args := []string{"-clients", "2", "-leads", "200", "-days", "14", "-seed", "1", "-letter-day", "4"}
 	code, memOut, memErr := runCmd(t, args...)
 	require.Equal(t, 0, code, memErr)
 	code, httpOut, httpErr := runCmd(t, append(args, "-providers", "http")...)
@@ -28,6 +29,9 @@ func TestHTTPProvidersSameTotals(t *testing.T) {
 	require.Equal(t, summaryLines(memOut), summaryLines(httpOut))
 	require.Equal(t, dayLines(memErr), dayLines(httpErr))
 	require.Contains(t, httpErr, "providers http: webhooks taken:")
+	for _, route := range []string{routeEmail, routeLob, routeUnipile} {
+		require.Contains(t, httpErr, route+" ", "outcomes came back through %s", route)
+	}
 }
 
 // TestTamperedWebhookRefused: a webhook without the route's secret is

@@ -16,6 +16,7 @@ import (
 
 	"github.com/outbound-go/outbound/examples/simulate/internal/report"
 	"github.com/outbound-go/outbound/leadfile"
+	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -63,6 +64,9 @@ type options struct {
 	// the in-memory fakes, or "http", the real adapters talking to their
 	// providers' fakes on 127.0.0.1, outcomes coming back as webhooks.
 	Providers string
+	// LetterDay, when not 0, adds a letter to the sequence that many days
+	// after enrolment.
+	LetterDay int
 }
 
 // The values of -providers.
@@ -112,6 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.Schema, "schema", "", "with -database-url: the schema to (re)create for the run (default sim_<seed>)")
 	fs.IntVar(&o.Processes, "processes", 1, "with -database-url: dispatch and handle events in this many OS processes (the command and copies of it), the leader elected among them")
 	fs.StringVar(&o.Providers, "providers", providersMemory, "memory: every channel on in-memory fakes; http: email, LinkedIn and mail through the real SMTP, Unipile and Lob adapters to their fakes on 127.0.0.1, outcomes back through the adapters' webhook routes (voice and SMS stay in memory until their adapters land)")
+	fs.IntVar(&o.LetterDay, "letter-day", 0, "add a letter to the sequence this many days after enrolment (sent to hot leads with a postal address, by the clients whose plan has a mail sender); 0: none")
 	fs.StringVar(&o.Out, "out", "", "write summary.json, report.html and the JSON lines files to this directory")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -142,6 +147,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: -processes %d: want 1 to %d", errUsage, o.Processes, maxProcesses)
 	case o.Processes > 1 && o.DatabaseURL == "":
 		return o, fmt.Errorf("%w: -processes %d: needs -database-url (processes share the run through PostgreSQL)", errUsage, o.Processes)
+	case o.LetterDay < 0 || o.LetterDay > sequence.MaxDay:
+		return o, fmt.Errorf("%w: -letter-day %d: want 0 (none) to %d", errUsage, o.LetterDay, sequence.MaxDay)
 	case o.Providers != providersMemory && o.Providers != providersHTTP:
 		return o, fmt.Errorf("%w: -providers %q: want memory or http", errUsage, o.Providers)
 	case o.Providers == providersHTTP && o.Processes > 1:

@@ -15,9 +15,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/examples/simulate/internal/report"
 	"github.com/outbound-go/outbound/examples/simulate/internal/world"
 	"github.com/outbound-go/outbound/leadfile"
+	"github.com/outbound-go/outbound/sequence"
 )
 
 // small is a run small enough for a test: 2 clients, 200 leads, 10 days.
@@ -275,7 +277,7 @@ func TestFlags(t *testing.T) {
 		{"-start", "02/03/2026"}, {"-clients", "0"}, {"-days", "0"}, {"-workers", "0"}, {"-leads", "-1"}, {"extra"}, {"-nope"},
 		{"-processes", "2"}, {"-processes", "0", "-database-url", "postgres://localhost/outbound"},
 		{"-processes", "17", "-database-url", "postgres://localhost/outbound"},
-		{"-providers", "smtp"}, {"-providers", ""},
+		{"-providers", "smtp"}, {"-providers", ""}, {"-letter-day", "-1"}, {"-letter-day", "4000"},
 		{"-providers", "http", "-processes", "2", "-database-url", "postgres://localhost/outbound"},
 	} {
 		code, _, stderr := runCmd(t, args...)
@@ -355,4 +357,22 @@ func TestAllowanceRaisedToFitTheRun(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &sum))
 	require.Zero(t, sum.Leads.Rejected)
 	require.Equal(t, 1200, sum.Leads.Enrolled+sum.Leads.Merged+sum.Leads.Dead)
+}
+
+// -letter-day puts a letter step in the default sequence, in order of day,
+// and the sequence stays valid.
+func TestLetterDay(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ day, number int }{{0, 0}, {4, 3}, {12, 6}, {20, 6}} {
+		seq := options{LetterDay: c.day}.runSequence()
+		require.NoError(t, seq.Validate(), "day %d", c.day)
+		at := slices.IndexFunc(seq.Steps, func(s sequence.Step) bool { return s.Action == channel.ActionLetter })
+		if c.number == 0 {
+			require.Equal(t, -1, at)
+			continue
+		}
+		require.Len(t, seq.Steps, 6)
+		require.Equal(t, c.number, seq.Steps[at].Number, "day %d", c.day)
+		require.Equal(t, c.day, seq.Steps[at].Day)
+	}
 }

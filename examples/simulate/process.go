@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/examples/simulate/internal/world"
 	"github.com/outbound-go/outbound/pool"
+	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing/timingtest"
 )
@@ -46,13 +48,36 @@ type engineConfig struct {
 	Plans       []outbound.Plan
 	Workers     int
 	IDs         *world.IDs
+	Sequence    sequence.Sequence
+}
+
+// runSequence is the sequence of the run: the default one, with a letter
+// step LetterDay days after enrolment when set.
+func (o options) runSequence() sequence.Sequence {
+	seq := sequence.Default()
+	if o.LetterDay == 0 {
+		return seq
+	}
+	letter := sequence.Step{Day: o.LetterDay, Channel: channel.Mail, Action: channel.ActionLetter}
+	at := len(seq.Steps)
+	for i, st := range seq.Steps {
+		if st.Day > o.LetterDay {
+			at = i
+			break
+		}
+	}
+	seq.Steps = slices.Insert(seq.Steps, at, letter)
+	for i := range seq.Steps {
+		seq.Steps[i].Number = i + 1
+	}
+	return seq
 }
 
 // newEngine returns the engine every process of a run builds alike.
 func newEngine(c engineConfig) (*distribution.Service, error) {
 	svc, err := distribution.New(distribution.Config{
 		Store: c.Store, Channels: c.Channels, Clock: c.Clock, DNCR: c.DNCR, Provisioner: c.Provisioner,
-		Alerter: c.Alerter, Plans: c.Plans, Workers: c.Workers, Test: distribution.TestConfig{NewID: c.IDs.New},
+		Alerter: c.Alerter, Plans: c.Plans, Workers: c.Workers, Sequence: c.Sequence, Test: distribution.TestConfig{NewID: c.IDs.New},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)

@@ -214,7 +214,7 @@ func (s *simulation) setup(ctx context.Context) error {
 
 	s.svc, err = newEngine(engineConfig{
 		Store: s.store, Channels: chans, Clock: s.clock, DNCR: reg, Provisioner: s.prov, Alerter: s.alerter,
-		Plans: plans, Workers: o.Workers, IDs: ids,
+		Plans: plans, Workers: o.Workers, IDs: ids, Sequence: o.runSequence(),
 	})
 	if err != nil {
 		return err

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/replies"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -751,7 +752,7 @@ type patterns struct {
 	quotedID      *regexp.Regexp
 	tags          *regexp.Regexp
 	dropBlocks    *regexp.Regexp
-	dates         dateFinder
+	dates         *replies.DateReader
 }
 
 func newPatterns() *patterns {
@@ -764,7 +765,7 @@ func newPatterns() *patterns {
 		quotedID:      regexp.MustCompile(`(?im)^[ \t>]*Message-ID:[ \t]*(<[^<>\s]+>)`),
 		tags:          regexp.MustCompile(`(?s)<[^>]*>`),
 		dropBlocks:    regexp.MustCompile(`(?is)<(style|script|head)\b.*?</(style|script|head)\s*>`),
-		dates:         newDateFinder(),
+		dates:         replies.NewDateReader(),
 	}
 }
 
@@ -786,5 +787,5 @@ func (pt *patterns) htmlText(s string) string {
 }
 
 func (pt *patterns) returnDate(text string, ref time.Time) time.Time {
-	return pt.dates.find(text, ref)
+	return pt.dates.ReturnDate(text, ref)
 }

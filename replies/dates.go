@@ -1,4 +1,4 @@
-package smtp
+package replies
 
 import (
 	"regexp"
@@ -8,9 +8,11 @@ import (
 	"time"
 )
 
-// dateFinder reads the return date an out-of-office reply names.
+// DateReader reads the dates replies name: when an out-of-office writer
+// is back ([DateReader.ReturnDate]) and when a "not now" asks to be
+// contacted again ([DateReader.FollowUpDate]).
 //
-// It looks right after a word that announces a return ("back", "return",
+// For a return date it looks right after a word that announces a return ("back", "return",
 // "returning", "until", "till", "through", "from", German "bis",
 // "zurück", "ab", "wieder"), within a few words, for a date in one of the
 // forms people write: "14 March 2026", "14th of March", "March 14, 2026",
@@ -19,8 +21,16 @@ import (
 // weekday ("back on Monday": the next such day). English, German and
 // French month names and their common abbreviations are understood. A date
 // without a year is the next such date on or after the message's own date.
-type dateFinder struct {
+//
+// A DateReader is safe for concurrent use; build one with
+// [NewDateReader] and keep it.
+type DateReader struct {
 	trigger *regexp.Regexp
+	later   *regexp.Regexp   // follow-up triggers
+	rel     *regexp.Regexp   // in N days/weeks/months
+	next    *regexp.Regexp   // next week/month/quarter/year
+	quarter *regexp.Regexp   // Q3, third quarter
+	month   *regexp.Regexp   // a bare month name
 	forms   []*regexp.Regexp // ISO, day-month, month-day, dotted, slashed
 	weekday *regexp.Regexp
 	months  map[string]time.Month
@@ -30,7 +40,11 @@ type dateFinder struct {
 // window is how many bytes after a trigger word a date may start.
 const window = 48
 
-func newDateFinder() dateFinder {
+// maxText is how much of a text the reader reads.
+const maxText = 64 << 10
+
+// NewDateReader compiles the reader's patterns.
+func NewDateReader() *DateReader {
 	months := map[string]time.Month{}
 	for i, names := range [][]string{
 		{"january", "jan", "januar", "jänner", "janvier", "janv"},
@@ -66,7 +80,12 @@ func newDateFinder() dateFinder {
 	}
 	month := alternation(months)
 	day := alternation(days)
-	return dateFinder{
+	return &DateReader{
+		later:   regexp.MustCompile(`(?i)\b(?:after|from|around|in|until|till|by|next|early|mid|late|end of|beginning of|start of|circle back|check back|reach out|follow up|touch base|ping me|try again|revisit)\b`),
+		rel:     regexp.MustCompile(`\b(?:in|after)\s+(?:a\s+|an\s+|one\s+|a\s+couple\s+(?:of\s+)?|a\s+few\s+|(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+)(day|week|month|year)s?\b`),
+		next:    regexp.MustCompile(`\bnext\s+(week|month|quarter|year)\b`),
+		quarter: regexp.MustCompile(`\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter)\b(?:\s+(?:of\s+)?(\d{4}))?`),
+		month:   regexp.MustCompile(`\b(?:in|after|from|until|till|around|early|mid|late|end of|beginning of|start of)\s+(` + month + `)\b(?:\s+(\d{4}))?`),
 		trigger: regexp.MustCompile(`(?i)\b(?:back|return|returning|returns|until|till|through|thru|bis|zurück|ab|wieder|retour|jusqu'au|jusqu’au)\b`),
 		forms: []*regexp.Regexp{
 			regexp.MustCompile(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`),
@@ -96,11 +115,11 @@ func alternation[V any](names map[string]V) string {
 	return strings.Join(keys, "|")
 }
 
-// find returns the first return date text names, at midnight in ref's
-// zone, or the zero time.
-func (f dateFinder) find(text string, ref time.Time) time.Time {
-	if len(text) > maxBodyLen {
-		text = text[:maxBodyLen]
+// ReturnDate returns the first return date text names, at midnight in
+// ref's zone (ref is when the text was written), or the zero time.
+func (f *DateReader) ReturnDate(text string, ref time.Time) time.Time {
+	if len(text) > maxText {
+		text = text[:maxText]
 	}
 	lower := strings.ToLower(text)
 	for _, loc := range f.trigger.FindAllStringIndex(lower, 50) {
@@ -135,7 +154,7 @@ func sentence(w string) string {
 }
 
 // date reads the earliest date in w.
-func (f dateFinder) date(w string, ref time.Time) (time.Time, bool) {
+func (f *DateReader) date(w string, ref time.Time) (time.Time, bool) {
 	best, bestAt := time.Time{}, -1
 	for i, re := range f.forms {
 		for _, m := range re.FindAllStringSubmatchIndex(w, 4) {
@@ -169,7 +188,7 @@ func (f dateFinder) date(w string, ref time.Time) (time.Time, bool) {
 }
 
 // form reads the submatches of form i into a date.
-func (f dateFinder) form(i int, sub func(int) string, ref time.Time) (time.Time, bool) {
+func (f *DateReader) form(i int, sub func(int) string, ref time.Time) (time.Time, bool) {
 	var y, d int
 	var mo time.Month
 	switch i {
@@ -236,4 +255,144 @@ func atoi(s string) int {
 		return 0
 	}
 	return n
+}
+
+// FollowUpDate returns when text asks to be contacted again, at midnight
+// in ref's zone (ref is when the text was written), or the zero time. It
+// reads, whichever comes first in the text:
+//
+//   - a date after a word of time ("after 14 April", "reach out on
+//     Monday", "try again 15/06/2026"), in the forms [DateReader.ReturnDate]
+//     reads;
+//   - a month ("in June", "early September": its 1st; "mid June": the
+//     15th; "late June", "end of June": the 20th), the next such month
+//     that has not begun;
+//   - a quarter ("Q3", "third quarter", "Q1 2027"): its first day, the
+//     next such quarter that has not begun;
+//   - "next week", "next month", "next quarter", "next year": the first
+//     day of it (a week begins on Monday);
+//   - a span ("in two weeks", "in a couple of months", "in a few weeks"
+//     (three), "after a month"), counted from ref.
+func (f *DateReader) FollowUpDate(text string, ref time.Time) time.Time {
+	if len(text) > maxText {
+		text = text[:maxText]
+	}
+	lower := strings.ToLower(text)
+	today := midnight(ref)
+	best, bestAt := time.Time{}, len(lower)+1
+	take := func(t time.Time, at int) {
+		if !t.IsZero() && at < bestAt && t.After(today) {
+			best, bestAt = t, at
+		}
+	}
+	for _, loc := range f.later.FindAllStringIndex(lower, 50) {
+		if loc[0] >= bestAt {
+			break
+		}
+		w := sentence(lower[loc[1]:min(loc[1]+window, len(lower))])
+		if t, ok := f.date(w, ref); ok {
+			take(t, loc[0])
+			break
+		}
+	}
+	if m := f.month.FindStringSubmatchIndex(lower); m != nil {
+		lead, name := lower[m[0]:m[2]], lower[m[2]:m[3]]
+		y := 0
+		if m[4] >= 0 {
+			y = atoi(lower[m[4]:m[5]])
+		}
+		day := 1
+		switch {
+		case strings.HasPrefix(lead, "mid"):
+			day = 15
+		case strings.HasPrefix(lead, "late"), strings.HasPrefix(lead, "end"):
+			day = 20
+		}
+		take(nextDate(y, f.months[name], day, today), m[0])
+	}
+	if m := f.quarter.FindStringSubmatchIndex(lower); m != nil {
+		q := 0
+		if m[2] >= 0 {
+			q = atoi(lower[m[2]:m[3]])
+		} else {
+			q = map[string]int{"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}[lower[m[4]:m[5]]]
+		}
+		y := 0
+		if m[6] >= 0 {
+			y = atoi(lower[m[6]:m[7]])
+		}
+		take(nextDate(y, time.Month(3*q-2), 1, today), m[0])
+	}
+	if m := f.next.FindStringSubmatchIndex(lower); m != nil {
+		var t time.Time
+		switch lower[m[2]:m[3]] {
+		case "week":
+			t = today.AddDate(0, 0, 1)
+			for t.Weekday() != time.Monday {
+				t = t.AddDate(0, 0, 1)
+			}
+		case "month":
+			t = time.Date(today.Year(), today.Month()+1, 1, 0, 0, 0, 0, today.Location())
+		case "quarter":
+			q := (int(today.Month())-1)/3 + 1
+			t = time.Date(today.Year(), time.Month(3*q+1), 1, 0, 0, 0, 0, today.Location())
+		case "year":
+			t = time.Date(today.Year()+1, 1, 1, 0, 0, 0, 0, today.Location())
+		}
+		take(t, m[0])
+	}
+	if m := f.rel.FindStringSubmatchIndex(lower); m != nil {
+		n := 1
+		switch phrase := lower[m[0]:m[1]]; {
+		case m[2] >= 0:
+			n = count(lower[m[2]:m[3]])
+		case strings.Contains(phrase, "couple"):
+			n = 2
+		case strings.Contains(phrase, "few"):
+			n = 3
+		}
+		var t time.Time
+		switch lower[m[4]:m[5]] {
+		case "day":
+			t = today.AddDate(0, 0, n)
+		case "week":
+			t = today.AddDate(0, 0, 7*n)
+		case "month":
+			t = today.AddDate(0, n, 0)
+		case "year":
+			t = today.AddDate(n, 0, 0)
+		}
+		take(t, m[0])
+	}
+	return best
+}
+
+// nextDate is day d of month mo in year y, or, without a year, the next
+// such date whose month has not begun by today.
+func nextDate(y int, mo time.Month, d int, today time.Time) time.Time {
+	if mo < 1 || mo > 12 {
+		return time.Time{}
+	}
+	if y > 0 {
+		return time.Date(y, mo, d, 0, 0, 0, 0, today.Location())
+	}
+	t := time.Date(today.Year(), mo, d, 0, 0, 0, 0, today.Location())
+	if time.Date(today.Year(), mo, 1, 0, 0, 0, 0, today.Location()).Compare(time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, today.Location())) <= 0 {
+		t = t.AddDate(1, 0, 0)
+	}
+	return t
+}
+
+// count reads a small number in digits or words.
+func count(s string) int {
+	if n := atoi(s); n > 0 {
+		return n
+	}
+	words := []string{"", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"}
+	for i, w := range words {
+		if w != "" && w == s {
+			return i
+		}
+	}
+	return 1
 }

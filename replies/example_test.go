@@ -1,0 +1,37 @@
+package replies_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/replies"
+)
+
+func Example() {
+	rules := replies.NewRules()
+	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	for _, body := range []string{
+		"Not right now. Reach out again in Q3.\n\nOn Mon, 9 Mar 2026 at 09:14, Sam <sam@agency.example> wrote:\n> Worth a chat? Reply STOP to opt out.",
+		"I'm not the right person, but Jane Smith (jane.smith@acme.example) runs our growth team.",
+		"Happy to chat. Are you free Thursday at 2pm?",
+	} {
+		c, err := rules.Classify(context.Background(), replies.Reply{Kind: channel.Email, Body: body, At: at})
+		if err != nil {
+			panic(err)
+		}
+		switch {
+		case !c.Until.IsZero():
+			fmt.Println(c.Class, "until", c.Until.Format(time.DateOnly))
+		case c.Referral.Email != "":
+			fmt.Println(c.Class, "to", c.Referral.Name, c.Referral.Email)
+		default:
+			fmt.Println(c.Class, "on", c.Evidence)
+		}
+	}
+	// Output:
+	// not_now until 2026-07-01
+	// referral to Jane Smith jane.smith@acme.example
+	// meeting_request on Are you free
+}

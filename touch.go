@@ -29,7 +29,7 @@ type Enrollment struct {
 	NextStep    int         // 1-based number of the next step to plan; past the last means done
 	State       EnrollmentState
 	PausedUntil time.Time
-	StopReason  Reason // why it stopped (see Reason)
+	StopReason  Reason // why it stopped, or why it is paused (out_of_office, not_now); see Reason
 	// Sticky holds the resource each sender kind last used for this lead, so
 	// follow-ups go from the same mailbox, number and seat.
 	Sticky map[ResourceKind]ResourceID

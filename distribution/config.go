@@ -15,6 +15,7 @@ import (
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/pool"
+	"github.com/outbound-go/outbound/replies"
 	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
@@ -254,6 +255,14 @@ type Config struct {
 	// Hook hears of every state change this process makes (see Hook).
 	// Default nil: none.
 	Hook Hook
+	// Classifier reads what each reply says (see package replies), and the
+	// engine acts on it: an unsubscribe suppresses the channel, an absence
+	// or a "not now" with a date pauses the sequence until then, a wrong
+	// person stops it without stopping the company, a referral also
+	// imports the person named into the campaign, a bounce notice counts
+	// as a bounce. Default replies.NewRules(). A classifier error fails the
+	// event, for the provider to deliver again.
+	Classifier replies.Classifier
 	// Content renders a touch's content. Default DefaultContent: a plain
 	// template per channel with the unsubscribe and opt-out lines the law
 	// and channel.Validate require.
@@ -308,6 +317,9 @@ func (c Config) WithDefaults() Config {
 	c.CallRetries = orDefault(c.CallRetries, DefaultCallRetries)
 	c.CallCooling = orDefault(c.CallCooling, DefaultCallCooling)
 	c.OOOPause = orDefault(c.OOOPause, DefaultOOOPause)
+	if c.Classifier == nil {
+		c.Classifier = replies.NewRules()
+	}
 	c.ConnectionMessageDelay = orDefault(c.ConnectionMessageDelay, DefaultConnectionMessageDelay)
 	c.ConnectionWithdrawAfter = orDefault(c.ConnectionWithdrawAfter, DefaultConnectionWithdrawAfter)
 	c.DNCRRewashWithin = orDefault(c.DNCRRewashWithin, DefaultDNCRRewashWithin)

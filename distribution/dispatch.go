@@ -1,6 +1,7 @@
 package distribution
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -228,7 +229,7 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 	case outbound.EnrollmentActive:
 	case outbound.EnrollmentPaused:
 		if d.e.PausedUntil.After(d.now) {
-			return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, outbound.ReasonOutOfOffice, true)
+			return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, cmp.Or(d.e.StopReason, outbound.ReasonOutOfOffice), true)
 		}
 	case outbound.EnrollmentReplied:
 		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, outbound.ReasonReplied, true)

@@ -19,8 +19,9 @@ import (
 // follow-ups), handing what must be planned again to the planner.
 type applier struct {
 	*shared
-	store   eventStore
-	planner *planner
+	store    eventStore
+	planner  *planner
+	importer *importer // the people replies refer the engine to
 }
 
 // eventStore is what the applier reads and writes.
@@ -65,6 +66,11 @@ func (s *applier) handleEvent(ctx context.Context, e channel.Event) (bool, error
 			return false, err
 		}
 		if leads, err = s.ofRecipientClient(ctx, &e, leads); err != nil {
+			return false, err
+		}
+	}
+	if len(leads) > 0 {
+		if err := s.classifyReply(ctx, &e, leads[0]); err != nil {
 			return false, err
 		}
 	}
@@ -256,16 +262,9 @@ func (s *applier) apply(ctx context.Context, e *channel.Event, t *outbound.Touch
 			s.touchMoved(ctx, t, outbound.TouchSent, outbound.TouchDelivered)
 		}
 	case channel.EventReplied, channel.EventMessageReceived:
-		return s.forEnrollments(ctx, t, leads, func(d *dispatchCtx) error { return s.replied(ctx, d) })
+		return s.actOnReply(ctx, e, t, leads, now)
 	case channel.EventOutOfOffice:
-		until := e.ReturnAt
-		if until.IsZero() {
-			until = e.At.Add(s.cfg.OOOPause)
-		}
-		if until.Before(now) {
-			until = now
-		}
-		return s.forEnrollments(ctx, t, leads, func(d *dispatchCtx) error { return s.pause(ctx, d, until) })
+		return s.awayUntil(ctx, e, t, leads, e.ReturnAt, now)
 	case channel.EventBounced:
 		if t != nil && (t.Status == outbound.TouchSent || t.Status == outbound.TouchDelivered) {
 			from := t.Status
@@ -331,18 +330,24 @@ func live(e *outbound.Enrollment) bool {
 	return e.State == outbound.EnrollmentActive || e.State == outbound.EnrollmentPaused
 }
 
-// replied ends an enrollment on a reply, and its company's in the campaign.
-// A reply to a completed enrollment (its last touch went out before the
-// answer came) counts too.
-func (s *applier) replied(ctx context.Context, d *dispatchCtx) error {
+// replied ends an enrollment on a reply, and, when company is set, its
+// company's in the campaign. A reply to a completed enrollment (its last
+// touch went out before the answer came) counts too. A reply that says the
+// lead is the wrong person stops it with that reason, and leaves the
+// company's other leads running: one of them may be the right one.
+func (s *applier) replied(ctx context.Context, d *dispatchCtx, reason outbound.Reason, company bool) error {
 	if !live(d.e) && d.e.State != outbound.EnrollmentCompleted {
 		return nil
 	}
-	if err := s.stop(ctx, d, outbound.EnrollmentReplied, outbound.ReasonReplied); err != nil {
+	state := outbound.EnrollmentReplied
+	if reason != outbound.ReasonReplied {
+		state = outbound.EnrollmentStopped
+	}
+	if err := s.stop(ctx, d, state, reason); err != nil {
 		return err
 	}
 	s.tally.add(d.e.Client, func(c *Counters) { c.Replies++ })
-	if s.cfg.ReplyKeepsCompany || d.lead.CompanyDomain == "" {
+	if !company || s.cfg.ReplyKeepsCompany || d.lead.CompanyDomain == "" {
 		return nil
 	}
 	others, err := s.store.ListLeadsByCompany(ctx, d.lead.Client, d.lead.CompanyDomain)
@@ -388,13 +393,14 @@ func (s *applier) stop(ctx context.Context, d *dispatchCtx, state outbound.Enrol
 	return err
 }
 
-// pause holds an enrollment until an instant: its scheduled touches are
-// cancelled and their steps planned again from then.
-func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time) error {
+// pause holds an enrollment until an instant, for reason (out_of_office,
+// not_now): its scheduled touches are cancelled and their steps planned
+// again from then.
+func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time, reason outbound.Reason) error {
 	if !live(d.e) {
 		return nil
 	}
-	cancelled, err := s.planner.cancelTouches(ctx, storage.TouchFilter{Enrollment: d.e.ID}, "", outbound.ReasonOutOfOffice)
+	cancelled, err := s.planner.cancelTouches(ctx, storage.TouchFilter{Enrollment: d.e.ID}, "", reason)
 	if err != nil {
 		return err
 	}
@@ -404,9 +410,9 @@ func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time) er
 			from = min(from, cancelled[i].Step)
 		}
 	}
-	d.e.State, d.e.PausedUntil = outbound.EnrollmentPaused, until.UTC()
+	d.e.State, d.e.PausedUntil, d.e.StopReason = outbound.EnrollmentPaused, until.UTC(), reason
 	s.planner.passMu.Lock()
-	err = s.planner.unplanFrom(ctx, d, from, outbound.ReasonOutOfOffice)
+	err = s.planner.unplanFrom(ctx, d, from, reason)
 	s.planner.passMu.Unlock()
 	if err != nil {
 		return err

@@ -22,7 +22,8 @@ const (
 	ChangeTouchCancelled ChangeKind = "touch_cancelled" // stopped before it went: a reply, an opt-out, a churn
 	ChangeTouchUncertain ChangeKind = "touch_uncertain" // may or may not have reached the provider; never re-sent
 
-	ChangeEnrollmentPaused    ChangeKind = "enrollment_paused"    // out of office, until Change.Until
+	ChangeReplyRead           ChangeKind = "reply_read"           // a reply classified (Change.Reason: its replies.Class; Change.Until: the date it named): the client's inbox
+	ChangeEnrollmentPaused    ChangeKind = "enrollment_paused"    // out of office or not now (Change.Reason), until Change.Until
 	ChangeEnrollmentReplied   ChangeKind = "enrollment_replied"   // the lead replied
 	ChangeEnrollmentStopped   ChangeKind = "enrollment_stopped"   // stopped (Reason: company_replied, client_churned, ...)
 	ChangeEnrollmentCompleted ChangeKind = "enrollment_completed" // every step done

@@ -358,7 +358,7 @@ func (s *planner) planClient(ctx context.Context, stop <-chan struct{}, pass *pl
 				return total, failed, firstErr
 			}
 			if e.State == outbound.EnrollmentPaused && !e.PausedUntil.After(pass.now) {
-				e.State, e.PausedUntil = outbound.EnrollmentActive, time.Time{}
+				e.State, e.PausedUntil, e.StopReason = outbound.EnrollmentActive, time.Time{}, ""
 				if e.NextStep > len(s.seq.Steps) {
 					if err := s.store.UpdateEnrollment(ctx, e); err != nil {
 						save()

@@ -74,7 +74,7 @@ func New(cfg Config) (*Service, error) {
 	s.importer = &importer{shared: sh, store: st}
 	s.accounts = &accounts{shared: sh, store: st, planner: s.planner, rpool: p}
 	s.dispatcher = &dispatcher{shared: sh, store: st, planner: s.planner}
-	s.applier = &applier{shared: sh, store: st, planner: s.planner}
+	s.applier = &applier{shared: sh, store: st, planner: s.planner, importer: s.importer}
 	s.daily = &dailyJobs{shared: sh, store: st, planner: s.planner, importer: s.importer, applier: s.applier}
 	return s, nil
 }

@@ -39,7 +39,14 @@ type Resource struct {
 	PausedAt    time.Time  // when the last pause began; zero if never paused
 	ResumedAt   time.Time  // when the last pause ended; zero if not resumed since
 	ReplacedBy  ResourceID // a paused domain's replacement, assigned to keep the client's capacity
-	HeldUntil   time.Time  // set while held
+	// Throttle is the share of its daily limit, in percent (0–100), that
+	// its measured health withholds: a mailbox whose warmup or placement
+	// tests land 80 % in the inbox sends 80 % of its limit (Throttle 20);
+	// 100 sends nothing. Set by pool.SetHealth; 0 while healthy.
+	Throttle       int
+	ThrottleReason Reason    // what measured it, and what it found; "" while healthy
+	HealthAt       time.Time // when its health was last measured; zero if never
+	HeldUntil      time.Time // set while held
 	// Version is the store's count of writes of the resource: an update
 	// made from an older read is refused (storage.Resources). Stores set
 	// it; writers leave it as read.

@@ -28,6 +28,10 @@ type Resource struct {
 	PurchasedAt time.Time
 	// Paused keeps the resource out of every pick (a health pause).
 	Paused bool
+	// Throttle is the share of its daily limit, in percent, its measured
+	// health withholds (outbound.Resource.Throttle). The allocator only
+	// hands it to the DailyLimiter.
+	Throttle int
 	// Channels are the channels the resource may send on: those its
 	// provider has an adapter for (a number whose provider places calls
 	// but sends no texts takes no SMS). Zero: every channel of its kind.
@@ -653,6 +657,22 @@ func (a *Allocator) SetPaused(id outbound.ResourceID, paused bool) error {
 		}
 	}
 	a.version++ // either way, a remembered NextOpen is stale
+	return nil
+}
+
+// SetThrottle records the share of a resource's daily limit its measured
+// health withholds, for the DailyLimiter's next reading.
+func (a *Allocator) SetThrottle(id outbound.ResourceID, throttle int) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	i, ok := a.index[id]
+	if !ok {
+		return fmt.Errorf("allocator: throttle %s: %w", id, ErrUnknownResource)
+	}
+	if a.slots[i].res.Throttle != throttle {
+		a.slots[i].res.Throttle = throttle
+		a.version++ // a remembered NextOpen is stale
+	}
 	return nil
 }
 

@@ -117,9 +117,14 @@ func (s *shared) refresh(ctx context.Context, id outbound.ClientID) (*clientStat
 		switch {
 		case !had:
 			err = cs.alloc.Add(allocator.Resource{ID: r.ID, Kind: r.Kind, Location: loc, PurchasedAt: r.PurchasedAt, Paused: r.Paused,
-				Channels: s.senders.channelsOf(&r)})
-		case prev.Paused != r.Paused:
-			err = cs.alloc.SetPaused(r.ID, r.Paused)
+				Throttle: r.Throttle, Channels: s.senders.channelsOf(&r)})
+		default:
+			if prev.Paused != r.Paused {
+				err = cs.alloc.SetPaused(r.ID, r.Paused)
+			}
+			if err == nil && prev.Throttle != r.Throttle {
+				err = cs.alloc.SetThrottle(r.ID, r.Throttle)
+			}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("distribution: resource %s: %w", r.ID, err)
@@ -148,10 +153,11 @@ func (s *shared) allocConfig() allocator.Config {
 	c.Counter = s.store
 	w := s.cfg.Warmup
 	c.Limiter = allocator.DailyLimitFunc(func(r allocator.Resource, day timing.Date) int {
+		h := warmup.Health{Throttle: r.Throttle}
 		if r.PurchasedAt.IsZero() {
-			return w.DailyLimit(warmupMatureAge, warmup.Health{})
+			return w.DailyLimit(warmupMatureAge, h)
 		}
-		return w.DailyLimit(int(day-timing.DateIn(r.PurchasedAt, r.Location)), warmup.Health{})
+		return w.DailyLimit(int(day-timing.DateIn(r.PurchasedAt, r.Location)), h)
 	})
 	return c
 }

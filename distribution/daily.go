@@ -349,7 +349,7 @@ func (s *dailyJobs) dailyCapacity(r outbound.Resource, loc *time.Location, d tim
 			if !r.PurchasedAt.IsZero() {
 				age = int(d - timing.DateIn(r.PurchasedAt, loc))
 			}
-			n = s.cfg.Warmup.DailyLimit(age, warmup.Health{})
+			n = s.cfg.Warmup.DailyLimit(age, warmup.Health{Throttle: r.Throttle})
 			if ceil := s.cfg.Caps.MailboxCeiling; ceil >= 0 && n > ceil {
 				n = ceil
 			}

@@ -12,6 +12,8 @@ import (
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/timing"
+	"github.com/outbound-go/outbound/warmup"
 )
 
 func TestDailyRewashesExpiringResults(t *testing.T) {
@@ -236,4 +238,54 @@ func TestChurnCancelsAndReleases(t *testing.T) {
 	for _, k := range channel.Kinds() {
 		require.Zero(t, e.fakes[k].Count())
 	}
+}
+
+// A mailbox's measured health throttles what the planner books on it: one
+// throttled 50 % takes at most half its daily limit, one at 100 % none,
+// while the others book more.
+func TestThrottledMailboxSendsLess(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	client := e.signup("growth", "Australia/Sydney")
+	camp := e.campaign(client)
+	boxes, err := e.store.ListResources(e.ctx, storage.ResourceFilter{Client: client.ID, Kind: outbound.KindMailbox})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(boxes), 3)
+	_, err = e.svc.Pool().SetHealth(e.ctx, boxes[0].ID, warmup.Health{Paused: true}, "placement 40% in inbox")
+	require.NoError(t, err)
+	_, err = e.svc.Pool().SetHealth(e.ctx, boxes[1].ID, warmup.Health{Throttle: 50}, "placement 50% in inbox")
+	require.NoError(t, err)
+
+	var rows []distribution.LeadInput
+	for i := range 400 {
+		l := hot(i)
+		l.Phone, l.LinkedIn = "", ""
+		rows = append(rows, l)
+	}
+	e.importLeads(camp, rows...)
+	e.plan()
+
+	perDay := map[outbound.ResourceID]map[timing.Date]int{}
+	ts, err := e.store.ListTouches(e.ctx, storage.TouchFilter{Client: client.ID})
+	require.NoError(t, err)
+	for _, tc := range ts {
+		if tc.Channel != channel.Email || tc.Status != outbound.TouchScheduled {
+			continue
+		}
+		if perDay[tc.Resource] == nil {
+			perDay[tc.Resource] = map[timing.Date]int{}
+		}
+		perDay[tc.Resource][tc.Day]++
+	}
+	most := func(id outbound.ResourceID) int {
+		n := 0
+		for _, c := range perDay[id] {
+			n = max(n, c)
+		}
+		return n
+	}
+	require.Zero(t, most(boxes[0].ID), "a mailbox throttled 100 % books nothing")
+	require.Positive(t, most(boxes[1].ID))
+	require.LessOrEqual(t, most(boxes[1].ID), 15, "half of 30")
+	require.Greater(t, most(boxes[2].ID), 15, "an untouched mailbox books past half (its window and spacing allow 27 of its 30)")
 }

@@ -93,6 +93,10 @@ const (
 	// AlertPurchaseFailed: the provisioner failed, or bought fewer than
 	// ordered; Count is how many are missing.
 	AlertPurchaseFailed AlertKind = "purchase_failed"
+	// AlertResourceThrottled: a resource's measured health (SetHealth)
+	// withholds a larger share of its daily limit than before; Count is
+	// the share, in percent, and Message the reason.
+	AlertResourceThrottled AlertKind = "resource_throttled"
 )
 
 // Alert is one thing an operator should know about.

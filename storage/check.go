@@ -33,6 +33,9 @@ func CheckResource(r *outbound.Resource) error {
 	if r.ID.IsZero() {
 		return invalid("resource", "id", "", "must be set")
 	}
+	if r.Throttle < 0 || r.Throttle > 100 {
+		return invalid("resource", "throttle", fmt.Sprint(r.Throttle), "must be a percentage, 0 to 100")
+	}
 	return nil
 }
 

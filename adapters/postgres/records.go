@@ -215,20 +215,21 @@ func (s stringer) String() string { return string(s) }
 // Resources
 
 const resourceCols = `id, client_id, kind, parent_id, provider, provider_ref, address, state,
-	created_at, purchased_at, paused, pause_reason, held_until, paused_at, resumed_at, replaced_by, version`
+	created_at, purchased_at, paused, pause_reason, held_until, paused_at, resumed_at, replaced_by,
+	throttle, throttle_reason, health_at, version`
 
 func scanResource(rows pgx.Rows, r *outbound.Resource) error {
 	return rows.Scan(scanID(&r.ID.UUID), scanID(&r.Client.UUID), &r.Kind, scanID(&r.Parent.UUID), &r.Provider,
 		&r.ProviderRef, &r.Address, &r.State, scanTime(&r.CreatedAt), scanTime(&r.PurchasedAt), &r.Paused,
 		&r.PauseReason, scanTime(&r.HeldUntil), scanTime(&r.PausedAt), scanTime(&r.ResumedAt),
-		scanID(&r.ReplacedBy.UUID), &r.Version)
+		scanID(&r.ReplacedBy.UUID), &r.Throttle, &r.ThrottleReason, scanTime(&r.HealthAt), &r.Version)
 }
 
-// resourceArgs are $1–$16: every column but the version.
+// resourceArgs are $1–$19: every column but the version.
 func resourceArgs(r *outbound.Resource) []any {
 	return []any{id(r.ID.UUID), ref(r.Client.UUID), string(r.Kind), ref(r.Parent.UUID), r.Provider, r.ProviderRef,
 		r.Address, string(r.State), ts(r.CreatedAt), ts(r.PurchasedAt), r.Paused, string(r.PauseReason), ts(r.HeldUntil),
-		ts(r.PausedAt), ts(r.ResumedAt), ref(r.ReplacedBy.UUID)}
+		ts(r.PausedAt), ts(r.ResumedAt), ref(r.ReplacedBy.UUID), r.Throttle, string(r.ThrottleReason), ts(r.HealthAt)}
 }
 
 // bumpClientsSQL raises the version of the clients whose IDs the query
@@ -245,7 +246,7 @@ func bumpClientsSQL(query string) string {
 // of the client that holds it.
 var createResourceSQL = `WITH ins AS (
 		INSERT INTO resources (` + resourceCols + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1)
 		RETURNING client_id
 	)
 	` + bumpClientsSQL(`SELECT client_id FROM ins`)
@@ -310,15 +311,16 @@ func (s *Store) ListResources(ctx context.Context, f storage.ResourceFilter) ([]
 const lockResourceSQL = `SELECT 1 FROM resources WHERE id = $1 FOR UPDATE`
 
 // updateResourceSQL replaces a resource (its row locked by lockResourceSQL)
-// if its version is still $17, raises its version and the versions of its
+// if its version is still $20, raises its version and the versions of its
 // old and new holders, and tells a stale version from a missing resource.
 var updateResourceSQL = `WITH old AS (
 		SELECT client_id FROM resources WHERE id = $1
 	), upd AS (
 		UPDATE resources SET client_id = $2, kind = $3, parent_id = $4, provider = $5, provider_ref = $6,
 			address = $7, state = $8, created_at = $9, purchased_at = $10, paused = $11, pause_reason = $12,
-			held_until = $13, paused_at = $14, resumed_at = $15, replaced_by = $16, version = version + 1
-		WHERE id = $1 AND version = $17
+			held_until = $13, paused_at = $14, resumed_at = $15, replaced_by = $16, throttle = $17,
+			throttle_reason = $18, health_at = $19, version = version + 1
+		WHERE id = $1 AND version = $20
 		RETURNING client_id, version
 	), bump AS (` + bumpClientsSQL(`SELECT client_id FROM upd
 			UNION ALL SELECT client_id FROM old WHERE EXISTS (SELECT 1 FROM upd)`) + `)

@@ -53,6 +53,14 @@
 //     inbox withholds 20 % of its daily limit); else, or with nothing
 //     measured (a new mailbox, a test still running), it is healthy.
 //
+// [Client.Apply] writes each mailbox's health into the pool
+// (pool.Pool.SetHealthByAddress, by the mailbox's address): a throttle
+// withholds that share of the mailbox's daily limit, which the engine's
+// planner and daily capacity read (Resource.Throttle); a pause for a low
+// inbox rate withholds all of it, the domain and its other mailbox going on;
+// a healthy reading clears it. A host runs Check then Apply once a day, say,
+// and hands the report's events to the engine.
+//
 // For each mailbox disconnected or suspended Check also makes a
 // mailbox_disconnected provisioning event, for the host to hand to
 // distribution.Service.Accept, which pauses it through pool.Pool.PauseRef

@@ -229,3 +229,57 @@ func (c *Client) event(ctx context.Context, m Mailbox, why string) (*outbound.Pr
 	}
 	return e, nil
 }
+
+// HealthRecorder is where [Client.Apply] writes each mailbox's health:
+// *pool.Pool (its SetHealthByAddress) is one.
+type HealthRecorder interface {
+	SetHealthByAddress(ctx context.Context, kind outbound.ResourceKind, address string, h warmup.Health, reason string) (outbound.Resource, error)
+}
+
+// Applied is what [Client.Apply] wrote.
+type Applied struct {
+	// Throttled are the mailboxes whose health withholds part or all of
+	// their daily limit, by address.
+	Throttled map[string]int
+	// Cleared are the mailboxes found healthy (their throttle cleared).
+	Cleared []string
+	// Unknown are the mailboxes Warmforge reports that the pool does not
+	// hold (another tool's, or not registered yet): reported, not fatal.
+	Unknown []string
+}
+
+// Apply writes each mailbox's health of rep into the pool's record of the
+// mailbox, found by its address: a throttle of 100 − inbox rate when the
+// rule throttles, the whole limit withheld when it pauses for a low inbox
+// rate, cleared when healthy. A mailbox disconnected or suspended is left
+// to rep.Events (its domain is paused through the engine); a mailbox the
+// pool does not hold is listed in Applied.Unknown. Other errors are
+// joined to the result and the rest applied.
+func (c *Client) Apply(ctx context.Context, rep Report, to HealthRecorder) (Applied, error) {
+	out := Applied{Throttled: map[string]int{}}
+	var errs []error
+	for _, m := range rep.Mailboxes {
+		if lost, _ := Disconnected(m.Status); lost {
+			continue
+		}
+		reason := ""
+		if m.Reason != "" {
+			reason = "warmforge: " + m.Reason
+		}
+		r, err := to.SetHealthByAddress(ctx, outbound.KindMailbox, m.Address, m.Health, reason)
+		switch {
+		case errors.Is(err, outbound.ErrNotFound):
+			out.Unknown = append(out.Unknown, m.Address)
+		case err != nil:
+			errs = append(errs, fmt.Errorf("warmforge: health of %s: %w", m.Address, err))
+			if ctx.Err() != nil {
+				return out, errors.Join(errs...)
+			}
+		case r.Throttle > 0:
+			out.Throttled[m.Address] = r.Throttle
+		default:
+			out.Cleared = append(out.Cleared, m.Address)
+		}
+	}
+	return out, errors.Join(errs...)
+}

@@ -212,6 +212,7 @@ func (s suite) testResources(t *testing.T) {
 		id:   func(r *outbound.Resource) outbound.ResourceID { return r.ID },
 		change: func(r *outbound.Resource) {
 			r.State, r.Client, r.Paused, r.PauseReason = outbound.StateAssigned, clientID(1), true, "bounce rate"
+			r.Throttle, r.ThrottleReason, r.HealthAt = 20, "warmforge: latest placement test 80% in inbox, below 90%", at(7)
 		},
 		mutate: func(r *outbound.Resource) { r.Address, r.HeldUntil = "scribbled", at(5) },
 		zeroID: func(r *outbound.Resource) { r.ID = outbound.ResourceID{} },

@@ -579,7 +579,9 @@ func (a *Allocator) Release(ctx context.Context, p Pick) error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if err := a.counter.Release(ctx, Key{Resource: p.Resource, Action: p.Action}, p.Day); err != nil {
+	// The key is the meter's: a postcard's booking is the mail sender's,
+	// counted under the letter it shares its cap with.
+	if err := a.counter.Release(ctx, Key{Resource: p.Resource, Action: BookingAction(p.Action)}, p.Day); err != nil {
 		return fmt.Errorf("allocator: release %s for %s on %s: %w", p.Resource, p.Action, p.Day, err)
 	}
 	a.version++

@@ -566,3 +566,29 @@ func TestChannelsLimitRotations(t *testing.T) {
 		require.NotEqual(t, rid(2), pick(channel.ActionCall, outbound.ResourceID{}).Resource)
 	}
 }
+
+// A mail sender's letters and postcards draw on one daily cap, and a
+// postcard given back frees room for a letter.
+func TestMailPiecesShareTheSendersCap(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	utc := time.UTC
+	a := mustNew(t, Config{Letter: Cap{Daily: 5}}, fleet(outbound.KindMailSender, 1, 1, utc))
+	at := time.Date(2025, 6, 2, 9, 0, 0, 0, utc)
+	var last Pick
+	for i, act := range []channel.Action{channel.ActionLetter, channel.ActionPostcard, channel.ActionLetter, channel.ActionPostcard, channel.ActionPostcard} {
+		p, err := a.Pick(ctx, Request{Action: act, At: at})
+		require.NoError(t, err, "piece %d", i)
+		require.Equal(t, act, p.Action)
+		last = p
+	}
+	for _, act := range []channel.Action{channel.ActionLetter, channel.ActionPostcard} {
+		_, err := a.Pick(ctx, Request{Action: act, At: at})
+		noCap(t, err)
+	}
+	require.NoError(t, a.Release(ctx, last))
+	_, err := a.Pick(ctx, Request{Action: channel.ActionLetter, At: at})
+	require.NoError(t, err, "the postcard given back made room")
+	_, err = a.Pick(ctx, Request{Action: channel.ActionPostcard, At: at})
+	noCap(t, err)
+}

@@ -91,7 +91,8 @@ type Config struct {
 	// LinkedInMessage caps a LinkedIn seat's messages. Default: Daily 100,
 	// nothing else.
 	LinkedInMessage Cap
-	// Letter caps the direct-mail sender. Default: unlimited, no spacing.
+	// Letter caps the direct-mail sender: its letters and postcards
+	// together. Default: unlimited, no spacing.
 	Letter Cap
 	// Limiter gives a mailbox's daily limit per day (the warmup curve).
 	// Default: nil, meaning Email.Daily every day.
@@ -150,7 +151,7 @@ func (c *Config) cap(a channel.Action) *Cap {
 		return &c.ConnectionRequest
 	case channel.ActionLinkedInMessage:
 		return &c.LinkedInMessage
-	case channel.ActionLetter:
+	case channel.ActionLetter, channel.ActionPostcard:
 		return &c.Letter
 	}
 	return nil
@@ -224,7 +225,7 @@ func capName(a channel.Action) string {
 		return "ConnectionRequest"
 	case channel.ActionLinkedInMessage:
 		return "LinkedInMessage"
-	case channel.ActionLetter:
+	case channel.ActionLetter, channel.ActionPostcard:
 		return "Letter"
 	}
 	return string(a)

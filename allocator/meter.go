@@ -18,6 +18,17 @@ const (
 	numMeters
 )
 
+// BookingAction is the action a pick of a is counted under (Key.Action):
+// a itself, but a postcard's is the letter's, since a mail sender's
+// pieces share one cap. "" for an action the allocator does not know.
+func BookingAction(a channel.Action) channel.Action {
+	m := meterOf(a)
+	if m < 0 {
+		return ""
+	}
+	return meterAction(m)
+}
+
 // meterOf returns the meter for an action, or -1.
 func meterOf(a channel.Action) int {
 	switch a {
@@ -31,8 +42,8 @@ func meterOf(a channel.Action) int {
 		return meterConnection
 	case channel.ActionLinkedInMessage:
 		return meterMessage
-	case channel.ActionLetter:
-		return meterLetter
+	case channel.ActionLetter, channel.ActionPostcard:
+		return meterLetter // one mail sender's pieces, letters and postcards, under one cap
 	}
 	return -1
 }

@@ -134,7 +134,16 @@ const (
 	ActionConnectionRequest Action = "connection_request"
 	ActionLinkedInMessage   Action = "linkedin_message"
 	ActionLetter            Action = "letter"
+	// ActionPostcard is a postcard: its back is the message's Body (or
+	// HTML), its front the design named by Metadata[MetaPostcardFront] or
+	// the adapter's default. Postcards and letters share a mail sender's
+	// daily cap.
+	ActionPostcard Action = "postcard"
 )
+
+// MetaPostcardFront is the message metadata key of a postcard's front:
+// HTML, a provider's template ID or an image URL, as the adapter takes it.
+const MetaPostcardFront = "postcard_front"
 
 // Kind returns the channel the action goes out on, or "" for an unknown action.
 func (a Action) Kind() Kind {
@@ -147,7 +156,7 @@ func (a Action) Kind() Kind {
 		return SMS
 	case ActionConnectionRequest, ActionLinkedInMessage:
 		return LinkedIn
-	case ActionLetter:
+	case ActionLetter, ActionPostcard:
 		return Mail
 	}
 	return ""

@@ -58,6 +58,7 @@ func TestActions(t *testing.T) {
 		{channel.ActionConnectionRequest, channel.LinkedIn},
 		{channel.ActionLinkedInMessage, channel.LinkedIn},
 		{channel.ActionLetter, channel.Mail},
+		{channel.ActionPostcard, channel.Mail},
 		{"wave", ""},
 	} {
 		require.Equal(t, tt.kind, tt.action.Kind(), tt.action)

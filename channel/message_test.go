@@ -11,7 +11,7 @@ import (
 func TestNewMessage(t *testing.T) {
 	t.Parallel()
 	for _, a := range []channel.Action{channel.ActionEmail, channel.ActionCall, channel.ActionSMS,
-		channel.ActionConnectionRequest, channel.ActionLinkedInMessage, channel.ActionLetter} {
+		channel.ActionConnectionRequest, channel.ActionLinkedInMessage, channel.ActionLetter, channel.ActionPostcard} {
 		m := channel.NewMessage("t1", a)
 		require.Equal(t, "t1", m.IdempotencyKey)
 		require.Equal(t, a, m.Action)

@@ -46,7 +46,7 @@ func validMessage(a channel.Action) *channel.Message {
 func TestValidateValidMessages(t *testing.T) {
 	t.Parallel()
 	for _, a := range []channel.Action{channel.ActionEmail, channel.ActionSMS, channel.ActionCall,
-		channel.ActionConnectionRequest, channel.ActionLinkedInMessage, channel.ActionLetter} {
+		channel.ActionConnectionRequest, channel.ActionLinkedInMessage, channel.ActionLetter, channel.ActionPostcard} {
 		t.Run(string(a), func(t *testing.T) {
 			t.Parallel()
 			w, err := channel.Validate(validMessage(a))
@@ -115,6 +115,7 @@ func TestValidateRules(t *testing.T) {
 
 		// Postal recipient.
 		{"missing postal lines", channel.ActionLetter, func(m *channel.Message) { m.To.Postal.Lines = nil }, "To.Postal.Lines"},
+		{"postcard without postal lines", channel.ActionPostcard, func(m *channel.Message) { m.To.Postal.Lines = nil }, "To.Postal.Lines"},
 		{"blank postal lines", channel.ActionLetter, func(m *channel.Message) { m.To.Postal.Lines = []string{" ", ""} }, "To.Postal.Lines"},
 		{"missing country", channel.ActionLetter, func(m *channel.Message) { m.To.Postal.Country = "" }, "To.Postal.Country"},
 		{"country name not code", channel.ActionLetter, func(m *channel.Message) { m.To.Postal.Country = "Australia" }, "To.Postal.Country"},

@@ -66,6 +66,11 @@ func DefaultContent(_ context.Context, in ContentInput, m *channel.Message) erro
 			m.Body = truncate(fmt.Sprintf("Hi %s, I work with teams like %s on outbound and would be glad to connect.", first, company), MaxConnectionNote)
 		}
 	case channel.Mail:
+		if m.ResolvedAction() == channel.ActionPostcard {
+			m.Body = fmt.Sprintf("Hi %s, we help teams like %s reach the right people. Worth a short call? "+
+				"Write back or call the number on the front. To stop our mail, write \"unsubscribe\" to the return address.", first, company)
+			break
+		}
 		m.Body = fmt.Sprintf("Dear %s,\n\nI help teams like %s reach the right people. If a short call would be useful, "+
 			"write back or call the number on this letter.\n\nTo stop receiving letters from us, write \"unsubscribe\" to the address above.\n", first, company)
 	default:

@@ -9,11 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/timing"
 )
 
 func TestDispatchSendsEachTouchOnceAtItsSlot(t *testing.T) {
@@ -368,4 +370,73 @@ func TestCustomSequenceWithALetter(t *testing.T) {
 	require.Equal(t, 3, c.Capacity[outbound.KindMailbox].Used)
 	require.Equal(t, 1, c.Capacity[outbound.KindMailSender].Used)
 	require.GreaterOrEqual(t, c.Capacity[outbound.KindMailbox].Available, 3)
+}
+
+// A sequence may send postcards and letters: both go through the client's
+// mail sender, under its one daily cap, and a postcard carries its own
+// content.
+func TestPostcardsAndLettersShareTheMailSendersCap(t *testing.T) {
+	t.Parallel()
+	seq := sequence.Sequence{Name: "mail", Steps: []sequence.Step{
+		{Number: 1, Day: 0, Channel: channel.Mail, Action: channel.ActionPostcard},
+		{Number: 2, Day: 1, Channel: channel.Mail, Action: channel.ActionLetter},
+	}}
+	e := newEnv(t, func(c *distribution.Config) {
+		c.Sequence = seq
+		c.Caps.Letter = allocator.Cap{Daily: 3}
+	})
+	camp := e.campaign(e.signup("growth", "Australia/Sydney"))
+	var rows []distribution.LeadInput
+	for i := range 4 {
+		rows = append(rows, hot(i))
+	}
+	res := e.importLeads(camp, rows...)
+	require.Len(t, res.Enrolled, 4)
+	e.plan()
+	type day struct {
+		r outbound.ResourceID
+		d timing.Date
+	}
+	perDay := map[day]map[channel.Action]int{}
+	ts, err := e.store.ListTouches(e.ctx, storage.TouchFilter{})
+	require.NoError(t, err)
+	for _, tc := range ts {
+		if tc.Status != outbound.TouchScheduled {
+			continue
+		}
+		require.Equal(t, channel.Mail, tc.Channel)
+		k := day{tc.Resource, tc.Day}
+		if perDay[k] == nil {
+			perDay[k] = map[channel.Action]int{}
+		}
+		perDay[k][tc.Action]++
+	}
+	// Three postcards fill the first day; the three letters the next. The
+	// fourth postcard, which found the first day full, does not take the
+	// second either, though no postcard went out on it: the letters filled
+	// the one cap.
+	var full, lastCard timing.Date
+	for k, n := range perDay {
+		require.LessOrEqual(t, n[channel.ActionPostcard]+n[channel.ActionLetter], 3, "sender %s on %s", k.r, k.d)
+		if n[channel.ActionLetter] == 3 {
+			full = k.d
+		}
+		if n[channel.ActionPostcard] > 0 && k.d > lastCard {
+			lastCard = k.d
+		}
+	}
+	require.NotZero(t, full, "a day the letters filled: %v", perDay)
+	require.Greater(t, lastCard, full, "a postcard pushed past the day the letters filled: %v", perDay)
+	e.requireBookingsMatchTouches()
+
+	e.runUntil(start.AddDate(0, 0, 10), 1)
+	var cards int
+	for _, s := range e.fakes[channel.Mail].Sent() {
+		if s.Message.ResolvedAction() == channel.ActionPostcard {
+			cards++
+			require.Contains(t, s.Message.Body, "Worth a short call?")
+		}
+	}
+	require.Equal(t, 4, cards)
+	require.Equal(t, 8, e.svc.Counters().Touches[channel.Mail][outbound.TouchSent])
 }

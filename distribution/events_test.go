@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/storage"
@@ -228,7 +229,7 @@ func (e *env) requireBookingsMatchTouches() {
 			holds = tc.Reason == outbound.ReasonHardBounce
 		}
 		if holds && !tc.Resource.IsZero() {
-			want[key{tc.Resource, tc.Action, tc.Day.String()}]++
+			want[key{tc.Resource, allocator.BookingAction(tc.Action), tc.Day.String()}]++
 		}
 	}
 	bs, err := e.store.ListBookings(e.ctx, outbound.ClientID{})

@@ -52,6 +52,20 @@ func TestConformance(t *testing.T) {
 		},
 	})
 
+	t.Run("postcard", func(t *testing.T) {
+		adaptertest.RunChannel(t, adaptertest.ChannelHarness{
+			New: func(t *testing.T) (channel.Channel, adaptertest.Control) {
+				b := setup(t, func(c *lob.Config) { c.PostcardFront = "tmpl_front0001" })
+				return b.ch, control{b.srv}
+			},
+			Message: func(key string) *channel.Message {
+				m := postcardMessage(key)
+				m.To.Name = "Recipient " + key
+				return m
+			},
+		})
+	})
+
 	now := start
 	srv := lobtest.NewServer(lobtest.Config{Now: func() time.Time { return now }})
 	t.Cleanup(srv.Close)

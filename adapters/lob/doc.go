@@ -1,5 +1,6 @@
-// Package lob sends direct-mail letters through Lob (https://lob.com) and
-// reads Lob's tracking webhooks back as channel events.
+// Package lob sends direct-mail letters and postcards through Lob
+// (https://lob.com) and reads Lob's tracking webhooks back as channel
+// events.
 //
 //	ch, err := lob.New(lob.Config{APIKey: os.Getenv("LOB_API_KEY"), Logger: logger})
 //	verifier, err := lob.NewVerifier(lob.VerifierConfig{Secrets: []string{os.Getenv("LOB_WEBHOOK_SECRET")}})
@@ -9,10 +10,9 @@
 // # Sending
 //
 // [Channel] is a channel.Channel for channel.Mail. Send takes a message
-// whose action is channel.ActionLetter (the channel package has no
-// postcard action, so postcards are not sent) and creates one letter with
-// POST {BaseURL}/letters, as JSON, authenticated with HTTP Basic (the API
-// key as user name, an empty password):
+// whose action is channel.ActionLetter and creates one letter with POST
+// {BaseURL}/letters, as JSON, authenticated with HTTP Basic (the API key
+// as user name, an empty password):
 //
 //   - to: the inline address from m.To.Postal and m.To.Name ([ToAddress]:
 //     the first line is address_line1, the others address_line2; City,
@@ -29,6 +29,16 @@
 //     message's own pairs (client, campaign, lead…) that Lob's limits allow
 //     (20 pairs, keys under 40 characters, values under 500, no '"' or
 //     '\'); a pair Lob would refuse is left out and logged by key.
+//
+// A message whose action is channel.ActionPostcard becomes one postcard,
+// POST {BaseURL}/postcards, with the same to, from, use_type, description
+// and metadata, and: back, m.HTML or m.Body as HTML; front,
+// m.Metadata[channel.MetaPostcardFront] or else Config.PostcardFront (HTML,
+// a template ID or an image URL; a postcard with neither fails permanently
+// before anything is sent); size, Config.PostcardSize ("4x6" by default;
+// Lob prints only 4x6 for addresses abroad). Its receipt carries the
+// postcard ID (psc_…). Letters and postcards share the mail sender's daily
+// cap in the engine.
 //
 // The message is checked with channel.Validate first; a message of
 // another kind or action, or an invalid one, fails permanently. The
@@ -93,7 +103,9 @@
 // letter.delivered and letter.processed_for_delivery are delivered,
 // letter.returned_to_sender is bounced, and letter.re-routed, which is not
 // final, decodes to none, as every other event does (the handler answers
-// 200 and the sink is not called). Each event's ProviderEventID is Lob's
+// 200 and the sink is not called). A postcard's events (postcard.delivered,
+// postcard.processed_for_delivery, postcard.returned_to_sender, …) are read
+// as their letter twins. Each event's ProviderEventID is Lob's
 // event ID (evt_…), so a redelivery is recognised by the sink, and its
 // ProviderMessageID the letter ID, as in the receipt. Lob retries a
 // delivery not answered 2xx in time.
@@ -114,6 +126,12 @@
 //   - The wording of Lob's 422 messages, from which the refused field is
 //     read (Lob documents the codes, not the messages), and that a 409 is
 //     what two crossing requests with one key get.
+//   - The postcard event names: Lob's reference lists letter events and
+//     says postcard events are analogous; postcard.delivered,
+//     postcard.processed_for_delivery, postcard.returned_to_sender and
+//     postcard.re-routed are taken to exist by that analogy. That an
+//     Idempotency-Key is scoped by resource type (a letter's key names no
+//     postcard) is documented; lobtest keeps them apart the same way.
 //   - Lob's webhook retry schedule. Live-only events (mailed, in transit,
 //     processed for delivery, delivered, re-routed, returned to sender)
 //     never reach a test-key integration: test with signed events, as

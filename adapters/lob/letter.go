@@ -63,43 +63,66 @@ type createRequest struct {
 	Metadata    map[string]string `json:"metadata"`
 }
 
-// createBody checks m and returns the body of its letter.
-func (c *Channel) createBody(m *channel.Message) ([]byte, error) {
+// postcardRequest is the JSON body of POST /postcards.
+type postcardRequest struct {
+	Description string            `json:"description,omitempty"`
+	To          Address           `json:"to"`
+	From        string            `json:"from,omitempty"`
+	Front       string            `json:"front"`
+	Back        string            `json:"back"`
+	Size        string            `json:"size"`
+	UseType     string            `json:"use_type"`
+	Metadata    map[string]string `json:"metadata"`
+}
+
+// createBody checks m and returns the path it is created at (/letters or
+// /postcards) and its body: one rule for both pieces, which differ only
+// in their content fields.
+func (c *Channel) createBody(m *channel.Message) (path string, body []byte, err error) {
 	if m == nil {
-		return nil, fmt.Errorf("lob: nil message")
+		return "", nil, fmt.Errorf("lob: nil message")
 	}
 	if m.Kind != channel.Mail {
-		return nil, fmt.Errorf("lob: a mail channel got a %q message", m.Kind)
+		return "", nil, fmt.Errorf("lob: a mail channel got a %q message", m.Kind)
 	}
-	if a := m.ResolvedAction(); a != channel.ActionLetter {
-		return nil, fmt.Errorf("lob: action %q: Lob sends letters only", a)
+	action := m.ResolvedAction()
+	if action != channel.ActionLetter && action != channel.ActionPostcard {
+		return "", nil, fmt.Errorf("lob: action %q: Lob sends letters and postcards", action)
 	}
 	if _, err := channel.Validate(m); err != nil {
-		return nil, fmt.Errorf("lob: %w", err)
+		return "", nil, fmt.Errorf("lob: %w", err)
 	}
 	if len(m.IdempotencyKey) > 256 {
-		return nil, fmt.Errorf("lob: idempotency key of %d bytes: Lob takes at most 256", len(m.IdempotencyKey))
+		return "", nil, fmt.Errorf("lob: idempotency key of %d bytes: Lob takes at most 256", len(m.IdempotencyKey))
 	}
-	file := m.HTML
-	if strings.TrimSpace(file) == "" {
-		file = TextHTML(m.Body)
+	content := m.HTML
+	if strings.TrimSpace(content) == "" {
+		content = TextHTML(m.Body)
 	}
-	if n := utf8.RuneCountInString(file); n >= maxFile {
-		return nil, fmt.Errorf("lob: file: HTML of %d characters: Lob takes under %d", n, maxFile)
+	if n := utf8.RuneCountInString(content); n >= maxFile {
+		return "", nil, fmt.Errorf("lob: file: HTML of %d characters: Lob takes under %d", n, maxFile)
 	}
-	req := createRequest{
-		Description: "touch " + m.IdempotencyKey,
-		To:          ToAddress(m.To),
-		From:        strings.TrimSpace(m.From.Address),
-		File:        file,
-		Color:       c.cfg.Color,
-		UseType:     c.cfg.UseType,
-		Metadata:    metadata(m.Metadata, m.IdempotencyKey, c.cfg.Logger),
+	description := adapterkit.Truncate("touch "+m.IdempotencyKey, 255)
+	to, from, md := ToAddress(m.To), strings.TrimSpace(m.From.Address), metadata(m.Metadata, m.IdempotencyKey, c.cfg.Logger)
+	if action == channel.ActionLetter {
+		body, err = json.Marshal(createRequest{Description: description, To: to, From: from, File: content,
+			Color: c.cfg.Color, UseType: c.cfg.UseType, Metadata: md})
+		return "/letters", body, err
 	}
-	if len(req.Description) > 255 {
-		req.Description = req.Description[:255]
+	front := strings.TrimSpace(m.Metadata[channel.MetaPostcardFront])
+	if front == "" {
+		front = c.cfg.PostcardFront
 	}
-	return json.Marshal(req)
+	if front == "" {
+		return "", nil, &channel.ValidationError{Field: "Metadata[" + channel.MetaPostcardFront + "]",
+			Reason: "a postcard needs a front: set it on the message or Config.PostcardFront"}
+	}
+	if n := utf8.RuneCountInString(front); n >= maxFile {
+		return "", nil, fmt.Errorf("lob: front: HTML of %d characters: Lob takes under %d", n, maxFile)
+	}
+	body, err = json.Marshal(postcardRequest{Description: description, To: to, From: from, Front: front, Back: content,
+		Size: c.cfg.PostcardSize, UseType: c.cfg.UseType, Metadata: md})
+	return "/postcards", body, err
 }
 
 // metadataOK reports whether Lob takes s as a metadata key or value of at

@@ -32,6 +32,8 @@ const (
 	// DefaultUseType is the use_type letters are created with: outreach is
 	// marketing mail.
 	DefaultUseType = "marketing"
+	// DefaultPostcardSize is the size postcards are printed at.
+	DefaultPostcardSize = "4x6"
 	// DefaultRate and DefaultBurst keep one process under Lob's documented
 	// limit of 150 requests in 5 seconds per endpoint and API key: a bucket
 	// of 25 refilled at 25 a second lets at most 150 through in any 5
@@ -77,6 +79,14 @@ type Config struct {
 	UseType string
 	// Color prints the letter in colour. Default false (black and white).
 	Color bool
+	// PostcardSize is a postcard's size: "4x6", "6x9" or "6x11" (Lob
+	// sends only 4x6 abroad). Default DefaultPostcardSize.
+	PostcardSize string
+	// PostcardFront is the front of every postcard whose message names
+	// none (channel.MetaPostcardFront): HTML under 10,000 characters, a
+	// template ID (tmpl_…) or an image URL. Default none: a postcard
+	// without a front fails permanently.
+	PostcardFront string
 	// LobVersion, when set, is sent as the Lob-Version header. Default
 	// none: the account's version.
 	LobVersion string
@@ -126,6 +136,13 @@ func (cfg Config) withDefaults() (Config, error) {
 	default:
 		return cfg, invalid.Field("lob", "Config", "UseType", cfg.UseType, `not "marketing" or "operational"`)
 	}
+	switch cfg.PostcardSize {
+	case "":
+		cfg.PostcardSize = DefaultPostcardSize
+	case "4x6", "6x9", "6x11":
+	default:
+		return cfg, invalid.Field("lob", "Config", "PostcardSize", cfg.PostcardSize, `not "4x6", "6x9" or "6x11"`)
+	}
 	cfg.Rate, cfg.Burst = adapterkit.Rate(cfg.Rate, cfg.Burst, DefaultRate, DefaultBurst)
 	if cfg.Now == nil {
 		cfg.Now = timing.RealClock().Now
@@ -133,7 +150,8 @@ func (cfg Config) withDefaults() (Config, error) {
 	return cfg, nil
 }
 
-// Channel sends letters through Lob's letters endpoint. It is a
+// Channel sends letters and postcards through Lob's letters and postcards
+// endpoints. It is a
 // channel.Channel for channel.Mail, a channel.Describer declaring
 // at-least-once delivery (Lob honours Idempotency-Key) and a
 // channel.Reconciler (it finds a letter by the touch ID in its metadata).
@@ -185,28 +203,32 @@ func (c *Channel) receipt(l letter) channel.Receipt {
 	return rc
 }
 
-// Send creates a letter to m.To.Postal from the Lob address ID in
-// m.From.Address, with m.HTML (or m.Body as escaped HTML) as its file and
+// Send creates a letter (POST /letters) or, for channel.ActionPostcard, a
+// postcard (POST /postcards) to m.To.Postal from the Lob address ID in
+// m.From.Address, with m.HTML (or m.Body as escaped HTML) as the letter's
+// file or the postcard's back (its front from
+// m.Metadata[channel.MetaPostcardFront], else Config.PostcardFront), and
 // m.Metadata plus the touch ID as its metadata, under Idempotency-Key
-// m.IdempotencyKey. A message that is not a valid letter fails permanently
+// m.IdempotencyKey. A message that is not a valid piece fails permanently
 // before anything is sent. Lob's answers are classified as the package
 // documentation says; a context that ends returns its error.
 func (c *Channel) Send(ctx context.Context, m *channel.Message) (channel.Receipt, error) {
 	if err := ctx.Err(); err != nil {
 		return channel.Receipt{}, fmt.Errorf("lob: send: %w", err)
 	}
-	body, err := c.createBody(m)
+	path, body, err := c.createBody(m)
 	if err != nil {
 		return channel.Receipt{}, &channel.Error{Class: channel.ClassPermanent, Provider: c.cfg.Provider, Err: err}
 	}
 	var l letter
-	err = c.do(ctx, http.MethodPost, "/letters", nil, body, m.IdempotencyKey, &l)
-	log := c.cfg.Logger.With(slog.String("provider", c.cfg.Provider), slog.String("touch", m.IdempotencyKey))
+	err = c.do(ctx, http.MethodPost, path, nil, body, m.IdempotencyKey, &l)
+	log := c.cfg.Logger.With(slog.String("provider", c.cfg.Provider), slog.String("touch", m.IdempotencyKey),
+		slog.String("piece", string(m.ResolvedAction())))
 	if err != nil {
-		log.LogAttrs(ctx, slog.LevelWarn, "lob: letter not created", errAttrs(err)...)
+		log.LogAttrs(ctx, slog.LevelWarn, "lob: mail piece not created", errAttrs(err)...)
 		return channel.Receipt{}, fmt.Errorf("lob: send %s: %w", m.IdempotencyKey, err)
 	}
-	log.LogAttrs(ctx, slog.LevelDebug, "lob: letter created", slog.String("letter", l.ID))
+	log.LogAttrs(ctx, slog.LevelDebug, "lob: mail piece created", slog.String("id", l.ID))
 	return c.receipt(l), nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -366,4 +367,89 @@ func getList(t *testing.T, srv *lobtest.Server, u string) listPage {
 		p.next = *body.NextURL
 	}
 	return p
+}
+
+func postcardMessage(key string) *channel.Message {
+	m := letterMessage(key)
+	m.Action = channel.ActionPostcard
+	m.Body = "Hi Ana, a short note on the back."
+	return m
+}
+
+// A postcard goes to /postcards with its front (the message's, else the
+// configured one), its back, the configured size and the touch in its
+// metadata; it is found again by Lookup, and a repeat of its key makes
+// nothing new.
+func TestPostcard(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *lob.Config) { c.PostcardFront = "tmpl_front0001"; c.PostcardSize = "6x9" })
+	ctx := context.Background()
+	rc, err := b.ch.Send(ctx, postcardMessage("touch-pc"))
+	require.NoError(t, err)
+	require.Regexp(t, `^psc_[0-9a-f]{16}$`, rc.ProviderMessageID)
+	p, ok := b.srv.Letter(rc.ProviderMessageID)
+	require.True(t, ok)
+	require.Equal(t, "postcard", p.Object)
+	require.Equal(t, "tmpl_front0001", p.Front)
+	require.Contains(t, p.Back, "a short note on the back")
+	require.Equal(t, "6x9", p.Size)
+	require.Equal(t, "touch-pc", p.Metadata[lob.MetadataTouch])
+
+	again, err := b.ch.Send(ctx, postcardMessage("touch-pc"))
+	require.NoError(t, err)
+	require.Equal(t, rc.ProviderMessageID, again.ProviderMessageID)
+	require.Equal(t, 1, b.srv.Delivered("touch-pc"))
+
+	got, found, err := b.ch.Lookup(ctx, "touch-pc")
+	require.NoError(t, err)
+	require.True(t, found)
+	require.Equal(t, rc.ProviderMessageID, got.ProviderMessageID)
+
+	// The message's own front wins over the configured one.
+	m := postcardMessage("touch-pc-2")
+	m.Metadata[channel.MetaPostcardFront] = "<html><body>Spring offer</body></html>"
+	rc, err = b.ch.Send(ctx, m)
+	require.NoError(t, err)
+	p, _ = b.srv.Letter(rc.ProviderMessageID)
+	require.Equal(t, "<html><body>Spring offer</body></html>", p.Front)
+}
+
+// A postcard with no front anywhere fails permanently before a request,
+// naming what is missing; so does a bad size in the configuration.
+func TestPostcardWithoutFront(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	_, err := b.ch.Send(context.Background(), postcardMessage("touch-nf"))
+	require.ErrorIs(t, err, channel.ErrPermanent)
+	var ve *channel.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "Metadata[postcard_front]", ve.Field)
+	require.Zero(t, b.srv.CreateRequests())
+
+	_, err = lob.New(lob.Config{APIKey: "k", PostcardSize: "5x7"})
+	require.ErrorContains(t, err, "PostcardSize")
+}
+
+// A postcard's tracking events are read like a letter's.
+func TestPostcardEvents(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *lob.Config) { c.PostcardFront = "tmpl_front0001" })
+	rc, err := b.ch.Send(context.Background(), postcardMessage("touch-pe"))
+	require.NoError(t, err)
+	outs := b.srv.Outcomes(rc.ProviderMessageID)
+	require.NotEmpty(t, outs)
+	for _, o := range outs {
+		require.True(t, strings.HasPrefix(o.Type, "postcard."), o.Type)
+		body, err := b.srv.EventBody(o)
+		require.NoError(t, err)
+		evs, err := lob.Decoder{}.Decode(nil, body)
+		require.NoError(t, err)
+		if o.Type == "postcard.mailed" {
+			require.Empty(t, evs)
+			continue
+		}
+		require.Len(t, evs, 1)
+		require.Equal(t, rc.ProviderMessageID, evs[0].Message.ProviderMessageID)
+		require.Equal(t, "touch-pe", evs[0].Message.IdempotencyKey)
+	}
 }

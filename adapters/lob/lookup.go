@@ -21,9 +21,10 @@ type list struct {
 	Count   int      `json:"count"`
 }
 
-// Lookup implements channel.Reconciler: it lists letters whose metadata
-// carries idempotencyKey under MetadataTouch (GET /letters?metadata[touch]=…,
-// following next_url) and returns the receipt of the most recent one.
+// Lookup implements channel.Reconciler: it lists letters, then postcards,
+// whose metadata carries idempotencyKey under MetadataTouch (GET
+// /letters?metadata[touch]=…, following next_url) and returns the receipt
+// of the most recent one.
 // found is false when Lob has none. Unlike the idempotency key, which Lob
 // forgets after 24 hours, the metadata lasts as long as the letter.
 // A cancelled (deleted) letter is found too: it was made, and someone
@@ -35,12 +36,23 @@ func (c *Channel) Lookup(ctx context.Context, idempotencyKey string) (rc channel
 	if idempotencyKey == "" {
 		return channel.Receipt{}, false, nil
 	}
+	for _, path := range []string{"/letters", "/postcards"} {
+		rc, found, err := c.lookupIn(ctx, path, idempotencyKey)
+		if err != nil || found {
+			return rc, found, err
+		}
+	}
+	return channel.Receipt{}, false, nil
+}
+
+// lookupIn is Lookup among the pieces listed at path.
+func (c *Channel) lookupIn(ctx context.Context, path, idempotencyKey string) (rc channel.Receipt, found bool, err error) {
 	q := url.Values{}
 	q.Set("metadata["+MetadataTouch+"]", idempotencyKey)
 	q.Set("limit", "100")
 	for range maxPages {
 		var page list
-		if err := c.do(ctx, http.MethodGet, "/letters", q, nil, "", &page); err != nil {
+		if err := c.do(ctx, http.MethodGet, path, q, nil, "", &page); err != nil {
 			return channel.Receipt{}, false, fmt.Errorf("lob: lookup %s: %w", idempotencyKey, err)
 		}
 		for _, l := range page.Data {
@@ -54,7 +66,7 @@ func (c *Channel) Lookup(ctx context.Context, idempotencyKey string) (rc channel
 		}
 		q.Set("after", after)
 	}
-	return channel.Receipt{}, false, fmt.Errorf("lob: lookup %s: more than %d pages of letters for one touch", idempotencyKey, maxPages)
+	return channel.Receipt{}, false, fmt.Errorf("lob: lookup %s: more than %d pages of %s for one touch", idempotencyKey, maxPages, path[1:])
 }
 
 // nextAfter returns the after cursor of a list's next_url, or "" at the

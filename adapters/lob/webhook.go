@@ -65,8 +65,11 @@ const (
 )
 
 // eventType maps a Lob event type to a channel event type, or "" for one
-// the engine has no use for.
+// the engine has no use for. A postcard's events are its letter twins'.
 func eventType(lob string) channel.EventType {
+	if rest, ok := strings.CutPrefix(lob, "postcard."); ok && !strings.Contains(rest, ".") {
+		lob = "letter." + rest
+	}
 	switch lob {
 	case EventDelivered, EventProcessedForDelivery, EventCertifiedDelivered:
 		return channel.EventDelivered
@@ -88,12 +91,15 @@ func eventType(lob string) channel.EventType {
 //   - letter.re-routed is not final (USPS forwards the letter and may
 //     still deliver it) and, like every other event (created, rendered,
 //     mailed, in transit, in local area, failed, rejected, viewed, the
-//     return envelope's, and every postcard, check or address event),
+//     return envelope's, and every check or address event),
 //     decodes to none, which the handler answers 200 without calling the
 //     sink.
 //
+// A postcard's events (postcard.delivered, postcard.processed_for_delivery,
+// postcard.returned_to_sender, …) are read as their letter twins.
+//
 // Each event carries Provider, Lob's event ID (evt_…) as ProviderEventID,
-// the letter ID (ltr_…) as ProviderMessageID, the touch ID from the
+// the letter or postcard ID (ltr_… or psc_…) as ProviderMessageID, the touch ID from the
 // letter's metadata as IdempotencyKey, the metadata, the Lob event type as
 // Detail, and the event's date_created as At.
 //

@@ -64,7 +64,12 @@ func TestDecoderMapping(t *testing.T) {
 		{"letter.rejected", ""},
 		{"letter.viewed", ""},
 		{"letter.return_envelope.delivered", ""},
-		{"postcard.delivered", ""},
+		{"postcard.delivered", channel.EventDelivered},
+		{"postcard.processed_for_delivery", channel.EventDelivered},
+		{"postcard.returned_to_sender", channel.EventBounced},
+		{"postcard.re-routed", ""},
+		{"postcard.mailed", ""},
+		{"check.delivered", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.typ, func(t *testing.T) {

@@ -52,11 +52,28 @@ func letterMessage(key string) *channel.Message {
 
 func setup(t testing.TB) (*stannp.Channel, *stannptest.Server) {
 	t.Helper()
+	return setupWith(t, nil)
+}
+
+// setupWith is setup with the configuration adjusted by mod.
+func setupWith(t testing.TB, mod func(*stannp.Config)) (*stannp.Channel, *stannptest.Server) {
+	t.Helper()
 	srv := stannptest.NewServer(stannptest.Config{Now: func() time.Time { return start }})
 	t.Cleanup(srv.Close)
-	ch, err := stannp.New(stannp.Config{APIKey: srv.APIKey(), BaseURL: srv.URL(), Test: true})
+	cfg := stannp.Config{APIKey: srv.APIKey(), BaseURL: srv.URL(), Test: true}
+	if mod != nil {
+		mod(&cfg)
+	}
+	ch, err := stannp.New(cfg)
 	require.NoError(t, err)
 	return ch, srv
+}
+
+func postcardMessage(key string) *channel.Message {
+	m := letterMessage(key)
+	m.Action = channel.ActionPostcard
+	m.Body = "Hi Ana, a short note on the back."
+	return m
 }
 
 func newHandler(t *testing.T, secret string, sink webhook.Sink) http.Handler {
@@ -80,6 +97,20 @@ func TestConformance(t *testing.T) {
 			m.To.Name = "Recipient " + key
 			return m
 		},
+	})
+
+	t.Run("postcard", func(t *testing.T) {
+		adaptertest.RunChannel(t, adaptertest.ChannelHarness{
+			New: func(t *testing.T) (channel.Channel, adaptertest.Control) {
+				ch, srv := setupWith(t, func(c *stannp.Config) { c.PostcardFront = "https://cdn.example/front.png" })
+				return ch, control{srv}
+			},
+			Message: func(key string) *channel.Message {
+				m := postcardMessage(key)
+				m.To.Name = "Recipient " + key
+				return m
+			},
+		})
 	})
 
 	ch, srv := setup(t)
@@ -179,4 +210,53 @@ func TestRefusedBeforeSending(t *testing.T) {
 	_, err := ch.Send(context.Background(), m)
 	require.Equal(t, channel.ClassPermanent, channel.Classify(err))
 	require.Equal(t, 0, srv.CreateRequests())
+}
+
+// A postcard goes to /postcards/create with its size, its front (a URL as
+// a field, HTML as a file; the message's, else the configured one) and its
+// back (the text as message, HTML as a file); its status events decode as
+// a letter's.
+func TestPostcardShape(t *testing.T) {
+	t.Parallel()
+	ch, srv := setupWith(t, func(c *stannp.Config) { c.PostcardFront = "https://cdn.example/front.png"; c.PostcardSize = "A5" })
+	ctx := context.Background()
+	rc, err := ch.Send(ctx, postcardMessage("touch-p1"))
+	require.NoError(t, err)
+	m := postcardMessage("touch-p2")
+	m.Metadata = map[string]string{channel.MetaPostcardFront: "<html><body>Spring</body></html>"}
+	m.HTML = "<html><body>Back side</body></html>"
+	_, err = ch.Send(ctx, m)
+	require.NoError(t, err)
+	ps := srv.Letters()
+	require.Len(t, ps, 2)
+	require.Equal(t, "postcard", ps[0].Object)
+	require.Equal(t, "A5", ps[0].Fields["size"])
+	require.Equal(t, "https://cdn.example/front.png", ps[0].Fields["front"])
+	require.Equal(t, "Hi Ana, a short note on the back.", ps[0].Fields["message"])
+	require.Equal(t, "touch:touch-p1", ps[0].Fields["tags"])
+	require.Equal(t, "<html><body>Spring</body></html>", string(ps[1].Front))
+	require.Equal(t, "<html><body>Back side</body></html>", string(ps[1].Back))
+
+	body, err := srv.DeliveryBody(stannptest.Status{LetterID: rc.ProviderMessageID, Status: stannp.StatusDelivered, At: start})
+	require.NoError(t, err)
+	got, err := stannp.Decoder{}.Decode(nil, body)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, channel.EventDelivered, got[0].Message.Type)
+	require.Equal(t, "touch-p1", got[0].Message.IdempotencyKey)
+}
+
+// A postcard with no front fails permanently before a request; a bad
+// postcard size is refused at New.
+func TestPostcardRefused(t *testing.T) {
+	t.Parallel()
+	ch, srv := setup(t)
+	_, err := ch.Send(context.Background(), postcardMessage("touch-nf"))
+	require.Equal(t, channel.ClassPermanent, channel.Classify(err))
+	var ve *channel.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "Metadata[postcard_front]", ve.Field)
+	require.Zero(t, srv.CreateRequests())
+	_, err = stannp.New(stannp.Config{APIKey: "k", PostcardSize: "A4"})
+	require.ErrorContains(t, err, "PostcardSize")
 }

@@ -1,4 +1,5 @@
-// Package stannp is a channel.Mail adapter that sends letters through
+// Package stannp is a channel.Mail adapter that sends letters and
+// postcards through
 // Stannp (api-eu1.stannp.com for EU/UK accounts, api-us1.stannp.com for
 // US/CA; prefix /v1/), and decodes Stannp's webhooks.
 //
@@ -13,6 +14,15 @@
 // letter.html. The touch ID travels as the tag "touch:<touch ID>" (tags
 // are what Stannp offers for a client reference, and webhooks carry them
 // back) and as idempotency_key.
+//
+// A message whose action is channel.ActionPostcard posts POST
+// /v1/postcards/create instead, with the same recipient, tag and key, and:
+// size (Config.PostcardSize, "A6" by default); front, from
+// m.Metadata[channel.MetaPostcardFront] or else Config.PostcardFront — a
+// URL is sent as the front field, anything else uploaded as the file
+// front.html — a postcard with neither fails permanently before anything
+// is sent; back, m.HTML uploaded as the file back.html, or else m.Body as
+// the message field, which Stannp prints on the back.
 //
 // # Delivery guarantee
 //
@@ -62,7 +72,11 @@
 //   - the shape of the create answer's data (id, created) and of error
 //     answers, and which status codes Stannp uses for which refusals;
 //   - idempotency_key and its 409 answer;
-//   - whether Stannp sends Retry-After.
+//   - whether Stannp sends Retry-After;
+//   - the postcard fields: /postcards/create with size, front, back and
+//     message comes from Stannp's description and a client library's use
+//     of it; which sizes each region's host takes, and whether an HTML
+//     front or back is rendered, are not established.
 //
 // Package stannptest is a fake of the API and webhooks for tests.
 package stannp

@@ -79,40 +79,51 @@ func (r Recipient) fields() [][2]string {
 	return out
 }
 
-// createBody checks m and returns the multipart body of its letter and the
-// body's content type.
-func (c *Channel) createBody(m *channel.Message) ([]byte, string, error) {
+// createBody checks m and returns the path it is created at
+// (/letters/create or /postcards/create), its multipart body and the
+// body's content type: one rule for both pieces, which differ only in
+// their content parts.
+func (c *Channel) createBody(m *channel.Message) (path string, body []byte, ctype string, err error) {
 	if m == nil {
-		return nil, "", fmt.Errorf("stannp: nil message")
+		return "", nil, "", fmt.Errorf("stannp: nil message")
 	}
 	if m.Kind != channel.Mail {
-		return nil, "", fmt.Errorf("stannp: a mail channel got a %q message", m.Kind)
+		return "", nil, "", fmt.Errorf("stannp: a mail channel got a %q message", m.Kind)
 	}
-	if a := m.ResolvedAction(); a != channel.ActionLetter {
-		return nil, "", fmt.Errorf("stannp: action %q: Stannp sends letters only", a)
+	action := m.ResolvedAction()
+	if action != channel.ActionLetter && action != channel.ActionPostcard {
+		return "", nil, "", fmt.Errorf("stannp: action %q: Stannp sends letters and postcards", action)
 	}
 	if _, err := channel.Validate(m); err != nil {
-		return nil, "", fmt.Errorf("stannp: %w", err)
+		return "", nil, "", fmt.Errorf("stannp: %w", err)
 	}
 	if len(m.IdempotencyKey) > maxKey || strings.ContainsAny(m.IdempotencyKey, ",\r\n") {
-		return nil, "", fmt.Errorf("stannp: touch ID %q: a tag takes at most %d bytes and no comma or newline", adapterkit.Truncate(m.IdempotencyKey, 40), maxKey)
+		return "", nil, "", fmt.Errorf("stannp: touch ID %q: a tag takes at most %d bytes and no comma or newline", adapterkit.Truncate(m.IdempotencyKey, 40), maxKey)
 	}
-	doc := m.HTML
-	if strings.TrimSpace(doc) == "" {
-		doc = TextHTML(m.Body)
+	front := ""
+	if action == channel.ActionPostcard {
+		if front = strings.TrimSpace(m.Metadata[channel.MetaPostcardFront]); front == "" {
+			front = c.cfg.PostcardFront
+		}
+		if front == "" {
+			return "", nil, "", &channel.ValidationError{Field: "Metadata[" + channel.MetaPostcardFront + "]",
+				Reason: "a postcard needs a front: set it on the message or Config.PostcardFront"}
+		}
 	}
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	field := func(k, v string) { _ = w.WriteField(k, v) }
+	file := func(name, doc string) error {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="`+name+`"; filename="`+name+`.html"`)
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		part, err := w.CreatePart(h)
+		if err == nil {
+			_, err = part.Write([]byte(doc))
+		}
+		return err
+	}
 	field("test", strconv.FormatBool(c.cfg.Test))
-	if c.cfg.Size != "" {
-		field("size", c.cfg.Size)
-	}
-	field("duplex", strconv.FormatBool(c.cfg.Duplex))
-	field("post_unverified", strconv.FormatBool(c.cfg.PostUnverified))
-	if len(c.cfg.Addons) > 0 {
-		field("addons", strings.Join(c.cfg.Addons, ","))
-	}
 	for _, f := range ToRecipient(m.To).fields() {
 		field(f[0], f[1])
 	}
@@ -120,20 +131,44 @@ func (c *Channel) createBody(m *channel.Message) ([]byte, string, error) {
 		field("tags", TagPrefix+m.IdempotencyKey)
 		field("idempotency_key", m.IdempotencyKey)
 	}
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="file"; filename="letter.html"`)
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	part, err := w.CreatePart(h)
+	if action == channel.ActionLetter {
+		path = "/letters/create"
+		if c.cfg.Size != "" {
+			field("size", c.cfg.Size)
+		}
+		field("duplex", strconv.FormatBool(c.cfg.Duplex))
+		field("post_unverified", strconv.FormatBool(c.cfg.PostUnverified))
+		if len(c.cfg.Addons) > 0 {
+			field("addons", strings.Join(c.cfg.Addons, ","))
+		}
+		doc := m.HTML
+		if strings.TrimSpace(doc) == "" {
+			doc = TextHTML(m.Body)
+		}
+		err = file("file", doc)
+	} else {
+		path = "/postcards/create"
+		field("size", c.cfg.PostcardSize)
+		if strings.HasPrefix(front, "https://") || strings.HasPrefix(front, "http://") {
+			field("front", front)
+		} else {
+			err = file("front", front)
+		}
+		switch {
+		case err != nil:
+		case strings.TrimSpace(m.HTML) != "":
+			err = file("back", m.HTML)
+		default:
+			field("message", m.Body)
+		}
+	}
+	if err == nil {
+		err = w.Close()
+	}
 	if err != nil {
-		return nil, "", fmt.Errorf("stannp: %w", err)
+		return "", nil, "", fmt.Errorf("stannp: %w", err)
 	}
-	if _, err := part.Write([]byte(doc)); err != nil {
-		return nil, "", fmt.Errorf("stannp: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return nil, "", fmt.Errorf("stannp: %w", err)
-	}
-	return buf.Bytes(), w.FormDataContentType(), nil
+	return path, buf.Bytes(), w.FormDataContentType(), nil
 }
 
 // TextHTML renders plain text as the HTML of a letter: escaped, a

@@ -34,6 +34,8 @@ const (
 	DefaultBaseURL = EU
 	// DefaultProvider is the provider name receipts and events carry.
 	DefaultProvider = "stannp"
+	// DefaultPostcardSize is the size postcards are printed at.
+	DefaultPostcardSize = "A6"
 	// DefaultTimeout bounds one request to Stannp.
 	DefaultTimeout = 30 * time.Second
 	// DefaultRate and DefaultBurst keep one process under Stannp's
@@ -79,6 +81,14 @@ type Config struct {
 	Size string
 	// Duplex prints on both sides. Default false.
 	Duplex bool
+	// PostcardSize is a postcard's size: "A6" or "A5" (UK, EU), "4x6",
+	// "6x9" or "6x11" (US, CA). Default DefaultPostcardSize.
+	PostcardSize string
+	// PostcardFront is the front of every postcard whose message names
+	// none (channel.MetaPostcardFront): an image or PDF URL, or HTML
+	// uploaded as the front's file. Default none: a postcard without a
+	// front fails permanently.
+	PostcardFront string
 	// PostUnverified posts letters whose address Stannp could not verify.
 	// Default false: Stannp holds them.
 	PostUnverified bool
@@ -128,6 +138,13 @@ func (cfg Config) withDefaults() (Config, error) {
 	case "", "A4", "US-LETTER":
 	default:
 		return cfg, invalid.Field("stannp", "Config", "Size", cfg.Size, `not "A4" or "US-LETTER"`)
+	}
+	switch cfg.PostcardSize {
+	case "":
+		cfg.PostcardSize = DefaultPostcardSize
+	case "A6", "A5", "4x6", "6x9", "6x11":
+	default:
+		return cfg, invalid.Field("stannp", "Config", "PostcardSize", cfg.PostcardSize, `not "A6", "A5", "4x6", "6x9" or "6x11"`)
 	}
 	cfg.Rate, cfg.Burst = adapterkit.Rate(cfg.Rate, cfg.Burst, DefaultRate, DefaultBurst)
 	if cfg.Now == nil {
@@ -213,17 +230,18 @@ func (c *Channel) Send(ctx context.Context, m *channel.Message) (channel.Receipt
 	if err := ctx.Err(); err != nil {
 		return channel.Receipt{}, fmt.Errorf("stannp: send: %w", err)
 	}
-	body, ctype, err := c.createBody(m)
+	path, body, ctype, err := c.createBody(m)
 	if err != nil {
 		return channel.Receipt{}, &channel.Error{Class: channel.ClassPermanent, Provider: c.cfg.Provider, Err: err}
 	}
-	log := c.cfg.Logger.With(slog.String("provider", c.cfg.Provider), slog.String("touch", m.IdempotencyKey))
-	l, err := c.create(ctx, body, ctype)
+	log := c.cfg.Logger.With(slog.String("provider", c.cfg.Provider), slog.String("touch", m.IdempotencyKey),
+		slog.String("piece", string(m.ResolvedAction())))
+	l, err := c.create(ctx, path, body, ctype)
 	if err != nil {
-		log.LogAttrs(ctx, slog.LevelWarn, "stannp: letter not created", errAttrs(err)...)
+		log.LogAttrs(ctx, slog.LevelWarn, "stannp: mail piece not created", errAttrs(err)...)
 		return channel.Receipt{}, fmt.Errorf("stannp: send %s: %w", m.IdempotencyKey, err)
 	}
-	log.LogAttrs(ctx, slog.LevelDebug, "stannp: letter created", slog.String("letter", string(l.ID)))
+	log.LogAttrs(ctx, slog.LevelDebug, "stannp: mail piece created", slog.String("id", string(l.ID)))
 	rc := channel.Receipt{Provider: c.cfg.Provider, ProviderMessageID: string(l.ID), Status: channel.StatusAccepted}
 	if t, ok := parseTime(l.Created); ok {
 		rc.At = t
@@ -244,11 +262,12 @@ func errAttrs(err error) []slog.Attr {
 	return attrs
 }
 
-// create posts one letter and reads the letter Stannp made.
-func (c *Channel) create(ctx context.Context, body []byte, ctype string) (letter, error) {
+// create posts one piece to path (/letters/create, /postcards/create) and
+// reads the piece Stannp made.
+func (c *Channel) create(ctx context.Context, path string, body []byte, ctype string) (letter, error) {
 	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.cfg.BaseURL+"/letters/create", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.cfg.BaseURL+path, bytes.NewReader(body))
 	if err != nil {
 		return letter{}, &channel.Error{Class: channel.ClassPermanent, Provider: c.cfg.Provider, Err: fmt.Errorf("stannp: request: %w", err)}
 	}

@@ -3,6 +3,7 @@ package lobtest
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/outbound-go/outbound/adapters/lob"
@@ -42,16 +43,21 @@ func (s *Server) outcomes(l Letter) []Outcome {
 	if key == "" {
 		key = l.ID
 	}
-	m := channel.NewMessage(key, channel.ActionLetter)
+	action := channel.ActionLetter
+	if l.Object == objectPostcard {
+		action = channel.ActionPostcard
+	}
+	m := channel.NewMessage(key, action)
 	m.Metadata = l.Metadata
 	rc := channel.Receipt{Provider: s.cfg.Provider, ProviderMessageID: l.ID, Status: channel.StatusAccepted, At: l.Created}
-	out := []Outcome{s.outcome(l.ID, "letter.mailed", l.Created.Add(24*time.Hour))}
+	typ := func(letterEvent string) string { return l.Object + strings.TrimPrefix(letterEvent, objectLetter) }
+	out := []Outcome{s.outcome(l.ID, typ("letter.mailed"), l.Created.Add(24*time.Hour))}
 	for _, e := range s.cfg.Model.Events(m, rc, l.Created) {
 		switch e.Type {
 		case channel.EventDelivered:
-			out = append(out, s.outcome(l.ID, lob.EventDelivered, e.At))
+			out = append(out, s.outcome(l.ID, typ(lob.EventDelivered), e.At))
 		case channel.EventBounced:
-			out = append(out, s.outcome(l.ID, lob.EventReturnedToSender, e.At))
+			out = append(out, s.outcome(l.ID, typ(lob.EventReturnedToSender), e.At))
 		}
 	}
 	return out
@@ -86,7 +92,7 @@ func (s *Server) EventBody(o Outcome) ([]byte, error) {
 		"reference_id": l.ID,
 		"date_created": o.At.UTC().Format("2006-01-02T15:04:05.000Z"),
 		"event_type": map[string]any{
-			"id": o.Type, "resource": "letters", "enabled_for_test": false, "object": "event_type",
+			"id": o.Type, "resource": l.Object + "s", "enabled_for_test": false, "object": "event_type",
 		},
 		"body": letter,
 	})
@@ -94,6 +100,9 @@ func (s *Server) EventBody(o Outcome) ([]byte, error) {
 
 // trackingName is the tracking event name Lob gives an event type.
 func trackingName(typ string) string {
+	if rest, ok := strings.CutPrefix(typ, objectPostcard+"."); ok {
+		typ = objectLetter + "." + rest
+	}
 	switch typ {
 	case lob.EventDelivered:
 		return "Delivered"

@@ -99,9 +99,12 @@ type Config struct {
 	HTTPClient *http.Client
 }
 
-// Letter is a letter the fake made.
+// Letter is a mail piece the fake made: a letter, or a postcard (Object
+// says which).
 type Letter struct {
-	// ID is Lob's letter ID, ltr_….
+	// Object is "letter" or "postcard".
+	Object string
+	// ID is Lob's letter ID, ltr_…, or postcard ID, psc_….
 	ID string
 	// IdempotencyKey is the key it was made under, or "".
 	IdempotencyKey string
@@ -113,12 +116,14 @@ type Letter struct {
 	// address.
 	From   lob.Address
 	FromID string
-	// File is the HTML, template ID or URL.
-	File        string
-	Color       bool
-	UseType     string
-	Description string
-	Metadata    map[string]string
+	// File is a letter's HTML, template ID or URL.
+	File string
+	// Front, Back and Size are a postcard's.
+	Front, Back, Size string
+	Color             bool
+	UseType           string
+	Description       string
+	Metadata          map[string]string
 	// Created is when the fake made it, by its clock.
 	Created time.Time
 }
@@ -187,9 +192,11 @@ func NewServer(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, closing: make(chan struct{}), byID: map[string]*Letter{}, byKey: map[string]keyed{}, acked: map[string]bool{}}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/letters", s.auth(s.create))
-	mux.HandleFunc("GET /v1/letters", s.auth(s.list))
-	mux.HandleFunc("GET /v1/letters/{id}", s.auth(s.retrieve))
+	for _, object := range []string{objectLetter, objectPostcard} {
+		mux.HandleFunc("POST /v1/"+object+"s", s.auth(s.create(object)))
+		mux.HandleFunc("GET /v1/"+object+"s", s.auth(s.list(object)))
+		mux.HandleFunc("GET /v1/"+object+"s/{id}", s.auth(s.retrieve(object)))
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		switch rest, ok := strings.CutPrefix(r.URL.Path, "/v1/letters"); {
 		case ok && rest == "":
@@ -264,7 +271,7 @@ func (s *Server) Delivered(key string) int {
 	return n
 }
 
-// CreateRequests is how many POST /v1/letters requests were authenticated,
+// CreateRequests is how many POST requests (letters and postcards) were authenticated,
 // repeats and failures included.
 func (s *Server) CreateRequests() int {
 	s.mu.Lock()
@@ -385,10 +392,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // newID returns a letter ID: "ltr_" and 16 hex digits derived from a
 // counter, stable across runs.
-func (s *Server) newID() string {
+func (s *Server) newID(object string) string {
 	s.sequence++
-	return hashID("ltr_", "letter/"+strconv.FormatUint(s.sequence, 10))
+	prefix := "ltr_"
+	if object == objectPostcard {
+		prefix = "psc_"
+	}
+	return hashID(prefix, object+"/"+strconv.FormatUint(s.sequence, 10))
 }
+
+// The objects the fake makes.
+const (
+	objectLetter   = "letter"
+	objectPostcard = "postcard"
+)
 
 // hashID returns prefix and 16 hex digits of a hash of seed: an ID shaped
 // like Lob's, the same on every run.
@@ -397,18 +414,24 @@ func hashID(prefix, seed string) string {
 	return prefix + hex.EncodeToString(sum[:8])
 }
 
-// retrieve answers GET /v1/letters/{id}.
-func (s *Server) retrieve(w http.ResponseWriter, r *http.Request) {
-	l, ok := s.Letter(r.PathValue("id"))
-	if !ok {
-		writeError(w, http.StatusNotFound, "not_found", "letter not found")
-		return
+// retrieve answers GET /v1/letters/{id} and GET /v1/postcards/{id}.
+func (s *Server) retrieve(object string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		l, ok := s.Letter(r.PathValue("id"))
+		if !ok || l.Object != object {
+			writeError(w, http.StatusNotFound, "not_found", object+" not found")
+			return
+		}
+		writeJSON(w, http.StatusOK, letterJSON(l))
 	}
-	writeJSON(w, http.StatusOK, letterJSON(l))
 }
 
-// list answers GET /v1/letters.
-func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+func (s *Server) list(object string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { s.listOf(object, w, r) }
+}
+
+// listOf lists the pieces of one object, newest first.
+func (s *Server) listOf(object string, w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit := 10
 	if v := q.Get("limit"); v != "" {
@@ -434,7 +457,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	var match []Letter
 	for i := len(s.letters) - 1; i >= 0; i-- { // newest first
 		l := s.letters[i]
-		ok := true
+		ok := l.Object == object
 		for k, v := range filter {
 			if l.Metadata[k] != v {
 				ok = false
@@ -451,14 +474,14 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	case after != "":
 		i := slices.IndexFunc(match, func(l Letter) bool { return l.ID == after })
 		if i < 0 {
-			writeError(w, http.StatusUnprocessableEntity, "invalid", "after is not a letter of this list")
+			writeError(w, http.StatusUnprocessableEntity, "invalid", "after is not a "+object+" of this list")
 			return
 		}
 		start = i + 1
 	case before != "":
 		i := slices.IndexFunc(match, func(l Letter) bool { return l.ID == before })
 		if i < 0 {
-			writeError(w, http.StatusUnprocessableEntity, "invalid", "before is not a letter of this list")
+			writeError(w, http.StatusUnprocessableEntity, "invalid", "before is not a "+object+" of this list")
 			return
 		}
 		end, start = i, max(i-limit, 0)
@@ -513,11 +536,21 @@ func letterJSON(l Letter) map[string]any {
 		md = map[string]string{}
 	}
 	created := l.Created.UTC().Format("2006-01-02T15:04:05.000Z")
-	return map[string]any{
-		"id": l.ID, "object": "letter", "description": l.Description, "metadata": md,
-		"to": addr("to", l.ToID, l.To), "from": addr("from", l.FromID, l.From),
-		"color": l.Color, "use_type": l.UseType, "mail_type": "usps_first_class", "carrier": "USPS",
+	out := map[string]any{
+		"id": l.ID, "object": l.Object, "description": l.Description, "metadata": md,
+		"to": addr("to", l.ToID, l.To), "use_type": l.UseType, "mail_type": "usps_first_class", "carrier": "USPS",
 		"tracking_events": []any{}, "date_created": created, "date_modified": created, "send_date": created,
 		"expected_delivery_date": l.Created.UTC().AddDate(0, 0, 5).Format(time.DateOnly),
 	}
+	if l.Object == objectPostcard {
+		out["size"] = l.Size
+		out["url"] = "https://lob-assets.example/" + l.ID + ".pdf"
+		if l.FromID != "" || l.From.Line1 != "" {
+			out["from"] = addr("from", l.FromID, l.From)
+		}
+		return out
+	}
+	out["from"] = addr("from", l.FromID, l.From)
+	out["color"] = l.Color
+	return out
 }

@@ -33,18 +33,26 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Letter is a letter the fake took.
+// Letter is a mail piece the fake took: a letter, or a postcard (Object
+// says which).
 type Letter struct {
-	// ID is the letter's ID, a number as a string.
+	// Object is "letter" or "postcard".
+	Object string
+	// ID is the piece's ID, a number as a string.
 	ID string
 	// Recipient holds the recipient[…] fields by their inner name
 	// ("address1").
 	Recipient map[string]string
 	// Fields holds the other form fields (test, tags, idempotency_key…).
 	Fields map[string]string
-	// File is the uploaded file's content and FileType its content type.
+	// File is a letter's uploaded file's content and FileType its content
+	// type.
 	File     []byte
 	FileType string
+	// Front and Back are a postcard's uploaded front and back files, when
+	// uploaded rather than named by URL (Fields "front", "back") or, for
+	// the back, written as Fields "message".
+	Front, Back []byte
 	// Created is when the fake took it.
 	Created time.Time
 }
@@ -90,7 +98,8 @@ func NewServer(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, closing: make(chan struct{}), byKey: map[string]int{}, next: 1000}
 	mux := http.NewServeMux()
-	mux.HandleFunc("/v1/letters/create", s.create)
+	mux.HandleFunc("/v1/letters/create", s.create("letter"))
+	mux.HandleFunc("/v1/postcards/create", s.create("postcard"))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint "+r.URL.Path)
 	})
@@ -170,12 +179,17 @@ func (l Letter) clone() Letter {
 	for k, v := range l.Fields {
 		c.Fields[k] = v
 	}
-	c.File = bytes.Clone(l.File)
+	c.File, c.Front, c.Back = bytes.Clone(l.File), bytes.Clone(l.Front), bytes.Clone(l.Back)
 	return c
 }
 
-// create serves POST /v1/letters/create.
-func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+// create serves POST /v1/letters/create and POST /v1/postcards/create.
+func (s *Server) create(object string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { s.make(object, w, r) }
+}
+
+// make creates one piece of object from the request.
+func (s *Server) make(object string, w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests++
 	var a *Answer
@@ -215,7 +229,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, a.Status, msg)
 		return
 	}
-	l, msg := s.parse(r)
+	l, msg := s.parse(r, object)
 	if msg != "" {
 		writeError(w, http.StatusBadRequest, msg)
 		return
@@ -238,16 +252,16 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "data": letterJSON(l)})
 }
 
-// parse reads a create request as the documented multipart form, or
-// returns what is wrong with it.
-func (s *Server) parse(r *http.Request) (Letter, string) {
+// parse reads a create request of object as the documented multipart
+// form, or returns what is wrong with it.
+func (s *Server) parse(r *http.Request, object string) (Letter, string) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return Letter{}, "expected multipart/form-data"
 	}
 	if err := r.ParseMultipartForm(10 << 20); err != nil {
 		return Letter{}, "form: " + err.Error()
 	}
-	l := Letter{Recipient: map[string]string{}, Fields: map[string]string{}}
+	l := Letter{Object: object, Recipient: map[string]string{}, Fields: map[string]string{}}
 	for k, vs := range r.MultipartForm.Value {
 		if len(vs) != 1 {
 			return Letter{}, "field " + k + " given more than once"
@@ -267,6 +281,9 @@ func (s *Server) parse(r *http.Request) (Letter, string) {
 		if v, ok := l.Fields[b]; ok && v != "true" && v != "false" {
 			return Letter{}, b + " must be true or false"
 		}
+	}
+	if object == "postcard" {
+		return parsePostcard(r, l)
 	}
 	if v, ok := l.Fields["size"]; ok && v != "A4" && v != "US-LETTER" {
 		return Letter{}, "size must be A4 or US-LETTER"
@@ -289,6 +306,51 @@ func (s *Server) parse(r *http.Request) (Letter, string) {
 	}
 	return l, ""
 }
+
+// parsePostcard reads a postcard's own fields: size (A6, A5, 4x6, 6x9,
+// 6x11) required; a front, as an uploaded file or a URL, required; a back
+// as a file or URL, or a message.
+func parsePostcard(r *http.Request, l Letter) (Letter, string) {
+	switch l.Fields["size"] {
+	case "A6", "A5", "4x6", "6x9", "6x11":
+	case "":
+		return Letter{}, "size is required"
+	default:
+		return Letter{}, "size must be A6, A5, 4x6, 6x9 or 6x11"
+	}
+	read := func(name string) ([]byte, string) {
+		files := r.MultipartForm.File[name]
+		if len(files) != 1 {
+			return nil, ""
+		}
+		f, err := files[0].Open()
+		if err != nil {
+			return nil, name + ": " + err.Error()
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		if len(b) == 0 {
+			return nil, name + " is empty"
+		}
+		return b, ""
+	}
+	var msg string
+	if l.Front, msg = read("front"); msg != "" {
+		return Letter{}, msg
+	}
+	if l.Back, msg = read("back"); msg != "" {
+		return Letter{}, msg
+	}
+	switch {
+	case l.Front == nil && !isURL(l.Fields["front"]):
+		return Letter{}, "front is required: a file or a URL"
+	case l.Back == nil && !isURL(l.Fields["back"]) && strings.TrimSpace(l.Fields["message"]) == "":
+		return Letter{}, "one of back or message is required"
+	}
+	return l, ""
+}
+
+func isURL(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") }
 
 func letterJSON(l Letter) map[string]any {
 	return map[string]any{"id": json.Number(l.ID), "created": l.Created.Format(time.DateTime), "status": "received"}
@@ -330,6 +392,7 @@ func (s *Server) DeliveryBody(statuses ...Status) ([]byte, error) {
 		mp := map[string]any{"id": json.Number(st.LetterID), "type": "letter", "status": st.Status,
 			"updated": st.At.UTC().Format(time.DateTime)}
 		if l, ok := byID[st.LetterID]; ok {
+			mp["type"] = l.Object
 			mp["tags"] = l.Fields["tags"]
 			mp["created"] = l.Created.Format(time.DateTime)
 		}

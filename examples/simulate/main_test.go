@@ -129,6 +129,7 @@ func TestOutputFiles(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &sum))
 	require.Equal(t, uint64(2), sum.Seed)
 	require.Len(t, sum.Daily, 10)
+	requireInvariants(t, dir)
 
 	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(0, 0, 10)

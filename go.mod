@@ -11,6 +11,7 @@ require (
 	github.com/nyaruka/phonenumbers/v2 v2.0.7
 	github.com/rickar/cal/v2 v2.1.26
 	github.com/stretchr/testify v1.11.1
+	github.com/stripe/stripe-go/v76 v76.25.0
 	github.com/warthog618/sms v0.3.0
 	github.com/wneessen/go-mail v0.8.1
 	golang.org/x/time v0.14.0

@@ -103,6 +103,11 @@ type Touch struct {
 	Reason      Reason // why skipped, cancelled, failed, fell back or was deferred (see Reason)
 	Provider    string // the provider the touch went (or goes) through: its resource's provider
 	ProviderRef string // the provider's message or call ID; unique per provider
+	// Warning is what the message's checks noticed that breaks no rule,
+	// set when it is built: a text that takes more than one billed part
+	// ("Body: takes 2 GSM-7 parts (161 septets); each part is billed").
+	// "" when nothing.
+	Warning string
 }
 
 // Booking is capacity taken on one resource for one meter on one of its days.

@@ -30,6 +30,9 @@ type Counters struct {
 	Replies int
 	// Events counts applied inbound events by type (duplicates excluded).
 	Events map[channel.EventType]int
+	// Warned counts touches sent with a warning (Touch.Warning: an SMS in
+	// more than one billed part), by channel.
+	Warned map[channel.Kind]int
 	// Capacity is capacity booked (planned or sent) against capacity
 	// offered, per resource kind; see CapacityUse.
 	Capacity map[outbound.ResourceKind]CapacityUse
@@ -55,6 +58,7 @@ func (c Counters) clone() Counters {
 		Deferrals: maps.Clone(c.Deferrals),
 		Replies:   c.Replies,
 		Events:    maps.Clone(c.Events),
+		Warned:    maps.Clone(c.Warned),
 		Capacity:  maps.Clone(c.Capacity),
 	}
 	for k, m := range c.Touches {
@@ -80,6 +84,7 @@ func newCounters() Counters {
 		Fallbacks: map[outbound.Reason]int{},
 		Deferrals: map[outbound.Reason]int{},
 		Events:    map[channel.EventType]int{},
+		Warned:    map[channel.Kind]int{},
 		Capacity:  map[outbound.ResourceKind]CapacityUse{},
 	}
 }

@@ -389,6 +389,9 @@ func (s *dispatcher) markSent(d *dispatchCtx, t *outbound.Touch, sd *sender, rc 
 	t.Status, t.SentAt, t.ProviderRef = outbound.TouchSent, at.UTC(), rc.ProviderMessageID
 	t.Provider = sentThrough(sd, rc)
 	t.LeasedBy, t.LeaseUntil = "", time.Time{}
+	if t.Warning != "" {
+		s.tally.add(t.Client, func(c *Counters) { c.Warned[t.Channel]++ })
+	}
 	d.batch.addSent(t, from, d.now)
 }
 
@@ -506,9 +509,11 @@ func (s *dispatcher) message(ctx context.Context, d *dispatchCtx, t *outbound.To
 	if err := s.cfg.Content(ctx, in, m); err != nil {
 		return nil, err
 	}
-	if _, err := channel.Validate(m); err != nil {
+	warnings, err := channel.Validate(m)
+	if err != nil {
 		return nil, err
 	}
+	t.Warning = warnings.String()
 	return m, nil
 }
 

@@ -1,8 +1,10 @@
 package distribution_test
 
 import (
+	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -439,4 +441,33 @@ func TestPostcardsAndLettersShareTheMailSendersCap(t *testing.T) {
 	}
 	require.Equal(t, 4, cards)
 	require.Equal(t, 8, e.svc.Counters().Touches[channel.Mail][outbound.TouchSent])
+}
+
+// A text that takes more than one billed part goes, and says so: the touch
+// keeps the warning and the counters count it.
+func TestLongSMSIsSentAndWarned(t *testing.T) {
+	t.Parallel()
+	seq := sequence.Sequence{Name: "sms", Steps: []sequence.Step{{Number: 1, Day: 0, Channel: channel.SMS}}}
+	e := newEnv(t, func(c *distribution.Config) {
+		c.Sequence = seq
+		c.Content = func(ctx context.Context, in distribution.ContentInput, m *channel.Message) error {
+			if err := distribution.DefaultContent(ctx, in, m); err != nil {
+				return err
+			}
+			if in.Lead.ExternalID == "L2" {
+				m.Body = strings.Repeat("A longer note than one part holds. ", 5) + m.Body
+			}
+			return nil
+		}
+	})
+	camp := e.campaign(e.signup("growth", "Australia/Sydney"))
+	res := e.importLeads(camp, hot(1), hot(2))
+	e.plan()
+	e.runUntil(start.AddDate(0, 0, 3), 1)
+	short, long := primary(e.schedule(res.Enrolled[0]))[1], primary(e.schedule(res.Enrolled[1]))[1]
+	require.Equal(t, outbound.TouchSent, long.Status)
+	require.Contains(t, long.Warning, "GSM-7 parts")
+	require.Equal(t, outbound.TouchSent, short.Status)
+	require.Empty(t, short.Warning)
+	require.Equal(t, 1, e.svc.Counters().Warned[channel.SMS])
 }

@@ -13,13 +13,13 @@ import (
 )
 
 const touchCols = `id, client_id, campaign_id, enrollment_id, lead_id, step, step_channel, channel, action, resource_id,
-	day, scheduled_at, sent_at, lease_until, leased_by, attempts, status, reason, provider_ref, provider`
+	day, scheduled_at, sent_at, lease_until, leased_by, attempts, status, reason, provider_ref, provider, warning`
 
 func scanTouch(rows pgx.Rows, t *outbound.Touch) error {
 	return rows.Scan(scanID(&t.ID.UUID), scanID(&t.Client.UUID), scanID(&t.Campaign.UUID), scanID(&t.Enrollment.UUID),
 		scanID(&t.Lead.UUID), &t.Step, &t.StepChannel, &t.Channel, &t.Action, scanID(&t.Resource.UUID),
 		scanDate(&t.Day), scanTime(&t.ScheduledAt), scanTime(&t.SentAt), scanTime(&t.LeaseUntil), &t.LeasedBy,
-		&t.Attempts, &t.Status, &t.Reason, &t.ProviderRef, &t.Provider)
+		&t.Attempts, &t.Status, &t.Reason, &t.ProviderRef, &t.Provider, &t.Warning)
 }
 
 // insertTouchesSQL inserts a batch from one array per column: one
@@ -29,14 +29,14 @@ func scanTouch(rows pgx.Rows, t *outbound.Touch) error {
 const insertTouchesSQL = `INSERT INTO touches (` + touchCols + `)
 	SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
 		$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
-		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[])`
+		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])`
 
 // touchColumns is a batch of touches by column, for insertTouchesSQL.
 type touchColumns struct {
 	id, client, campaign, enrollment, lead, resource []pgtype.UUID
 	step, attempts                                   []int32
 	stepChannel, channel, action, leasedBy           []string
-	status, reason, providerRef, provider            []string
+	status, reason, providerRef, provider, warning   []string
 	day                                              []pgtype.Date
 	scheduledAt, sentAt, leaseUntil                  []pgtype.Timestamptz
 }
@@ -49,7 +49,8 @@ func columnsOf(batch []outbound.Touch) *touchColumns {
 		step: make([]int32, n), attempts: make([]int32, n),
 		stepChannel: make([]string, n), channel: make([]string, n), action: make([]string, n), leasedBy: make([]string, n),
 		status: make([]string, n), reason: make([]string, n), providerRef: make([]string, n), provider: make([]string, n),
-		day: make([]pgtype.Date, n), scheduledAt: make([]pgtype.Timestamptz, n), sentAt: make([]pgtype.Timestamptz, n),
+		warning: make([]string, n),
+		day:     make([]pgtype.Date, n), scheduledAt: make([]pgtype.Timestamptz, n), sentAt: make([]pgtype.Timestamptz, n),
 		leaseUntil: make([]pgtype.Timestamptz, n),
 	}
 	for i := range batch {
@@ -59,7 +60,7 @@ func columnsOf(batch []outbound.Touch) *touchColumns {
 		c.step[i], c.attempts[i] = int32(t.Step), int32(t.Attempts)
 		c.stepChannel[i], c.channel[i], c.action[i] = string(t.StepChannel), string(t.Channel), string(t.Action)
 		c.leasedBy[i], c.status[i], c.reason[i], c.providerRef[i] = t.LeasedBy, string(t.Status), string(t.Reason), t.ProviderRef
-		c.provider[i] = t.Provider
+		c.provider[i], c.warning[i] = t.Provider, t.Warning
 		c.day[i] = day(t.Day)
 		c.scheduledAt[i] = pgtype.Timestamptz{Time: t.ScheduledAt, Valid: true}
 		c.sentAt[i], c.leaseUntil[i] = ts(t.SentAt), ts(t.LeaseUntil)
@@ -70,7 +71,7 @@ func columnsOf(batch []outbound.Touch) *touchColumns {
 func (c *touchColumns) args() []any {
 	return []any{c.id, c.client, c.campaign, c.enrollment, c.lead, c.step, c.stepChannel, c.channel, c.action,
 		c.resource, c.day, c.scheduledAt, c.sentAt, c.leaseUntil, c.leasedBy, c.attempts, c.status, c.reason,
-		c.providerRef, c.provider}
+		c.providerRef, c.provider, c.warning}
 }
 
 // InsertTouches implements [storage.Touches] with one multi-row INSERT:
@@ -93,12 +94,12 @@ func (s *Store) InsertTouches(ctx context.Context, ts []outbound.Touch) error {
 }
 
 // savePlansSQL stores planning writes in one statement, so all or nothing:
-// $1–$20 are the touches by column (insertTouchesSQL's), $21–$26 the
+// $1–$21 are the touches by column (insertTouchesSQL's), $22–$27 the
 // enrollments' IDs and planning state. It writes nothing when an
 // enrollment is not to be found, and says how many were missing; a touch ID
 // stored already or twice breaks the primary key and fails the lot.
 const savePlansSQL = `WITH e AS (
-		SELECT * FROM unnest($21::uuid[], $22::int4[], $23::text[], $24::timestamptz[], $25::text[], $26::text[]::jsonb[])
+		SELECT * FROM unnest($22::uuid[], $23::int4[], $24::text[], $25::timestamptz[], $26::text[], $27::text[]::jsonb[])
 			AS e(id, next_step, state, paused_until, stop_reason, sticky)
 	), missing AS (
 		SELECT count(*) AS n FROM e WHERE NOT EXISTS (SELECT 1 FROM enrollments x WHERE x.id = e.id)
@@ -111,7 +112,7 @@ const savePlansSQL = `WITH e AS (
 		INSERT INTO touches (` + touchCols + `)
 		SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
 			$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
-			$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[])
+			$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])
 		WHERE (SELECT n FROM missing) = 0
 		RETURNING 1
 	)
@@ -242,7 +243,7 @@ const claimSQL = `WITH due AS (
 		FROM due WHERE t.id = due.id
 		RETURNING ` + `t.id, t.client_id, t.campaign_id, t.enrollment_id, t.lead_id, t.step, t.step_channel, t.channel,
 			t.action, t.resource_id, t.day, t.scheduled_at, t.sent_at, t.lease_until, t.leased_by, t.attempts, t.status,
-			t.reason, t.provider_ref, t.provider
+			t.reason, t.provider_ref, t.provider, t.warning
 	)
 	SELECT ` + touchCols + ` FROM claimed ORDER BY scheduled_at, id`
 
@@ -288,15 +289,15 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 			UPDATE touches SET client_id = $2, campaign_id = $3, enrollment_id = $4, lead_id = $5, step = $6,
 				step_channel = $7, channel = $8, action = $9, resource_id = $10, day = $11, scheduled_at = $12,
 				sent_at = $13, lease_until = $14, leased_by = $15, attempts = $16, status = $17, reason = $18,
-				provider_ref = $19, provider = $20
-			WHERE id = $1 AND ($21 = '' OR leased_by = $21)
+				provider_ref = $19, provider = $20, warning = $21
+			WHERE id = $1 AND ($22 = '' OR leased_by = $22)
 			RETURNING 1
 		)
 		SELECT EXISTS (SELECT 1 FROM upd), EXISTS (SELECT 1 FROM touches WHERE id = $1)`,
 		[]any{id(t.ID.UUID), id(t.Client.UUID), id(t.Campaign.UUID), id(t.Enrollment.UUID), id(t.Lead.UUID), t.Step,
 			string(t.StepChannel), string(t.Channel), string(t.Action), ref(t.Resource.UUID), day(t.Day),
 			pgtype.Timestamptz{Time: t.ScheduledAt, Valid: true}, ts(t.SentAt), ts(t.LeaseUntil), t.LeasedBy,
-			t.Attempts, string(t.Status), string(t.Reason), t.ProviderRef, t.Provider, worker},
+			t.Attempts, string(t.Status), string(t.Reason), t.ProviderRef, t.Provider, t.Warning, worker},
 		&done, &exists)
 	switch {
 	case err != nil:
@@ -310,19 +311,19 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 }
 
 // updateTouchesSQL replaces a batch of touches from one array per column
-// (insertTouchesSQL's), each only while $21 (when set) holds its lease as
+// (insertTouchesSQL's), each only while $22 (when set) holds its lease as
 // the row stands when the update locks it, and returns the IDs replaced.
 const updateTouchesSQL = `UPDATE touches t SET client_id = u.client_id, campaign_id = u.campaign_id,
 		enrollment_id = u.enrollment_id, lead_id = u.lead_id, step = u.step, step_channel = u.step_channel,
 		channel = u.channel, action = u.action, resource_id = u.resource_id, day = u.day,
 		scheduled_at = u.scheduled_at, sent_at = u.sent_at, lease_until = u.lease_until, leased_by = u.leased_by,
 		attempts = u.attempts, status = u.status, reason = u.reason, provider_ref = u.provider_ref,
-		provider = u.provider
+		provider = u.provider, warning = u.warning
 	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
 		$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
-		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[])
+		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])
 		AS u(` + touchCols + `)
-	WHERE t.id = u.id AND ($21 = '' OR t.leased_by = $21)
+	WHERE t.id = u.id AND ($22 = '' OR t.leased_by = $22)
 	RETURNING t.id`
 
 // UpdateTouches implements [storage.Touches] in one statement.

@@ -173,7 +173,7 @@ func TestOutputFiles(t *testing.T) {
 	sentAt := map[string][]time.Time{} // lead → send instants
 	for _, tc := range touches {
 		require.Equal(t, sorted("touch_id", "client_id", "campaign_id", "lead_id", "step", "step_channel", "channel", "action",
-			"status", "reason", "resource_id", "scheduled_at", "sent_at", "provider", "attempts"), keys(tc))
+			"status", "reason", "resource_id", "scheduled_at", "sent_at", "provider", "attempts", "warning"), keys(tc))
 		if tc["sent_at"] != nil {
 			require.NotEmpty(t, tc["provider"], "a sent touch names its provider")
 			require.GreaterOrEqual(t, tc["attempts"].(float64), 1.0)

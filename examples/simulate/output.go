@@ -34,6 +34,7 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 		Cancelled: map[string]int{},
 		Fallbacks: map[string]int{},
 		Deferrals: map[string]int{},
+		Warned:    map[string]int{},
 		Events:    map[string]int{},
 		Capacity:  map[string]report.Capacity{},
 		Pool: report.Pool{
@@ -115,7 +116,8 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 		}
 		status, reason := string(t.Status), reasonHead(string(t.Reason))
 		switch {
-		case t.Status == outbound.TouchCancelled && (reason == string(outbound.ReasonOutOfOffice) || reason == string(outbound.ReasonReplanned)):
+		case t.Status == outbound.TouchCancelled && (reason == string(outbound.ReasonOutOfOffice) || reason == string(outbound.ReasonNotNow) ||
+			reason == string(outbound.ReasonReplanned)):
 			status = "replanned" // cancelled to be planned again: a new touch takes its place
 		case t.Status == outbound.TouchCancelled:
 			sum.Cancelled[reason]++
@@ -125,6 +127,9 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 		sum.Touches[ch][status]++
 		if !t.SentAt.IsZero() {
 			sentBy[t.Client]++
+			if t.Warning != "" {
+				sum.Warned[string(t.Channel)]++
+			}
 			if mb := byID[t.Resource]; mb != nil && t.Channel == channel.Email {
 				domainSends[mb.Parent]++
 			}

@@ -249,6 +249,7 @@ func (s suite) testUpdateTouches(t *testing.T) {
 		sent := model[1]
 		sent.Status, sent.SentAt, sent.Attempts = outbound.TouchSent, at(2).In(sydney), 1
 		sent.ProviderRef, sent.Resource, sent.Action = "SM0001", resourceID(2), channel.ActionSMS
+		sent.Warning = "Body: takes 3 UCS-2 parts (150 characters); each part is billed"
 		moved := model[3]
 		moved.Lead, moved.Enrollment, moved.ScheduledAt = leadID(9), enrollmentID(9), at(-5).In(sydney)
 		cancelled := model[4]

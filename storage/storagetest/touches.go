@@ -20,7 +20,12 @@ import (
 const touchProvider = "salesforge"
 
 func makeTouch(n int) outbound.Touch {
+	warning := ""
+	if n%2 == 1 {
+		warning = "Body: takes 2 GSM-7 parts (161 septets); each part is billed"
+	}
 	return outbound.Touch{
+		Warning:     warning,
 		ID:          touchID(n),
 		Client:      clientID(1),
 		Campaign:    campaignID(1),

@@ -55,6 +55,9 @@ func Example() {
 	// Deferrals by reason
 	//   (none)
 	//
+	// Sent with a warning (an SMS in more than one billed part), by channel
+	//   (none)
+	//
 	// Replies: 1
 	//
 	// Events by type

@@ -76,6 +76,7 @@ type TouchRecord struct {
 	SentAt      *string `json:"sent_at"`
 	Provider    string  `json:"provider"` // the provider it went through ("" before it was sent)
 	Attempts    int     `json:"attempts"` // Send calls made for it
+	Warning     string  `json:"warning"`  // what its message checks noticed (a multipart SMS); "" when nothing
 }
 
 // EventRecord is one line of events.jsonl.
@@ -147,6 +148,7 @@ func TouchOf(t *outbound.Touch) TouchRecord {
 		Step: t.Step, StepChannel: string(t.StepChannel), Channel: UsedChannel(t), Action: string(t.Action),
 		Status: string(t.Status), Reason: string(t.Reason), ResourceID: id(t.Resource.UUID),
 		ScheduledAt: Instant(t.ScheduledAt), SentAt: Instant(t.SentAt), Provider: t.Provider, Attempts: t.Attempts,
+		Warning: t.Warning,
 	}
 }
 

@@ -166,7 +166,7 @@ func TestRecords(t *testing.T) {
 		"touch_id": "00000000-0000-4000-8000-000000000001", "client_id": "00000000-0000-4000-8000-000000000002",
 		"campaign_id": "", "lead_id": "", "step": 3.0, "step_channel": "linkedin", "channel": "", "action": "",
 		"status": "skipped", "reason": "gated", "resource_id": "", "scheduled_at": "2026-03-02T22:14:05.00000012Z", "sent_at": nil,
-		"provider": "", "attempts": 0.0,
+		"provider": "", "attempts": 0.0, "warning": "",
 	}, m, "a skipped touch used no channel")
 
 	l := outbound.Lead{ExternalID: "L1", Tier: outbound.TierWarm, Score: 70}

@@ -35,6 +35,9 @@ type Summary struct {
 	Fallbacks map[string]int `json:"fallbacks"`
 	Deferrals map[string]int `json:"deferrals"`
 	Replies   int            `json:"replies"`
+	// Warned counts the touches sent with a warning (an SMS in more than
+	// one billed part), by channel.
+	Warned map[string]int `json:"warned"`
 	// Events counts the inbound events applied, by type.
 	Events map[string]int `json:"events"`
 	// Capacity is capacity used against capacity offered, by resource kind.
@@ -283,6 +286,7 @@ func WriteTable(w io.Writer, s *Summary) error {
 	section("Cancelled by reason", counts(s.Cancelled))
 	section("Fallbacks by reason", counts(s.Fallbacks))
 	section("Deferrals by reason", counts(s.Deferrals))
+	section("Sent with a warning (an SMS in more than one billed part), by channel", counts(s.Warned))
 	section(fmt.Sprintf("Replies: %d", s.Replies), nil)
 	section("Events by type", counts(s.Events))
 

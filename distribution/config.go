@@ -165,6 +165,10 @@ type Config struct {
 	// default: over 14 days and at least 20 sends, bounces > 3 % or
 	// complaints > 0.3 %.
 	Health warmup.HealthPolicy
+	// NumberHealth is the rule that pauses a phone number. The zero value
+	// is the default: over 14 days and at least 50 texts and calls,
+	// carrier blocks > 5 %, opt-outs > 3 % or calls labelled spam > 10 %.
+	NumberHealth warmup.NumberPolicy
 	// DNCR washes phone numbers. Default nil: every number stays unwashed,
 	// so no voice and (under the default policy) no SMS.
 	DNCR DNCRChecker
@@ -300,6 +304,7 @@ func (c Config) WithDefaults() Config {
 	c.Caps.Counter, c.Caps.Limiter = nil, nil
 	c.Warmup = c.Warmup.WithDefaults()
 	c.Health = c.Health.WithDefaults()
+	c.NumberHealth = c.NumberHealth.WithDefaults()
 	if c.Plans == nil {
 		c.Plans = outbound.DefaultPlans()
 	}
@@ -401,6 +406,9 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := c.Health.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.NumberHealth.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	named := map[string]bool{}

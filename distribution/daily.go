@@ -77,6 +77,13 @@ func (s *dailyJobs) daily(ctx context.Context) error {
 			s.log.WarnContext(ctx, "domain paused", "domain", c.Domain.String(), "reason", c.Verdict.Reason)
 		}
 	}
+	if changes, err := s.pool.EvaluateNumberHealth(ctx, s); err != nil {
+		keep(fmt.Errorf("distribution: evaluate number health: %w", err))
+	} else {
+		for _, c := range changes {
+			s.log.WarnContext(ctx, "number paused", "number", c.Domain.String(), "reason", c.Verdict.Reason)
+		}
+	}
 	if _, err := s.pool.Release(ctx); err != nil {
 		keep(fmt.Errorf("distribution: release: %w", err))
 	}

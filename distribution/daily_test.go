@@ -11,6 +11,7 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
 	"github.com/outbound-go/outbound/warmup"
@@ -288,4 +289,66 @@ func TestThrottledMailboxSendsLess(t *testing.T) {
 	require.Positive(t, most(boxes[1].ID))
 	require.LessOrEqual(t, most(boxes[1].ID), 15, "half of 30")
 	require.Greater(t, most(boxes[2].ID), 15, "an untouched mailbox books past half (its window and spacing allow 27 of its 30)")
+}
+
+// A number whose texts are opted out of too often is paused by the daily
+// job, with the rate as its reason, and its client gets another; a number
+// with a clean record goes on.
+func TestDailyPausesANumberTooManyOptOutOf(t *testing.T) {
+	t.Parallel()
+	seq := sequence.Sequence{Name: "sms", Steps: []sequence.Step{{Number: 1, Day: 0, Channel: channel.SMS}}}
+	e := newEnv(t, func(c *distribution.Config) { c.Sequence = seq })
+	client := e.signup("growth", "Australia/Sydney")
+	camp := e.campaign(client)
+	var rows []distribution.LeadInput
+	for i := range 150 {
+		rows = append(rows, hot(i))
+	}
+	e.importLeads(camp, rows...)
+	e.plan()
+	e.runUntil(start.AddDate(0, 0, 1), 2)
+
+	byPhone := map[outbound.ResourceID][]outbound.Touch{}
+	ts, err := e.store.ListTouches(e.ctx, storage.TouchFilter{Client: client.ID})
+	require.NoError(t, err)
+	for _, tc := range ts {
+		if tc.Channel == channel.SMS && !tc.SentAt.IsZero() {
+			byPhone[tc.Resource] = append(byPhone[tc.Resource], tc)
+		}
+	}
+	require.Len(t, byPhone, 2, "the growth plan's two numbers both texted")
+	var bad, good outbound.ResourceID
+	for id, sent := range byPhone {
+		require.GreaterOrEqual(t, len(sent), 50, "enough texts from each number to judge it")
+		if bad.IsZero() {
+			bad = id
+		} else {
+			good = id
+		}
+	}
+	// 4 STOPs on the first number, 1 on the other.
+	for i, tc := range byPhone[bad][:4] {
+		x := ev(tc, channel.EventReplied, tc.SentAt.Add(time.Duration(i+1)*time.Minute))
+		x.Body = "STOP"
+		e.handle(x)
+	}
+	x := ev(byPhone[good][0], channel.EventReplied, byPhone[good][0].SentAt.Add(time.Minute))
+	x.Body = "stop"
+	e.handle(x)
+
+	e.clock.Set(start.AddDate(0, 0, 2))
+	require.NoError(t, e.svc.Daily(e.ctx))
+	r, err := e.store.GetResource(e.ctx, bad)
+	require.NoError(t, err)
+	require.True(t, r.Paused)
+	require.Contains(t, string(r.PauseReason), "opt-out rate")
+	require.False(t, r.ReplacedBy.IsZero(), "the client gets another number")
+	r, err = e.store.GetResource(e.ctx, good)
+	require.NoError(t, err)
+	require.False(t, r.Paused)
+
+	st, err := e.svc.NumberStats(e.ctx, good, start.AddDate(0, 0, -12), start.AddDate(0, 0, 2))
+	require.NoError(t, err)
+	require.Equal(t, len(byPhone[good]), st.Sends)
+	require.Equal(t, 1, st.OptOuts)
 }

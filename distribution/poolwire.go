@@ -16,6 +16,7 @@ type poolOps interface {
 	Release(ctx context.Context) (int, error)
 	CheckBuffer(ctx context.Context) (pool.BufferReport, error)
 	EvaluateHealth(ctx context.Context, src pool.HealthSource) ([]pool.HealthChange, error)
+	EvaluateNumberHealth(ctx context.Context, src pool.NumberHealthSource) ([]pool.HealthChange, error)
 }
 
 // poolAdapter is the real pool.

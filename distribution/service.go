@@ -50,15 +50,16 @@ func New(cfg Config) (*Service, error) {
 		next = pool.LogAlerter{Logger: cfg.Logger}
 	}
 	p, err := pool.New(pool.Config{
-		Store:       cfg.Store,
-		Provisioner: cfg.Provisioner,
-		Alerter:     alerter{s: sh, next: next},
-		Clock:       cfg.Clock,
-		Plans:       cfg.Plans,
-		Warmup:      cfg.Warmup,
-		Health:      cfg.Health,
-		NewID:       sh.newID,
-		Logger:      cfg.Logger,
+		Store:        cfg.Store,
+		Provisioner:  cfg.Provisioner,
+		Alerter:      alerter{s: sh, next: next},
+		Clock:        cfg.Clock,
+		Plans:        cfg.Plans,
+		Warmup:       cfg.Warmup,
+		Health:       cfg.Health,
+		NumberHealth: cfg.NumberHealth,
+		NewID:        sh.newID,
+		Logger:       cfg.Logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("distribution: pool: %w", err)
@@ -103,6 +104,18 @@ func (s *Service) ClientCounters(client outbound.ClientID) Counters {
 // clock).
 func (s *Service) DomainStats(ctx context.Context, domain outbound.ResourceID, since, until time.Time) (warmup.Stats, error) {
 	return s.daily.DomainStats(ctx, domain, since, until)
+}
+
+// NumberStats implements pool.NumberHealthSource from the store: a
+// number's sends are the texts and calls it sent with SentAt in [since,
+// until); its blocks the texts reported bounced (undelivered), its
+// opt-outs the STOPs and opt-out events and the replies read as
+// unsubscribes, its spam labels the failed calls whose detail names spam,
+// each with At in [since, until) and traced to the number through its
+// touch (or, for an inbound text matched by address, the number it was
+// sent to). It reads the store as DomainStats does.
+func (s *Service) NumberStats(ctx context.Context, phone outbound.ResourceID, since, until time.Time) (warmup.NumberStats, error) {
+	return s.daily.NumberStats(ctx, phone, since, until)
 }
 
 // Schedule returns the lead's touches, planned and past, ordered by

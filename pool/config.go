@@ -59,6 +59,11 @@ type Config struct {
 	// default: over the last 14 days and at least 20 sends, a bounce rate
 	// above 3 % or a complaint rate above 0.3 %.
 	Health warmup.HealthPolicy
+	// NumberHealth is the rule that pauses a phone number. The zero value
+	// is warmup's default: over the last 14 days and at least 50 texts and
+	// calls, carrier blocks above 5 %, opt-outs above 3 % or calls
+	// labelled spam above 10 %.
+	NumberHealth warmup.NumberPolicy
 	// BufferThreshold is the buffer ratio, in (0, 1), strictly under which
 	// CheckBuffer alerts and buys. Default (0): DefaultBufferThreshold, 0.40.
 	BufferThreshold float64
@@ -90,6 +95,7 @@ func (c Config) WithDefaults() Config {
 	}
 	c.Warmup = c.Warmup.WithDefaults()
 	c.Health = c.Health.WithDefaults()
+	c.NumberHealth = c.NumberHealth.WithDefaults()
 	if c.BufferThreshold == 0 {
 		c.BufferThreshold = DefaultBufferThreshold
 	}
@@ -136,6 +142,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Health.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("pool: Health: %w", err))
+	}
+	if err := c.NumberHealth.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("pool: NumberHealth: %w", err))
 	}
 	if t := thresholdPPM(c.BufferThreshold); math.IsNaN(c.BufferThreshold) || t <= 0 || t >= ppm {
 		errs = append(errs, fieldErr("Config", "BufferThreshold", c.BufferThreshold, "must be within (0, 1)"))

@@ -40,31 +40,56 @@ func (p *Pool) EvaluateHealth(ctx context.Context, src HealthSource) ([]HealthCh
 	if src == nil {
 		return nil, fieldErr("", "src", nil, "must not be nil")
 	}
-	doms, err := p.store.ListResources(ctx, storage.ResourceFilter{Kind: outbound.KindDomain})
+	return p.evaluate(ctx, outbound.KindDomain, p.health.Window, func(id outbound.ResourceID, since, now time.Time) (warmup.Verdict, error) {
+		st, err := src.DomainStats(ctx, id, since, now)
+		return p.health.Evaluate(st), err
+	})
+}
+
+// EvaluateNumberHealth is EvaluateHealth for phone numbers, by
+// Config.NumberHealth: a number whose texts and calls over the window
+// were blocked by carriers, opted out of or labelled spam too often is
+// paused (a resource_paused alert) and, when its client holds it,
+// replaced. It returns the changes made, in number ID order (the
+// HealthChange's Domain names the number).
+func (p *Pool) EvaluateNumberHealth(ctx context.Context, src NumberHealthSource) ([]HealthChange, error) {
+	if src == nil {
+		return nil, fieldErr("", "src", nil, "must not be nil")
+	}
+	return p.evaluate(ctx, outbound.KindPhone, p.numbers.Window, func(id outbound.ResourceID, since, now time.Time) (warmup.Verdict, error) {
+		st, err := src.NumberStats(ctx, id, since, now)
+		return p.numbers.Evaluate(st), err
+	})
+}
+
+// evaluate pauses every resource of kind the health rule looks at whose
+// verdict over [now − window, now) is Pause.
+func (p *Pool) evaluate(ctx context.Context, kind outbound.ResourceKind, window time.Duration,
+	verdict func(id outbound.ResourceID, since, now time.Time) (warmup.Verdict, error)) ([]HealthChange, error) {
+	rs, err := p.store.ListResources(ctx, storage.ResourceFilter{Kind: kind})
 	if err != nil {
 		return nil, fmt.Errorf("pool: evaluate health: %w", err)
 	}
 	now := p.clock.Now()
-	since := now.Add(-p.health.Window)
+	since := now.Add(-window)
 	var changes []HealthChange
 	var errs []error
-	for _, d := range doms {
-		if !evaluated(&d) {
+	for _, r := range rs {
+		if !evaluated(&r) {
 			continue
 		}
-		st, err := src.DomainStats(ctx, d.ID, since, now)
+		v, err := verdict(r.ID, since, now)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("pool: health of domain %s: %w", d.ID, err))
+			errs = append(errs, fmt.Errorf("pool: health of %s %s: %w", kind, r.ID, err))
 			if ctx.Err() != nil {
 				break
 			}
 			continue
 		}
-		v := p.health.Evaluate(st)
 		if !v.Pause {
 			continue
 		}
-		ch, err := p.pause(ctx, d.ID, v, evaluated)
+		ch, err := p.pause(ctx, r.ID, v, evaluated)
 		if ch != nil {
 			changes = append(changes, *ch)
 		}
@@ -75,7 +100,7 @@ func (p *Pool) EvaluateHealth(ctx context.Context, src HealthSource) ([]HealthCh
 	return changes, errors.Join(errs...)
 }
 
-// evaluated reports whether the health rule looks at domain d.
+// evaluated reports whether a health rule looks at resource d.
 func evaluated(d *outbound.Resource) bool {
 	return !d.Paused && (d.State == outbound.StateAssigned || d.State == outbound.StateAvailable)
 }

@@ -142,6 +142,13 @@ func (l LogAlerter) Alert(ctx context.Context, a Alert) error {
 	return nil
 }
 
+// NumberHealthSource counts what the number health rule needs.
+type NumberHealthSource interface {
+	// NumberStats counts a phone number's texts and calls, and their
+	// carrier blocks, opt-outs and spam labels, in [since, until).
+	NumberStats(ctx context.Context, phone outbound.ResourceID, since, until time.Time) (warmup.NumberStats, error)
+}
+
 // HealthSource counts what the health rule needs.
 type HealthSource interface {
 	// DomainStats counts a domain's cold sends, hard bounces and complaints
@@ -162,6 +169,7 @@ type Pool struct {
 	clock   timing.Clock
 	plans   map[string]outbound.Plan
 	health  warmup.HealthPolicy
+	numbers warmup.NumberPolicy
 	ready   int   // the warmup age, in whole days, at which a domain becomes available
 	thr     int64 // BufferThreshold in millionths
 	holdFor time.Duration
@@ -191,6 +199,7 @@ func New(cfg Config) (*Pool, error) {
 		clock:   cfg.Clock,
 		plans:   plans,
 		health:  cfg.Health,
+		numbers: cfg.NumberHealth,
 		ready:   readyAge(cfg.Warmup),
 		thr:     thresholdPPM(cfg.BufferThreshold),
 		holdFor: cfg.HoldFor,

@@ -1,9 +1,11 @@
 package pool_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -85,4 +87,42 @@ func TestSetHealthRefusesBadInput(t *testing.T) {
 	_, err := b.pool.SetHealth(b.ctx, outbound.ResourceID{UUID: b.clients()}, warmup.Health{Throttle: 10}, "x")
 	require.ErrorIs(t, err, outbound.ErrNotFound)
 	require.Zero(t, b.alerts.Count(pool.AlertResourceThrottled))
+}
+
+// numberSource is a NumberHealthSource with set counts.
+type numberSource map[outbound.ResourceID]warmup.NumberStats
+
+func (n numberSource) NumberStats(_ context.Context, id outbound.ResourceID, _, _ time.Time) (warmup.NumberStats, error) {
+	return n[id], nil
+}
+
+// A number over the rule is paused and, being its client's, replaced; one
+// under it, and every domain, are left alone.
+func TestEvaluateNumberHealth(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.stockAll(t, 3)
+	client := b.client(t, "growth")
+	_, err := b.pool.Assign(b.ctx, client)
+	require.NoError(t, err)
+	held := b.list(t, storage.ResourceFilter{Client: client, Kind: outbound.KindPhone})
+	require.Len(t, held, 2)
+	src := numberSource{
+		held[0].ID: {Sends: 100, OptOuts: 4},
+		held[1].ID: {Sends: 100, OptOuts: 3, Blocked: 5, SpamLikely: 10},
+	}
+	changes, err := b.pool.EvaluateNumberHealth(b.ctx, src)
+	require.NoError(t, err)
+	require.Len(t, changes, 1)
+	require.Equal(t, held[0].ID, changes[0].Domain)
+	require.False(t, changes[0].Replacement.IsZero())
+	require.Contains(t, changes[0].Verdict.Reason, "opt-out rate 4%")
+	require.True(t, b.get(t, held[0].ID).Paused)
+	require.False(t, b.get(t, held[1].ID).Paused)
+	require.Equal(t, 1, b.alerts.Count(pool.AlertResourcePaused))
+	for _, d := range b.list(t, storage.ResourceFilter{Kind: outbound.KindDomain}) {
+		require.False(t, d.Paused)
+	}
+	_, err = b.pool.EvaluateNumberHealth(b.ctx, nil)
+	require.Error(t, err)
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/donotcall"
 	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/phone"
@@ -353,7 +354,7 @@ func (r *Register) call(ctx context.Context, op, params string) (Answer, error) 
 		if cerr := ctx.Err(); cerr != nil {
 			return Answer{}, fmt.Errorf("dncr: %s: %w", op, cerr)
 		}
-		return Answer{}, fmt.Errorf("dncr: %s: no answer: %w", op, scrub(err))
+		return Answer{}, fmt.Errorf("dncr: %s: no answer: %w", op, adapterkit.Scrub(err))
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
@@ -372,15 +373,6 @@ func (r *Register) call(ctx context.Context, op, params string) (Answer, error) 
 		return Answer{}, &ServiceError{Operation: op, Code: a.Code, Message: a.Message}
 	}
 	return a, nil
-}
-
-// scrub drops the URL from a transport error.
-func scrub(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
-	}
-	return err
 }
 
 // Parse reads a SOAP answer of the service: the system code (ErrorCode or

@@ -128,7 +128,7 @@ func Exchange(ctx context.Context, client *http.Client, req *http.Request, provi
 			log.WarnContext(ctx, provider+" request unanswered", "method", req.Method, "path", req.URL.Path, "timeout", timeout)
 		}
 		return &channel.Error{Class: channel.ClassRetryable, Provider: provider,
-			Err: fmt.Errorf("%s: %w: %s%s: %w", provider, ErrUnanswered, name, what, scrub(err))}
+			Err: fmt.Errorf("%s: %w: %s%s: %w", provider, ErrUnanswered, name, what, Scrub(err))}
 	}
 	res, err := client.Do(req)
 	if err != nil {
@@ -142,9 +142,9 @@ func Exchange(ctx context.Context, client *http.Client, req *http.Request, provi
 	return res, raw, nil
 }
 
-// scrub drops the URL from a transport error: it may carry a query (a
+// Scrub drops the URL from a transport error: it may carry a query (a
 // filter, a lookup) that does not belong in a log or an error message.
-func scrub(err error) error {
+func Scrub(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return fmt.Errorf("%s: %w", ue.Op, ue.Err)

@@ -56,9 +56,12 @@ type Config struct {
 	AssistantID string
 	Assistant   json.RawMessage
 	// PhoneNumbers maps each number calls go out from (E.164, as the
-	// pool's phone resources hold them) to its Vapi phone number ID.
-	// Required: a call from a number not in it fails permanently.
-	PhoneNumbers map[string]string
+	// pool's phone resources hold them) to its Vapi phone number ID; or
+	// PhoneNumberID answers it, for a pool whose numbers change. One of
+	// them is required: a call from a number neither knows fails
+	// permanently.
+	PhoneNumbers  map[string]string
+	PhoneNumberID func(number string) (id string, ok bool)
 	// VoicemailMessage is what the assistant says to a voicemail box
 	// (Vapi's assistantOverrides.voicemailMessage, at most 1,000
 	// characters). Empty: the call hangs up on voicemail.
@@ -95,8 +98,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, bad("Assistant", "(set)", "give AssistantID or Assistant, not both")
 	case len(c.Assistant) > 0 && !json.Valid(c.Assistant):
 		return c, bad("Assistant", "(not JSON)", "must be a JSON object")
-	case len(c.PhoneNumbers) == 0:
-		return c, bad("PhoneNumbers", "{}", "map each calling number (E.164) to its Vapi phone number ID")
+	case len(c.PhoneNumbers) == 0 && c.PhoneNumberID == nil:
+		return c, bad("PhoneNumbers", "{}", "map each calling number (E.164) to its Vapi phone number ID, or set PhoneNumberID")
 	case len([]rune(c.VoicemailMessage)) > 1000:
 		return c, bad("VoicemailMessage", len([]rune(c.VoicemailMessage)), "at most 1,000 characters")
 	case c.Timeout < 0:
@@ -231,8 +234,12 @@ func (c *Channel) createBody(m *channel.Message) ([]byte, error) {
 		return nil, fmt.Errorf("vapi: %w", &channel.ValidationError{Field: "IdempotencyKey", Value: m.IdempotencyKey,
 			Reason: fmt.Sprintf("at most %d characters: it travels in the call's name", maxName-len(namePrefix))})
 	}
-	numberID, ok := c.cfg.PhoneNumbers[strings.TrimSpace(m.From.Address)]
-	if !ok {
+	from := strings.TrimSpace(m.From.Address)
+	numberID, ok := c.cfg.PhoneNumbers[from]
+	if !ok && c.cfg.PhoneNumberID != nil {
+		numberID, ok = c.cfg.PhoneNumberID(from)
+	}
+	if !ok || numberID == "" {
 		return nil, fmt.Errorf("vapi: %w", &channel.ValidationError{Field: "From.Address", Value: m.From.Address,
 			Reason: "no Vapi phone number ID for it in Config.PhoneNumbers"})
 	}

@@ -22,10 +22,10 @@
 //	-database-url URL run on PostgreSQL instead of the embedded memory store
 //	-schema NAME      with -database-url: the schema of the run (default sim_<seed>)
 //	-processes N      with -database-url: run in N OS processes (default 1)
-//	-providers P      memory (default): in-memory fakes; http: email, LinkedIn and letters
-//	                  through the real SMTP, Unipile and Lob adapters to their fakes on
-//	                  127.0.0.1, outcomes back through the adapters' webhook routes (not
-//	                  with -processes)
+//	-providers P      memory (default): in-memory fakes; http: email, calls, LinkedIn and
+//	                  letters through the real SMTP, Vapi, Unipile and Lob adapters to their
+//	                  fakes on 127.0.0.1, outcomes back through the adapters' webhook routes
+//	                  (not with -processes)
 //	-letter-day N     add a letter to the sequence N days after enrolment (hot leads
 //	                  with a postal address, clients whose plan has a mail sender)
 //	-out DIR          write summary.json, report.html and the JSON lines files

@@ -23,15 +23,18 @@ import (
 	"github.com/outbound-go/outbound/adapters/smtp/smtptest"
 	"github.com/outbound-go/outbound/adapters/unipile"
 	"github.com/outbound-go/outbound/adapters/unipile/unipiletest"
+	"github.com/outbound-go/outbound/adapters/vapi"
+	"github.com/outbound-go/outbound/adapters/vapi/vapitest"
 	"github.com/outbound-go/outbound/adapters/webhook"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/timing/timingtest"
 )
 
 // With -providers http, email touches leave through the real SMTP adapter
-// to an SMTP server on 127.0.0.1 (smtptest), LinkedIn touches through the
-// Unipile adapter to Unipile's fake (unipiletest) and letters through the
-// Lob adapter to Lob's fake (lobtest); what the model says their providers
+// to an SMTP server on 127.0.0.1 (smtptest), calls through the Vapi
+// adapter to Vapi's fake (vapitest), LinkedIn touches through the Unipile
+// adapter to Unipile's fake (unipiletest) and letters through the Lob
+// adapter to Lob's fake (lobtest); what the model says their providers
 // report comes back as a provider would send it: an HTTP POST to the
 // adapter's webhook route on 127.0.0.1, verified and decoded by the
 // adapter and handed by adapters/webhook's handler to the engine.
@@ -44,6 +47,7 @@ const (
 	// Unipile's fake posts its webhooks itself (a member accepting an
 	// invitation or answering a message, as the model says), here.
 	routeUnipile = "/webhooks/unipile"
+	routeVapi    = "/webhooks/vapi"
 )
 
 // inboundTokenHeader carries the inbound-mail route's shared token.
@@ -62,6 +66,9 @@ type httpProviders struct {
 
 	lobSrv *lobtest.Server
 	mail   *lob.Channel
+
+	vapiSrv *vapitest.Server
+	voice   *vapi.Channel
 
 	unipileSrv *unipiletest.Server
 	linkedIn   *unipile.Channel
@@ -137,10 +144,16 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 		h.close()
 		return nil, err
 	}
+	voiceRoute, err := h.startVapi()
+	if err != nil {
+		h.close()
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+routeEmail, mailRoute)
 	mux.Handle("POST "+routeLob, lobRoute)
 	mux.Handle("POST "+routeUnipile, linkedInRoute)
+	mux.Handle("POST "+routeVapi, voiceRoute)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		h.close()
@@ -198,6 +211,33 @@ func (h *httpProviders) subscribeUnipile(ctx context.Context) error {
 	return nil
 }
 
+// startVapi starts Vapi's fake and the Vapi channel, every pool number
+// calling through a Vapi phone number named after it, and returns the
+// route of its end-of-call reports, authenticated by Vapi's HMAC
+// credential.
+func (h *httpProviders) startVapi() (http.Handler, error) {
+	h.vapiSrv = vapitest.NewServer(vapitest.Config{Secret: randomToken(), Now: h.clock.Now})
+	var err error
+	h.voice, err = vapi.New(vapi.Config{APIKey: h.vapiSrv.APIKey(), BaseURL: h.vapiSrv.URL(), AssistantID: "sim-assistant",
+		PhoneNumberID: func(n string) (string, bool) { return "pn-" + strings.TrimPrefix(n, "+"), n != "" }, Now: h.clock.Now})
+	if err != nil {
+		return nil, fmt.Errorf("vapi channel: %w", err)
+	}
+	v, err := vapi.NewVerifier(vapi.VerifierConfig{Secrets: []string{h.vapiSrv.Secret()}, Now: h.clock.Now})
+	if err != nil {
+		return nil, err
+	}
+	return webhook.NewHandler(webhook.Config{Name: "vapi", Verifier: v, Decoder: &vapi.Decoder{}, Sink: webhook.SinkFunc(h.accept)})
+}
+
+// endedReasons are the Vapi endings the run reports for each outcome the
+// model draws.
+var endedReasons = map[channel.EventType]string{
+	channel.EventCallAnswered: "customer-ended-call", channel.EventCallVoicemail: "voicemail",
+	channel.EventCallBusy: "customer-busy", channel.EventCallNoAnswer: "customer-did-not-answer",
+	channel.EventCallFailed: "twilio-failed-to-connect-call",
+}
+
 // now is the time of the providers' fakes and of Unipile's notices: the
 // instant of the event being delivered, else the clock's.
 func (h *httpProviders) now() time.Time {
@@ -230,6 +270,9 @@ func (h *httpProviders) close() {
 	if h.unipileSrv != nil {
 		h.unipileSrv.Close()
 	}
+	if h.vapiSrv != nil {
+		h.vapiSrv.Close()
+	}
 }
 
 // setProcess names the process whose engine the routes hand events to.
@@ -249,6 +292,9 @@ func (h *httpProviders) channel(k channel.Kind, out *outbox, now func() time.Tim
 	case channel.Mail:
 		h.kinds = h.kinds.With(k)
 		return &adapterRecorder{Channel: h.mail, out: out, now: now, from: lobSender}
+	case channel.Voice:
+		h.kinds = h.kinds.With(k)
+		return &adapterRecorder{Channel: h.voice, out: out, now: now}
 	case channel.LinkedIn:
 		h.kinds = h.kinds.With(k)
 		return &withdrawingRecorder{adapterRecorder: adapterRecorder{Channel: h.linkedIn, out: out, now: now}, w: h.linkedIn, done: h.withdrew}
@@ -284,6 +330,18 @@ func (h *httpProviders) routed(e channel.Event) (path string, deliver func(conte
 		}
 		sig, ts := h.lobSrv.Sign(body, h.clock.Now())
 		return post(routeLob, body, http.Header{lob.SignatureHeader: {sig}, lob.TimestampHeader: {ts}, "Content-Type": {"application/json"}})
+	case channel.Voice:
+		reason, ok := endedReasons[e.Type]
+		if !ok {
+			return "", nil, false
+		}
+		body, err := h.vapiSrv.Report(e.ProviderMessageID, reason, "", "", e.At)
+		if err != nil {
+			return "", nil, false
+		}
+		sig, ts := h.vapiSrv.Sign(body, h.clock.Now())
+		return post(routeVapi, body, http.Header{vapi.DefaultSignatureHeader: {sig}, vapi.DefaultTimestampHeader: {ts},
+			"Content-Type": {"application/json"}})
 	case channel.LinkedIn:
 		// The member acts on Unipile's side, and Unipile's fake posts the
 		// notice to the route, at the instant the model gives.

@@ -29,7 +29,7 @@ func TestHTTPProvidersSameTotals(t *testing.T) {
 	require.Equal(t, summaryLines(memOut), summaryLines(httpOut))
 	require.Equal(t, dayLines(memErr), dayLines(httpErr))
 	require.Contains(t, httpErr, "providers http: webhooks taken:")
-	for _, route := range []string{routeEmail, routeLob, routeUnipile} {
+	for _, route := range []string{routeEmail, routeLob, routeUnipile, routeVapi} {
 		require.Contains(t, httpErr, route+" ", "outcomes came back through %s", route)
 	}
 }
@@ -119,9 +119,13 @@ func TestRoundTripKeepsEachEvent(t *testing.T) {
 	invite.Body = "Hi Ada, happy to connect."
 	note := invite.Clone()
 	note.IdempotencyKey, note.Action, note.Body = "touch-li-2", channel.ActionLinkedInMessage, "Thanks for connecting, Ada."
+	phoneCall := channel.NewMessage("touch-call-1", channel.ActionCall)
+	phoneCall.From = channel.Sender{Address: "+15550000001"}
+	phoneCall.To = channel.Recipient{Name: "Ada Lee", Phone: "+61412345678"}
+	phoneCall.Body = "Introduce yourself."
 
 	rcs := map[string]channel.Receipt{}
-	for _, m := range []*channel.Message{email, letter, invite, note} {
+	for _, m := range []*channel.Message{email, letter, invite, note, phoneCall} {
 		rc, err := h.channel(m.Kind, out, clock.Now).Send(ctx, m)
 		require.NoError(t, err)
 		rcs[m.IdempotencyKey] = rc
@@ -148,6 +152,9 @@ func TestRoundTripKeepsEachEvent(t *testing.T) {
 		event(letter, channel.EventDelivered, false, ""), event(letter, channel.EventBounced, false, ""),
 		event(invite, channel.EventConnectionAccepted, true, ""),
 		event(note, channel.EventReplied, true, "Thanks, happy to chat."),
+		event(phoneCall, channel.EventCallBusy, false, ""), event(phoneCall, channel.EventCallAnswered, false, ""),
+		event(phoneCall, channel.EventCallVoicemail, false, ""), event(phoneCall, channel.EventCallNoAnswer, false, ""),
+		event(phoneCall, channel.EventCallFailed, false, ""),
 	}
 	// A notice without Unipile's secret header is refused, and delivers
 	// nothing.
@@ -170,15 +177,17 @@ func TestRoundTripKeepsEachEvent(t *testing.T) {
 		require.Equal(t, w.Kind, g.Kind)
 		require.Equal(t, w.Provider, g.Provider)
 		require.Equal(t, w.ProviderMessageID, g.ProviderMessageID)
-		if w.Kind == channel.LinkedIn {
+		if w.Kind == channel.LinkedIn || w.Kind == channel.Voice {
 			// Unipile's notices name no touch: the adapter's journal
 			// finds it, by seat, member and action.
 			require.Equal(t, w.IdempotencyKey, g.IdempotencyKey, "event %d", i)
-			require.Equal(t, w.Body, g.Body)
+			if w.Kind == channel.LinkedIn {
+				require.Equal(t, w.Body, g.Body)
+			}
 		}
 		require.WithinDuration(t, w.At, g.At, time.Second)
 		require.True(t, w.ReturnAt.Equal(g.ReturnAt), "return %s, got %s", w.ReturnAt, g.ReturnAt)
 	}
-	require.Contains(t, h.summary(), "/webhooks/inbound-mail 5, /webhooks/lob 2, /webhooks/unipile 2")
+	require.Contains(t, h.summary(), "/webhooks/inbound-mail 5, /webhooks/lob 2, /webhooks/unipile 2, /webhooks/vapi 5")
 	require.Contains(t, h.summary(), "email opted_out 1")
 }

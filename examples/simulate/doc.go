@@ -25,7 +25,8 @@
 //	-providers P      memory (default): in-memory fakes; http: email, calls, LinkedIn and
 //	                  letters through the real SMTP, Vapi, Unipile and Lob adapters to their
 //	                  fakes on 127.0.0.1, outcomes back through the adapters' webhook routes
-//	                  (not with -processes)
+//	                  (not with -processes); Australian numbers washed through the DNCR
+//	                  adapter against its fake register
 //	-letter-day N     add a letter to the sequence N days after enrolment (hot leads
 //	                  with a postal address, clients whose plan has a mail sender)
 //	-out DIR          write summary.json, report.html and the JSON lines files

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/dncr/dncrtest"
 	"github.com/outbound-go/outbound/adapters/lob"
 	"github.com/outbound-go/outbound/adapters/lob/lobtest"
 	"github.com/outbound-go/outbound/adapters/smtp"
@@ -69,6 +70,8 @@ type httpProviders struct {
 
 	vapiSrv *vapitest.Server
 	voice   *vapi.Channel
+
+	dncrSrv *dncrtest.Server // the register's fake, once washer made it
 
 	unipileSrv *unipiletest.Server
 	linkedIn   *unipile.Channel
@@ -272,6 +275,9 @@ func (h *httpProviders) close() {
 	}
 	if h.vapiSrv != nil {
 		h.vapiSrv.Close()
+	}
+	if h.dncrSrv != nil {
+		h.dncrSrv.Close()
 	}
 }
 
@@ -560,8 +566,12 @@ func (h *httpProviders) summary() string {
 	for _, k := range slices.Sorted(maps.Keys(h.direct)) {
 		direct = append(direct, fmt.Sprintf("%s %d", k, h.direct[k]))
 	}
-	return fmt.Sprintf("providers http: webhooks taken: %s; events no provider route reports, handed to the engine directly: %s; connection requests withdrawn at Unipile: %d",
-		orNone(routes), orNone(direct), h.withdrawn)
+	washed := 0
+	if h.dncrSrv != nil {
+		washed = h.dncrSrv.Charged()
+	}
+	return fmt.Sprintf("providers http: webhooks taken: %s; events no provider route reports, handed to the engine directly: %s; connection requests withdrawn at Unipile: %d; Australian numbers washed at the DNCR register: %d",
+		orNone(routes), orNone(direct), h.withdrawn, washed)
 }
 
 func orNone(s []string) string {

@@ -32,6 +32,7 @@ func TestHTTPProvidersSameTotals(t *testing.T) {
 	for _, route := range []string{routeEmail, routeLob, routeUnipile, routeVapi} {
 		require.Contains(t, httpErr, route+" ", "outcomes came back through %s", route)
 	}
+	require.Regexp(t, `Australian numbers washed at the DNCR register: [1-9][0-9]*`, httpErr)
 }
 
 // TestTamperedWebhookRefused: a webhook without the route's secret is

@@ -198,6 +198,9 @@ func (s *simulation) setup(ctx context.Context) error {
 			return err
 		}
 	}
+	if s.http != nil {
+		reg = s.http.washer(reg)
+	}
 	for _, k := range channel.Kinds() {
 		if s.http != nil {
 			if c := s.http.channel(k, s.sends, s.clock.Now); c != nil {

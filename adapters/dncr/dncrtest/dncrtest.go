@@ -22,8 +22,10 @@ import (
 type Config struct {
 	TelemarketerID, WashOnlyUserID, Password string
 	// Registered are the numbers on the register, in national form
-	// ("0412345678") or E.164.
+	// ("0412345678") or E.164; Listed, when set, says of any other
+	// number (in national form) whether it is on the register.
 	Registered []string
+	Listed     func(national string) bool
 	// Balance is the account's credit, one per number washed.
 	Balance int64
 	// Polls is how many GetWashResult answers say "not finished" (4)
@@ -205,7 +207,7 @@ func (s *Server) results(ref string, numbers []string) string {
 		switch nat := national(n); {
 		case !validNational(nat):
 			res = "I"
-		case s.registered[nat]:
+		case s.registered[nat] || (s.cfg.Listed != nil && s.cfg.Listed(nat)):
 			res = "Y"
 		}
 		b.WriteString("<Item><Number>" + xmlText(n) + "</Number><Result>" + res + "</Result></Item>")

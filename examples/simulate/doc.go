@@ -26,7 +26,8 @@
 //	                  letters through the real SMTP, Vapi, Unipile and Lob adapters to their
 //	                  fakes on 127.0.0.1, outcomes back through the adapters' webhook routes
 //	                  (not with -processes); Australian numbers washed through the DNCR
-//	                  adapter against its fake register
+//	                  adapter against its fake register; clients signed up by Stripe's
+//	                  signed events through the Stripe adapter
 //	-letter-day N     add a letter to the sequence N days after enrolment (hot leads
 //	                  with a postal address, clients whose plan has a mail sender)
 //	-out DIR          write summary.json, report.html and the JSON lines files

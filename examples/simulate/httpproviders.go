@@ -22,12 +22,15 @@ import (
 	"github.com/outbound-go/outbound/adapters/lob/lobtest"
 	"github.com/outbound-go/outbound/adapters/smtp"
 	"github.com/outbound-go/outbound/adapters/smtp/smtptest"
+	"github.com/outbound-go/outbound/adapters/stripe"
+	"github.com/outbound-go/outbound/adapters/stripe/stripetest"
 	"github.com/outbound-go/outbound/adapters/unipile"
 	"github.com/outbound-go/outbound/adapters/unipile/unipiletest"
 	"github.com/outbound-go/outbound/adapters/vapi"
 	"github.com/outbound-go/outbound/adapters/vapi/vapitest"
 	"github.com/outbound-go/outbound/adapters/webhook"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/examples/simulate/internal/world"
 	"github.com/outbound-go/outbound/timing/timingtest"
 )
 
@@ -49,6 +52,7 @@ const (
 	// invitation or answering a message, as the model says), here.
 	routeUnipile = "/webhooks/unipile"
 	routeVapi    = "/webhooks/vapi"
+	routeStripe  = "/webhooks/stripe"
 )
 
 // inboundTokenHeader carries the inbound-mail route's shared token.
@@ -60,6 +64,10 @@ type httpProviders struct {
 	clock *timingtest.Clock
 	// applyTo hands events to the engine: the process's apply.
 	applyTo func(context.Context, []channel.Event) (tally, error)
+	// acceptAll hands billing and provisioning events to the engine.
+	acceptAll func(context.Context, []outbound.Inbound) error
+
+	stripeSrv *stripetest.Server
 
 	smtpSrv *smtptest.Server
 	email   *smtp.Channel
@@ -152,11 +160,17 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 		h.close()
 		return nil, err
 	}
+	billingRoute, err := h.startStripe()
+	if err != nil {
+		h.close()
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+routeEmail, mailRoute)
 	mux.Handle("POST "+routeLob, lobRoute)
 	mux.Handle("POST "+routeUnipile, linkedInRoute)
 	mux.Handle("POST "+routeVapi, voiceRoute)
+	mux.Handle("POST "+routeStripe, billingRoute)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		h.close()
@@ -233,6 +247,45 @@ func (h *httpProviders) startVapi() (http.Handler, error) {
 	return webhook.NewHandler(webhook.Config{Name: "vapi", Verifier: v, Decoder: &vapi.Decoder{}, Sink: webhook.SinkFunc(h.accept)})
 }
 
+// startStripe starts Stripe's fake, selling each default plan at a price
+// named after it, and returns the route of its signed events.
+func (h *httpProviders) startStripe() (http.Handler, error) {
+	h.stripeSrv = stripetest.NewServer(stripetest.Config{WebhookSecret: "whsec_" + randomToken(), Now: h.clock.Now})
+	plans := map[string]string{}
+	for _, p := range outbound.DefaultPlans() {
+		plans["price_"+p.Name] = p.Name
+	}
+	cfg := stripe.Config{Secrets: []string{h.stripeSrv.WebhookSecret()}, Plans: plans, APIKey: h.stripeSrv.APIKey(),
+		BaseURL: h.stripeSrv.URL(), Now: h.clock.Now}
+	v, err := stripe.NewVerifier(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d, err := stripe.NewDecoder(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return webhook.NewHandler(webhook.Config{Name: "stripe", Verifier: v, Decoder: d, Sink: webhook.SinkFunc(h.accept)})
+}
+
+// checkout has the client buy its plan at Stripe's fake, under the given
+// customer and subscription, and delivers what Stripe sends — the
+// checkout, the new subscription, its first invoice paid — signed, to the
+// Stripe route, which signs the client up.
+func (h *httpProviders) checkout(ctx context.Context, cus, sub string, c world.Client) error {
+	email := "billing@" + strings.ToLower(strings.Join(strings.Fields(c.Name), "")) + ".example"
+	for _, ev := range h.stripeSrv.CheckoutAs(cus, sub, email, c.Name, "price_"+c.Plan, map[string]string{"zone": c.Zone}) {
+		header := http.Header{stripe.SignatureHeader: {h.stripeSrv.Sign(ev.Body, h.clock.Now())}, "Content-Type": {"application/json"}}
+		if err := h.post(ctx, routeStripe, ev.Body, header); err != nil {
+			return fmt.Errorf("stripe %s: %w", ev.Type, err)
+		}
+		h.mu.Lock()
+		h.posts[routeStripe]++
+		h.mu.Unlock()
+	}
+	return nil
+}
+
 // endedReasons are the Vapi endings the run reports for each outcome the
 // model draws.
 var endedReasons = map[channel.EventType]string{
@@ -276,6 +329,9 @@ func (h *httpProviders) close() {
 	if h.vapiSrv != nil {
 		h.vapiSrv.Close()
 	}
+	if h.stripeSrv != nil {
+		h.stripeSrv.Close()
+	}
 	if h.dncrSrv != nil {
 		h.dncrSrv.Close()
 	}
@@ -284,7 +340,7 @@ func (h *httpProviders) close() {
 // setProcess names the process whose engine the routes hand events to.
 func (h *httpProviders) setProcess(p *process) {
 	h.mu.Lock()
-	h.applyTo = p.apply
+	h.applyTo, h.acceptAll = p.apply, p.svc.Accept
 	h.mu.Unlock()
 }
 
@@ -456,17 +512,25 @@ func (h *httpProviders) post(ctx context.Context, path string, body []byte, head
 // the simulation's own loop would, and their tally waits for take.
 func (h *httpProviders) accept(ctx context.Context, in []outbound.Inbound) error {
 	h.mu.Lock()
-	apply := h.applyTo
+	apply, acceptAll := h.applyTo, h.acceptAll
 	h.mu.Unlock()
 	if apply == nil {
 		return errors.New("no engine yet")
 	}
 	var evs []channel.Event
+	var others []outbound.Inbound
 	for _, i := range in {
 		if i.Message == nil {
-			return errors.New("a billing or provisioning event on a message route")
+			others = append(others, i)
+			continue
 		}
 		evs = append(evs, *i.Message)
+	}
+	if len(others) > 0 {
+		// Billing and provisioning events: the engine's own handlers.
+		if err := acceptAll(ctx, others); err != nil {
+			return err
+		}
 	}
 	t, err := apply(ctx, evs)
 	h.mu.Lock()

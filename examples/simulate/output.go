@@ -145,6 +145,9 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 		return nil, err
 	}
 	for _, e := range events {
+		if !isMessageEvent(&e) {
+			continue
+		}
 		sum.Events[string(e.Type)]++
 		if e.Type == channel.EventReplied {
 			sum.Replies++
@@ -287,9 +290,11 @@ func (s *simulation) writeOut(ctx context.Context, dir string, sum *report.Summa
 	if err != nil {
 		return err
 	}
-	er := make([]report.EventRecord, len(events))
+	er := make([]report.EventRecord, 0, len(events))
 	for i := range events {
-		er[i] = report.EventOf(&events[i])
+		if isMessageEvent(&events[i]) {
+			er = append(er, report.EventOf(&events[i]))
+		}
 	}
 	return write("events.jsonl", func(f *os.File) error { return report.WriteJSONL(f, er) })
 }
@@ -304,4 +309,10 @@ func reasonHead(r string) string {
 		return "(none)"
 	}
 	return r
+}
+
+// isMessageEvent reports whether e is about a message or a recipient: the
+// billing and provisioning events a run records are not the summary's.
+func isMessageEvent(e *outbound.Event) bool {
+	return e.Topic == "" || e.Topic == outbound.TopicMessage
 }

@@ -228,7 +228,7 @@ func (s *simulation) setup(ctx context.Context) error {
 	}
 
 	for i, wc := range wclients {
-		c, err := s.svc.Signup(ctx, distribution.SignupInput{Name: wc.Name, Plan: wc.Plan, DefaultZone: wc.Zone, PaymentID: wc.Payment, At: o.Start})
+		c, err := s.signUp(ctx, wc)
 		if err != nil {
 			return fmt.Errorf("signup of %s: %w", wc.Name, err)
 		}
@@ -657,4 +657,19 @@ func (o *outbox) takeDay() map[string]int {
 		d = map[string]int{}
 	}
 	return d
+}
+
+// signUp signs the client up on its plan: with -providers http by its
+// checkout at Stripe's fake, whose signed events reach the engine through
+// the Stripe adapter's route; otherwise directly, with the same keys.
+func (s *simulation) signUp(ctx context.Context, wc world.Client) (*outbound.Client, error) {
+	cus, sub := wc.Customer, wc.Subscription
+	if s.http == nil {
+		return s.svc.Signup(ctx, distribution.SignupInput{Name: wc.Name, Plan: wc.Plan, DefaultZone: wc.Zone,
+			BillingCustomer: cus, BillingSubscription: sub, At: s.opts.Start})
+	}
+	if err := s.http.checkout(ctx, cus, sub, wc); err != nil {
+		return nil, err
+	}
+	return s.store.FindClientByBilling(ctx, cus, sub)
 }

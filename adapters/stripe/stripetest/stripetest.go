@@ -135,10 +135,18 @@ func (s *Server) Sign(body []byte, at time.Time) string {
 // invoice's invoice.paid. The subscription's ID is the last return value.
 func (s *Server) Checkout(email, name, price string, md map[string]string) ([]Event, string) {
 	s.mu.Lock()
+	cus, sub := s.id("cus_"), s.id("sub_")
+	s.mu.Unlock()
+	return s.CheckoutAs(cus, sub, email, name, price, md), sub
+}
+
+// CheckoutAs is Checkout for a customer and subscription of the given IDs,
+// for a host whose own records name them.
+func (s *Server) CheckoutAs(cus, subID, email, name, price string, md map[string]string) []Event {
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.cfg.Now()
-	cus := s.id("cus_")
-	sub := &Subscription{ID: s.id("sub_"), Customer: cus, Price: price, Status: "active", PeriodEnd: now.AddDate(0, 1, 0), Metadata: md}
+	sub := &Subscription{ID: subID, Customer: cus, Price: price, Status: "active", PeriodEnd: now.AddDate(0, 1, 0), Metadata: md}
 	s.subs[sub.ID] = sub
 	session := map[string]any{"id": s.id("cs_"), "object": "checkout.session", "mode": "subscription", "status": "complete",
 		"customer": cus, "subscription": sub.ID, "metadata": orEmpty(md),
@@ -147,7 +155,7 @@ func (s *Server) Checkout(email, name, price string, md map[string]string) ([]Ev
 		s.event("checkout.session.completed", session, nil),
 		s.event("customer.subscription.created", s.subJSON(sub), nil),
 		s.event("invoice.paid", s.invoiceJSON(sub, "subscription_create", true, false, email, name), nil),
-	}, sub.ID
+	}
 }
 
 // ChangePrice moves the subscription to another price and returns the

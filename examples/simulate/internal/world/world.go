@@ -28,10 +28,12 @@ const (
 
 // Client is one simulated client before signup.
 type Client struct {
-	Name    string
-	Plan    string // a default plan's name: starter, growth, scale in turn
-	Zone    string // default IANA zone
-	Payment string // the payment that buys the plan
+	Name string
+	Plan string // a default plan's name: starter, growth, scale in turn
+	Zone string // default IANA zone
+	// Customer and Subscription are the client's keys at the billing
+	// provider, which its subscription to the plan is known by.
+	Customer, Subscription string
 }
 
 // Clients returns n clients on the default plans in turn (starter, growth,
@@ -46,10 +48,11 @@ func Clients(n int) []Client {
 			name += " " + strconv.Itoa(i/len(clientNames)+1)
 		}
 		out[i] = Client{
-			Name:    name,
-			Plan:    plans[i%len(plans)].Name,
-			Zone:    clientZones[i%len(clientZones)],
-			Payment: fmt.Sprintf("pay_sim_%04d", i+1),
+			Name:         name,
+			Plan:         plans[i%len(plans)].Name,
+			Zone:         clientZones[i%len(clientZones)],
+			Customer:     fmt.Sprintf("cus_sim%04d", i+1),
+			Subscription: fmt.Sprintf("sub_sim%04d", i+1),
 		}
 	}
 	return out

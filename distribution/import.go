@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/outbound-go/outbound/phone"
 	"github.com/outbound-go/outbound/place"
 
@@ -35,6 +36,24 @@ type importStore interface {
 
 // importLeads is Service.ImportLeads.
 func (s *importer) importLeads(ctx context.Context, campaign outbound.CampaignID, rows []LeadInput) (ImportResult, error) {
+	return s.importWithIDs(ctx, campaign, rows, newIDs{})
+}
+
+// newIDs name the records an import makes for a row, its lead and its
+// enrollment; a nil func takes Config.Test.NewID's next ID.
+type newIDs struct {
+	lead, enrollment func(row LeadInput) uuid.UUID
+}
+
+// importWithIDs is importLeads, naming new leads and enrollments by ids.
+func (s *importer) importWithIDs(ctx context.Context, campaign outbound.CampaignID, rows []LeadInput, ids newIDs) (ImportResult, error) {
+	next := func(LeadInput) uuid.UUID { return s.newID() }
+	if ids.lead == nil {
+		ids.lead = next
+	}
+	if ids.enrollment == nil {
+		ids.enrollment = next
+	}
 	var res ImportResult
 	camp, err := s.store.GetCampaign(ctx, campaign)
 	if err != nil {
@@ -137,7 +156,7 @@ func (s *importer) importLeads(ctx context.Context, campaign outbound.CampaignID
 			l = existing
 			res.Merged = append(res.Merged, l.ID)
 		} else {
-			l.ID, l.CreatedAt, l.DNCR = outbound.LeadID{UUID: s.newID()}, now.UTC(), outbound.DNCRUnknown
+			l.ID, l.CreatedAt, l.DNCR = outbound.LeadID{UUID: ids.lead(in)}, now.UTC(), outbound.DNCRUnknown
 			if err := s.store.CreateLead(ctx, l); err != nil {
 				giveBack()
 				if errors.Is(err, storage.ErrConflict) {
@@ -167,7 +186,7 @@ func (s *importer) importLeads(ctx context.Context, campaign outbound.CampaignID
 			return res, err
 		}
 		e := &outbound.Enrollment{
-			ID: outbound.EnrollmentID{UUID: s.newID()}, Client: client.ID, Campaign: campaign, Lead: l.ID,
+			ID: outbound.EnrollmentID{UUID: ids.enrollment(in)}, Client: client.ID, Campaign: campaign, Lead: l.ID,
 			EnrolledOn: timing.DateIn(now, loc), NextStep: 1, State: outbound.EnrollmentActive,
 		}
 		if err := s.store.CreateEnrollment(ctx, e); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/replies"
@@ -182,7 +183,15 @@ func (s *applier) referred(ctx context.Context, e *channel.Event, t *outbound.To
 		Company: lead.Company, CompanyDomain: cmp.Or(lead.CompanyDomain, domainOf(addr)),
 		Country: lead.Country, Region: lead.Region, City: lead.City, Timezone: lead.Zone, Score: lead.Score,
 	}
-	res, err := s.importer.importLeads(ctx, t.Campaign, []LeadInput{in})
+	// The records are named after the referring lead and the address, not
+	// drawn: the same referral makes the same lead in every process and
+	// every run.
+	name := func(what string) func(LeadInput) uuid.UUID {
+		return func(LeadInput) uuid.UUID {
+			return uuid.NewSHA1(referralNamespace, []byte(lead.ID.String()+"\x00"+strings.ToLower(addr)+"\x00"+what))
+		}
+	}
+	res, err := s.importer.importWithIDs(ctx, t.Campaign, []LeadInput{in}, newIDs{lead: name("lead"), enrollment: name("enrollment")})
 	if err != nil {
 		s.log.WarnContext(ctx, "referral: the referred person could not be imported", "lead", lead.ID.String(), "err", err)
 		return nil
@@ -192,6 +201,9 @@ func (s *applier) referred(ctx context.Context, e *channel.Event, t *outbound.To
 	}
 	return nil
 }
+
+// referralNamespace derives the IDs of the records a referral makes.
+var referralNamespace = uuid.MustParse("5d1c7e2a-93b4-5f0e-8a61-2c4b9e7f1a30")
 
 // domainOf is the domain of an address.
 func domainOf(addr string) string {

@@ -166,6 +166,11 @@ type Model struct {
 	// differ between runs can draw from stable IDs in Metadata (lead and
 	// step) instead.
 	DrawKey func(m *channel.Message) string
+	// Replies are the texts replies are drawn from, each with the same
+	// chance, on every channel (an SMS STOP is an opt-out, not a reply).
+	// Default: one fixed text per channel ("Thanks for reaching out. Can
+	// we talk next week?" for email).
+	Replies []string
 }
 
 // Validate checks the model's rates.
@@ -264,7 +269,7 @@ func (m *Model) Events(msg *channel.Message, rc channel.Receipt, sentAt time.Tim
 					"I am out of the office until "+ret.Format("2 January 2006")+".")
 				out[len(out)-1].ReturnAt = ret
 			} else {
-				inbound(channel.EventReplied, within(time.Hour, 5*24*time.Hour), "Thanks for reaching out. Can we talk next week?")
+				inbound(channel.EventReplied, within(time.Hour, 5*24*time.Hour), m.reply(g, "Thanks for reaching out. Can we talk next week?"))
 			}
 		}
 	case channel.Voice:
@@ -283,7 +288,7 @@ func (m *Model) Events(msg *channel.Message, rc channel.Receipt, sentAt time.Tim
 	case channel.LinkedIn:
 		if msg.ResolvedAction() == channel.ActionLinkedInMessage {
 			if u < r.LinkedInReply {
-				inbound(channel.EventReplied, within(time.Hour, 3*24*time.Hour), "Thanks, happy to chat.")
+				inbound(channel.EventReplied, within(time.Hour, 3*24*time.Hour), m.reply(g, "Thanks, happy to chat."))
 			}
 			break
 		}
@@ -298,7 +303,7 @@ func (m *Model) Events(msg *channel.Message, rc channel.Receipt, sentAt time.Tim
 		case u < r.SMSStop:
 			inbound(channel.EventOptedOut, within(time.Minute, 4*time.Hour), "STOP")
 		case u < r.SMSStop+r.SMSReply:
-			inbound(channel.EventReplied, within(time.Minute, 4*time.Hour), "Sounds good, call me tomorrow")
+			inbound(channel.EventReplied, within(time.Minute, 4*time.Hour), m.reply(g, "Sounds good, call me tomorrow"))
 		}
 	case channel.Mail:
 		if u < r.LetterDelivered {
@@ -309,6 +314,14 @@ func (m *Model) Events(msg *channel.Message, rc channel.Receipt, sentAt time.Tim
 	}
 	slices.SortStableFunc(out, func(a, b channel.Event) int { return a.At.Compare(b.At) })
 	return out
+}
+
+// reply draws a reply's text from Replies, or is def without them.
+func (m *Model) reply(g *rand.Rand, def string) string {
+	if len(m.Replies) == 0 {
+		return def
+	}
+	return m.Replies[g.IntN(len(m.Replies))]
 }
 
 func (m *Model) event(msg *channel.Message, rc channel.Receipt, t channel.EventType, at time.Time, from, to, detail, body string) channel.Event {

@@ -190,7 +190,7 @@ func (s *simulation) setup(ctx context.Context) error {
 		return err
 	}
 
-	s.model = &channeltest.Model{Seed: o.Seed, DrawKey: drawKey}
+	s.model = &channeltest.Model{Seed: o.Seed, DrawKey: drawKey, Replies: world.ReplyTexts()}
 	s.sends = &outbox{keys: map[string]int{}, ordinals: map[string][]string{}}
 	var chans []channel.Channel
 	if o.Providers == providersHTTP {

@@ -25,6 +25,15 @@
 // idempotency key, so the channel is at most once and a reconciler: Lookup
 // finds a call by the touch ID in its name (GET /call).
 //
+// Voicemail (VO-004): Config.VoicemailDetection sets the assistant's
+// detection for these calls and Config.VoicemailMessage what it leaves;
+// without a message a call that reaches a voicemail box hangs up.
+//
+// Knowledge (VO-001): [Channel.UploadKnowledge] uploads a document the
+// assistant answers from (POST /file) and [Channel.CreateKnowledgeBase]
+// gathers documents into a knowledge base (POST /v2/knowledge-base), whose
+// ID the host attaches to its assistant.
+//
 // # Server messages
 //
 // [NewVerifier] checks the credential the assistant's server names: a
@@ -53,5 +62,8 @@
 // over-limit call is refused at POST /call rather than ended later with
 // call.start.error-subscription-concurrency-limit-reached (which this
 // package reads as a failed call); and that Vapi sends no request-rate
-// limit beyond the concurrent calls.
+// limit beyond the concurrent calls; how an assistant given by ID is told
+// to use a knowledge base (this package makes the base; attaching it is
+// the host's, in the assistant's model settings); the shapes of the file
+// and knowledge-base answers beyond their id.
 package vapi

@@ -66,6 +66,11 @@ type Config struct {
 	// (Vapi's assistantOverrides.voicemailMessage, at most 1,000
 	// characters). Empty: the call hangs up on voicemail.
 	VoicemailMessage string
+	// VoicemailDetection is the assistant's voicemail detection, as Vapi's
+	// JSON takes it ("off", or {"provider": "vapi"|"google"|"openai"|
+	// "twilio", …}), sent as assistantOverrides.voicemailDetection. Empty:
+	// the assistant's own setting.
+	VoicemailDetection json.RawMessage
 	// BaseURL is Vapi's API root. Default DefaultBaseURL.
 	BaseURL string
 	// HTTPClient sends the requests. Default a new client; Timeout bounds
@@ -98,6 +103,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, bad("Assistant", "(set)", "give AssistantID or Assistant, not both")
 	case len(c.Assistant) > 0 && !json.Valid(c.Assistant):
 		return c, bad("Assistant", "(not JSON)", "must be a JSON object")
+	case len(c.VoicemailDetection) > 0 && !json.Valid(c.VoicemailDetection):
+		return c, bad("VoicemailDetection", "(not JSON)", `must be "off" or a JSON object`)
 	case len(c.PhoneNumbers) == 0 && c.PhoneNumberID == nil:
 		return c, bad("PhoneNumbers", "{}", "map each calling number (E.164) to its Vapi phone number ID, or set PhoneNumberID")
 	case len([]rune(c.VoicemailMessage)) > 1000:
@@ -251,6 +258,9 @@ func (c *Channel) createBody(m *channel.Message) ([]byte, error) {
 	if c.cfg.VoicemailMessage != "" {
 		overrides["voicemailMessage"] = c.cfg.VoicemailMessage
 	}
+	if len(c.cfg.VoicemailDetection) > 0 {
+		overrides["voicemailDetection"] = c.cfg.VoicemailDetection
+	}
 	req := map[string]any{
 		"name":               namePrefix + m.IdempotencyKey,
 		"phoneNumberId":      numberID,
@@ -298,8 +308,14 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("vapi: %d %s: %s", e.Status, e.Kind, adapterkit.Truncate(e.Message, 200))
 }
 
-// do sends one request and decodes a 2xx answer into out.
+// do sends one request (a JSON body, if any) and decodes a 2xx answer
+// into out.
 func (c *Channel) do(ctx context.Context, method, path string, q url.Values, body []byte, out any) error {
+	return c.doType(ctx, method, path, q, body, "application/json", out)
+}
+
+// doType is do with the body's content type.
+func (c *Channel) doType(ctx context.Context, method, path string, q url.Values, body []byte, ctype string, out any) error {
 	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	u := c.cfg.BaseURL + path
@@ -317,7 +333,7 @@ func (c *Channel) do(ctx context.Context, method, path string, q url.Values, bod
 	req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
 	}
 	res, raw, err := adapterkit.Exchange(ctx, c.cfg.HTTPClient, req, c.cfg.Provider, 4<<20, c.cfg.Logger)
 	if err != nil {

@@ -237,3 +237,25 @@ func TestConfigRefused(t *testing.T) {
 	r.Header.Set("Authorization", "Bearer tok_wrong")
 	require.ErrorIs(t, v.Verify(r, nil), webhook.ErrSignature)
 }
+
+// An assistant's knowledge: documents uploaded, gathered into a knowledge
+// base; a file type Vapi does not parse is refused before any request.
+func TestKnowledgeBase(t *testing.T) {
+	t.Parallel()
+	ch, srv := setup(t, nil)
+	ctx := context.Background()
+	faq, err := ch.UploadKnowledge(ctx, "faq.md", bytes.NewReader([]byte("# Pricing\nFrom $499 a month.")))
+	require.NoError(t, err)
+	sheet, err := ch.UploadKnowledge(ctx, "product.pdf", bytes.NewReader([]byte("%PDF-1.4 ...")))
+	require.NoError(t, err)
+	id, err := ch.CreateKnowledgeBase(ctx, "Outpost sales", "What the assistant may say", faq.ID, sheet.ID)
+	require.NoError(t, err)
+	files, ok := srv.KnowledgeBase(id)
+	require.True(t, ok)
+	require.Equal(t, []string{"faq.md", "product.pdf"}, []string{files[0].Name, files[1].Name})
+
+	_, err = ch.UploadKnowledge(ctx, "deck.pptx", bytes.NewReader([]byte("x")))
+	require.ErrorContains(t, err, "pptx")
+	_, err = ch.CreateKnowledgeBase(ctx, "Bad", "", "file-missing")
+	require.ErrorIs(t, err, channel.ErrPermanent)
+}

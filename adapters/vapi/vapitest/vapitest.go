@@ -49,6 +49,8 @@ type Server struct {
 	calls   []vapi.Call
 	answers []Answer
 	seq     int
+	files   map[string]vapi.File
+	bases   map[string][]string // knowledge base → its files
 }
 
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
@@ -64,11 +66,14 @@ func NewServer(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, closing: make(chan struct{})}
+	s := &Server{cfg: cfg, closing: make(chan struct{}), files: map[string]vapi.File{}, bases: map[string][]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /call", s.auth(s.create))
 	mux.HandleFunc("GET /call", s.auth(s.list))
 	mux.HandleFunc("GET /call/{id}", s.auth(s.get))
+	mux.HandleFunc("POST /file", s.auth(s.upload))
+	mux.HandleFunc("POST /v2/knowledge-base", s.auth(s.createBase))
+	mux.HandleFunc("POST /v2/knowledge-base/{id}/file", s.auth(s.addFile))
 	s.srv = httptest.NewServer(mux) // on 127.0.0.1
 	return s
 }
@@ -217,6 +222,78 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeError(w, http.StatusNotFound, "Not Found", "Couldn't Get Call. Call Not Found.")
+}
+
+// KnowledgeBase returns the files of knowledge base id, and whether it
+// exists.
+func (s *Server) KnowledgeBase(id string) ([]vapi.File, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids, ok := s.bases[id]
+	var out []vapi.File
+	for _, f := range ids {
+		out = append(out, s.files[f])
+	}
+	return out, ok
+}
+
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		writeError(w, http.StatusBadRequest, "Bad Request", "the body must be multipart/form-data")
+		return
+	}
+	files := r.MultipartForm.File["file"]
+	if len(files) != 1 {
+		writeError(w, http.StatusBadRequest, "Bad Request", "file is required")
+		return
+	}
+	switch p := r.FormValue("purpose"); p {
+	case "", "assistant", "composer-attachment", "knowledge-base-v2":
+	default:
+		writeError(w, http.StatusBadRequest, "Bad Request", "purpose must be one of assistant, composer-attachment, knowledge-base-v2")
+		return
+	}
+	s.mu.Lock()
+	s.seq++
+	f := vapi.File{ID: fmt.Sprintf("file-%08x", s.seq), Name: files[0].Filename, Status: "done"}
+	s.files[f.ID] = f
+	s.mu.Unlock()
+	writeJSON(w, http.StatusCreated, map[string]any{"id": f.ID, "name": f.Name, "status": f.Status, "bytes": files[0].Size,
+		"object": "file", "purpose": r.FormValue("purpose")})
+}
+
+func (s *Server) createBase(w http.ResponseWriter, r *http.Request) {
+	var body struct{ Name, Description string }
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Name == "" {
+		writeError(w, http.StatusBadRequest, "Bad Request", "name must be a string")
+		return
+	}
+	s.mu.Lock()
+	s.seq++
+	id := fmt.Sprintf("kb-%08x", s.seq)
+	s.bases[id] = nil
+	s.mu.Unlock()
+	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "name": body.Name, "description": body.Description})
+}
+
+func (s *Server) addFile(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		FileID string `json:"fileId"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := r.PathValue("id")
+	if _, ok := s.bases[id]; !ok {
+		writeError(w, http.StatusNotFound, "Not Found", "knowledge base not found")
+		return
+	}
+	if _, ok := s.files[body.FileID]; !ok {
+		writeError(w, http.StatusBadRequest, "Bad Request", "fileId must be an uploaded file")
+		return
+	}
+	s.bases[id] = append(s.bases[id], body.FileID)
+	writeJSON(w, http.StatusCreated, map[string]any{"knowledgeBaseId": id, "fileId": body.FileID, "status": "processing"})
 }
 
 func callJSON(c vapi.Call) map[string]any {

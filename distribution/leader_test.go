@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -334,7 +335,10 @@ func TestRunSingleProcessPlans(t *testing.T) {
 			}
 			more := e.importLeads(camp, hot(3))
 			e.poll(t, naps)
-			require.Len(t, e.schedule(more.Enrolled[0]), 5, "the planner plans what comes in")
+			// The import wakes the planner, which plans in its own
+			// goroutine: the nap count can be reached before it has.
+			require.Eventually(t, func() bool { return len(e.schedule(more.Enrolled[0])) == 5 }, 10*time.Second, time.Millisecond,
+				"the planner plans what comes in")
 			r.stop(t)
 			if tt.elector != nil {
 				term, ok, err := tt.elector.TryLead(t.Context())

@@ -39,6 +39,35 @@ type Reconciler interface {
 	Lookup(ctx context.Context, idempotencyKey string) (r Receipt, found bool, err error)
 }
 
+// Finder is an optional capability of a [Channel] whose provider keeps no
+// idempotency key (Twilio's messages and calls): it finds an earlier Send by
+// what the send carried, the sending address, the recipient's address and
+// when it went. The engine asks a Finder, when the channel is one, instead
+// of a [Reconciler], with the same rule: only a send the provider has never
+// seen may go again. found is false when the provider holds none; err is
+// for failures of the search itself.
+type Finder interface {
+	Find(ctx context.Context, s Sent) (r Receipt, found bool, err error)
+}
+
+// Sent describes a send whose outcome the engine lost (its worker died
+// between the request and the record).
+type Sent struct {
+	// IdempotencyKey is the touch ID the message was sent with.
+	IdempotencyKey string
+	// Kind is the channel.
+	Kind Kind
+	// From is the sending resource's address (the message's From.Address):
+	// the number a text or a call went out from.
+	From string
+	// To is the recipient's address on Kind: a phone number for a text or
+	// a call (E.164), an email address, a LinkedIn profile.
+	To string
+	// Since is the earliest the send can have happened: a message the
+	// provider created before it is another one.
+	Since time.Time
+}
+
 // Withdrawer is an optional capability of a [Channel]: it takes back, at
 // the provider, a request the recipient never answered. The engine's daily
 // job withdraws a LinkedIn connection request still not accepted after

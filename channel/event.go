@@ -47,6 +47,10 @@ const (
 	EventCallNoAnswer EventType = "call_no_answer"
 	// EventCallFailed: the call could not be placed or dropped on an error.
 	EventCallFailed EventType = "call_failed"
+	// EventCallRecorded: a call's recording is kept; Metadata says where
+	// ("recording"). It changes nothing of the touch: it links the
+	// recording to it.
+	EventCallRecorded EventType = "call_recorded"
 	// EventConnectionRequested: a LinkedIn connection request was sent (or
 	// arrived at the seat).
 	EventConnectionRequested EventType = "connection_requested"
@@ -64,7 +68,7 @@ func EventTypes() []EventType {
 	return []EventType{
 		EventDelivered, EventBounced, EventSoftBounced, EventComplained, EventReplied,
 		EventOutOfOffice, EventOptedOut, EventOptedIn,
-		EventCallAnswered, EventCallVoicemail, EventCallBusy, EventCallNoAnswer, EventCallFailed,
+		EventCallAnswered, EventCallVoicemail, EventCallBusy, EventCallNoAnswer, EventCallFailed, EventCallRecorded,
 		EventConnectionRequested, EventConnectionAccepted, EventConnectionWithdrawn,
 		EventMessageReceived,
 	}
@@ -82,7 +86,7 @@ func (t EventType) Kinds() Set {
 		return SetOf(Email)
 	case EventReplied, EventMessageReceived:
 		return SetOf(Email, SMS, LinkedIn)
-	case EventCallAnswered, EventCallVoicemail, EventCallBusy, EventCallNoAnswer, EventCallFailed:
+	case EventCallAnswered, EventCallVoicemail, EventCallBusy, EventCallNoAnswer, EventCallFailed, EventCallRecorded:
 		return SetOf(Voice)
 	case EventConnectionRequested, EventConnectionAccepted, EventConnectionWithdrawn:
 		return SetOf(LinkedIn)

@@ -16,7 +16,7 @@ func TestEventTypeStrings(t *testing.T) {
 	want := []string{
 		"delivered", "bounced", "soft_bounced", "complained", "replied", "out_of_office",
 		"opted_out", "opted_in", "call_answered", "call_voicemail", "call_busy",
-		"call_no_answer", "call_failed", "connection_requested", "connection_accepted",
+		"call_no_answer", "call_failed", "call_recorded", "connection_requested", "connection_accepted",
 		"connection_withdrawn", "message_received",
 	}
 	types := channel.EventTypes()
@@ -74,6 +74,7 @@ func TestEventTypeKinds(t *testing.T) {
 		channel.EventCallBusy:            S(channel.Voice),
 		channel.EventCallNoAnswer:        S(channel.Voice),
 		channel.EventCallFailed:          S(channel.Voice),
+		channel.EventCallRecorded:        S(channel.Voice),
 		channel.EventConnectionRequested: S(channel.LinkedIn),
 		channel.EventConnectionAccepted:  S(channel.LinkedIn),
 		channel.EventConnectionWithdrawn: S(channel.LinkedIn),

@@ -448,15 +448,28 @@ func (s *dispatcher) gate(ctx context.Context, t *outbound.Touch, now time.Time)
 // reconcile settles a voice or SMS touch found sending after its lease
 // expired.
 func (s *dispatcher) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.Touch) (bool, error) {
-	var rc channel.Reconciler
 	sd := s.senders.forProvider(t.Channel, d.cs.res[t.Resource].Provider)
+	var ch channel.Channel
 	if sd != nil {
-		rc, _ = sd.ch.(channel.Reconciler)
+		ch = sd.ch
 	}
-	if rc == nil {
+	var (
+		r     channel.Receipt
+		found bool
+		err   error
+	)
+	switch rc := ch.(type) {
+	case channel.Finder:
+		var q channel.Sent
+		if q, err = s.sent(ctx, d, t); err != nil {
+			return false, err
+		}
+		r, found, err = rc.Find(ctx, q)
+	case channel.Reconciler:
+		r, found, err = rc.Lookup(ctx, t.ID.String())
+	default:
 		return false, s.planner.finish(ctx, d, t, outbound.TouchUncertain, outbound.ReasonUnreconciled.WithDetail("worker lost during send, no reconciler"), false)
 	}
-	r, found, err := rc.Lookup(ctx, t.ID.String())
 	if err != nil {
 		// Keep the lease: the touch is looked up again when it expires.
 		s.log.WarnContext(ctx, "reconcile lookup failed; trying again after the lease", "touch", t.ID.String(), "err", err)
@@ -480,6 +493,31 @@ func (s *dispatcher) reconcile(ctx context.Context, d *dispatchCtx, t *outbound.
 	}
 	s.touchMoved(ctx, t, outbound.TouchSending, outbound.TouchScheduled)
 	return s.handle(ctx, t, d.worker, d.batch)
+}
+
+// reconcileSkew is how much earlier than a touch's scheduled instant a
+// provider's clock may date its send: a Finder looks from then on.
+const reconcileSkew = time.Minute
+
+// sent describes a touch whose send was lost, for a channel.Finder: its
+// resource's address, the lead's address on the channel, and the earliest
+// it can have gone.
+func (s *dispatcher) sent(ctx context.Context, d *dispatchCtx, t *outbound.Touch) (channel.Sent, error) {
+	l, err := s.lead(ctx, d.batch, t)
+	if err != nil {
+		return channel.Sent{}, fmt.Errorf("distribution: reconcile touch %s: %w", t.ID, err)
+	}
+	q := channel.Sent{IdempotencyKey: t.ID.String(), Kind: t.Channel, From: d.cs.res[t.Resource].Address,
+		Since: t.ScheduledAt.Add(-reconcileSkew)}
+	switch t.Channel {
+	case channel.Email:
+		q.To = l.Email
+	case channel.LinkedIn:
+		q.To = l.LinkedIn
+	case channel.SMS, channel.Voice:
+		q.To = l.Phone
+	}
+	return q, nil
 }
 
 // message builds the message of a touch: addressing by the engine, content

@@ -52,6 +52,25 @@ func (n noLookup) Send(ctx context.Context, m *channel.Message) (channel.Receipt
 	return n.ch.Send(ctx, m)
 }
 
+// finder is a fake whose provider keeps no key (Twilio): a lost send is
+// found by its addresses and time, a channel.Finder, not a Reconciler.
+type finder struct {
+	noLookup
+	fake func() *channeltest.Fake
+}
+
+func (f finder) Find(ctx context.Context, q channel.Sent) (channel.Receipt, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return channel.Receipt{}, false, err
+	}
+	for _, s := range f.fake().SentTo(q.To) {
+		if s.Message.From.Address == q.From && !s.At.Before(q.Since) {
+			return s.Receipt, true, nil
+		}
+	}
+	return channel.Receipt{}, false, nil
+}
+
 func TestCrashMidBatchLosesNothingAndSendsNothingTwice(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -59,11 +78,13 @@ func TestCrashMidBatchLosesNothingAndSendsNothingTwice(t *testing.T) {
 		kind      channel.Kind
 		step      int
 		reconcile bool
+		find      bool
 	}{
-		{"email, at least once with the key", channel.Email, 1, true},
-		{"voice, reconciled", channel.Voice, 2, true},
-		{"sms, reconciled", channel.SMS, 5, true},
-		{"voice without a reconciler: uncertain", channel.Voice, 2, false},
+		{"email, at least once with the key", channel.Email, 1, true, false},
+		{"voice, reconciled", channel.Voice, 2, true, false},
+		{"sms, reconciled", channel.SMS, 5, true, false},
+		{"sms, found by its addresses", channel.SMS, 5, false, true},
+		{"voice without a reconciler: uncertain", channel.Voice, 2, false, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -73,9 +94,12 @@ func TestCrashMidBatchLosesNothingAndSendsNothingTwice(t *testing.T) {
 			e := newEnv(t, func(c *distribution.Config) {
 				fake, _ = channeltest.New(tt.kind, &channeltest.Config{Now: c.Clock.Now})
 				crash.Fake = fake
-				if tt.reconcile {
+				switch {
+				case tt.reconcile:
 					setChannel(c, crash)
-				} else {
+				case tt.find:
+					setChannel(c, finder{noLookup{crash}, func() *channeltest.Fake { return crash.Fake }})
+				default:
 					setChannel(c, noLookup{crash})
 				}
 			})
@@ -136,7 +160,7 @@ func TestCrashMidBatchLosesNothingAndSendsNothingTwice(t *testing.T) {
 					require.Equal(t, 1, n, "voice/SMS never twice: %s", key)
 				}
 			}
-			if tt.reconcile {
+			if tt.reconcile || tt.find {
 				require.Zero(t, uncertain)
 			} else {
 				require.Equal(t, 1, uncertain, "the touch in flight at the crash is reported uncertain")

@@ -148,6 +148,10 @@ func idempotencyKey(t *testing.T, h ChannelHarness) {
 		require.Equal(t, 1, ctl.Delivered(m.IdempotencyKey), "an at-least-once adapter passes the key on: one delivery")
 		require.Equal(t, first.ProviderMessageID, again.ProviderMessageID, "the send again answers with the first message")
 	case channel.AtMostOnce:
+		if f, ok := ch.(channel.Finder); ok {
+			find(t, f, m, first)
+			return
+		}
 		rec, ok := ch.(channel.Reconciler)
 		if !ok {
 			t.Log("at most once without a Reconciler: the engine marks a send it cannot confirm uncertain and never sends it again")
@@ -161,6 +165,45 @@ func idempotencyKey(t *testing.T, h ChannelHarness) {
 		require.NoError(t, err)
 		require.False(t, found, "a key never sent is not found, so the engine may send it")
 	}
+}
+
+// find checks a channel.Finder: the send of m (answered with first) is
+// found by its addresses, and not for another recipient nor after it.
+func find(t *testing.T, f channel.Finder, m *channel.Message, first channel.Receipt) {
+	ctx := context.Background()
+	q := channel.Sent{IdempotencyKey: m.IdempotencyKey, Kind: m.Kind, From: m.From.Address, To: recipient(m)}
+	got, found, err := f.Find(ctx, q)
+	require.NoError(t, err)
+	require.True(t, found, "a send is found by its addresses")
+	require.Equal(t, first.ProviderMessageID, got.ProviderMessageID)
+	other := q
+	other.IdempotencyKey, other.To = "conf-key-never-sent", "+61491570159"
+	if m.Kind != channel.SMS && m.Kind != channel.Voice {
+		other.To = "never-sent@example.com"
+	}
+	_, found, err = f.Find(ctx, other)
+	require.NoError(t, err)
+	require.False(t, found, "nothing sent to another recipient is found, so the engine may send it")
+	if !first.At.IsZero() {
+		later := q
+		later.Since = first.At.Add(time.Hour)
+		_, found, err = f.Find(ctx, later)
+		require.NoError(t, err)
+		require.False(t, found, "a send from before Since is another one")
+	}
+}
+
+// recipient is m's address on its channel.
+func recipient(m *channel.Message) string {
+	switch m.Kind {
+	case channel.SMS, channel.Voice:
+		return m.To.Phone
+	case channel.Email:
+		return m.To.Email
+	case channel.LinkedIn:
+		return m.To.LinkedIn
+	}
+	return ""
 }
 
 func failures(t *testing.T, h ChannelHarness) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
@@ -60,7 +62,7 @@ func (s *SMS) params(m *channel.Message) (*openapi.CreateMessageParams, error) {
 	if err != nil {
 		return nil, err
 	}
-	from, err := e164("From.Address", m.From.Address)
+	from, err := sender(m.From.Address)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +105,20 @@ func (s *SMS) Find(ctx context.Context, q channel.Sent) (channel.Receipt, bool, 
 	}, func(m *openapi.ApiV2010Message) (direction, created *string) { return m.Direction, m.DateCreated }, s.receipt)
 }
 
-// e164 checks a number the way Twilio takes it.
+// senderPattern is the shape of a number Twilio sends from: E.164. The
+// pool's own numbers are Twilio's, so the shape is all that is checked.
+var senderPattern = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// sender checks the number a text or call goes out from.
+func sender(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if !senderPattern.MatchString(v) {
+		return "", fmt.Errorf("twilio: %w", &channel.ValidationError{Field: "From.Address", Value: v, Reason: "not a number in E.164"})
+	}
+	return v, nil
+}
+
+// e164 checks a recipient's number the way Twilio takes it.
 func e164(field, v string) (string, error) {
 	n, err := phone.Parse(v, "")
 	if err != nil {

@@ -310,9 +310,10 @@ func TestStopAndStart(t *testing.T) {
 	_, err = srv.Text(ctx, m.To.Phone, ourNumber, "Stop")
 	require.NoError(t, err)
 	require.Len(t, got, 1)
-	require.Equal(t, channel.EventReplied, got[0].Type)
-	require.Equal(t, channel.KeywordOptOut, channel.ParseKeyword(got[0].Body), "the engine reads it as an opt-out")
+	require.Equal(t, channel.EventOptedOut, got[0].Type, "a STOP is an opt-out")
+	require.Equal(t, channel.SMS, got[0].Kind)
 	require.Equal(t, m.To.Phone, got[0].From)
+	require.Equal(t, ourNumber, got[0].To)
 
 	_, err = c.SMS().Send(ctx, text("touch-stop"))
 	require.Error(t, err)
@@ -323,7 +324,10 @@ func TestStopAndStart(t *testing.T) {
 
 	_, err = srv.Text(ctx, m.To.Phone, ourNumber, "UNSTOP")
 	require.NoError(t, err)
-	require.Equal(t, channel.KeywordOptIn, channel.ParseKeyword(got[1].Body))
+	require.Equal(t, channel.EventOptedIn, got[1].Type)
+	_, err = srv.Text(ctx, m.To.Phone, ourNumber, "Stop texting me please")
+	require.NoError(t, err)
+	require.Equal(t, channel.EventReplied, got[2].Type, "more than the word: a reply, for the engine's classifier")
 	_, err = c.SMS().Send(ctx, text("touch-stop"))
 	require.NoError(t, err)
 }
@@ -344,12 +348,13 @@ func TestAdvancedOptOut(t *testing.T) {
 	require.Equal(t, leadPhone, got[1].Message.From)
 	require.NotEqual(t, got[0].Message.ProviderEventID, got[1].Message.ProviderEventID)
 
-	// STOP itself: the engine's keyword rules do it; no second event.
+	// STOP itself: one opt-out.
 	p = srv.InboundParams("SM"+strings.Repeat("3", 32), leadPhone, ourNumber, "STOP")
 	p.Set("OptOutType", "STOP")
 	got, err = (&twilio.Decoder{}).Decode(http.Header{}, []byte(p.Encode()))
 	require.NoError(t, err)
 	require.Len(t, got, 1)
+	require.Equal(t, channel.EventOptedOut, got[0].Message.Type)
 }
 
 // A call: its request (answering-machine detection, the instructions URL

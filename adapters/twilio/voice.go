@@ -80,7 +80,7 @@ func (v *Voice) params(m *channel.Message) (*openapi.CreateCallParams, error) {
 	if err != nil {
 		return nil, err
 	}
-	from, err := e164("From.Address", m.From.Address)
+	from, err := sender(m.From.Address)
 	if err != nil {
 		return nil, err
 	}

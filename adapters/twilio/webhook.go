@@ -110,11 +110,13 @@ func (v *verifier) Verify(r *http.Request, body []byte) error {
 //     30005, 30006, 21211, 21614 (the number cannot take it) and 30007
 //     (the carrier filtered it) bounced —; other statuses and codes
 //     decode to none;
-//   - a received text (SmsStatus received): a reply with its Body, which
-//     the engine reads (STOP, START… by its keyword rules; other texts
-//     by the replies classifier); with Advanced Opt-Out's OptOutType
-//     STOP or START on a body that is no keyword, an opt-out or an opt-in
-//     too;
+//   - a received text (SmsStatus received): by the keyword rules of
+//     package channel, a single STOP, STOPALL, UNSUBSCRIBE, CANCEL, END,
+//     QUIT… an opt-out and START, YES, UNSTOP an opt-in; any other text a
+//     reply with its Body, which the engine reads (its own keywords, then
+//     the replies classifier) — and, when Advanced Opt-Out sent
+//     OptOutType STOP or START for it (a keyword set up at Twilio), an
+//     opt-out or an opt-in beside it;
 //   - a call's status callback (CallStatus): the call's outcome by
 //     [CallOutcome], answering-machine detection's AnsweredBy in Detail;
 //     a status not final decodes to none.
@@ -221,8 +223,14 @@ func (d *Decoder) received(f url.Values, e channel.Event) ([]outbound.Inbound, e
 	if e.From == "" {
 		return nil, fmt.Errorf("%w: twilio: a received text without From", webhook.ErrPayload)
 	}
+	switch channel.ParseKeyword(e.Body) {
+	case channel.KeywordOptOut:
+		e.Type, e.Detail = channel.EventOptedOut, "texted "+strings.ToUpper(strings.TrimSpace(e.Body))
+	case channel.KeywordOptIn:
+		e.Type, e.Detail = channel.EventOptedIn, "texted "+strings.ToUpper(strings.TrimSpace(e.Body))
+	}
 	out := []outbound.Inbound{{Message: &e}}
-	if channel.ParseKeyword(e.Body) == channel.KeywordNone {
+	if e.Type == channel.EventReplied {
 		var typ channel.EventType
 		switch strings.ToUpper(f.Get("OptOutType")) {
 		case "STOP":

@@ -24,6 +24,8 @@ import (
 	"github.com/outbound-go/outbound/adapters/smtp/smtptest"
 	"github.com/outbound-go/outbound/adapters/stripe"
 	"github.com/outbound-go/outbound/adapters/stripe/stripetest"
+	"github.com/outbound-go/outbound/adapters/twilio"
+	"github.com/outbound-go/outbound/adapters/twilio/twiliotest"
 	"github.com/outbound-go/outbound/adapters/unipile"
 	"github.com/outbound-go/outbound/adapters/unipile/unipiletest"
 	"github.com/outbound-go/outbound/adapters/vapi"
@@ -36,7 +38,8 @@ import (
 
 // With -providers http, email touches leave through the real SMTP adapter
 // to an SMTP server on 127.0.0.1 (smtptest), calls through the Vapi
-// adapter to Vapi's fake (vapitest), LinkedIn touches through the Unipile
+// adapter to Vapi's fake (vapitest), texts through the Twilio adapter to
+// Twilio's fake (twiliotest), LinkedIn touches through the Unipile
 // adapter to Unipile's fake (unipiletest) and letters through the Lob
 // adapter to Lob's fake (lobtest); what the model says their providers
 // report comes back as a provider would send it: an HTTP POST to the
@@ -53,6 +56,10 @@ const (
 	routeUnipile = "/webhooks/unipile"
 	routeVapi    = "/webhooks/vapi"
 	routeStripe  = "/webhooks/stripe"
+	// Twilio's fake posts texts' status and received texts itself, signed
+	// over these URLs.
+	routeTwilioSMS    = "/webhooks/twilio/sms"
+	routeTwilioStatus = "/webhooks/twilio/sms-status"
 )
 
 // inboundTokenHeader carries the inbound-mail route's shared token.
@@ -79,17 +86,21 @@ type httpProviders struct {
 	vapiSrv *vapitest.Server
 	voice   *vapi.Channel
 
+	twilioSrv *twiliotest.Server
+	sms       *twilio.SMS
+
 	dncrSrv *dncrtest.Server // the register's fake, once washer made it
 
 	unipileSrv *unipiletest.Server
 	linkedIn   *unipile.Channel
 	// unipileSecret is the secret header of the Unipile route.
 	unipileSecret string
-	// at, when set, is the instant of the event being delivered: Unipile
-	// stamps its notices with the time it sends them (a new relation with
-	// its arrival, a message with when it was written), and in the run
-	// that is when the model says the member acted.
-	at time.Time
+	// eventAt, when set, is the instant of the event being delivered:
+	// Unipile stamps its notices with the time it sends them (a new
+	// relation with its arrival, a message with when it was written),
+	// Twilio's callbacks are read at their arrival, and in the run that is
+	// when the model says it happened.
+	eventAt time.Time
 
 	srv    *http.Server
 	url    string // the webhook server, http://127.0.0.1:port
@@ -113,7 +124,18 @@ type httpProviders struct {
 // once events flow.
 func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 	h := &httpProviders{clock: clock, client: &http.Client{Timeout: 30 * time.Second}, direct: map[string]int{}, posts: map[string]int{}}
-	var err error
+	// The webhook server's address first: Twilio's callbacks are signed
+	// over it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("webhook server: %w", err)
+	}
+	h.url = "http://" + ln.Addr().String()
+	defer func() {
+		if h.srv == nil {
+			_ = ln.Close()
+		}
+	}()
 	if h.smtpSrv, err = smtptest.Listen(); err != nil {
 		return nil, fmt.Errorf("smtp server: %w", err)
 	}
@@ -165,19 +187,20 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 		h.close()
 		return nil, err
 	}
+	textRoute, err := h.startTwilio()
+	if err != nil {
+		h.close()
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+routeEmail, mailRoute)
 	mux.Handle("POST "+routeLob, lobRoute)
 	mux.Handle("POST "+routeUnipile, linkedInRoute)
 	mux.Handle("POST "+routeVapi, voiceRoute)
 	mux.Handle("POST "+routeStripe, billingRoute)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		h.close()
-		return nil, fmt.Errorf("webhook server: %w", err)
-	}
+	mux.Handle("POST "+routeTwilioSMS, textRoute)
+	mux.Handle("POST "+routeTwilioStatus, textRoute)
 	h.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	h.url = "http://" + ln.Addr().String()
 	go func() { _ = h.srv.Serve(ln) }()
 	if err := h.subscribeUnipile(context.Background()); err != nil {
 		h.close()
@@ -247,6 +270,28 @@ func (h *httpProviders) startVapi() (http.Handler, error) {
 	return webhook.NewHandler(webhook.Config{Name: "vapi", Verifier: v, Decoder: &vapi.Decoder{}, Sink: webhook.SinkFunc(h.accept)})
 }
 
+// startTwilio starts Twilio's fake, which posts texts' status and the
+// texts leads send to the run's routes, and the Twilio text channel, and
+// returns the route of both.
+func (h *httpProviders) startTwilio() (http.Handler, error) {
+	h.twilioSrv = twiliotest.NewServer(twiliotest.Config{AuthToken: randomToken(), Now: h.now, SMSURL: h.url + routeTwilioSMS})
+	tw, err := twilio.New(twilio.Config{AccountSID: h.twilioSrv.AccountSID(), AuthToken: h.twilioSrv.AuthToken(),
+		BaseURL: h.twilioSrv.URL(), SMSStatusURL: h.url + routeTwilioStatus, Now: h.clock.Now,
+		// No declared rate: the run's clock stands still while it
+		// dispatches, so a worker waiting on a rate would wait for ever.
+		Rate: -1})
+	if err != nil {
+		return nil, fmt.Errorf("twilio client: %w", err)
+	}
+	h.sms = tw.SMS()
+	v, err := twilio.NewVerifier(twilio.VerifierConfig{AuthTokens: []string{h.twilioSrv.AuthToken()}, PublicURL: h.url})
+	if err != nil {
+		return nil, err
+	}
+	return webhook.NewHandler(webhook.Config{Name: "twilio", Verifier: v, Decoder: &twilio.Decoder{Now: h.now},
+		Sink: webhook.SinkFunc(h.accept)})
+}
+
 // startStripe starts Stripe's fake, selling each default plan at a price
 // named after it, and returns the route of its signed events.
 func (h *httpProviders) startStripe() (http.Handler, error) {
@@ -298,7 +343,7 @@ var endedReasons = map[channel.EventType]string{
 // instant of the event being delivered, else the clock's.
 func (h *httpProviders) now() time.Time {
 	h.mu.Lock()
-	at := h.at
+	at := h.eventAt
 	h.mu.Unlock()
 	if !at.IsZero() {
 		return at
@@ -332,6 +377,9 @@ func (h *httpProviders) close() {
 	if h.stripeSrv != nil {
 		h.stripeSrv.Close()
 	}
+	if h.twilioSrv != nil {
+		h.twilioSrv.Close()
+	}
 	if h.dncrSrv != nil {
 		h.dncrSrv.Close()
 	}
@@ -357,6 +405,9 @@ func (h *httpProviders) channel(k channel.Kind, out *outbox, now func() time.Tim
 	case channel.Voice:
 		h.kinds = h.kinds.With(k)
 		return &adapterRecorder{Channel: h.voice, out: out, now: now}
+	case channel.SMS:
+		h.kinds = h.kinds.With(k)
+		return &adapterRecorder{Channel: h.sms, out: out, now: now}
 	case channel.LinkedIn:
 		h.kinds = h.kinds.With(k)
 		return &withdrawingRecorder{adapterRecorder: adapterRecorder{Channel: h.linkedIn, out: out, now: now}, w: h.linkedIn, done: h.withdrew}
@@ -404,6 +455,34 @@ func (h *httpProviders) routed(e channel.Event) (path string, deliver func(conte
 		sig, ts := h.vapiSrv.Sign(body, h.clock.Now())
 		return post(routeVapi, body, http.Header{vapi.DefaultSignatureHeader: {sig}, vapi.DefaultTimestampHeader: {ts},
 			"Content-Type": {"application/json"}})
+	case channel.SMS:
+		// Twilio's fake posts the text's status, or the lead's text, to
+		// the route, at the instant the model gives.
+		var act func(context.Context) error
+		switch e.Type {
+		case channel.EventDelivered:
+			act = func(ctx context.Context) error { return h.twilioSrv.Report(ctx, e.ProviderMessageID, "delivered", 0) }
+		case channel.EventBounced:
+			act = func(ctx context.Context) error {
+				return h.twilioSrv.Report(ctx, e.ProviderMessageID, "undelivered", twilio.CodeUnreachable)
+			}
+		case channel.EventReplied, channel.EventOptedOut:
+			body := e.Body
+			if e.Type == channel.EventOptedOut && channel.ParseKeyword(body) != channel.KeywordOptOut {
+				body = "STOP"
+			}
+			act = func(ctx context.Context) error {
+				_, err := h.twilioSrv.Text(ctx, e.From, e.To, body)
+				return err
+			}
+		default:
+			return "", nil, false
+		}
+		path := routeTwilioStatus
+		if e.Type != channel.EventDelivered && e.Type != channel.EventBounced {
+			path = routeTwilioSMS
+		}
+		return path, h.at(e.At, act), true
 	case channel.LinkedIn:
 		// The member acts on Unipile's side, and Unipile's fake posts the
 		// notice to the route, at the instant the model gives.
@@ -419,19 +498,25 @@ func (h *httpProviders) routed(e channel.Event) (path string, deliver func(conte
 		default:
 			return "", nil, false
 		}
-		return routeUnipile, func(ctx context.Context) error {
-			h.mu.Lock()
-			h.at = e.At
-			h.mu.Unlock()
-			defer func() {
-				h.mu.Lock()
-				h.at = time.Time{}
-				h.mu.Unlock()
-			}()
-			return act(ctx)
-		}, true
+		return routeUnipile, h.at(e.At, act), true
 	}
 	return "", nil, false
+}
+
+// at runs act with the providers' fakes telling the time at: the instant
+// the model says the provider reported, or the member acted.
+func (h *httpProviders) at(at time.Time, act func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		h.mu.Lock()
+		h.eventAt = at
+		h.mu.Unlock()
+		defer func() {
+			h.mu.Lock()
+			h.eventAt = time.Time{}
+			h.mu.Unlock()
+		}()
+		return act(ctx)
+	}
 }
 
 // publicID is the public identifier of a LinkedIn profile URL

@@ -29,7 +29,7 @@ func TestHTTPProvidersSameTotals(t *testing.T) {
 	require.Equal(t, summaryLines(memOut), summaryLines(httpOut))
 	require.Equal(t, dayLines(memErr), dayLines(httpErr))
 	require.Contains(t, httpErr, "providers http: webhooks taken:")
-	for _, route := range []string{routeEmail, routeLob, routeUnipile, routeVapi, routeStripe} {
+	for _, route := range []string{routeEmail, routeLob, routeUnipile, routeVapi, routeStripe, routeTwilioStatus} {
 		require.Contains(t, httpErr, route+" ", "outcomes came back through %s", route)
 	}
 	require.Regexp(t, `Australian numbers washed at the DNCR register: [1-9][0-9]*`, httpErr)

@@ -153,7 +153,9 @@ func (p *process) apply(ctx context.Context, events []channel.Event) (tally, err
 		}
 		if applied {
 			t.Applied++
-			if e.Type == channel.EventReplied {
+			// A text that is only STOP or START is an opt-out or an
+			// opt-in, as the engine reads it, not a reply.
+			if e.Type == channel.EventReplied && (e.Kind != channel.SMS || channel.ParseKeyword(e.Body) == channel.KeywordNone) {
 				t.Replies++
 			}
 		}

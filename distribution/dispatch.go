@@ -507,17 +507,9 @@ func (s *dispatcher) sent(ctx context.Context, d *dispatchCtx, t *outbound.Touch
 	if err != nil {
 		return channel.Sent{}, fmt.Errorf("distribution: reconcile touch %s: %w", t.ID, err)
 	}
-	q := channel.Sent{IdempotencyKey: t.ID.String(), Kind: t.Channel, From: d.cs.res[t.Resource].Address,
-		Since: t.ScheduledAt.Add(-reconcileSkew)}
-	switch t.Channel {
-	case channel.Email:
-		q.To = l.Email
-	case channel.LinkedIn:
-		q.To = l.LinkedIn
-	case channel.SMS, channel.Voice:
-		q.To = l.Phone
-	}
-	return q, nil
+	to := channel.Recipient{Email: l.Email, Phone: l.Phone, LinkedIn: l.LinkedIn}
+	return channel.Sent{IdempotencyKey: t.ID.String(), Kind: t.Channel, From: d.cs.res[t.Resource].Address,
+		To: to.Address(t.Channel), Since: t.ScheduledAt.Add(-reconcileSkew)}, nil
 }
 
 // message builds the message of a touch: addressing by the engine, content

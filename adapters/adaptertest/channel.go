@@ -171,7 +171,7 @@ func idempotencyKey(t *testing.T, h ChannelHarness) {
 // found by its addresses, and not for another recipient nor after it.
 func find(t *testing.T, f channel.Finder, m *channel.Message, first channel.Receipt) {
 	ctx := context.Background()
-	q := channel.Sent{IdempotencyKey: m.IdempotencyKey, Kind: m.Kind, From: m.From.Address, To: recipient(m)}
+	q := channel.Sent{IdempotencyKey: m.IdempotencyKey, Kind: m.Kind, From: m.From.Address, To: m.To.Address(m.Kind)}
 	got, found, err := f.Find(ctx, q)
 	require.NoError(t, err)
 	require.True(t, found, "a send is found by its addresses")
@@ -191,19 +191,6 @@ func find(t *testing.T, f channel.Finder, m *channel.Message, first channel.Rece
 		require.NoError(t, err)
 		require.False(t, found, "a send from before Since is another one")
 	}
-}
-
-// recipient is m's address on its channel.
-func recipient(m *channel.Message) string {
-	switch m.Kind {
-	case channel.SMS, channel.Voice:
-		return m.To.Phone
-	case channel.Email:
-		return m.To.Email
-	case channel.LinkedIn:
-		return m.To.LinkedIn
-	}
-	return ""
 }
 
 func failures(t *testing.T, h ChannelHarness) {

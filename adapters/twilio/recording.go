@@ -162,10 +162,7 @@ func (c *Client) FetchRecording(ctx context.Context, recordingURL string) ([]byt
 		// The credentials go to Twilio only.
 		return nil, fmt.Errorf("%w: twilio: RecordingUrl %q is not Twilio's", webhook.ErrPayload, recordingURL)
 	}
-	if c.cfg.BaseURL != "" {
-		b, _ := url.Parse(c.cfg.BaseURL)
-		u.Scheme, u.Host = b.Scheme, b.Host
-	}
+	c.rebase(u)
 	rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)

@@ -268,11 +268,7 @@ func (t *transport) SendRequest(method, rawURL string, data url.Values, headers 
 	if err != nil {
 		return nil, &channel.Error{Class: channel.ClassPermanent, Provider: t.provider(), Err: err}
 	}
-	if base := t.c.cfg.BaseURL; base != "" {
-		b, _ := url.Parse(base)
-		u.Scheme, u.Host = b.Scheme, b.Host
-		u.Path = strings.TrimRight(b.Path, "/") + u.Path
-	}
+	t.c.rebase(u)
 	var rd io.Reader
 	switch method {
 	case http.MethodGet, http.MethodDelete:
@@ -310,6 +306,17 @@ func (t *transport) SendRequest(method, rawURL string, data url.Values, headers 
 	}
 	res.Body = io.NopCloser(strings.NewReader(string(raw)))
 	return res, nil
+}
+
+// rebase points u, a URL at Twilio, at Config.BaseURL when one is set (a
+// fake, in tests): its scheme and host, its path before u's.
+func (c *Client) rebase(u *url.URL) {
+	if c.cfg.BaseURL == "" {
+		return
+	}
+	b, _ := url.Parse(c.cfg.BaseURL)
+	u.Scheme, u.Host = b.Scheme, b.Host
+	u.Path = strings.TrimRight(b.Path, "/") + u.Path
 }
 
 func (c *Client) credentials() (user, pass string) {

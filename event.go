@@ -17,7 +17,7 @@ type Event struct {
 	Touch    TouchID    // zero when not matched to a touch
 	channel.Event
 	// Topic says what the event is about: a message (the channel.Event
-	// fields), billing or provisioning (Payload holds it, as JSON). Empty
+	// fields), billing, provisioning or a meeting (Payload holds it, as JSON). Empty
 	// reads as a message.
 	Topic EventTopic
 	// Payload is a billing or provisioning event, as JSON; nil for a
@@ -39,12 +39,13 @@ const (
 	TopicMessage      EventTopic = "message"      // a channel.Event: delivery, reply, opt-out, call outcome, ...
 	TopicBilling      EventTopic = "billing"      // a subscription started, renewed, changed, failed or ended
 	TopicProvisioning EventTopic = "provisioning" // a resource became ready, was created, released, restricted, ...
+	TopicMeeting      EventTopic = "meeting"      // a lead booked, moved or cancelled a meeting
 )
 
 // Valid reports whether t is a known event topic.
 func (t EventTopic) Valid() bool {
 	switch t {
-	case TopicMessage, TopicBilling, TopicProvisioning:
+	case TopicMessage, TopicBilling, TopicProvisioning, TopicMeeting:
 		return true
 	}
 	return false

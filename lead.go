@@ -51,6 +51,8 @@ type Lead struct {
 	Company       string
 	CompanyDomain string
 	Title         string
+	Industry      string // the company's industry, as the lead file or an enricher named it
+	Employees     int    // the company's headcount; 0 when not known
 	Country       string // ISO 3166 alpha-2, upper case
 	Region        string // state or province code
 	City          string
@@ -59,10 +61,16 @@ type Lead struct {
 	Zone          string // resolved IANA zone
 	ZoneSource    string // how Zone was found (timing.ZoneSource)
 	Score         int    // 0–100
-	Tier          Tier
-	DNCR          DNCRStatus
-	DNCRWashedAt  time.Time // zero: never washed
-	CreatedAt     time.Time
+	// ScoreSignals explain Score: what each signal gave (set by a
+	// scorer; nil for a score the import file gave).
+	ScoreSignals []ScoreSignal
+	// Engaged is how the lead has responded so far, each once, in the
+	// order of Engagements: a scorer reads it when it scores again.
+	Engaged      []Engagement
+	Tier         Tier
+	DNCR         DNCRStatus
+	DNCRWashedAt time.Time // zero: never washed
+	CreatedAt    time.Time
 }
 
 // Validate checks the fields a lead is imported with, returning a
@@ -85,6 +93,14 @@ func (l *Lead) Validate() error {
 	}
 	if l.Score < 0 || l.Score > 100 {
 		return invalid("lead", "score", fmt.Sprint(l.Score), "must be between 0 and 100")
+	}
+	if l.Employees < 0 {
+		return invalid("lead", "employees", fmt.Sprint(l.Employees), "must not be negative")
+	}
+	for _, e := range l.Engaged {
+		if !e.Valid() {
+			return invalid("lead", "engaged", string(e), "unknown engagement")
+		}
 	}
 	if l.Zone != "" {
 		if _, err := time.LoadLocation(l.Zone); err != nil {

@@ -216,8 +216,9 @@ func isDomainName(s string) bool {
 	return true
 }
 
-// Inbound is one thing a provider told us: a message event, a billing event
-// or a provisioning event. Exactly one of its fields is set. A webhook
+// Inbound is one thing a provider told us: a message event, a billing
+// event, a provisioning event or a meeting event. Exactly one of its fields
+// is set. A webhook
 // decoder turns one delivery into a list of them; the engine records each
 // once, by [Inbound.Key].
 type Inbound struct {
@@ -228,12 +229,14 @@ type Inbound struct {
 	Billing *BillingEvent
 	// Provisioning is an event about a resource of the pool.
 	Provisioning *ProvisioningEvent
+	// Meeting is a booking a scheduling provider reports.
+	Meeting *MeetingEvent
 }
 
 // Key returns the deduplication key of the event that is set: its provider
 // and the provider's event ID. It returns two empty strings when none is
 // set; when more than one is (which Validate refuses), Message wins over
-// Billing, and Billing over Provisioning.
+// Billing, Billing over Provisioning, and Provisioning over Meeting.
 func (in Inbound) Key() (provider, eventID string) {
 	switch {
 	case in.Message != nil:
@@ -242,6 +245,8 @@ func (in Inbound) Key() (provider, eventID string) {
 		return in.Billing.Provider, in.Billing.ProviderEventID
 	case in.Provisioning != nil:
 		return in.Provisioning.Provider, in.Provisioning.ProviderEventID
+	case in.Meeting != nil:
+		return in.Meeting.Provider, in.Meeting.ProviderEventID
 	}
 	return "", ""
 }
@@ -252,14 +257,14 @@ func (in Inbound) Key() (provider, eventID string) {
 // ("Message.Type"); a billing or provisioning event's error is its own.
 func (in Inbound) Validate() error {
 	n := 0
-	for _, set := range []bool{in.Message != nil, in.Billing != nil, in.Provisioning != nil} {
+	for _, set := range []bool{in.Message != nil, in.Billing != nil, in.Provisioning != nil, in.Meeting != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
 		return fields.Field("outbound", "", "Inbound", fmt.Sprintf("%d events set", n),
-			"exactly one of Message, Billing or Provisioning must be set")
+			"exactly one of Message, Billing, Provisioning or Meeting must be set")
 	}
 	switch {
 	case in.Message != nil:
@@ -271,8 +276,10 @@ func (in Inbound) Validate() error {
 		}
 	case in.Billing != nil:
 		return in.Billing.Validate()
-	default:
+	case in.Provisioning != nil:
 		return in.Provisioning.Validate()
+	default:
+		return in.Meeting.Validate()
 	}
 	return nil
 }

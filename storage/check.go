@@ -296,3 +296,12 @@ func CheckSpaceSend(resource outbound.ResourceID, at time.Time, gap time.Duratio
 func invalid(record, field, value, reason string) error {
 	return &outbound.ValidationError{Package: "storage", Record: record, Field: field, Value: value, Reason: reason}
 }
+
+// CheckMeeting checks a meeting before a store writes it: its own
+// Validate, which names the field.
+func CheckMeeting(m *outbound.Meeting) error {
+	if m == nil {
+		return invalid("meeting", "", "", "must not be nil")
+	}
+	return m.Validate()
+}

@@ -26,6 +26,7 @@ type Store interface {
 	Orders
 	Allowances
 	Spacing
+	Meetings
 }
 
 // Clients keeps the paying tenants.
@@ -427,4 +428,20 @@ type Spacing interface {
 	// earliest instant the send may go: the last send plus gap. (A send
 	// at an instant before the last recorded one is refused too.)
 	SpaceSend(ctx context.Context, resource outbound.ResourceID, at time.Time, gap time.Duration) (ok bool, next time.Time, err error)
+}
+
+// Meetings keeps the meetings leads booked: one per scheduling provider and
+// booking, so a redelivered booking writes the same meeting.
+type Meetings interface {
+	// SaveMeeting stores m, or replaces the meeting stored under the same
+	// provider and booking. ErrConflict, and nothing changed, when the
+	// stored one is another client's. An invalid meeting is a
+	// *invalid.FieldError.
+	SaveMeeting(ctx context.Context, m *outbound.Meeting) error
+	// GetMeeting returns the meeting of that provider and booking, or
+	// ErrNotFound.
+	GetMeeting(ctx context.Context, provider, booking string) (*outbound.Meeting, error)
+	// ListMeetings returns a client's meetings (every client's when the ID
+	// is zero) ordered by Start, then provider, then booking.
+	ListMeetings(ctx context.Context, client outbound.ClientID) ([]outbound.Meeting, error)
 }

@@ -102,5 +102,5 @@ func ExampleMigrationsFS() {
 		log.Fatal(err)
 	}
 	fmt.Println(names)
-	// Output: [001_schema.sql 002_work_across_processes.sql 003_pending_touches.sql 004_resource_health.sql 005_touch_warning.sql]
+	// Output: [001_schema.sql 002_work_across_processes.sql 003_pending_touches.sql 004_resource_health.sql 005_touch_warning.sql 006_meetings_and_scores.sql]
 }

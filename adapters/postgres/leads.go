@@ -14,19 +14,44 @@ import (
 // Leads
 
 const leadCols = `id, client_id, external_id, email, phone, linkedin, first_name, last_name, company, company_domain,
-	title, country, region, city, postcode, address_line1, zone, zone_source, score, tier, dncr, dncr_washed_at, created_at`
+	title, country, region, city, postcode, address_line1, zone, zone_source, score, tier, dncr, dncr_washed_at, created_at,
+	industry, employees, score_signals, engaged`
 
 func scanLead(rows pgx.Rows, l *outbound.Lead) error {
-	return rows.Scan(scanID(&l.ID.UUID), scanID(&l.Client.UUID), &l.ExternalID, &l.Email, &l.Phone, &l.LinkedIn,
+	var signals []byte
+	var engaged []string
+	if err := rows.Scan(scanID(&l.ID.UUID), scanID(&l.Client.UUID), &l.ExternalID, &l.Email, &l.Phone, &l.LinkedIn,
 		&l.FirstName, &l.LastName, &l.Company, &l.CompanyDomain, &l.Title, &l.Country, &l.Region, &l.City,
 		&l.Postcode, &l.AddressLine1, &l.Zone, &l.ZoneSource, &l.Score, &l.Tier, &l.DNCR,
-		scanTime(&l.DNCRWashedAt), scanTime(&l.CreatedAt))
+		scanTime(&l.DNCRWashedAt), scanTime(&l.CreatedAt), &l.Industry, &l.Employees, &signals, &engaged); err != nil {
+		return err
+	}
+	l.ScoreSignals, l.Engaged = nil, nil
+	if len(signals) > 0 {
+		if err := json.Unmarshal(signals, &l.ScoreSignals); err != nil {
+			return fmt.Errorf("postgres: lead %s score signals: %w", l.ID, err)
+		}
+	}
+	for _, e := range engaged {
+		l.Engaged = append(l.Engaged, outbound.Engagement(e))
+	}
+	return nil
 }
 
 func leadArgs(l *outbound.Lead) []any {
+	var signals []byte
+	if len(l.ScoreSignals) > 0 {
+		// A slice of plain structs always encodes.
+		signals, _ = json.Marshal(l.ScoreSignals)
+	}
+	var engaged []string
+	for _, e := range l.Engaged {
+		engaged = append(engaged, string(e))
+	}
 	return []any{id(l.ID.UUID), id(l.Client.UUID), l.ExternalID, l.Email, l.Phone, l.LinkedIn, l.FirstName,
 		l.LastName, l.Company, l.CompanyDomain, l.Title, l.Country, l.Region, l.City, l.Postcode, l.AddressLine1,
-		l.Zone, l.ZoneSource, l.Score, string(l.Tier), string(l.DNCR), ts(l.DNCRWashedAt), ts(l.CreatedAt)}
+		l.Zone, l.ZoneSource, l.Score, string(l.Tier), string(l.DNCR), ts(l.DNCRWashedAt), ts(l.CreatedAt),
+		l.Industry, l.Employees, jsonb(signals), engaged}
 }
 
 // duplicateSQL finds, for a lead that broke a unique index, the other lead
@@ -71,7 +96,7 @@ func (s *Store) CreateLead(ctx context.Context, l *outbound.Lead) error {
 	}
 	for try := 0; ; try++ {
 		_, err := s.exec(ctx, `INSERT INTO leads (`+leadCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-			$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`, leadArgs(l)...)
+			$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`, leadArgs(l)...)
 		if err == nil {
 			return nil
 		}
@@ -149,7 +174,8 @@ func (s *Store) UpdateLead(ctx context.Context, l *outbound.Lead) error {
 		n, err := s.exec(ctx, `UPDATE leads SET client_id = $2, external_id = $3, email = $4, phone = $5, linkedin = $6,
 			first_name = $7, last_name = $8, company = $9, company_domain = $10, title = $11, country = $12, region = $13,
 			city = $14, postcode = $15, address_line1 = $16, zone = $17, zone_source = $18, score = $19, tier = $20,
-			dncr = $21, dncr_washed_at = $22, created_at = $23
+			dncr = $21, dncr_washed_at = $22, created_at = $23, industry = $24, employees = $25, score_signals = $26,
+			engaged = $27
 			WHERE id = $1`, leadArgs(l)...)
 		if err == nil {
 			return updated(n, nil, "lead", l.ID)

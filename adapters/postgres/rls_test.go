@@ -28,6 +28,7 @@ type tenant struct {
 	event      outbound.Event
 	supp       outbound.Suppression
 	key        allocator.Key
+	meeting    outbound.Meeting
 }
 
 func seedTenant(t *testing.T, st *Store, n byte) tenant {
@@ -76,6 +77,9 @@ func seedTenant(t *testing.T, st *Store, n byte) tenant {
 	ok, _, err = st.SpaceSend(ctx, tn.resource.ID, rlsEpoch, time.Minute)
 	require.NoError(t, err)
 	require.True(t, ok)
+	tn.meeting = outbound.Meeting{Client: tn.client.ID, Lead: tn.lead.ID, Campaign: tn.campaign.ID, Provider: "calcom",
+		Booking: fmt.Sprintf("bk_%d", n), Status: outbound.MeetingStatusBooked, Start: rlsEpoch.Add(48 * time.Hour)}
+	require.NoError(t, st.SaveMeeting(ctx, &tn.meeting))
 	return tn
 }
 
@@ -101,6 +105,7 @@ var rlsTables = []rlsTable{
 	{"touches", func(tn tenant) (string, any) { return "id = $1", tn.touch.ID.UUID }, "status = 'cancelled'"},
 	{"events", func(tn tenant) (string, any) { return "id = $1", tn.event.ID.UUID }, "body = 'stolen'"},
 	{"suppressions", func(tn tenant) (string, any) { return "client_id = $1", tn.client.ID.UUID }, "reason = 'stolen'"},
+	{"meetings", func(tn tenant) (string, any) { return "booking = $1", tn.meeting.Booking }, "title = 'stolen'"},
 }
 
 // count runs a count(*) query through the handle.
@@ -181,7 +186,7 @@ func TestRowLevelSecurityWrites(t *testing.T) {
 	asA := db.ForClient(a.client.ID)
 	ctx := t.Context()
 
-	tables := []string{"clients", "campaigns", "leads", "enrollments", "touches", "events", "suppressions", "allowances", "resources"}
+	tables := []string{"clients", "campaigns", "leads", "enrollments", "touches", "events", "suppressions", "allowances", "resources", "meetings"}
 	for _, tb := range tables {
 		_, err := asA.exec(ctx, "UPDATE "+tb+" SET client_id = $1", b.client.ID.UUID)
 		require.ErrorIs(t, wrap(err, tb, stringer("all")), ErrForbidden, "%s: moving A's row to B", tb)

@@ -22,8 +22,12 @@ func emailKey(client outbound.ClientID, email string) contactKey {
 	return contactKey{client, strings.ToLower(email)}
 }
 
+// normLead is the lead as the store keeps it: times in UTC, and its own
+// copies of the slices, so that neither the caller's later writes nor a
+// reader's reach the stored lead.
 func normLead(l outbound.Lead) outbound.Lead {
 	l.DNCRWashedAt, l.CreatedAt = utc(l.DNCRWashedAt), utc(l.CreatedAt)
+	l.ScoreSignals, l.Engaged = slices.Clone(l.ScoreSignals), slices.Clone(l.Engaged)
 	return l
 }
 
@@ -145,12 +149,17 @@ func (s *Store) CreateLead(ctx context.Context, l *outbound.Lead) error {
 
 // GetLead implements [storage.Leads].
 func (s *Store) GetLead(ctx context.Context, id outbound.LeadID) (*outbound.Lead, error) {
-	return get(ctx, s, s.leads, "lead", id)
+	l, err := get(ctx, s, s.leads, "lead", id)
+	if err != nil {
+		return nil, err
+	}
+	v := normLead(*l)
+	return &v, nil
 }
 
 // GetLeads implements [storage.Leads].
 func (s *Store) GetLeads(ctx context.Context, ids []outbound.LeadID) ([]outbound.Lead, error) {
-	return getMany(ctx, s, s.leads, ids, func(l outbound.Lead) outbound.Lead { return l })
+	return getMany(ctx, s, s.leads, ids, normLead)
 }
 
 // FindLead implements [storage.Leads]: the lead with that email if there is
@@ -163,13 +172,13 @@ func (s *Store) FindLead(ctx context.Context, client outbound.ClientID, email, p
 	defer s.mu.RUnlock()
 	if email != "" {
 		if id, ok := s.leadEmail[emailKey(client, email)]; ok {
-			l := s.leads[id]
+			l := normLead(s.leads[id])
 			return &l, nil
 		}
 	}
 	if phone != "" {
 		if id, ok := s.leadPhone[contactKey{client, phone}]; ok {
-			l := s.leads[id]
+			l := normLead(s.leads[id])
 			return &l, nil
 		}
 	}
@@ -183,9 +192,13 @@ func (s *Store) ListLeads(ctx context.Context, client outbound.ClientID) ([]outb
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return sortedByID(s.leads, func(l *outbound.Lead) bool {
+	out := sortedByID(s.leads, func(l *outbound.Lead) bool {
 		return client.IsZero() || l.Client == client
-	}), nil
+	})
+	for i := range out {
+		out[i] = normLead(out[i])
+	}
+	return out, nil
 }
 
 // ListLeadsByCompany implements [storage.Leads] from an index of leads by
@@ -211,7 +224,7 @@ func (s *Store) ListLeadsByCompany(ctx context.Context, client outbound.ClientID
 	slices.SortFunc(ids, func(a, b outbound.LeadID) int { return cmpID(a.UUID, b.UUID) })
 	out := make([]outbound.Lead, len(ids))
 	for i, id := range ids {
-		out[i] = s.leads[id]
+		out[i] = normLead(s.leads[id])
 	}
 	return out, nil
 }

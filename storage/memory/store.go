@@ -62,6 +62,8 @@ type Store struct {
 
 	suppressions map[outbound.ClientID]*clientSuppressions
 
+	meetings map[meetingKey]outbound.Meeting
+
 	orders    map[outbound.OrderID]outbound.Order
 	orderKeys map[string]outbound.OrderID
 
@@ -106,6 +108,7 @@ func New() *Store {
 		events:            make(map[outbound.EventID]outbound.Event),
 		eventKeys:         make(map[eventKey]outbound.EventID),
 		unapplied:         make(map[outbound.EventID]struct{}),
+		meetings:          make(map[meetingKey]outbound.Meeting),
 		orders:            make(map[outbound.OrderID]outbound.Order),
 		orderKeys:         make(map[string]outbound.OrderID),
 		allowances:        make(map[allowanceKey]int),

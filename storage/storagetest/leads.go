@@ -30,11 +30,19 @@ func makeLead(n int) outbound.Lead {
 		Region:        "NSW",
 		Zone:          "Australia/Sydney",
 		ZoneSource:    "region",
+		Title:         "Head of Growth",
+		Industry:      "software",
+		Employees:     120,
 		Score:         70,
-		Tier:          outbound.TierWarm,
-		DNCR:          outbound.DNCRClear,
-		DNCRWashedAt:  at(-60),
-		CreatedAt:     at(-120),
+		ScoreSignals: []outbound.ScoreSignal{
+			{Signal: "seniority", Value: "vp", Points: 25}, {Signal: "company_size", Value: "51-200", Points: 20},
+			{Signal: "engagement", Value: "opened", Points: 2},
+		},
+		Engaged:      []outbound.Engagement{outbound.EngagedOpened},
+		Tier:         outbound.TierWarm,
+		DNCR:         outbound.DNCRClear,
+		DNCRWashedAt: at(-60),
+		CreatedAt:    at(-120),
 	}
 }
 
@@ -52,10 +60,19 @@ func requireDuplicate(t *testing.T, err error, field, value string, existing out
 
 func (s suite) testLeads(t *testing.T) {
 	testCRUD(t, s, crud[outbound.Lead, outbound.LeadID]{
-		make:   makeLead,
-		id:     func(l *outbound.Lead) outbound.LeadID { return l.ID },
-		change: func(l *outbound.Lead) { l.Score, l.Tier, l.DNCR = 95, outbound.TierHot, outbound.DNCRRegistered },
-		mutate: func(l *outbound.Lead) { l.FirstName, l.CreatedAt = "scribbled", at(1) },
+		make: makeLead,
+		id:   func(l *outbound.Lead) outbound.LeadID { return l.ID },
+		change: func(l *outbound.Lead) {
+			l.Score, l.Tier, l.DNCR = 95, outbound.TierHot, outbound.DNCRRegistered
+			l.ScoreSignals = append(l.ScoreSignals, outbound.ScoreSignal{Signal: "engagement", Value: "replied", Points: 10})
+			l.Engage(outbound.EngagedReplied)
+			l.Industry, l.Employees = "legal", 0
+		},
+		mutate: func(l *outbound.Lead) {
+			l.FirstName, l.CreatedAt = "scribbled", at(1)
+			l.ScoreSignals[0].Points = -7
+			l.Engaged[0] = outbound.EngagedMeeting
+		},
 		zeroID: func(l *outbound.Lead) { l.ID = outbound.LeadID{} },
 		create: func(ctx context.Context, st storage.Store, l *outbound.Lead) error { return st.CreateLead(ctx, l) },
 		get: func(ctx context.Context, st storage.Store, id outbound.LeadID) (*outbound.Lead, error) {

@@ -75,6 +75,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"Orders", s.testOrders},
 		{"Allowances", s.testAllowances},
 		{"Spacing", s.testSpacing},
+		{"Meetings", s.testMeetings},
 		{"Batches", s.testBatches},
 		{"Context", s.testContext},
 	}

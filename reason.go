@@ -71,6 +71,7 @@ const (
 	ReasonOutOfOffice     Reason = "out_of_office"    // the lead is away: planned again after the return date. Touch (cancelled).
 	ReasonNotNow          Reason = "not_now"          // the lead asked to be contacted later: planned again from the date it named. Touch (cancelled).
 	ReasonWrongPerson     Reason = "wrong_person"     // the lead is not the one to contact (and may have named who is). Enrollment (stopped), Touch (cancelled).
+	ReasonMeetingBooked   Reason = "meeting_booked"   // the lead booked a meeting. Enrollment (stopped), Touch (cancelled).
 	ReasonClientChurned   Reason = "client_churned"   // the client left. Enrollment (stopped), Touch (cancelled).
 	ReasonCampaignPaused  Reason = "campaign_paused"  // its campaign is paused (CampaignReason). Touch (cancelled at send).
 	ReasonCampaignStopped Reason = "campaign_stopped" // its campaign is stopped (CampaignReason). Touch (cancelled at send).
@@ -107,7 +108,7 @@ func Reasons() []Reason {
 		ReasonUnknownChannel, ReasonGated, ReasonNoAddress, ReasonNoResource, ReasonDNCRRegistered, ReasonDNCRUnwashed, ReasonOptedOut,
 		ReasonNoCapacity, ReasonNoSlot, ReasonReplanned, ReasonCallRetry, ReasonConnectionAccepted,
 		ReasonDailyCap, ReasonWeeklyCap, ReasonSpacing, ReasonWindowPassed, ReasonRetry, ReasonRateLimited, ReasonResourceUnusable,
-		ReasonReplied, ReasonCompanyReplied, ReasonOutOfOffice, ReasonNotNow, ReasonWrongPerson, ReasonClientChurned, ReasonCampaignPaused, ReasonCampaignStopped,
+		ReasonReplied, ReasonCompanyReplied, ReasonOutOfOffice, ReasonNotNow, ReasonWrongPerson, ReasonMeetingBooked, ReasonClientChurned, ReasonCampaignPaused, ReasonCampaignStopped,
 		ReasonCompleted, ReasonStopped, ReasonSuppressed,
 		ReasonHardBounce, ReasonSendFailed, ReasonInvalidMessage, ReasonRetriesExhausted, ReasonUnreconciled, ReasonConnectionWithdrawn,
 		ReasonComplaint, ReasonDoNotContact, ReasonOptedIn,

@@ -61,6 +61,13 @@ const (
 	// EventMessageReceived: an inbound message that is not known to answer a
 	// touch (email, SMS, LinkedIn).
 	EventMessageReceived EventType = "message_received"
+	// EventOpened: the recipient opened the email (a tracking pixel loaded,
+	// as the provider reports it). It changes nothing of the touch; it
+	// counts as engagement when the lead is scored again.
+	EventOpened EventType = "opened"
+	// EventClicked: the recipient followed a link of the email or text. It
+	// counts as engagement like EventOpened.
+	EventClicked EventType = "clicked"
 )
 
 // EventTypes returns every event type, in a fixed order.
@@ -70,7 +77,7 @@ func EventTypes() []EventType {
 		EventOutOfOffice, EventOptedOut, EventOptedIn,
 		EventCallAnswered, EventCallVoicemail, EventCallBusy, EventCallNoAnswer, EventCallFailed, EventCallRecorded,
 		EventConnectionRequested, EventConnectionAccepted, EventConnectionWithdrawn,
-		EventMessageReceived,
+		EventMessageReceived, EventOpened, EventClicked,
 	}
 }
 
@@ -82,8 +89,10 @@ func (t EventType) Kinds() Set {
 		return AllKinds
 	case EventBounced:
 		return SetOf(Email, SMS, Mail)
-	case EventSoftBounced, EventComplained, EventOutOfOffice:
+	case EventSoftBounced, EventComplained, EventOutOfOffice, EventOpened:
 		return SetOf(Email)
+	case EventClicked:
+		return SetOf(Email, SMS)
 	case EventReplied, EventMessageReceived:
 		return SetOf(Email, SMS, LinkedIn)
 	case EventCallAnswered, EventCallVoicemail, EventCallBusy, EventCallNoAnswer, EventCallFailed, EventCallRecorded:

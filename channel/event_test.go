@@ -17,7 +17,7 @@ func TestEventTypeStrings(t *testing.T) {
 		"delivered", "bounced", "soft_bounced", "complained", "replied", "out_of_office",
 		"opted_out", "opted_in", "call_answered", "call_voicemail", "call_busy",
 		"call_no_answer", "call_failed", "call_recorded", "connection_requested", "connection_accepted",
-		"connection_withdrawn", "message_received",
+		"connection_withdrawn", "message_received", "opened", "clicked",
 	}
 	types := channel.EventTypes()
 	require.Len(t, types, len(want))
@@ -79,6 +79,8 @@ func TestEventTypeKinds(t *testing.T) {
 		channel.EventConnectionAccepted:  S(channel.LinkedIn),
 		channel.EventConnectionWithdrawn: S(channel.LinkedIn),
 		channel.EventMessageReceived:     S(channel.Email, channel.SMS, channel.LinkedIn),
+		channel.EventOpened:              S(channel.Email),
+		channel.EventClicked:             S(channel.Email, channel.SMS),
 	}
 	require.Len(t, tests, len(channel.EventTypes()))
 	for typ, want := range tests {
@@ -102,7 +104,8 @@ func TestEventValidate(t *testing.T) {
 		{"valid", func(e *channel.Event) {}, ""},
 		{"missing provider", func(e *channel.Event) { e.Provider = "" }, "Provider"},
 		{"missing event ID", func(e *channel.Event) { e.ProviderEventID = " " }, "ProviderEventID"},
-		{"unknown type", func(e *channel.Event) { e.Type = "clicked" }, "Type"},
+		{"unknown type", func(e *channel.Event) { e.Type = "liked" }, "Type"},
+		{"opened on sms", func(e *channel.Event) { e.Type = channel.EventOpened }, "Kind"},
 		{"unknown kind", func(e *channel.Event) { e.Kind = "" }, "Kind"},
 		{"call outcome on sms", func(e *channel.Event) { e.Type = channel.EventCallBusy }, "Kind"},
 		{"out of office on sms", func(e *channel.Event) { e.Type = channel.EventOutOfOffice }, "Kind"},

@@ -13,6 +13,7 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/crm"
 	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/replies"
@@ -267,6 +268,14 @@ type Config struct {
 	// as a bounce. Default replies.NewRules(). A classifier error fails the
 	// event, for the provider to deliver again.
 	Classifier replies.Classifier
+	// CRM receives every booked meeting: the lead as a contact (created or
+	// updated by email) and the meeting as a deal associated with it (see
+	// package crm; adapters/hubspot is one). A CRM that answers an error
+	// leaves the booking unapplied, and the sweeper tries again; one that
+	// refuses for good (crm.ErrPermanent) is reported to the Hook
+	// (crm_failed) and not tried again. Default nil: meetings are kept and
+	// stop the sequence, and go to no CRM.
+	CRM crm.CRM
 	// Content renders a touch's content. Default DefaultContent: a plain
 	// template per channel with the unsubscribe and opt-out lines the law
 	// and channel.Validate require.

@@ -28,6 +28,8 @@ type Counters struct {
 	Deferrals map[outbound.Reason]int
 	// Replies counts applied replies.
 	Replies int
+	// Meetings counts meetings booked (a reschedule is the same meeting).
+	Meetings int
 	// Events counts applied inbound events by type (duplicates excluded).
 	Events map[channel.EventType]int
 	// Warned counts touches sent with a warning (Touch.Warning: an SMS in
@@ -57,6 +59,7 @@ func (c Counters) clone() Counters {
 		Fallbacks: maps.Clone(c.Fallbacks),
 		Deferrals: maps.Clone(c.Deferrals),
 		Replies:   c.Replies,
+		Meetings:  c.Meetings,
 		Events:    maps.Clone(c.Events),
 		Warned:    maps.Clone(c.Warned),
 		Capacity:  maps.Clone(c.Capacity),

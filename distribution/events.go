@@ -33,6 +33,7 @@ type eventStore interface {
 	storage.Touches
 	storage.Events
 	storage.Suppressions
+	storage.Meetings
 }
 
 // eventNamespace derives recorded events' IDs from their deduplication key.
@@ -92,7 +93,13 @@ func (s *applier) handleEvent(ctx context.Context, e channel.Event) (bool, error
 			s.log.InfoContext(ctx, "event matched no touch or lead", "provider", e.Provider, "event", e.ProviderEventID, "type", string(e.Type))
 			return nil
 		}
-		return s.apply(ctx, &e, t, leads, now)
+		if err := s.apply(ctx, &e, t, leads, now); err != nil {
+			return err
+		}
+		if g, ok := engagementOf(&e); ok && len(leads) > 0 {
+			return s.engaged(ctx, leads[0].ID, g)
+		}
+		return nil
 	})
 }
 
@@ -134,10 +141,18 @@ func (s *applier) sweep(ctx context.Context, grace time.Duration) (int, error) {
 	n := 0
 	var errs []error
 	for i := range evs {
-		if evs[i].Topic != "" && evs[i].Topic != outbound.TopicMessage {
-			continue // billing and provisioning events have their own handler
+		var ok bool
+		var err error
+		switch evs[i].Topic {
+		case "", outbound.TopicMessage:
+			ok, err = s.handleEvent(ctx, evs[i].Event)
+		case outbound.TopicMeeting:
+			// Scheduling providers deliver once: the sweeper is what
+			// brings a booking the CRM refused for now to it again.
+			ok, err = s.sweepMeeting(ctx, &evs[i])
+		default:
+			continue // billing and provisioning events are delivered again by their providers
 		}
-		ok, err := s.handleEvent(ctx, evs[i].Event)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -347,7 +362,17 @@ func (s *applier) replied(ctx context.Context, d *dispatchCtx, reason outbound.R
 		return err
 	}
 	s.tally.add(d.e.Client, func(c *Counters) { c.Replies++ })
-	if !company || s.cfg.ReplyKeepsCompany || d.lead.CompanyDomain == "" {
+	if !company {
+		return nil
+	}
+	return s.stopCompany(ctx, d)
+}
+
+// stopCompany stops the live enrollments, in d's campaign, of the other
+// leads of d's lead's company (company_replied), unless
+// Config.ReplyKeepsCompany: one of them answered for all.
+func (s *applier) stopCompany(ctx context.Context, d *dispatchCtx) error {
+	if s.cfg.ReplyKeepsCompany || d.lead.CompanyDomain == "" {
 		return nil
 	}
 	others, err := s.store.ListLeadsByCompany(ctx, d.lead.Client, d.lead.CompanyDomain)

@@ -38,6 +38,10 @@ const (
 
 	ChangeSuppressed        ChangeKind = "suppressed"         // an opt-out, bounce, complaint or do-not-contact entry recorded (Change.Suppression)
 	ChangeSuppressionLifted ChangeKind = "suppression_lifted" // an opt-out lifted by an opt-in (Change.Suppression)
+
+	ChangeMeetingBooked    ChangeKind = "meeting_booked"    // a lead booked (or moved) a meeting (Change.Meeting)
+	ChangeMeetingCancelled ChangeKind = "meeting_cancelled" // a booked meeting was cancelled (Change.Meeting; Change.Reason: why, when said)
+	ChangeCRMFailed        ChangeKind = "crm_failed"        // the CRM refused a meeting for good (Change.Meeting; Change.Reason: its error)
 )
 
 // Change is one state change, reported after it is stored.
@@ -64,6 +68,9 @@ type Change struct {
 	// Suppression is the entry recorded or lifted, for a suppression
 	// change: a host mirrors it into a provider's own do-not-contact list.
 	Suppression *outbound.Suppression
+	// Meeting is the meeting booked, moved or cancelled, for a meeting
+	// change.
+	Meeting *outbound.Meeting
 }
 
 // Hook hears of every state change this process makes: touches sent,

@@ -15,7 +15,7 @@ import (
 // Accept records and applies what providers report, of every kind: it is
 // the engine's side of adapters/webhook (its Sink). Message events go to
 // HandleEvent, billing events to HandleBilling, provisioning events to
-// HandleProvisioning. It returns nil once every event is recorded and
+// HandleProvisioning, meeting events to HandleMeeting. It returns nil once every event is recorded and
 // applied; an event that failed is named in the error, and a redelivery
 // of the batch applies what was left (each event once).
 func (s *Service) Accept(ctx context.Context, events []outbound.Inbound) error {
@@ -30,6 +30,8 @@ func (s *Service) Accept(ctx context.Context, events []outbound.Inbound) error {
 			_, err = s.HandleBilling(ctx, *in.Billing)
 		case in.Provisioning != nil:
 			_, err = s.HandleProvisioning(ctx, *in.Provisioning)
+		case in.Meeting != nil:
+			_, err = s.HandleMeeting(ctx, *in.Meeting)
 		default:
 			err = in.Validate()
 		}

@@ -283,6 +283,40 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	return s.applier.sweep(ctx, s.cfg.Lease)
 }
 
+// HandleMeeting records and applies a scheduling provider's booking once
+// (a redelivery, or the sweeper, applies what an earlier attempt left).
+// The lead is the one the booking link named (MeetingEvent.Lead), else the
+// lead with the invitee's address whose sequence still runs (the first
+// client's when several do):
+//
+//   - booked: the lead's running sequences stop (meeting_booked), and the
+//     company's other leads' in those campaigns (company_replied, unless
+//     Config.ReplyKeepsCompany); the meeting is kept (ListMeetings), a
+//     reschedule marking the booking it replaces; the lead counts as
+//     engaged (and is scored again); the lead and the meeting go to
+//     Config.CRM as a contact and a deal, once per meeting (a moved
+//     meeting keeps its deal);
+//   - cancelled: the meeting is kept as cancelled; the sequence stays
+//     stopped for a person to follow up.
+//
+// A booking that matches no lead is recorded and logged. A CRM error
+// leaves the booking unapplied for the sweeper (Sweep) to try again; a
+// permanent refusal (crm.ErrPermanent) is reported to the Hook as
+// crm_failed. It reports whether this call applied the event.
+func (s *Service) HandleMeeting(ctx context.Context, e outbound.MeetingEvent) (bool, error) {
+	return s.applier.handleMeeting(ctx, e)
+}
+
+// Meetings returns a client's meetings (every client's for the zero ID),
+// ordered by when they start.
+func (s *Service) Meetings(ctx context.Context, client outbound.ClientID) ([]outbound.Meeting, error) {
+	ms, err := s.applier.store.ListMeetings(ctx, client)
+	if err != nil {
+		return nil, fmt.Errorf("distribution: meetings: %w", err)
+	}
+	return ms, nil
+}
+
 // HandleBilling records and applies a billing event once (a redelivery
 // applies what an earlier, failed delivery recorded). A client is keyed by
 // its billing subscription and customer, never by one payment:

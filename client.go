@@ -2,6 +2,8 @@ package outbound
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -73,6 +75,14 @@ type Client struct {
 	// (a payment that finally failed), with the reason; zero when sending.
 	SendingPausedAt    time.Time
 	SendingPauseReason Reason // ReasonPaymentFailed
+	// Answers says how the engine answers the leads' replies (see
+	// AnswerMode); "" takes the engine's default.
+	Answers AnswerMode
+	// BookingURL is the client's scheduling link, sent to a lead who asks
+	// for a meeting. "{lead}" in it is replaced by the lead's ID, so the
+	// booking names the lead back ("https://cal.com/acme/intro?metadata[lead]={lead}",
+	// "https://calendly.com/acme/intro?utm_content={lead}"). "" when none.
+	BookingURL string
 	// Version is the store's count of changes to the client and to the
 	// resources it holds: every write of the client, and every write of a
 	// resource it holds or held (assignment, release, pause, resume),
@@ -81,6 +91,24 @@ type Client struct {
 	// writers leave it as read.
 	Version int64
 }
+
+// AnswerMode says how the engine answers a lead's reply.
+type AnswerMode string
+
+// The answer modes.
+const (
+	// AnswerOff: replies are read and acted on, never answered.
+	AnswerOff AnswerMode = "off"
+	// AnswerDraft: each answer waits as a draft for the client to approve
+	// (and edit) or discard.
+	AnswerDraft AnswerMode = "draft"
+	// AnswerAuto: each answer is sent after a human-like delay, inside the
+	// lead's window.
+	AnswerAuto AnswerMode = "auto"
+)
+
+// Valid reports whether m is one of the answer modes ("" is not).
+func (m AnswerMode) Valid() bool { return m == AnswerOff || m == AnswerDraft || m == AnswerAuto }
 
 // SendingPaused reports whether the client's sending is paused (a payment
 // that finally failed).
@@ -101,6 +129,15 @@ func (c *Client) Validate() error {
 	case ClientActive, ClientChurned:
 	default:
 		return invalid("client", "state", string(c.State), "must be active or churned")
+	}
+	if c.Answers != "" && !c.Answers.Valid() {
+		return invalid("client", "answers", string(c.Answers), "must be off, draft or auto")
+	}
+	if c.BookingURL != "" {
+		u, err := url.Parse(strings.ReplaceAll(c.BookingURL, "{lead}", "lead"))
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return invalid("client", "booking_url", c.BookingURL, "must be an http(s) URL")
+		}
 	}
 	return nil
 }

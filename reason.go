@@ -52,6 +52,7 @@ const (
 	ReasonReplanned          Reason = "replanned"           // planned again after an earlier step slipped. Touch (cancelled).
 	ReasonCallRetry          Reason = "call_retry"          // a call tried again after busy or no answer. Touch (scheduled follow-up).
 	ReasonConnectionAccepted Reason = "connection_accepted" // the LinkedIn message after an accepted request. Touch (scheduled follow-up).
+	ReasonAnswer             Reason = "answer"              // the answer to a lead's reply, or its draft. Touch (scheduled follow-up, draft).
 
 	// Deferrals: a touch moved to a later slot, counted in
 	// distribution.Counters.Deferrals.
@@ -78,6 +79,7 @@ const (
 	ReasonCompleted       Reason = "completed"        // its enrollment completed (the EnrollmentState). Touch (cancelled at send).
 	ReasonStopped         Reason = "stopped"          // its enrollment stopped with no reason of its own (the EnrollmentState). Touch (cancelled at send).
 	ReasonSuppressed      Reason = "suppressed"       // opted out or suppressed since it was planned. Touch (cancelled at send).
+	ReasonDiscarded       Reason = "discarded"        // a draft answer the client discarded. Touch (cancelled).
 
 	// Failures.
 
@@ -106,10 +108,10 @@ const (
 func Reasons() []Reason {
 	return []Reason{
 		ReasonUnknownChannel, ReasonGated, ReasonNoAddress, ReasonNoResource, ReasonDNCRRegistered, ReasonDNCRUnwashed, ReasonOptedOut,
-		ReasonNoCapacity, ReasonNoSlot, ReasonReplanned, ReasonCallRetry, ReasonConnectionAccepted,
+		ReasonNoCapacity, ReasonNoSlot, ReasonReplanned, ReasonCallRetry, ReasonConnectionAccepted, ReasonAnswer,
 		ReasonDailyCap, ReasonWeeklyCap, ReasonSpacing, ReasonWindowPassed, ReasonRetry, ReasonRateLimited, ReasonResourceUnusable,
 		ReasonReplied, ReasonCompanyReplied, ReasonOutOfOffice, ReasonNotNow, ReasonWrongPerson, ReasonMeetingBooked, ReasonClientChurned, ReasonCampaignPaused, ReasonCampaignStopped,
-		ReasonCompleted, ReasonStopped, ReasonSuppressed,
+		ReasonCompleted, ReasonStopped, ReasonSuppressed, ReasonDiscarded,
 		ReasonHardBounce, ReasonSendFailed, ReasonInvalidMessage, ReasonRetriesExhausted, ReasonUnreconciled, ReasonConnectionWithdrawn,
 		ReasonComplaint, ReasonDoNotContact, ReasonOptedIn,
 		ReasonPaymentFailed, ReasonLinkedInRestricted, ReasonLinkedInDisconnected, ReasonMailboxDisconnected,

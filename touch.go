@@ -41,6 +41,7 @@ type Enrollment struct {
 //	                    ↘ failed | uncertain
 //	scheduled → skipped | cancelled
 //	scheduled → pending → scheduled | skipped | cancelled
+//	draft → pending (approved) | cancelled (discarded)
 //
 // A touch is pending while it waits for the planner to book it a slot:
 // one moved off its slot at send time (its window passed, its resource was
@@ -61,12 +62,14 @@ const (
 	TouchCancelled TouchStatus = "cancelled" // stopped by a reply, opt-out or bounce before it went
 	TouchUncertain TouchStatus = "uncertain" // a voice/SMS touch whose outcome could not be reconciled
 	TouchPending   TouchStatus = "pending"   // waiting for the planner to book it a slot; holds no capacity
+	TouchDraft     TouchStatus = "draft"     // an answer waiting for the client's approval; holds no capacity, never sent as it is
 )
 
 // Valid reports whether s is one of the touch statuses.
 func (s TouchStatus) Valid() bool {
 	switch s {
-	case TouchScheduled, TouchSending, TouchSent, TouchDelivered, TouchFailed, TouchSkipped, TouchCancelled, TouchUncertain, TouchPending:
+	case TouchScheduled, TouchSending, TouchSent, TouchDelivered, TouchFailed, TouchSkipped, TouchCancelled, TouchUncertain, TouchPending,
+		TouchDraft:
 		return true
 	}
 	return false
@@ -75,7 +78,7 @@ func (s TouchStatus) Valid() bool {
 // Final reports whether the status is an end state.
 func (s TouchStatus) Final() bool {
 	switch s {
-	case TouchScheduled, TouchSending, TouchPending:
+	case TouchScheduled, TouchSending, TouchPending, TouchDraft:
 		return false
 	}
 	return true
@@ -88,7 +91,7 @@ type Touch struct {
 	Campaign    CampaignID
 	Enrollment  EnrollmentID
 	Lead        LeadID
-	Step        int          // 1-based step number
+	Step        int          // 1-based step number; 0 for an answer to a reply (see IsAnswer)
 	StepChannel channel.Kind // the channel the step names
 	Channel     channel.Kind // the channel used (after fallback); "" when skipped at planning, the planned one when skipped at send time
 	Action      channel.Action
@@ -108,7 +111,16 @@ type Touch struct {
 	// ("Body: takes 2 GSM-7 parts (161 septets); each part is billed").
 	// "" when nothing.
 	Warning string
+	// Subject and Body are an answer's own text, written when the reply
+	// was read (and edited, for a draft, when approved); empty for a
+	// step's touch, whose content is rendered when it is sent.
+	Subject string
+	Body    string
 }
+
+// IsAnswer reports whether the touch answers a lead's reply rather than
+// carrying a step of the sequence.
+func (t *Touch) IsAnswer() bool { return t.Step == 0 }
 
 // Booking is capacity taken on one resource for one meter on one of its days.
 // A store never lets Count pass the cap it was booked against.

@@ -168,7 +168,7 @@ func (s *dispatcher) loadWashes(ctx context.Context, b *claimBatch, chunk []outb
 func (s *dispatcher) loadThreads(ctx context.Context, b *claimBatch, chunk []outbound.Touch) error {
 	var eids []outbound.EnrollmentID
 	for i := range chunk {
-		if chunk[i].Channel == channel.Email && chunk[i].Step > 1 {
+		if chunk[i].Channel == channel.Email && (chunk[i].Step > 1 || chunk[i].IsAnswer()) {
 			eids = append(eids, chunk[i].Enrollment)
 		}
 	}

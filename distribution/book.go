@@ -91,7 +91,7 @@ func (s *planner) bookOne(ctx context.Context, t *outbound.Touch) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if !live(e) || d.cs.client.State != outbound.ClientActive {
+	if (!live(e) && !(t.IsAnswer() && answerStands(e))) || d.cs.client.State != outbound.ClientActive {
 		reason := e.StopReason
 		switch {
 		case d.cs.client.State != outbound.ClientActive:

@@ -276,6 +276,23 @@ type Config struct {
 	// (crm_failed) and not tried again. Default nil: meetings are kept and
 	// stop the sequence, and go to no CRM.
 	CRM crm.CRM
+	// Responder writes the answers to replies (see package replies): an
+	// answer goes as a threaded reply from the resource the lead wrote to,
+	// after AnswerDelay and inside the lead's window, or waits as a draft
+	// for the client to approve (Service.Drafts, ApproveDraft,
+	// DiscardDraft), as the client's Answers says (else Config.Answers).
+	// An unsubscribe, an absence or a bounce notice is never answered, nor
+	// a lead who has booked a meeting. Default: replies.NewTemplates(nil),
+	// a template per class (the booking link for a meeting request).
+	Responder replies.Responder
+	// Answers is how a client whose own setting is empty has its replies
+	// answered. Default outbound.AnswerDraft: nothing goes without a
+	// person's approval.
+	Answers outbound.AnswerMode
+	// AnswerDelay is how long after a reply its answer goes (for an
+	// approved draft, from the reply or the approval, whichever is later).
+	// Default 7 to 25 minutes.
+	AnswerDelay AnswerDelay
 	// Content renders a touch's content. Default DefaultContent: a plain
 	// template per channel with the unsubscribe and opt-out lines the law
 	// and channel.Validate require.
@@ -333,6 +350,16 @@ func (c Config) WithDefaults() Config {
 	c.OOOPause = orDefault(c.OOOPause, DefaultOOOPause)
 	if c.Classifier == nil {
 		c.Classifier = replies.NewRules()
+	}
+	if c.Responder == nil {
+		// The default templates parse: their test says so.
+		c.Responder, _ = replies.NewTemplates(nil)
+	}
+	if c.Answers == "" {
+		c.Answers = outbound.AnswerDraft
+	}
+	if c.AnswerDelay == (AnswerDelay{}) {
+		c.AnswerDelay = AnswerDelay{Min: DefaultAnswerDelayMin, Max: DefaultAnswerDelayMax}
 	}
 	c.ConnectionMessageDelay = orDefault(c.ConnectionMessageDelay, DefaultConnectionMessageDelay)
 	c.ConnectionWithdrawAfter = orDefault(c.ConnectionWithdrawAfter, DefaultConnectionWithdrawAfter)
@@ -398,6 +425,12 @@ func (c Config) Validate() error {
 			bad(field, fmt.Sprintf("%s/%s", k.kind, k.provider), fmt.Sprintf("sends the same kind for the same provider as Channels[%d]", j))
 		}
 		seen[k] = i
+	}
+	if !c.Answers.Valid() {
+		bad("Answers", string(c.Answers), "must be off, draft or auto")
+	}
+	if c.AnswerDelay.Min < 0 || c.AnswerDelay.Max < c.AnswerDelay.Min {
+		bad("AnswerDelay", fmt.Sprintf("%s-%s", c.AnswerDelay.Min, c.AnswerDelay.Max), "needs 0 <= Min <= Max")
 	}
 	if err := c.Windows.Validate(); err != nil {
 		errs = append(errs, err)

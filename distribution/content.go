@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
 )
 
@@ -39,7 +40,6 @@ func DefaultContent(_ context.Context, in ContentInput, m *channel.Message) erro
 	if in.Touch != nil {
 		step = in.Touch.Step
 	}
-	sender := m.From.Address
 	switch m.Kind {
 	case channel.Email:
 		if step > 1 {
@@ -48,14 +48,10 @@ func DefaultContent(_ context.Context, in ContentInput, m *channel.Message) erro
 			m.Subject = "A quick idea for " + company
 		}
 		m.Body = fmt.Sprintf("Hi %s,\n\nI help teams like %s reach the right people without adding headcount. "+
-			"Would a 15-minute call next week be useful?\n\nBest regards\n\n"+
-			"If you would rather not hear from us, reply \"unsubscribe\" and we will not write again.\n", first, company)
-		if m.Headers == nil {
-			m.Headers = map[string]string{}
-		}
-		m.Headers["List-Unsubscribe"] = "<mailto:" + sender + "?subject=unsubscribe>"
+			"Would a 15-minute call next week be useful?\n\nBest regards", first, company)
+		unsubscribable(m)
 	case channel.SMS:
-		m.Body = fmt.Sprintf("Hi %s, following up on my note about %s. Worth a quick chat? Reply STOP to opt out", first, company)
+		m.Body = optOutable(fmt.Sprintf("Hi %s, following up on my note about %s. Worth a quick chat?", first, company))
 	case channel.Voice:
 		m.Body = fmt.Sprintf("Introduce yourself to %s; ask whether %s would like a 15-minute call next week. "+
 			"If they ask not to be called, say so will be done and record the opt-out.", first, company)
@@ -77,6 +73,40 @@ func DefaultContent(_ context.Context, in ContentInput, m *channel.Message) erro
 		return fmt.Errorf("distribution: no default content for channel %q", m.Kind)
 	}
 	return nil
+}
+
+// unsubscribeLine ends every email the engine writes.
+const unsubscribeLine = "If you would rather not hear from us, reply \"unsubscribe\" and we will not write again."
+
+// unsubscribable ends an email's body with the unsubscribe line and sets
+// its List-Unsubscribe header (mailto: the sending mailbox), as the law and
+// channel.Validate require of commercial email.
+func unsubscribable(m *channel.Message) {
+	m.Body = strings.TrimRight(m.Body, "\n") + "\n\n" + unsubscribeLine + "\n"
+	if m.Headers == nil {
+		m.Headers = map[string]string{}
+	}
+	m.Headers["List-Unsubscribe"] = "<mailto:" + m.From.Address + "?subject=unsubscribe>"
+}
+
+// optOutable ends a text with the opt-out instruction, unless it says it.
+func optOutable(body string) string {
+	if strings.Contains(strings.ToUpper(body), "STOP") {
+		return body
+	}
+	return strings.TrimSpace(body) + " Reply STOP to opt out"
+}
+
+// answerContent is an answer's message: its own text, with the
+// unsubscribe line and header of an email and the opt-out of a text.
+func answerContent(t *outbound.Touch, m *channel.Message) {
+	m.Subject, m.Body = t.Subject, t.Body
+	switch m.Kind {
+	case channel.Email:
+		unsubscribable(m)
+	case channel.SMS:
+		m.Body = optOutable(m.Body)
+	}
 }
 
 // oneLine trims s and replaces its line breaks with spaces, so a name from

@@ -30,6 +30,9 @@ type Counters struct {
 	Replies int
 	// Meetings counts meetings booked (a reschedule is the same meeting).
 	Meetings int
+	// Answered counts answers to replies queued to go (written so, or
+	// drafts approved); Drafted counts drafts written for approval.
+	Answered, Drafted int
 	// Events counts applied inbound events by type (duplicates excluded).
 	Events map[channel.EventType]int
 	// Warned counts touches sent with a warning (Touch.Warning: an SMS in
@@ -60,6 +63,8 @@ func (c Counters) clone() Counters {
 		Deferrals: maps.Clone(c.Deferrals),
 		Replies:   c.Replies,
 		Meetings:  c.Meetings,
+		Answered:  c.Answered,
+		Drafted:   c.Drafted,
 		Events:    maps.Clone(c.Events),
 		Warned:    maps.Clone(c.Warned),
 		Capacity:  maps.Clone(c.Capacity),

@@ -225,13 +225,19 @@ func (s *dispatcher) handle(ctx context.Context, t *outbound.Touch, worker strin
 		// Held until the client pays: looked at again in an hour.
 		return false, s.planner.reschedule(ctx, d, t, d.now.Add(sendingPausedRetry), d.cs.client.SendingPauseReason)
 	}
-	switch d.e.State {
-	case outbound.EnrollmentActive:
-	case outbound.EnrollmentPaused:
+	switch {
+	case t.IsAnswer():
+		// An answer goes because the lead wrote: the state the reply left
+		// the sequence in does not hold it back.
+		if !answerStands(d.e) {
+			return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, d.e.StopReason, true)
+		}
+	case d.e.State == outbound.EnrollmentActive:
+	case d.e.State == outbound.EnrollmentPaused:
 		if d.e.PausedUntil.After(d.now) {
 			return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, cmp.Or(d.e.StopReason, outbound.ReasonOutOfOffice), true)
 		}
-	case outbound.EnrollmentReplied:
+	case d.e.State == outbound.EnrollmentReplied:
 		return false, s.planner.finish(ctx, d, t, outbound.TouchCancelled, outbound.ReasonReplied, true)
 	default:
 		reason := d.e.StopReason
@@ -528,16 +534,20 @@ func (s *dispatcher) message(ctx context.Context, d *dispatchCtx, t *outbound.To
 		"client": t.Client.String(), "campaign": t.Campaign.String(), "lead": t.Lead.String(),
 		"enrollment": t.Enrollment.String(), "touch": t.ID.String(), "step": fmt.Sprint(t.Step),
 	}
-	if t.Channel == channel.Email && t.Step > 1 {
+	if t.Channel == channel.Email && (t.Step > 1 || t.IsAnswer()) {
 		ref, err := s.threadRef(ctx, d.batch, t)
 		if err != nil {
 			return nil, err
 		}
 		m.ThreadRef = ref
 	}
-	in := ContentInput{Client: &d.cs.client, Campaign: d.camp, Lead: l, Touch: t, Sender: r}
-	if err := s.cfg.Content(ctx, in, m); err != nil {
-		return nil, err
+	if t.IsAnswer() {
+		answerContent(t, m)
+	} else {
+		in := ContentInput{Client: &d.cs.client, Campaign: d.camp, Lead: l, Touch: t, Sender: r}
+		if err := s.cfg.Content(ctx, in, m); err != nil {
+			return nil, err
+		}
 	}
 	warnings, err := channel.Validate(m)
 	if err != nil {

@@ -277,7 +277,12 @@ func (s *applier) apply(ctx context.Context, e *channel.Event, t *outbound.Touch
 			s.touchMoved(ctx, t, outbound.TouchSent, outbound.TouchDelivered)
 		}
 	case channel.EventReplied, channel.EventMessageReceived:
-		return s.actOnReply(ctx, e, t, leads, now)
+		if err := s.actOnReply(ctx, e, t, leads, now); err != nil {
+			return err
+		}
+		if len(leads) > 0 {
+			return s.answer(ctx, e, t, leads[0], now)
+		}
 	case channel.EventOutOfOffice:
 		return s.awayUntil(ctx, e, t, leads, e.ReturnAt, now)
 	case channel.EventBounced:
@@ -449,7 +454,7 @@ func (s *applier) pause(ctx context.Context, d *dispatchCtx, until time.Time, re
 // isStepTouch reports whether a touch is a step's own (or its fallback),
 // not a follow-up an event added (a call retry, a LinkedIn message).
 func (s *shared) isStepTouch(t *outbound.Touch) bool {
-	return t.Reason != outbound.ReasonCallRetry && t.Action != channel.ActionLinkedInMessage
+	return !t.IsAnswer() && t.Reason != outbound.ReasonCallRetry && t.Action != channel.ActionLinkedInMessage
 }
 
 // suppress records a suppression of each lead (and its address) on a

@@ -21,6 +21,7 @@ const (
 	ChangeTouchSkipped   ChangeKind = "touch_skipped"   // planned out or dropped at send time
 	ChangeTouchCancelled ChangeKind = "touch_cancelled" // stopped before it went: a reply, an opt-out, a churn
 	ChangeTouchUncertain ChangeKind = "touch_uncertain" // may or may not have reached the provider; never re-sent
+	ChangeTouchDrafted   ChangeKind = "touch_drafted"   // an answer to a reply written for the client to approve (Service.Drafts)
 
 	ChangeReplyRead           ChangeKind = "reply_read"           // a reply classified (Change.Reason: its replies.Class; Change.Until: the date it named): the client's inbox
 	ChangeEnrollmentPaused    ChangeKind = "enrollment_paused"    // out of office or not now (Change.Reason), until Change.Until
@@ -118,6 +119,8 @@ func touchChange(status outbound.TouchStatus) (ChangeKind, bool) {
 		return ChangeTouchCancelled, true
 	case outbound.TouchUncertain:
 		return ChangeTouchUncertain, true
+	case outbound.TouchDraft:
+		return ChangeTouchDrafted, true
 	}
 	return "", false
 }

@@ -165,7 +165,10 @@ func (s *applier) stopForMeeting(ctx context.Context, lead *outbound.Lead, m *ou
 			m.Campaign = d.e.Campaign
 		}
 		if !live(d.e) {
-			return nil
+			// A sequence the lead's reply ended may still hold an answer
+			// (a booking link): booked, it has nothing left to say.
+			_, err := s.planner.cancelTouches(ctx, storage.TouchFilter{Enrollment: d.e.ID}, "", outbound.ReasonMeetingBooked)
+			return err
 		}
 		if err := s.stop(ctx, d, outbound.EnrollmentStopped, outbound.ReasonMeetingBooked); err != nil {
 			return err

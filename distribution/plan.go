@@ -841,7 +841,7 @@ func (s *planner) lastTouch(ctx context.Context, e *outbound.Enrollment) (sequen
 	var last sequence.LastTouch
 	for i := range ts {
 		t := &ts[i]
-		if t.Step >= e.NextStep {
+		if t.IsAnswer() || t.Step >= e.NextStep {
 			continue
 		}
 		switch t.Status {

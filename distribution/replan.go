@@ -240,12 +240,12 @@ func replannable(t *outbound.Touch, now time.Time) bool {
 	return false
 }
 
-// cancelTouches cancels the scheduled and pending touches matching f (on
+// cancelTouches cancels the scheduled, pending and draft touches matching f (on
 // channel k, or any when k is empty) that no worker holds, releasing their
 // capacity. A touch a worker holds is left to it: the worker checks the
 // enrollment and suppressions before it sends.
 func (s *planner) cancelTouches(ctx context.Context, f storage.TouchFilter, k channel.Kind, reason outbound.Reason) ([]outbound.Touch, error) {
-	f.Statuses = []outbound.TouchStatus{outbound.TouchScheduled, outbound.TouchPending}
+	f.Statuses = []outbound.TouchStatus{outbound.TouchScheduled, outbound.TouchPending, outbound.TouchDraft}
 	ts, err := s.store.ListTouches(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("distribution: cancel touches: %w", err)

@@ -9,6 +9,8 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/pool"
+	"github.com/outbound-go/outbound/replies"
+	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/warmup"
 )
 
@@ -305,6 +307,41 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 // crm_failed. It reports whether this call applied the event.
 func (s *Service) HandleMeeting(ctx context.Context, e outbound.MeetingEvent) (bool, error) {
 	return s.applier.handleMeeting(ctx, e)
+}
+
+// SetAnswers sets how a client's replies are answered (off, by draft for
+// approval, or automatically; "" takes Config.Answers) and the booking
+// link a lead who asks for a meeting is sent ("{lead}" in it names the
+// lead; "" for none). A bad mode or link is a *FieldError naming it.
+func (s *Service) SetAnswers(ctx context.Context, client outbound.ClientID, mode outbound.AnswerMode, bookingURL string) error {
+	return s.accounts.setAnswers(ctx, client, mode, bookingURL)
+}
+
+// Drafts returns a client's draft answers waiting for approval (every
+// client's for the zero ID), oldest first: each a touch with the answer's
+// Subject and Body, the reply's lead and the resource it would go from.
+func (s *Service) Drafts(ctx context.Context, client outbound.ClientID) ([]outbound.Touch, error) {
+	ts, err := s.applier.store.ListTouches(ctx, storage.TouchFilter{Client: client, Status: outbound.TouchDraft})
+	if err != nil {
+		return nil, fmt.Errorf("distribution: drafts: %w", err)
+	}
+	return ts, nil
+}
+
+// ApproveDraft sends a draft answer: it goes as an answer written for
+// sending does, after its delay (counted from the reply; now, if that has
+// passed) and inside the lead's window, from the resource the lead wrote
+// to. edit, when not nil, replaces its text (and an email's subject, when
+// set); an empty Body is refused naming the field. A touch that is not a
+// draft (approved or discarded already) is ErrNotDraft.
+func (s *Service) ApproveDraft(ctx context.Context, id outbound.TouchID, edit *replies.Answer) error {
+	return s.applier.approve(ctx, id, edit)
+}
+
+// DiscardDraft drops a draft answer (cancelled, reason discarded). A touch
+// that is not a draft is ErrNotDraft.
+func (s *Service) DiscardDraft(ctx context.Context, id outbound.TouchID) error {
+	return s.applier.discard(ctx, id)
 }
 
 // Meetings returns a client's meetings (every client's for the zero ID),

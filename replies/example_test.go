@@ -35,3 +35,27 @@ func Example() {
 	// referral to Jane Smith jane.smith@acme.example
 	// meeting_request on Are you free
 }
+
+// The default Responder answers a meeting request with the client's
+// booking link, naming the lead in it.
+func ExampleTemplates() {
+	tpl, err := replies.NewTemplates(nil)
+	if err != nil {
+		panic(err)
+	}
+	r := replies.Reply{Kind: channel.Email, Body: "Could we set up a call next week?"}
+	c, _ := replies.NewRules().Classify(context.Background(), r)
+	a, _ := tpl.Respond(context.Background(), replies.Prompt{
+		Reply: r, Reading: c, Lead: replies.Person{FirstName: "Ann"}, Sender: "Sam at Acme Agency",
+		BookingURL: "https://cal.com/acme/intro?metadata[lead]=L1",
+	})
+	fmt.Println(c.Class)
+	fmt.Println(a.Body)
+	// Output:
+	// meeting_request
+	// Hi Ann,
+	//
+	// Happy to find a time. You can pick a time that suits you here: https://cal.com/acme/intro?metadata[lead]=L1
+	//
+	// Sam at Acme Agency
+}

@@ -71,18 +71,19 @@ func (w *where) String() string {
 // Clients
 
 const clientCols = `client_id, name, plan, signup_at, default_zone, state, churned_at, billing_customer,
-	billing_subscription, sending_paused_at, sending_pause_reason, version`
+	billing_subscription, sending_paused_at, sending_pause_reason, answers, booking_url, version`
 
 func scanClient(rows pgx.Rows, c *outbound.Client) error {
 	return rows.Scan(scanID(&c.ID.UUID), &c.Name, &c.Plan, scanTime(&c.SignupAt), &c.DefaultZone, &c.State,
 		scanTime(&c.ChurnedAt), &c.BillingCustomer, &c.BillingSubscription, scanTime(&c.SendingPausedAt),
-		&c.SendingPauseReason, &c.Version)
+		&c.SendingPauseReason, &c.Answers, &c.BookingURL, &c.Version)
 }
 
-// clientArgs are $1–$11: every column but the version.
+// clientArgs are $1–$13: every column but the version.
 func clientArgs(c *outbound.Client) []any {
 	return []any{id(c.ID.UUID), c.Name, c.Plan, ts(c.SignupAt), c.DefaultZone, string(c.State), ts(c.ChurnedAt),
-		c.BillingCustomer, c.BillingSubscription, ts(c.SendingPausedAt), string(c.SendingPauseReason)}
+		c.BillingCustomer, c.BillingSubscription, ts(c.SendingPausedAt), string(c.SendingPauseReason), string(c.Answers),
+		c.BookingURL}
 }
 
 // CreateClient implements [storage.Clients]: the primary key and the
@@ -91,7 +92,7 @@ func (s *Store) CreateClient(ctx context.Context, c *outbound.Client) error {
 	if err := storage.CheckClient(c); err != nil {
 		return err
 	}
-	_, err := s.exec(ctx, `INSERT INTO clients (`+clientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)`,
+	_, err := s.exec(ctx, `INSERT INTO clients (`+clientCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)`,
 		clientArgs(c)...)
 	if err != nil {
 		return wrap(err, "client", c.ID)
@@ -134,14 +135,14 @@ func (s *Store) ListClients(ctx context.Context) ([]outbound.Client, error) {
 	return cs, wrapList(err, "clients")
 }
 
-// updateClientSQL replaces a client if its version is still $12, checked on
+// updateClientSQL replaces a client if its version is still $14, checked on
 // the row as locked, and raises the version; the same statement tells a
 // stale version from a missing client.
 const updateClientSQL = `WITH upd AS (
 		UPDATE clients SET name = $2, plan = $3, signup_at = $4, default_zone = $5, state = $6, churned_at = $7,
 			billing_customer = $8, billing_subscription = $9, sending_paused_at = $10, sending_pause_reason = $11,
-			version = version + 1
-		WHERE client_id = $1 AND version = $12
+			answers = $12, booking_url = $13, version = version + 1
+		WHERE client_id = $1 AND version = $14
 		RETURNING version
 	)
 	SELECT (SELECT version FROM upd), EXISTS (SELECT 1 FROM clients WHERE client_id = $1)`

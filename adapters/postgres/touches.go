@@ -13,13 +13,13 @@ import (
 )
 
 const touchCols = `id, client_id, campaign_id, enrollment_id, lead_id, step, step_channel, channel, action, resource_id,
-	day, scheduled_at, sent_at, lease_until, leased_by, attempts, status, reason, provider_ref, provider, warning`
+	day, scheduled_at, sent_at, lease_until, leased_by, attempts, status, reason, provider_ref, provider, warning, subject, body`
 
 func scanTouch(rows pgx.Rows, t *outbound.Touch) error {
 	return rows.Scan(scanID(&t.ID.UUID), scanID(&t.Client.UUID), scanID(&t.Campaign.UUID), scanID(&t.Enrollment.UUID),
 		scanID(&t.Lead.UUID), &t.Step, &t.StepChannel, &t.Channel, &t.Action, scanID(&t.Resource.UUID),
 		scanDate(&t.Day), scanTime(&t.ScheduledAt), scanTime(&t.SentAt), scanTime(&t.LeaseUntil), &t.LeasedBy,
-		&t.Attempts, &t.Status, &t.Reason, &t.ProviderRef, &t.Provider, &t.Warning)
+		&t.Attempts, &t.Status, &t.Reason, &t.ProviderRef, &t.Provider, &t.Warning, &t.Subject, &t.Body)
 }
 
 // insertTouchesSQL inserts a batch from one array per column: one
@@ -29,7 +29,7 @@ func scanTouch(rows pgx.Rows, t *outbound.Touch) error {
 const insertTouchesSQL = `INSERT INTO touches (` + touchCols + `)
 	SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
 		$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
-		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])`
+		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])`
 
 // touchColumns is a batch of touches by column, for insertTouchesSQL.
 type touchColumns struct {
@@ -37,6 +37,7 @@ type touchColumns struct {
 	step, attempts                                   []int32
 	stepChannel, channel, action, leasedBy           []string
 	status, reason, providerRef, provider, warning   []string
+	subject, body                                    []string
 	day                                              []pgtype.Date
 	scheduledAt, sentAt, leaseUntil                  []pgtype.Timestamptz
 }
@@ -49,8 +50,8 @@ func columnsOf(batch []outbound.Touch) *touchColumns {
 		step: make([]int32, n), attempts: make([]int32, n),
 		stepChannel: make([]string, n), channel: make([]string, n), action: make([]string, n), leasedBy: make([]string, n),
 		status: make([]string, n), reason: make([]string, n), providerRef: make([]string, n), provider: make([]string, n),
-		warning: make([]string, n),
-		day:     make([]pgtype.Date, n), scheduledAt: make([]pgtype.Timestamptz, n), sentAt: make([]pgtype.Timestamptz, n),
+		warning: make([]string, n), subject: make([]string, n), body: make([]string, n),
+		day: make([]pgtype.Date, n), scheduledAt: make([]pgtype.Timestamptz, n), sentAt: make([]pgtype.Timestamptz, n),
 		leaseUntil: make([]pgtype.Timestamptz, n),
 	}
 	for i := range batch {
@@ -61,6 +62,7 @@ func columnsOf(batch []outbound.Touch) *touchColumns {
 		c.stepChannel[i], c.channel[i], c.action[i] = string(t.StepChannel), string(t.Channel), string(t.Action)
 		c.leasedBy[i], c.status[i], c.reason[i], c.providerRef[i] = t.LeasedBy, string(t.Status), string(t.Reason), t.ProviderRef
 		c.provider[i], c.warning[i] = t.Provider, t.Warning
+		c.subject[i], c.body[i] = t.Subject, t.Body
 		c.day[i] = day(t.Day)
 		c.scheduledAt[i] = pgtype.Timestamptz{Time: t.ScheduledAt, Valid: true}
 		c.sentAt[i], c.leaseUntil[i] = ts(t.SentAt), ts(t.LeaseUntil)
@@ -71,7 +73,7 @@ func columnsOf(batch []outbound.Touch) *touchColumns {
 func (c *touchColumns) args() []any {
 	return []any{c.id, c.client, c.campaign, c.enrollment, c.lead, c.step, c.stepChannel, c.channel, c.action,
 		c.resource, c.day, c.scheduledAt, c.sentAt, c.leaseUntil, c.leasedBy, c.attempts, c.status, c.reason,
-		c.providerRef, c.provider, c.warning}
+		c.providerRef, c.provider, c.warning, c.subject, c.body}
 }
 
 // InsertTouches implements [storage.Touches] with one multi-row INSERT:
@@ -94,12 +96,12 @@ func (s *Store) InsertTouches(ctx context.Context, ts []outbound.Touch) error {
 }
 
 // savePlansSQL stores planning writes in one statement, so all or nothing:
-// $1–$21 are the touches by column (insertTouchesSQL's), $22–$27 the
+// $1–$23 are the touches by column (insertTouchesSQL's), $24–$29 the
 // enrollments' IDs and planning state. It writes nothing when an
 // enrollment is not to be found, and says how many were missing; a touch ID
 // stored already or twice breaks the primary key and fails the lot.
 const savePlansSQL = `WITH e AS (
-		SELECT * FROM unnest($22::uuid[], $23::int4[], $24::text[], $25::timestamptz[], $26::text[], $27::text[]::jsonb[])
+		SELECT * FROM unnest($24::uuid[], $25::int4[], $26::text[], $27::timestamptz[], $28::text[], $29::text[]::jsonb[])
 			AS e(id, next_step, state, paused_until, stop_reason, sticky)
 	), missing AS (
 		SELECT count(*) AS n FROM e WHERE NOT EXISTS (SELECT 1 FROM enrollments x WHERE x.id = e.id)
@@ -112,7 +114,7 @@ const savePlansSQL = `WITH e AS (
 		INSERT INTO touches (` + touchCols + `)
 		SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
 			$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
-			$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])
+			$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
 		WHERE (SELECT n FROM missing) = 0
 		RETURNING 1
 	)
@@ -243,7 +245,7 @@ const claimSQL = `WITH due AS (
 		FROM due WHERE t.id = due.id
 		RETURNING ` + `t.id, t.client_id, t.campaign_id, t.enrollment_id, t.lead_id, t.step, t.step_channel, t.channel,
 			t.action, t.resource_id, t.day, t.scheduled_at, t.sent_at, t.lease_until, t.leased_by, t.attempts, t.status,
-			t.reason, t.provider_ref, t.provider, t.warning
+			t.reason, t.provider_ref, t.provider, t.warning, t.subject, t.body
 	)
 	SELECT ` + touchCols + ` FROM claimed ORDER BY scheduled_at, id`
 
@@ -289,15 +291,15 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 			UPDATE touches SET client_id = $2, campaign_id = $3, enrollment_id = $4, lead_id = $5, step = $6,
 				step_channel = $7, channel = $8, action = $9, resource_id = $10, day = $11, scheduled_at = $12,
 				sent_at = $13, lease_until = $14, leased_by = $15, attempts = $16, status = $17, reason = $18,
-				provider_ref = $19, provider = $20, warning = $21
-			WHERE id = $1 AND ($22 = '' OR leased_by = $22)
+				provider_ref = $19, provider = $20, warning = $21, subject = $22, body = $23
+			WHERE id = $1 AND ($24 = '' OR leased_by = $24)
 			RETURNING 1
 		)
 		SELECT EXISTS (SELECT 1 FROM upd), EXISTS (SELECT 1 FROM touches WHERE id = $1)`,
 		[]any{id(t.ID.UUID), id(t.Client.UUID), id(t.Campaign.UUID), id(t.Enrollment.UUID), id(t.Lead.UUID), t.Step,
 			string(t.StepChannel), string(t.Channel), string(t.Action), ref(t.Resource.UUID), day(t.Day),
 			pgtype.Timestamptz{Time: t.ScheduledAt, Valid: true}, ts(t.SentAt), ts(t.LeaseUntil), t.LeasedBy,
-			t.Attempts, string(t.Status), string(t.Reason), t.ProviderRef, t.Provider, t.Warning, worker},
+			t.Attempts, string(t.Status), string(t.Reason), t.ProviderRef, t.Provider, t.Warning, t.Subject, t.Body, worker},
 		&done, &exists)
 	switch {
 	case err != nil:
@@ -311,19 +313,19 @@ func (s *Store) UpdateTouch(ctx context.Context, t *outbound.Touch, worker strin
 }
 
 // updateTouchesSQL replaces a batch of touches from one array per column
-// (insertTouchesSQL's), each only while $22 (when set) holds its lease as
+// (insertTouchesSQL's), each only while $24 (when set) holds its lease as
 // the row stands when the update locks it, and returns the IDs replaced.
 const updateTouchesSQL = `UPDATE touches t SET client_id = u.client_id, campaign_id = u.campaign_id,
 		enrollment_id = u.enrollment_id, lead_id = u.lead_id, step = u.step, step_channel = u.step_channel,
 		channel = u.channel, action = u.action, resource_id = u.resource_id, day = u.day,
 		scheduled_at = u.scheduled_at, sent_at = u.sent_at, lease_until = u.lease_until, leased_by = u.leased_by,
 		attempts = u.attempts, status = u.status, reason = u.reason, provider_ref = u.provider_ref,
-		provider = u.provider, warning = u.warning
+		provider = u.provider, warning = u.warning, subject = u.subject, body = u.body
 	FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int4[], $7::text[],
 		$8::text[], $9::text[], $10::uuid[], $11::date[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[],
-		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])
+		$15::text[], $16::int4[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
 		AS u(` + touchCols + `)
-	WHERE t.id = u.id AND ($22 = '' OR t.leased_by = $22)
+	WHERE t.id = u.id AND ($24 = '' OR t.leased_by = $24)
 	RETURNING t.id`
 
 // UpdateTouches implements [storage.Touches] in one statement.

@@ -19,9 +19,10 @@ import (
 // inside its channel's window in the lead's zone; no resource over its
 // daily caps (counted on its client's calendar days) or, for a seat, its
 // rolling 7-day cap; mailboxes' sends at least 3 minutes apart; no number
-// on the Do Not Call Register called or texted; nothing sent to a lead
-// after it replied, nor on a channel after it opted out of it or bounced on
-// it.
+// on the Do Not Call Register called or texted; nothing of the sequence
+// sent to a lead after it replied (only an answer to the reply, and only
+// after one), nor anything on a channel after it opted out of it or
+// bounced on it.
 func requireInvariants(t *testing.T, dir string) {
 	t.Helper()
 	checkInvariants(t, t, dir)
@@ -49,6 +50,7 @@ func checkInvariants(a require.TestingT, t *testing.T, dir string) {
 	type send struct {
 		channel string
 		at      time.Time
+		answer  bool // an answer to the lead's reply, not a step of the sequence
 	}
 	sends := map[string][]send{} // lead → its sends
 	seen := map[string]bool{}
@@ -86,7 +88,8 @@ func checkInvariants(a require.TestingT, t *testing.T, dir string) {
 		if ch == "email" {
 			mailbox[res] = append(mailbox[res], at)
 		}
-		sends[tc["lead_id"].(string)] = append(sends[tc["lead_id"].(string)], send{ch, at})
+		step, _ := tc["step"].(float64)
+		sends[tc["lead_id"].(string)] = append(sends[tc["lead_id"].(string)], send{ch, at, step == 0})
 	}
 	for k, n := range perDay {
 		if c, ok := caps[k.action]; ok {
@@ -110,22 +113,36 @@ func checkInvariants(a require.TestingT, t *testing.T, dir string) {
 			require.GreaterOrEqual(a, ats[i].Sub(ats[i-1]), 3*time.Minute, "mailbox %s sent at %s and %s", box, ats[i-1], ats[i])
 		}
 	}
+	firstReply := map[string]time.Time{} // lead → its first reply
 	for _, e := range readJSONL(t, filepath.Join(dir, "events.jsonl")) {
 		lead, _ := e["lead_id"].(string)
 		at := instant(t, e["at"])
+		if e["type"] == "replied" && (firstReply[lead].IsZero() || at.Before(firstReply[lead])) {
+			firstReply[lead] = at
+		}
 		for _, s := range sends[lead] {
 			if !s.at.After(at) {
 				continue
 			}
 			switch e["type"] {
 			case "replied":
-				require.Fail(a, "a touch after a reply", "lead %s: %s at %v, replied at %v", lead, s.channel, s.at, at)
+				if !s.answer {
+					require.Fail(a, "a touch after a reply", "lead %s: %s at %v, replied at %v", lead, s.channel, s.at, at)
+				}
 			case "opted_out", "complained":
 				require.NotEqual(a, e["channel"], s.channel, "lead %s: %s at %v after opting out at %v", lead, s.channel, s.at, at)
 			case "bounced":
 				if e["channel"] == "email" {
 					require.NotEqual(a, "email", s.channel, "lead %s: email at %v after a bounce at %v", lead, s.at, at)
 				}
+			}
+		}
+	}
+	for lead, ss := range sends {
+		for _, s := range ss {
+			if s.answer {
+				first := firstReply[lead]
+				require.True(a, !first.IsZero() && first.Before(s.at), "lead %s: an answer at %v to no reply before it", lead, s.at)
 			}
 		}
 	}

@@ -179,9 +179,13 @@ func TestOutputFiles(t *testing.T) {
 			require.GreaterOrEqual(t, tc["attempts"].(float64), 1.0)
 		}
 		step := tc["step"].(float64)
-		require.True(t, step >= 1 && step <= 5, "step %v", step)
+		require.True(t, step >= 0 && step <= 5, "step %v", step)
+		if step == 0 { // an answer to a reply: on the reply's channel, with its own reason
+			require.Equal(t, tc["step_channel"], tc["channel"])
+			oneOf(t, tc["reason"], "answer", "meeting_booked", "replied", "company_replied", "suppressed", "opted_out", "out_of_office")
+		}
 		oneOf(t, tc["step_channel"], "email", "voice", "linkedin", "sms", "mail")
-		oneOf(t, tc["status"], "scheduled", "sent", "delivered", "failed", "skipped", "cancelled", "uncertain")
+		oneOf(t, tc["status"], "scheduled", "pending", "draft", "sent", "delivered", "failed", "skipped", "cancelled", "uncertain")
 		if tc["status"] == "skipped" {
 			require.Equal(t, "", tc["channel"], "a skipped touch has no channel")
 			require.NotEmpty(t, tc["reason"])
@@ -197,7 +201,9 @@ func TestOutputFiles(t *testing.T) {
 		if tc["sent_at"] != nil {
 			at := instant(t, tc["sent_at"])
 			require.False(t, at.Before(start) || !at.Before(end), "sent within the run: %v", at)
-			sentAt[tc["lead_id"].(string)] = append(sentAt[tc["lead_id"].(string)], at)
+			if step > 0 { // an answer goes after the reply by design
+				sentAt[tc["lead_id"].(string)] = append(sentAt[tc["lead_id"].(string)], at)
+			}
 		}
 	}
 
@@ -211,7 +217,7 @@ func TestOutputFiles(t *testing.T) {
 			"call_voicemail", "call_busy", "call_no_answer", "call_failed", "connection_accepted", "connection_withdrawn", "delivered")
 		oneOf(t, e["channel"], "email", "voice", "linkedin", "sms", "mail")
 		at := instant(t, e["at"])
-		// Nothing goes to a lead after it replied.
+		// Nothing of the sequence goes to a lead after it replied.
 		if e["type"] == "replied" {
 			for _, s := range sentAt[e["lead_id"].(string)] {
 				require.False(t, s.After(at), "lead %s got a touch at %v after replying at %v", e["lead_id"], s, at)

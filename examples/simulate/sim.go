@@ -232,6 +232,16 @@ func (s *simulation) setup(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("signup of %s: %w", wc.Name, err)
 		}
+		if i%2 == 0 {
+			// Every other client has its replies answered at once, with its
+			// booking link for a meeting request; the others approve each
+			// answer first (the engine's default), so their answers wait as
+			// drafts.
+			link := "https://cal.com/" + slug(wc.Name) + "/intro?metadata[lead]={lead}"
+			if err := s.svc.SetAnswers(ctx, c.ID, outbound.AnswerAuto, link); err != nil {
+				return fmt.Errorf("answers of %s: %w", wc.Name, err)
+			}
+		}
 		camp, err := s.svc.CreateCampaign(ctx, c.ID, "Outreach "+o.Start.Format("January 2006"))
 		if err != nil {
 			return fmt.Errorf("campaign of %s: %w", wc.Name, err)
@@ -672,4 +682,9 @@ func (s *simulation) signUp(ctx context.Context, wc world.Client) (*outbound.Cli
 		return nil, err
 	}
 	return s.store.FindClientByBilling(ctx, cus, sub)
+}
+
+// slug is a name in lower case with dashes for spaces.
+func slug(name string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(name)), " ", "-")
 }

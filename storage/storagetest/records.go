@@ -138,6 +138,8 @@ func makeClient(n int) outbound.Client {
 		SignupAt:    at(-n * 24 * 60),
 		DefaultZone: "Australia/Sydney",
 		State:       outbound.ClientActive,
+		Answers:     outbound.AnswerDraft,
+		BookingURL:  "https://cal.com/client/intro?metadata[lead]={lead}",
 	}
 }
 
@@ -147,6 +149,7 @@ func (s suite) testClients(t *testing.T) {
 		id:   func(c *outbound.Client) outbound.ClientID { return c.ID },
 		change: func(c *outbound.Client) {
 			c.State, c.ChurnedAt, c.Plan = outbound.ClientChurned, at(60), "scale"
+			c.Answers, c.BookingURL = outbound.AnswerAuto, ""
 		},
 		mutate: func(c *outbound.Client) { c.Name, c.SignupAt = "scribbled", at(999) },
 		zeroID: func(c *outbound.Client) { c.ID = outbound.ClientID{} },

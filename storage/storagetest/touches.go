@@ -20,18 +20,24 @@ import (
 const touchProvider = "salesforge"
 
 func makeTouch(n int) outbound.Touch {
-	warning := ""
+	warning, step, subject, body := "", n%5+1, "", ""
 	if n%2 == 1 {
 		warning = "Body: takes 2 GSM-7 parts (161 septets); each part is billed"
 	}
+	if n%7 == 6 {
+		// An answer to a reply carries its own text.
+		step, subject, body = 0, "Re: your note", fmt.Sprintf("Thanks, here is a time (%d).", n)
+	}
 	return outbound.Touch{
 		Warning:     warning,
+		Subject:     subject,
+		Body:        body,
 		ID:          touchID(n),
 		Client:      clientID(1),
 		Campaign:    campaignID(1),
 		Enrollment:  enrollmentID(n / 5),
 		Lead:        leadID(n / 5),
-		Step:        n%5 + 1,
+		Step:        step,
 		StepChannel: channel.Email,
 		Channel:     channel.Email,
 		Action:      channel.ActionEmail,
@@ -316,6 +322,9 @@ func (s suite) testClaims(t *testing.T) {
 			{"skipped", func(t *outbound.Touch) { t.Status = outbound.TouchSkipped }, false},
 			{"cancelled", func(t *outbound.Touch) { t.Status = outbound.TouchCancelled }, false},
 			{"pending, due long ago", func(t *outbound.Touch) { t.Status, t.ScheduledAt = outbound.TouchPending, at(3) }, false},
+			{"draft, due long ago", func(t *outbound.Touch) {
+				t.Status, t.ScheduledAt, t.Step, t.Body = outbound.TouchDraft, at(2), 0, "An answer awaiting approval."
+			}, false},
 			{"uncertain", func(t *outbound.Touch) {
 				t.Status, t.LeasedBy, t.LeaseUntil = outbound.TouchUncertain, "w0", at(10)
 			}, false},

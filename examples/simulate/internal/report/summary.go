@@ -131,7 +131,7 @@ func (d Day) TotalSent() int {
 // are listed in.
 var (
 	channelOrder = [...]string{"email", "voice", "linkedin", "sms", "mail"}
-	statusOrder  = [...]string{"scheduled", "sending", "sent", "delivered", "failed", "skipped", "cancelled", "replanned", "uncertain"}
+	statusOrder  = [...]string{"scheduled", "pending", "draft", "sending", "sent", "delivered", "failed", "skipped", "cancelled", "replanned", "uncertain"}
 	stateOrder   = [...]string{"provisioning", "warming", "available", "assigned", "held", "retired"}
 	kindOrder    = [...]string{"domain", "mailbox", "phone", "linkedin_seat", "mail_sender"}
 )

@@ -15,10 +15,14 @@ const (
 // Campaign is a client's outreach effort: a sequence run over its leads with
 // the client's resources.
 type Campaign struct {
-	ID        CampaignID
-	Client    ClientID
-	Name      string
-	Sequence  string // the sequence's name; "" means the default sequence
-	State     CampaignState
+	ID       CampaignID
+	Client   ClientID
+	Name     string
+	Sequence string // the sequence's name; "" means the default sequence
+	State    CampaignState
+	// ICP is who the campaign is for: its leads are scored by their fit
+	// to it. The zero value scores on seniority, headcount and engagement
+	// alone.
+	ICP       ICP
 	CreatedAt time.Time
 }

@@ -20,6 +20,12 @@ type Contact struct {
 	Company       string
 	CompanyDomain string // the company's domain ("acme.com"), without scheme or www.
 	Title         string
+	// Industry is the company's industry as the source names it
+	// ("Software", "Legal Services"); Employees its headcount (a range
+	// like "51-200" is read as its lower bound by the lead file reader); 0
+	// when not known.
+	Industry  string
+	Employees int
 	// Country is an ISO 3166-1 alpha-2 code or a country's name; Region a
 	// state or province, by code or name.
 	Country      string
@@ -29,6 +35,7 @@ type Contact struct {
 	AddressLine1 string
 	// Timezone is the lead's IANA zone when known; "" to resolve it.
 	Timezone string
-	// Score is the lead's 0–100 score (ALS).
+	// Score is the lead's 0–100 score (ALS); 0 when the source gave none,
+	// and the engine's scorer scores it on import.
 	Score int
 }

@@ -215,7 +215,7 @@ func (s *importer) normalise(in LeadInput, client *outbound.Client, defaultCount
 	l := &outbound.Lead{
 		Client: client.ID, ExternalID: t(in.ExternalID), Email: strings.ToLower(t(in.Email)), LinkedIn: t(in.LinkedIn),
 		FirstName: t(in.FirstName), LastName: t(in.LastName), Company: t(in.Company),
-		CompanyDomain: strings.ToLower(t(in.CompanyDomain)), Title: t(in.Title),
+		CompanyDomain: strings.ToLower(t(in.CompanyDomain)), Title: t(in.Title), Industry: t(in.Industry), Employees: in.Employees,
 		Region: t(in.Region), City: t(in.City), Postcode: t(in.Postcode), AddressLine1: t(in.AddressLine1), Score: in.Score,
 	}
 	// A country may be a name or a code ("United States", "USA", "us");
@@ -301,6 +301,10 @@ func merge(dst, src *outbound.Lead) bool {
 	fill(&dst.City, src.City)
 	fill(&dst.Postcode, src.Postcode)
 	fill(&dst.AddressLine1, src.AddressLine1)
+	fill(&dst.Industry, src.Industry)
+	if dst.Employees == 0 && src.Employees > 0 {
+		dst.Employees, changed = src.Employees, true
+	}
 	return changed
 }
 

@@ -42,13 +42,15 @@ func TestReadExports(t *testing.T) {
 	require.Equal(t, "New York", ann.Region)
 	require.Equal(t, "US", ann.Country)
 	require.Equal(t, "6520aa01", ann.ExternalID)
+	require.Equal(t, 120, ann.Employees)
+	require.Equal(t, "Logistics", ann.Industry)
 	require.Equal(t, 2, ann.Line)
 	require.Equal(t, "+61 412 345 678", apollo.Rows[1].Phone, "no direct or corporate line: the mobile")
 	require.Equal(t, "harbour.com.au", apollo.Rows[1].CompanyDomain)
 	require.Equal(t, "AU", apollo.Rows[1].Country)
 	require.Equal(t, "+1 512 555 0102", apollo.Rows[2].Phone)
 	require.Equal(t, []string{"Email Status", "Seniority", "Departments", "Contact Owner", "Stage", "Lists",
-		"Last Contacted", "Account Owner", "# Employees", "Industry", "Keywords", "Company Linkedin Url", "Facebook Url", "Twitter Url",
+		"Last Contacted", "Account Owner", "Keywords", "Company Linkedin Url", "Facebook Url", "Twitter Url",
 		"Company Address", "Company Phone", "Apollo Account Id"}, apollo.Unknown)
 
 	hub := readFixture(t, "hubspot.csv", leadfile.Options{})

@@ -56,6 +56,9 @@ func aliasTable() [numColumns][]string {
 		colAddressLine1: {"address_line1", "address line 1", "street address", "address", "mailing street", "street"},
 		colTimezone:     {"timezone", "time zone", "tz"},
 		colScore:        {"score", "lead score", "hubspot score", "lead rating score"},
+		colIndustry:     {"industry", "company industry", "sector"},
+		colEmployees: {"employees", "# employees", "number of employees", "employee count", "company size", "headcount",
+			"num employees", "company headcount"},
 	}
 }
 

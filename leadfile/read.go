@@ -166,6 +166,12 @@ func build(line int, vals *[numColumns]value) (Row, *RowError) {
 				return Row{}, &RowError{Line: line, Field: name, Value: v.text, Reason: reason}
 			}
 			row.Score = n
+		case colEmployees:
+			n, reason := parseEmployees(s)
+			if reason != "" {
+				return Row{}, &RowError{Line: line, Field: name, Value: v.text, Reason: reason}
+			}
+			row.Employees = n
 		case colCountry:
 			if s == "" {
 				continue
@@ -210,6 +216,28 @@ func parseScore(s string, number bool) (int, string) {
 	}
 	if n < 0 || n > 100 {
 		return 0, "must be from 0 to 100"
+	}
+	return n, ""
+}
+
+// parseEmployees reads a headcount as exports write it: "120", "1,200",
+// "51-200" or "51 - 200" (the lower bound), "10001+" or "10,001+"; empty
+// is 0 (not known).
+func parseEmployees(s string) (int, string) {
+	if s == "" {
+		return 0, ""
+	}
+	lo, _, _ := strings.Cut(s, "-")
+	lo = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(lo), "+"))
+	lo = strings.ReplaceAll(lo, ",", "")
+	n, err := strconv.Atoi(lo)
+	if err != nil && strings.ContainsAny(lo, ".eE") {
+		if f, ferr := strconv.ParseFloat(lo, 64); ferr == nil && f == math.Trunc(f) && f >= 0 && f <= 1e9 {
+			n, err = int(f), nil
+		}
+	}
+	if err != nil || n < 0 || n > 1e9 {
+		return 0, `must be a headcount: a whole number, or a range like "51-200"`
 	}
 	return n, ""
 }
@@ -472,7 +500,7 @@ func jsonValue(c column, raw []byte) value {
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return value{text: string(raw), set: true, number: true}
 	}
-	if c == colScore {
+	if c == colScore || c == colEmployees {
 		return value{text: string(raw), set: true, bad: "must be a number or a numeric string"}
 	}
 	return value{text: string(raw), set: true, bad: "must be a string"}

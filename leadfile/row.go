@@ -19,7 +19,9 @@ type Row struct {
 	// line of the file the row starts on (0 for a row not read from a
 	// file; writers ignore it); Country is an ISO 3166-1 alpha-2 code, read
 	// from a code or a name; CompanyDomain the host of a website; Score
-	// 0–100, an empty or absent score reading as 0.
+	// 0–100, an empty or absent score reading as 0; Employees the
+	// company's headcount, a range ("51-200", "10,001+") read as its lower
+	// bound, empty as 0.
 	outbound.Contact
 	// Client is the "client" column: which client the lead belongs to, in
 	// whatever form the importing program understands (a name, a number).
@@ -47,12 +49,14 @@ const (
 	colAddressLine1
 	colTimezone
 	colScore
+	colIndustry
+	colEmployees
 	numColumns
 )
 
 var columnNames = [numColumns]string{
 	"id", "client", "email", "phone", "linkedin", "first_name", "last_name", "company", "company_domain",
-	"title", "country", "region", "city", "postcode", "address_line1", "timezone", "score",
+	"title", "country", "region", "city", "postcode", "address_line1", "timezone", "score", "industry", "employees",
 }
 
 // Columns returns the column names this package reads and writes, in the
@@ -68,7 +72,8 @@ func columnByName(name string) (column, bool) {
 	return 0, false
 }
 
-// text returns a pointer to the row's text field for c; nil for colScore.
+// text returns a pointer to the row's text field for c; nil for the
+// numeric columns (score, employees).
 func (r *Row) text(c column) *string {
 	switch c {
 	case colID:
@@ -103,6 +108,8 @@ func (r *Row) text(c column) *string {
 		return &r.AddressLine1
 	case colTimezone:
 		return &r.Timezone
+	case colIndustry:
+		return &r.Industry
 	}
 	return nil
 }

@@ -58,6 +58,8 @@ type jsonRow struct {
 	AddressLine1  string `json:"address_line1,omitempty"`
 	Timezone      string `json:"timezone,omitempty"`
 	Score         int    `json:"score"`
+	Industry      string `json:"industry,omitempty"`
+	Employees     int    `json:"employees,omitempty"`
 }
 
 // Write writes one row. It refuses, with a *RowError naming the field, a
@@ -72,16 +74,22 @@ func (w *Writer) Write(r Row) error {
 			ID: r.ExternalID, Client: r.Client, Email: r.Email, Phone: r.Phone, LinkedIn: r.LinkedIn,
 			FirstName: r.FirstName, LastName: r.LastName, Company: r.Company, CompanyDomain: r.CompanyDomain,
 			Title: r.Title, Country: r.Country, Region: r.Region, City: r.City, Postcode: r.Postcode,
-			AddressLine1: r.AddressLine1, Timezone: r.Timezone, Score: r.Score,
+			AddressLine1: r.AddressLine1, Timezone: r.Timezone, Score: r.Score, Industry: r.Industry, Employees: r.Employees,
 		})
 	}
 	if err := w.writeHeader(); err != nil {
 		return err
 	}
 	for c := range numColumns {
-		if c == colScore {
+		switch c {
+		case colScore:
 			w.rec[c] = strconv.Itoa(r.Score)
-		} else {
+		case colEmployees:
+			w.rec[c] = ""
+			if r.Employees != 0 {
+				w.rec[c] = strconv.Itoa(r.Employees)
+			}
+		default:
 			w.rec[c] = *r.text(c)
 		}
 	}
@@ -128,7 +136,7 @@ func Write(w io.Writer, rows []Row, f Format) error {
 // check reports what Read would reject in r.
 func (r *Row) check() *RowError {
 	for c := range numColumns {
-		if c == colScore {
+		if r.text(c) == nil {
 			continue
 		}
 		if s := *r.text(c); !utf8.ValidString(s) {
@@ -140,6 +148,9 @@ func (r *Row) check() *RowError {
 	}
 	if r.Score < 0 || r.Score > 100 {
 		return &RowError{Line: r.Line, Field: "score", Value: strconv.Itoa(r.Score), Reason: "must be from 0 to 100"}
+	}
+	if r.Employees < 0 {
+		return &RowError{Line: r.Line, Field: "employees", Value: strconv.Itoa(r.Employees), Reason: "must not be negative"}
 	}
 	return nil
 }

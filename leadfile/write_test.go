@@ -18,15 +18,16 @@ func TestWriteCSVExact(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
 	rows := []leadfile.Row{
-		{Contact: outbound.Contact{Line: 9, ExternalID: "L1", Email: "ann@x.com", Company: "Lee, Sons & \"Co\"", Country: "AU", Score: 91}},
+		{Contact: outbound.Contact{Line: 9, ExternalID: "L1", Email: "ann@x.com", Company: "Lee, Sons & \"Co\"", Country: "AU", Score: 91,
+			Industry: "Logistics", Employees: 120}},
 		{Contact: outbound.Contact{Email: "bo@x.com", AddressLine1: "Level 2\n1 George St"}},
 	}
 	require.NoError(t, leadfile.Write(&b, rows, leadfile.CSV))
 	// Written by hand from RFC 4180: quote a field holding a comma, quote or
 	// newline, double the quotes inside.
-	want := "id,client,email,phone,linkedin,first_name,last_name,company,company_domain,title,country,region,city,postcode,address_line1,timezone,score\n" +
-		"L1,,ann@x.com,,,,,\"Lee, Sons & \"\"Co\"\"\",,,AU,,,,,,91\n" +
-		",,bo@x.com,,,,,,,,,,,,\"Level 2\n1 George St\",,0\n"
+	want := "id,client,email,phone,linkedin,first_name,last_name,company,company_domain,title,country,region,city,postcode,address_line1,timezone,score,industry,employees\n" +
+		"L1,,ann@x.com,,,,,\"Lee, Sons & \"\"Co\"\"\",,,AU,,,,,,91,Logistics,120\n" +
+		",,bo@x.com,,,,,,,,,,,,\"Level 2\n1 George St\",,0,,\n"
 	require.Equal(t, want, b.String())
 	require.Equal(t, strings.Split(strings.SplitN(want, "\n", 2)[0], ","), leadfile.Columns())
 }
@@ -141,4 +142,45 @@ func TestRoundTripProperty(t *testing.T) {
 			require.Equal(t, rows[i], got[i], "%s row %d", f, i)
 		}
 	}
+}
+
+// A headcount reads as exports write it: a number, with thousands
+// separators, or a range (its lower bound); anything else names the row
+// and the column.
+func TestReadEmployees(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in     string
+		want   int
+		reason string
+	}{
+		{"", 0, ""},
+		{"120", 120, ""},
+		{"1,200", 1200, ""},
+		{"51-200", 51, ""},
+		{"51 - 200", 51, ""},
+		{"10,001+", 10001, ""},
+		{"10001+", 10001, ""},
+		{"lots", 0, "headcount"},
+		{"-5", 0, "headcount"},
+	}
+	for _, tt := range tests {
+		csv := "email,employees\nann@x.com,\"" + tt.in + "\"\n"
+		rows, bad, err := leadfile.Read(strings.NewReader(csv), leadfile.CSV)
+		require.NoError(t, err)
+		if tt.reason != "" {
+			require.Len(t, bad, 1, tt.in)
+			require.Equal(t, "employees", bad[0].Field)
+			require.Equal(t, 2, bad[0].Line)
+			require.Contains(t, bad[0].Reason, tt.reason)
+			continue
+		}
+		require.Empty(t, bad, tt.in)
+		require.Equal(t, tt.want, rows[0].Employees, tt.in)
+	}
+	rows, bad, err := leadfile.Read(strings.NewReader(`{"email":"ann@x.com","employees":250,"industry":"Legal"}`+"\n"), leadfile.JSONL)
+	require.NoError(t, err)
+	require.Empty(t, bad)
+	require.Equal(t, 250, rows[0].Employees)
+	require.Equal(t, "Legal", rows[0].Industry)
 }

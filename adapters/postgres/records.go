@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -435,14 +436,30 @@ func (s *Store) MoveResource(ctx context.Context, m storage.Move) (bool, error) 
 
 // Campaigns
 
-const campaignCols = `id, client_id, name, sequence, state, created_at`
+const campaignCols = `id, client_id, name, sequence, state, created_at, icp`
 
 func scanCampaign(rows pgx.Rows, c *outbound.Campaign) error {
-	return rows.Scan(scanID(&c.ID.UUID), scanID(&c.Client.UUID), &c.Name, &c.Sequence, &c.State, scanTime(&c.CreatedAt))
+	var icp []byte
+	if err := rows.Scan(scanID(&c.ID.UUID), scanID(&c.Client.UUID), &c.Name, &c.Sequence, &c.State, scanTime(&c.CreatedAt),
+		&icp); err != nil {
+		return err
+	}
+	c.ICP = outbound.ICP{}
+	if len(icp) > 0 {
+		if err := json.Unmarshal(icp, &c.ICP); err != nil {
+			return fmt.Errorf("postgres: campaign %s icp: %w", c.ID, err)
+		}
+	}
+	return nil
 }
 
 func campaignArgs(c *outbound.Campaign) []any {
-	return []any{id(c.ID.UUID), id(c.Client.UUID), c.Name, c.Sequence, string(c.State), ts(c.CreatedAt)}
+	var icp []byte
+	if !c.ICP.IsZero() {
+		// A struct of strings and numbers always encodes.
+		icp, _ = json.Marshal(c.ICP)
+	}
+	return []any{id(c.ID.UUID), id(c.Client.UUID), c.Name, c.Sequence, string(c.State), ts(c.CreatedAt), jsonb(icp)}
 }
 
 // CreateCampaign implements [storage.Campaigns].
@@ -450,7 +467,7 @@ func (s *Store) CreateCampaign(ctx context.Context, c *outbound.Campaign) error 
 	if err := storage.CheckCampaign(c); err != nil {
 		return err
 	}
-	_, err := s.exec(ctx, `INSERT INTO campaigns (`+campaignCols+`) VALUES ($1, $2, $3, $4, $5, $6)`, campaignArgs(c)...)
+	_, err := s.exec(ctx, `INSERT INTO campaigns (`+campaignCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`, campaignArgs(c)...)
 	return wrap(err, "campaign", c.ID)
 }
 
@@ -474,7 +491,7 @@ func (s *Store) UpdateCampaign(ctx context.Context, c *outbound.Campaign) error 
 	if err := storage.CheckCampaign(c); err != nil {
 		return err
 	}
-	n, err := s.exec(ctx, `UPDATE campaigns SET client_id = $2, name = $3, sequence = $4, state = $5, created_at = $6
+	n, err := s.exec(ctx, `UPDATE campaigns SET client_id = $2, name = $3, sequence = $4, state = $5, created_at = $6, icp = $7
 		WHERE id = $1`, campaignArgs(c)...)
 	return updated(n, err, "campaign", c.ID)
 }

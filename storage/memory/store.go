@@ -226,8 +226,13 @@ func utc(t time.Time) time.Time { return t.UTC() }
 
 // Campaigns
 
+// normCampaign is the campaign as the store keeps it, and hands out: its
+// time in UTC and its own copies of its ICP's lists.
 func normCampaign(c outbound.Campaign) outbound.Campaign {
 	c.CreatedAt = utc(c.CreatedAt)
+	p := &c.ICP
+	p.Countries, p.Regions, p.Industries, p.Titles = slices.Clone(p.Countries), slices.Clone(p.Regions),
+		slices.Clone(p.Industries), slices.Clone(p.Titles)
 	return c
 }
 
@@ -241,7 +246,12 @@ func (s *Store) CreateCampaign(ctx context.Context, c *outbound.Campaign) error 
 
 // GetCampaign implements [storage.Campaigns].
 func (s *Store) GetCampaign(ctx context.Context, id outbound.CampaignID) (*outbound.Campaign, error) {
-	return get(ctx, s, s.campaigns, "campaign", id)
+	c, err := get(ctx, s, s.campaigns, "campaign", id)
+	if err != nil {
+		return nil, err
+	}
+	v := normCampaign(*c)
+	return &v, nil
 }
 
 // ListCampaigns implements [storage.Campaigns].
@@ -251,9 +261,13 @@ func (s *Store) ListCampaigns(ctx context.Context, client outbound.ClientID) ([]
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return sortedByID(s.campaigns, func(c *outbound.Campaign) bool {
+	out := sortedByID(s.campaigns, func(c *outbound.Campaign) bool {
 		return client.IsZero() || c.Client == client
-	}), nil
+	})
+	for i := range out {
+		out[i] = normCampaign(out[i])
+	}
+	return out, nil
 }
 
 // UpdateCampaign implements [storage.Campaigns].

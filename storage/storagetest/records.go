@@ -289,6 +289,8 @@ func makeCampaign(n int) outbound.Campaign {
 		Name:      "Campaign " + string(rune('A'+n%26)),
 		State:     outbound.CampaignActive,
 		CreatedAt: at(n),
+		ICP: outbound.ICP{Countries: []string{"AU", "NZ"}, Regions: []string{"AU-NSW"}, Industries: []string{"software"},
+			MinEmployees: 11, MaxEmployees: 200, Titles: []string{"growth"}, Seniority: outbound.SeniorityDirector},
 	}
 }
 
@@ -296,8 +298,11 @@ func (s suite) testCampaigns(t *testing.T) {
 	testCRUD(t, s, crud[outbound.Campaign, outbound.CampaignID]{
 		make:   makeCampaign,
 		id:     func(c *outbound.Campaign) outbound.CampaignID { return c.ID },
-		change: func(c *outbound.Campaign) { c.State, c.Sequence = outbound.CampaignPaused, "custom" },
-		mutate: func(c *outbound.Campaign) { c.Name = "scribbled" },
+		change: func(c *outbound.Campaign) {
+			c.State, c.Sequence = outbound.CampaignPaused, "custom"
+			c.ICP.Countries, c.ICP.MaxEmployees = []string{"GB"}, 0
+		},
+		mutate: func(c *outbound.Campaign) { c.Name, c.ICP.Industries[0] = "scribbled", "mining" },
 		zeroID: func(c *outbound.Campaign) { c.ID = outbound.CampaignID{} },
 		create: func(ctx context.Context, st storage.Store, c *outbound.Campaign) error {
 			return st.CreateCampaign(ctx, c)

@@ -16,6 +16,9 @@ ALTER TABLE touches ADD CONSTRAINT touches_status_check CHECK (status IN
 	('scheduled', 'sending', 'sent', 'delivered', 'failed', 'skipped', 'cancelled', 'uncertain', 'pending', 'draft'));
 CREATE INDEX touches_drafts ON touches (client_id, scheduled_at, id) WHERE status = 'draft';
 
+-- Who a campaign is for: its leads are scored by their fit.
+ALTER TABLE campaigns ADD COLUMN icp jsonb;
+
 ALTER TABLE clients
 	ADD COLUMN answers text NOT NULL DEFAULT '',
 	ADD COLUMN booking_url text NOT NULL DEFAULT '';
@@ -55,6 +58,7 @@ CREATE POLICY client ON meetings TO outbound_client
 
 DROP TABLE meetings;
 ALTER TABLE clients DROP COLUMN booking_url, DROP COLUMN answers;
+ALTER TABLE campaigns DROP COLUMN icp;
 -- Earlier schemas have no drafts: one still waiting is cancelled and says why.
 DROP INDEX touches_drafts;
 UPDATE touches SET status = 'cancelled', reason = 'schema_downgraded' WHERE status = 'draft';

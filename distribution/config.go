@@ -14,9 +14,11 @@ import (
 	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/crm"
+	"github.com/outbound-go/outbound/enrich"
 	"github.com/outbound-go/outbound/invalid"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/replies"
+	"github.com/outbound-go/outbound/scoring"
 	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
@@ -276,6 +278,19 @@ type Config struct {
 	// (crm_failed) and not tried again. Default nil: meetings are kept and
 	// stop the sequence, and go to no CRM.
 	CRM crm.CRM
+	// Enricher fills in what an imported lead lacks of its company
+	// (headquarters country and region, headcount, industry) before its
+	// zone is resolved and its score reckoned; it never overwrites what the
+	// row gave, and its failure costs the enrichment, not the lead.
+	// Default enrich.Offline{}: the country from the domain's country-code
+	// TLD, the industry from the company's name.
+	Enricher enrich.Enricher
+	// Scorer scores each lead imported without a score (0) against its
+	// campaign's ICP, keeping the signals with the lead, and scores a lead
+	// again each time it engages in a new way, so its tier can rise. A score
+	// the import gave is kept, with engagement added by the default.
+	// Default scoring.NewWeighted(scoring.DefaultWeights()).
+	Scorer scoring.Scorer
 	// Responder writes the answers to replies (see package replies): an
 	// answer goes as a threaded reply from the resource the lead wrote to,
 	// after AnswerDelay and inside the lead's window, or waits as a draft
@@ -350,6 +365,13 @@ func (c Config) WithDefaults() Config {
 	c.OOOPause = orDefault(c.OOOPause, DefaultOOOPause)
 	if c.Classifier == nil {
 		c.Classifier = replies.NewRules()
+	}
+	if c.Enricher == nil {
+		c.Enricher = enrich.Offline{}
+	}
+	if c.Scorer == nil {
+		// The default weights are valid: their test says so.
+		c.Scorer, _ = scoring.NewWeighted(scoring.DefaultWeights())
 	}
 	if c.Responder == nil {
 		// The default templates parse: their test says so.

@@ -27,6 +27,7 @@ type applier struct {
 // eventStore is what the applier reads and writes.
 type eventStore interface {
 	storage.Clients
+	storage.Campaigns
 	storage.Resources
 	storage.Leads
 	storage.Enrollments

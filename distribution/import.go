@@ -90,7 +90,7 @@ func (s *importer) importWithIDs(ctx context.Context, campaign outbound.Campaign
 		reject := func(err error) {
 			res.Rejected = append(res.Rejected, RowError{Line: in.Line, ExternalID: strings.TrimSpace(in.ExternalID), Err: err})
 		}
-		l, err := s.normalise(in, client, defaultCountry)
+		l, err := s.normalise(ctx, in, client, camp, defaultCountry)
 		if err != nil {
 			reject(err)
 			continue
@@ -208,9 +208,9 @@ func (s *importer) importWithIDs(ctx context.Context, campaign outbound.Campaign
 	return res, nil
 }
 
-// normalise turns an input row into a lead of the client, or a
-// *outbound.ValidationError.
-func (s *importer) normalise(in LeadInput, client *outbound.Client, defaultCountry string) (*outbound.Lead, error) {
+// normalise turns an input row into a lead of the client, enriched and
+// scored for the campaign, or a *outbound.ValidationError.
+func (s *importer) normalise(ctx context.Context, in LeadInput, client *outbound.Client, camp *outbound.Campaign, defaultCountry string) (*outbound.Lead, error) {
 	t := strings.TrimSpace
 	l := &outbound.Lead{
 		Client: client.ID, ExternalID: t(in.ExternalID), Email: strings.ToLower(t(in.Email)), LinkedIn: t(in.LinkedIn),
@@ -242,6 +242,18 @@ func (s *importer) normalise(in LeadInput, client *outbound.Client, defaultCount
 			l.Country = p.Country
 		}
 	}
+	// What the row lacks of its company is filled in before its zone is
+	// resolved (a headquarters country places it) and its score reckoned.
+	// Enrichment is best effort: a provider that fails costs it, not the
+	// lead.
+	if s.cfg.Enricher != nil {
+		if err := s.cfg.Enricher.Enrich(ctx, l); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			s.log.WarnContext(ctx, "lead not enriched", "line", in.Line, "company_domain", l.CompanyDomain, "err", err)
+		}
+	}
 	if l.Country != "" && l.Region != "" {
 		if code, ok := place.Region(l.Country, l.Region); ok {
 			l.Region = code
@@ -263,6 +275,9 @@ func (s *importer) normalise(in LeadInput, client *outbound.Client, defaultCount
 		return nil, &outbound.ValidationError{Record: "lead", Field: field, Value: value, Reason: "cannot resolve the lead's time zone: " + err.Error()}
 	}
 	l.Zone, l.ZoneSource = z.Name, string(z.Source)
+	if err := s.score(ctx, l, camp.ICP); err != nil {
+		return nil, &outbound.ValidationError{Record: "lead", Field: "score", Value: "", Reason: "the scorer failed: " + err.Error()}
+	}
 	tier, err := s.policy.TierFor(l.Score)
 	if err != nil {
 		return nil, &outbound.ValidationError{Record: "lead", Field: "score", Value: fmt.Sprint(l.Score), Reason: err.Error()}

@@ -167,15 +167,24 @@ func (s *applier) awayUntil(ctx context.Context, e *channel.Event, t *outbound.T
 }
 
 // referred imports the person a referral names into the campaign of the
-// reply's touch (a reply matched by address alone names no campaign, and
-// imports nobody), at the referring lead's company, place and score. An
+// reply's touch (for a reply matched by address alone, of the lead's
+// latest touch on the reply's channel; none, and nobody is imported), at
+// the referring lead's company, place and score. An
 // import that merges into an existing lead changes nothing; one the
 // campaign or the plan refuses is logged, not retried: the reply itself
 // has been acted on.
 func (s *applier) referred(ctx context.Context, e *channel.Event, t *outbound.Touch, lead *outbound.Lead) error {
 	addr := e.Metadata[MetaReplyReferral]
-	if t == nil || lead == nil || addr == "" || strings.EqualFold(addr, lead.Email) {
+	if lead == nil || addr == "" || strings.EqualFold(addr, lead.Email) {
 		return nil
+	}
+	if t == nil {
+		// A reply matched by address alone (a received text) answers the
+		// lead's latest message on its channel: that campaign's.
+		var err error
+		if t, err = s.answeredTouch(ctx, e, lead); err != nil || t == nil {
+			return err
+		}
 	}
 	first, last, _ := strings.Cut(e.Metadata[MetaReplyReferralName], " ")
 	in := LeadInput{

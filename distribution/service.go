@@ -162,7 +162,7 @@ func (s *Service) Churn(ctx context.Context, client outbound.ClientID) error {
 // resources are the client's (whatever the pool has assigned when a touch
 // is planned) and its sequence Config.Sequence.
 func (s *Service) CreateCampaign(ctx context.Context, client outbound.ClientID, name string) (*outbound.Campaign, error) {
-	return s.accounts.createCampaign(ctx, client, name)
+	return s.accounts.createCampaign(ctx, client, name, outbound.ICP{})
 }
 
 // Usage returns how many leads the client enrolled in the billing month that

@@ -172,10 +172,13 @@ func (s *accounts) churn(ctx context.Context, client outbound.ClientID) error {
 }
 
 // createCampaign is Service.CreateCampaign.
-func (s *accounts) createCampaign(ctx context.Context, client outbound.ClientID, name string) (*outbound.Campaign, error) {
+func (s *accounts) createCampaign(ctx context.Context, client outbound.ClientID, name string, icp outbound.ICP) (*outbound.Campaign, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return nil, &FieldError{Package: "distribution", Field: "name", Value: "", Reason: "must not be empty"}
+	}
+	if err := icp.Validate(); err != nil {
+		return nil, err
 	}
 	c, err := s.store.GetClient(ctx, client)
 	if err != nil {
@@ -190,6 +193,7 @@ func (s *accounts) createCampaign(ctx context.Context, client outbound.ClientID,
 		Name:      name,
 		Sequence:  s.seq.Name,
 		State:     outbound.CampaignActive,
+		ICP:       icp,
 		CreatedAt: s.clock.Now().UTC(),
 	}
 	if err := s.store.CreateCampaign(ctx, camp); err != nil {

@@ -296,8 +296,8 @@ func makeCampaign(n int) outbound.Campaign {
 
 func (s suite) testCampaigns(t *testing.T) {
 	testCRUD(t, s, crud[outbound.Campaign, outbound.CampaignID]{
-		make:   makeCampaign,
-		id:     func(c *outbound.Campaign) outbound.CampaignID { return c.ID },
+		make: makeCampaign,
+		id:   func(c *outbound.Campaign) outbound.CampaignID { return c.ID },
 		change: func(c *outbound.Campaign) {
 			c.State, c.Sequence = outbound.CampaignPaused, "custom"
 			c.ICP.Countries, c.ICP.MaxEmployees = []string{"GB"}, 0

@@ -1,9 +1,6 @@
 package stannp
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,74 +10,29 @@ import (
 	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
 	"github.com/outbound-go/outbound/adapters/webhook"
 	"github.com/outbound-go/outbound/channel"
-	"github.com/outbound-go/outbound/invalid"
 )
 
 // SignatureHeader holds the hex HMAC-SHA256, under the webhook's secret,
 // of the raw body.
 const SignatureHeader = "X-Stannp-Signature"
 
-// Verifier checks SignatureHeader: a webhook.Verifier. Stannp signs no
-// timestamp, so a delivery cannot be refused as stale; the sink's
+// Verifier checks SignatureHeader: a *webhook.BodyHMACVerifier. Stannp
+// signs no timestamp, so a delivery cannot be refused as stale; the sink's
 // deduplication by event ID makes a replay harmless.
-type Verifier struct {
-	secrets [][]byte
-}
-
-var _ webhook.Verifier = (*Verifier)(nil)
+type Verifier = webhook.BodyHMACVerifier
 
 // NewVerifier returns the verifier of signatures made with any of secrets
 // (more than one lets a secret be rotated), or a *invalid.FieldError when
-// there is none or one is empty.
+// there is none or one is empty. SignatureHeader must hold the hex
+// HMAC-SHA256 of the body (upper or lower case, with or without a
+// "sha256=" prefix).
 func NewVerifier(secrets ...string) (*Verifier, error) {
-	if len(secrets) == 0 {
-		return nil, invalid.Field("stannp", "NewVerifier", "secrets", "[]", "at least one secret is required")
-	}
-	v := &Verifier{}
-	for i, s := range secrets {
-		if s == "" {
-			return nil, invalid.Field("stannp", "NewVerifier", fmt.Sprintf("secrets[%d]", i), "", "must not be empty")
-		}
-		v.secrets = append(v.secrets, []byte(s))
-	}
-	return v, nil
+	return webhook.NewBodyHMACVerifier("stannp", SignatureHeader, secrets...)
 }
 
 // Sign returns the signature Stannp sends with body under secret: the hex
 // HMAC-SHA256 of body.
-func Sign(secret string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return hex.EncodeToString(mac.Sum(nil))
-}
-
-// Verify implements webhook.Verifier: SignatureHeader must hold the hex
-// HMAC-SHA256 of body (upper or lower case, with or without a "sha256="
-// prefix) under one of the secrets. Anything else fails with an error
-// wrapping webhook.ErrSignature. The comparison takes constant time.
-func (v *Verifier) Verify(r *http.Request, body []byte) error {
-	raw := strings.TrimSpace(r.Header.Get(SignatureHeader))
-	if raw == "" {
-		return fmt.Errorf("%w: no %s header", webhook.ErrSignature, SignatureHeader)
-	}
-	raw = strings.TrimPrefix(strings.ToLower(raw), "sha256=")
-	got, err := hex.DecodeString(raw)
-	if err != nil || len(got) != sha256.Size {
-		return fmt.Errorf("%w: %s is not a hex SHA-256", webhook.ErrSignature, SignatureHeader)
-	}
-	ok := false
-	for _, s := range v.secrets {
-		mac := hmac.New(sha256.New, s)
-		mac.Write(body)
-		if hmac.Equal(mac.Sum(nil), got) {
-			ok = true
-		}
-	}
-	if !ok {
-		return fmt.Errorf("%w: no secret matches", webhook.ErrSignature)
-	}
-	return nil
-}
+func Sign(secret string, body []byte) string { return webhook.SignBody(secret, body) }
 
 // The webhook event and mailpiece statuses the Decoder reads.
 const (

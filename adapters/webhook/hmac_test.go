@@ -193,3 +193,33 @@ func TestNewHMACVerifierConfig(t *testing.T) {
 		require.NotContains(t, err.Error(), `"s"`, "a secret is never shown")
 	}
 }
+
+// The body-only scheme (Stannp, Cal.com): the hex HMAC of the body under
+// any secret passes, with or without "sha256=" and in either case;
+// anything else is a bad signature.
+func TestBodyHMACVerifier(t *testing.T) {
+	t.Parallel()
+	v, err := webhook.NewBodyHMACVerifier("calcom", "X-Cal-Signature-256", "old", "new")
+	require.NoError(t, err)
+	body := []byte(`{"triggerEvent":"BOOKING_CREATED"}`)
+	req := func(sig string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		if sig != "" {
+			r.Header.Set("X-Cal-Signature-256", sig)
+		}
+		return r
+	}
+	for _, sig := range []string{webhook.SignBody("new", body), webhook.SignBody("old", body),
+		"sha256=" + webhook.SignBody("new", body), strings.ToUpper(webhook.SignBody("new", body))} {
+		require.NoError(t, v.Verify(req(sig), body), sig)
+	}
+	for _, sig := range []string{"", "no-secret-provided", webhook.SignBody("other", body), webhook.SignBody("new", append(body, ' '))} {
+		require.ErrorIs(t, v.Verify(req(sig), body), webhook.ErrSignature, sig)
+	}
+	_, err = webhook.NewBodyHMACVerifier("calcom", "X-Cal-Signature-256")
+	require.ErrorContains(t, err, "secrets")
+	_, err = webhook.NewBodyHMACVerifier("calcom", "X-Cal-Signature-256", "a", "")
+	require.ErrorContains(t, err, "secrets[1]")
+	_, err = webhook.NewBodyHMACVerifier("calcom", "", "a")
+	require.ErrorContains(t, err, "header")
+}

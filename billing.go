@@ -144,13 +144,10 @@ func (e *BillingEvent) Validate() error {
 	bad := func(field string, v any, reason string) error {
 		return fields.Field("outbound", "BillingEvent", field, v, reason)
 	}
+	if err := checkEventKey("BillingEvent", e.Provider, e.ProviderEventID, string(e.Type), e.Type.Valid()); err != nil {
+		return err
+	}
 	switch {
-	case strings.TrimSpace(e.Provider) == "":
-		return bad("Provider", e.Provider, "required")
-	case strings.TrimSpace(e.ProviderEventID) == "":
-		return bad("ProviderEventID", e.ProviderEventID, "required")
-	case !e.Type.Valid():
-		return bad("Type", string(e.Type), "unknown billing event type")
 	case strings.TrimSpace(e.Customer) == "":
 		return bad("Customer", e.Customer, "required: a client is keyed by its billing customer")
 	case e.Type.needsSubscription() && strings.TrimSpace(e.Subscription) == "":

@@ -1,9 +1,11 @@
 package outbound
 
 import (
+	"strings"
 	"time"
 
 	"github.com/outbound-go/outbound/channel"
+	fields "github.com/outbound-go/outbound/invalid"
 )
 
 // Event is an inbound provider event as the engine recorded it: the
@@ -57,4 +59,20 @@ type WashResult struct {
 	Phone    string // E.164
 	Status   DNCRStatus
 	WashedAt time.Time
+}
+
+// checkEventKey is the first check of every provider event's Validate: a
+// Provider and a ProviderEventID (its deduplication key), and a known
+// type. It returns a *invalid.FieldError of record naming the field, or
+// nil.
+func checkEventKey(record, provider, eventID, typ string, typeKnown bool) error {
+	switch {
+	case strings.TrimSpace(provider) == "":
+		return fields.Field("outbound", record, "Provider", provider, "required")
+	case strings.TrimSpace(eventID) == "":
+		return fields.Field("outbound", record, "ProviderEventID", eventID, "required")
+	case !typeKnown:
+		return fields.Field("outbound", record, "Type", typ, "unknown "+strings.ToLower(strings.TrimSuffix(record, "Event"))+" event type")
+	}
+	return nil
 }

@@ -77,13 +77,10 @@ func (e *MeetingEvent) Validate() error {
 	bad := func(field string, v any, reason string) error {
 		return fields.Field("outbound", "MeetingEvent", field, v, reason)
 	}
+	if err := checkEventKey("MeetingEvent", e.Provider, e.ProviderEventID, string(e.Type), e.Type.Valid()); err != nil {
+		return err
+	}
 	switch {
-	case strings.TrimSpace(e.Provider) == "":
-		return bad("Provider", e.Provider, "required")
-	case strings.TrimSpace(e.ProviderEventID) == "":
-		return bad("ProviderEventID", e.ProviderEventID, "required")
-	case !e.Type.Valid():
-		return bad("Type", string(e.Type), "unknown meeting event type")
 	case strings.TrimSpace(e.Booking) == "":
 		return bad("Booking", e.Booking, "required")
 	case e.Replaces != "" && e.Type != MeetingBooked:

@@ -142,13 +142,10 @@ func (e *ProvisioningEvent) Validate() error {
 	bad := func(field string, v any, reason string) error {
 		return fields.Field("outbound", "ProvisioningEvent", field, v, reason)
 	}
+	if err := checkEventKey("ProvisioningEvent", e.Provider, e.ProviderEventID, string(e.Type), e.Type.Valid()); err != nil {
+		return err
+	}
 	switch {
-	case strings.TrimSpace(e.Provider) == "":
-		return bad("Provider", e.Provider, "required")
-	case strings.TrimSpace(e.ProviderEventID) == "":
-		return bad("ProviderEventID", e.ProviderEventID, "required")
-	case !e.Type.Valid():
-		return bad("Type", string(e.Type), "unknown provisioning event type")
 	case !e.Kind.Valid():
 		return bad("Kind", string(e.Kind), "unknown resource kind")
 	case !slices.Contains(e.Type.Kinds(), e.Kind):

@@ -1,11 +1,11 @@
 package calcom
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/adapters/internal/adapterkit"
@@ -119,8 +119,8 @@ func (d Decoder) Decode(_ http.Header, body []byte) ([]outbound.Inbound, error) 
 		return nil, nil
 	}
 	p := env.Payload
-	bad := func(field, why string) error { return fmt.Errorf("%w: %s: %s", webhook.ErrPayload, field, why) }
-	at, err := parseTime(env.CreatedAt)
+	bad := func(field, why string) error { return adapterkit.PayloadError(field, errors.New(why)) }
+	at, err := adapterkit.ParseInstant(env.CreatedAt)
 	if err != nil {
 		return nil, bad("createdAt", err.Error())
 	}
@@ -139,12 +139,12 @@ func (d Decoder) Decode(_ http.Header, body []byte) ([]outbound.Inbound, error) 
 		e.Replaces = p.RescheduleUID
 	}
 	if p.StartTime != "" || typ == outbound.MeetingBooked {
-		if e.Start, err = parseTime(p.StartTime); err != nil {
+		if e.Start, err = adapterkit.ParseInstant(p.StartTime); err != nil {
 			return nil, bad("payload.startTime", err.Error())
 		}
 	}
 	if p.EndTime != "" {
-		if e.End, err = parseTime(p.EndTime); err != nil {
+		if e.End, err = adapterkit.ParseInstant(p.EndTime); err != nil {
 			return nil, bad("payload.endTime", err.Error())
 		}
 	}
@@ -158,22 +158,7 @@ func (d Decoder) Decode(_ http.Header, body []byte) ([]outbound.Inbound, error) 
 			e.Lead = id
 		}
 	}
-	if err := e.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %w", webhook.ErrPayload, err)
-	}
-	return []outbound.Inbound{{Meeting: e}}, nil
-}
-
-// parseTime reads Cal.com's ISO 8601 instants.
-func parseTime(s string) (time.Time, error) {
-	if strings.TrimSpace(s) == "" {
-		return time.Time{}, fmt.Errorf("missing")
-	}
-	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
-	if err != nil {
-		return time.Time{}, fmt.Errorf("not an ISO 8601 instant: %q", adapterkit.Truncate(s, 40))
-	}
-	return t.UTC(), nil
+	return adapterkit.Meeting(e)
 }
 
 // isURL reports whether s is an http(s) URL.

@@ -1,6 +1,7 @@
 package calendly
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -140,8 +141,8 @@ func (d Decoder) Decode(_ http.Header, body []byte) ([]outbound.Inbound, error) 
 	default:
 		return nil, nil
 	}
-	bad := func(field, why string) error { return fmt.Errorf("%w: %s: %s", webhook.ErrPayload, field, why) }
-	at, err := parseTime(env.CreatedAt)
+	bad := func(field, why string) error { return adapterkit.PayloadError(field, errors.New(why)) }
+	at, err := adapterkit.ParseInstant(env.CreatedAt)
 	if err != nil {
 		return nil, bad("created_at", err.Error())
 	}
@@ -169,12 +170,12 @@ func (d Decoder) Decode(_ http.Header, body []byte) ([]outbound.Inbound, error) 
 	if se := p.ScheduledEvent; se != nil {
 		e.Title = se.Name
 		if se.StartTime != "" {
-			if e.Start, err = parseTime(se.StartTime); err != nil {
+			if e.Start, err = adapterkit.ParseInstant(se.StartTime); err != nil {
 				return nil, bad("payload.scheduled_event.start_time", err.Error())
 			}
 		}
 		if se.EndTime != "" {
-			if e.End, err = parseTime(se.EndTime); err != nil {
+			if e.End, err = adapterkit.ParseInstant(se.EndTime); err != nil {
 				return nil, bad("payload.scheduled_event.end_time", err.Error())
 			}
 		}
@@ -188,20 +189,5 @@ func (d Decoder) Decode(_ http.Header, body []byte) ([]outbound.Inbound, error) 
 	if typ == outbound.MeetingBooked && e.Start.IsZero() {
 		return nil, bad("payload.scheduled_event.start_time", "missing")
 	}
-	if err := e.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: %w", webhook.ErrPayload, err)
-	}
-	return []outbound.Inbound{{Meeting: e}}, nil
-}
-
-// parseTime reads Calendly's ISO 8601 instants.
-func parseTime(s string) (time.Time, error) {
-	if strings.TrimSpace(s) == "" {
-		return time.Time{}, fmt.Errorf("missing")
-	}
-	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
-	if err != nil {
-		return time.Time{}, fmt.Errorf("not an ISO 8601 instant: %q", adapterkit.Truncate(s, 40))
-	}
-	return t.UTC(), nil
+	return adapterkit.Meeting(e)
 }

@@ -1,7 +1,8 @@
 // Package adapterkit holds what the provider adapters under adapters/
 // share: one HTTP exchange with a provider, reading a Retry-After header,
 // the rate defaults, a letter's HTML from plain text, cutting a provider's
-// text for an error, and the first check of a JSON webhook body. It is internal: a host's own adapter copies
+// text for an error, the first check of a JSON webhook body, and the
+// instants and meeting events the scheduling adapters read. It is internal: a host's own adapter copies
 // what it needs.
 package adapterkit
 

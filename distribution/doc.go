@@ -10,14 +10,18 @@
 // # The flow of a lead
 //
 //	Signup        client stored, the plan's resources assigned (idempotent on the payment)
-//	ImportLeads   rows normalised and validated, zone resolved, tier from score,
-//	              duplicates merged, enrolled (day 0 = the lead's local day), phones washed
+//	ImportLeads   rows normalised, enriched and validated, zone resolved, scored
+//	              against the campaign's ICP, tier from score, duplicates merged,
+//	              enrolled (day 0 = the lead's local day), phones washed
+//	Onboard       a campaign for an ICP, its leads from a Source or a file, imported
 //	Plan          every step planned ahead: channel resolved, slot in the window,
 //	              capacity booked on a resource-day; Schedule answers "when"
 //	Dispatch      due touches claimed with a lease, checked again, sent with the
 //	              touch ID as idempotency key, retried, failed over to the fallback
-//	HandleEvent   replies, out-of-office, bounces, complaints, opt-outs, call
-//	              outcomes, accepted connections, deliveries; each once
+//	HandleEvent   replies (read, acted on, answered or drafted), out-of-office,
+//	              bounces, complaints, opt-outs, call outcomes, accepted
+//	              connections, deliveries, opens and clicks; each once
+//	HandleMeeting bookings: sequences stopped, the meeting kept, the CRM told
 //	Daily         DNCR re-wash, pool jobs (promote, buffer, health, release),
 //	              LinkedIn withdrawals, capacity counters, a Plan pass
 //	Run           all of the above on a clock until the context ends
@@ -29,10 +33,14 @@
 // the storage package's small ones; the store implements their union):
 //
 //	accounts     signup, plan changes, churn, campaigns          (signup.go)
-//	importer     rows in, zones, tiers, merges, allowance, washes (import.go)
+//	importer     rows in, enrichment, zones, scores, tiers, merges,
+//	             allowance, washes; onboarding                  (import.go, onboard.go)
 //	planner      every touch decided, and decided again           (plan.go, replan.go)
 //	dispatcher   due touches claimed, checked and sent            (dispatch.go, batch.go)
-//	applier      inbound events matched, recorded and applied     (events.go)
+//	applier      inbound events matched, recorded and applied;
+//	             replies, answers, meetings, engagement         (events.go, replies.go,
+//	                                                             answers.go, meetings.go,
+//	                                                             engagement.go)
 //	dailyJobs    re-washes, pool jobs, withdrawals, capacity      (daily.go, health.go)
 //
 // They share the configuration, the clock, the timing engines, each

@@ -22,12 +22,14 @@
 //	-database-url URL run on PostgreSQL instead of the embedded memory store
 //	-schema NAME      with -database-url: the schema of the run (default sim_<seed>)
 //	-processes N      with -database-url: run in N OS processes (default 1)
-//	-providers P      memory (default): in-memory fakes; http: email, calls, LinkedIn and
-//	                  letters through the real SMTP, Vapi, Unipile and Lob adapters to their
-//	                  fakes on 127.0.0.1, outcomes back through the adapters' webhook routes
-//	                  (not with -processes); Australian numbers washed through the DNCR
-//	                  adapter against its fake register; clients signed up by Stripe's
-//	                  signed events through the Stripe adapter
+//	-providers P      memory (default): in-memory fakes; http: email, calls, texts,
+//	                  LinkedIn and letters through the real SMTP, Vapi, Twilio, Unipile
+//	                  and Lob adapters to their fakes on 127.0.0.1, outcomes back through
+//	                  the adapters' webhook routes (not with -processes); Australian
+//	                  numbers washed through the DNCR adapter against its fake register;
+//	                  clients signed up by Stripe's signed events through the Stripe
+//	                  adapter; meetings booked through Cal.com's signed webhooks, and
+//	                  pushed to HubSpot's fake
 //	-letter-day N     add a letter to the sequence N days after enrolment (hot leads
 //	                  with a postal address, clients whose plan has a mail sender)
 //	-out DIR          write summary.json, report.html and the JSON lines files
@@ -65,6 +67,12 @@
 // before (a call retried after a busy line draws afresh), never from the
 // wall clock, touch IDs or the order workers run in: the same seed gives
 // the same totals with any -workers.
+//
+// Every other client has its leads' replies answered automatically, with
+// its Cal.com link for a meeting request; the others approve each answer
+// first, so theirs wait as drafts. A lead sent a link books through it
+// half the time, 2 to 30 hours later (drawn from the answer), and the
+// booking reaches the engine as Cal.com reports it.
 //
 // # The run
 //

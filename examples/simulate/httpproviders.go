@@ -17,7 +17,11 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/calcom"
+	"github.com/outbound-go/outbound/adapters/calcom/calcomtest"
 	"github.com/outbound-go/outbound/adapters/dncr/dncrtest"
+	"github.com/outbound-go/outbound/adapters/hubspot"
+	"github.com/outbound-go/outbound/adapters/hubspot/hubspottest"
 	"github.com/outbound-go/outbound/adapters/lob"
 	"github.com/outbound-go/outbound/adapters/lob/lobtest"
 	"github.com/outbound-go/outbound/adapters/smtp"
@@ -60,6 +64,8 @@ const (
 	// over these URLs.
 	routeTwilioSMS    = "/webhooks/twilio/sms"
 	routeTwilioStatus = "/webhooks/twilio/sms-status"
+	// Cal.com's bookings, signed.
+	routeCalcom = "/webhooks/calcom"
 )
 
 // inboundTokenHeader carries the inbound-mail route's shared token.
@@ -90,6 +96,10 @@ type httpProviders struct {
 	sms       *twilio.SMS
 
 	dncrSrv *dncrtest.Server // the register's fake, once washer made it
+
+	calcomSecret string // signs Cal.com's bookings
+	hubspotSrv   *hubspottest.Server
+	crm          *hubspot.Client // the engine's CRM: HubSpot's fake
 
 	unipileSrv *unipiletest.Server
 	linkedIn   *unipile.Channel
@@ -192,6 +202,11 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 		h.close()
 		return nil, err
 	}
+	meetingRoute, err := h.startMeetings()
+	if err != nil {
+		h.close()
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST "+routeEmail, mailRoute)
 	mux.Handle("POST "+routeLob, lobRoute)
@@ -200,6 +215,7 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 	mux.Handle("POST "+routeStripe, billingRoute)
 	mux.Handle("POST "+routeTwilioSMS, textRoute)
 	mux.Handle("POST "+routeTwilioStatus, textRoute)
+	mux.Handle("POST "+routeCalcom, meetingRoute)
 	h.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = h.srv.Serve(ln) }()
 	if err := h.subscribeUnipile(context.Background()); err != nil {
@@ -383,6 +399,37 @@ func (h *httpProviders) close() {
 	if h.dncrSrv != nil {
 		h.dncrSrv.Close()
 	}
+	if h.hubspotSrv != nil {
+		h.hubspotSrv.Close()
+	}
+}
+
+// startMeetings starts HubSpot's fake and the engine's CRM on it, and
+// returns the route of Cal.com's signed bookings.
+func (h *httpProviders) startMeetings() (http.Handler, error) {
+	h.hubspotSrv = hubspottest.New(hubspottest.Config{})
+	var err error
+	if h.crm, err = hubspot.New(hubspot.Config{Token: h.hubspotSrv.Token(), BaseURL: h.hubspotSrv.URL(), Rate: -1, Now: h.clock.Now}); err != nil {
+		return nil, err
+	}
+	h.calcomSecret = "whsec_" + randomToken()
+	v, err := calcom.NewVerifier(h.calcomSecret)
+	if err != nil {
+		return nil, err
+	}
+	return webhook.NewHandler(webhook.Config{Name: "calcom", Verifier: v, Decoder: calcom.Decoder{}, Sink: webhook.SinkFunc(h.accept)})
+}
+
+// book has Cal.com's fake report a lead's booking, signed, to its route.
+func (h *httpProviders) book(ctx context.Context, b booking) error {
+	sender := &calcomtest.Sender{Secret: h.calcomSecret, Client: h.client}
+	if _, err := sender.Deliver(ctx, h.url+routeCalcom, calcom.TriggerCreated, b.calcomBooking(), b.At, nil); err != nil {
+		return fmt.Errorf("booking %s: %w", b.UID, err)
+	}
+	h.mu.Lock()
+	h.posts[routeCalcom]++
+	h.mu.Unlock()
+	return nil
 }
 
 // setProcess names the process whose engine the routes hand events to.
@@ -719,8 +766,8 @@ func (h *httpProviders) summary() string {
 	if h.dncrSrv != nil {
 		washed = h.dncrSrv.Charged()
 	}
-	return fmt.Sprintf("providers http: webhooks taken: %s; events no provider route reports, handed to the engine directly: %s; connection requests withdrawn at Unipile: %d; Australian numbers washed at the DNCR register: %d",
-		orNone(routes), orNone(direct), h.withdrawn, washed)
+	return fmt.Sprintf("providers http: webhooks taken: %s; events no provider route reports, handed to the engine directly: %s; connection requests withdrawn at Unipile: %d; Australian numbers washed at the DNCR register: %d; meetings in HubSpot: %d contacts, %d deals",
+		orNone(routes), orNone(direct), h.withdrawn, washed, len(h.hubspotSrv.Contacts()), len(h.hubspotSrv.Deals()))
 }
 
 func orNone(s []string) string {

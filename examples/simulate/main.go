@@ -115,7 +115,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.DatabaseURL, "database-url", "", "run on PostgreSQL at this URL instead of the memory store (postgres://user@host:5432/db)")
 	fs.StringVar(&o.Schema, "schema", "", "with -database-url: the schema to (re)create for the run (default sim_<seed>)")
 	fs.IntVar(&o.Processes, "processes", 1, "with -database-url: dispatch and handle events in this many OS processes (the command and copies of it), the leader elected among them")
-	fs.StringVar(&o.Providers, "providers", providersMemory, "memory: every channel on in-memory fakes; http: signups by Stripe's signed webhooks; email, calls, texts, LinkedIn and mail through the real SMTP, Vapi, Twilio, Unipile and Lob adapters to their fakes on 127.0.0.1, outcomes back through the adapters' webhook routes; Australian numbers washed through the DNCR adapter")
+	fs.StringVar(&o.Providers, "providers", providersMemory, "memory: every channel on in-memory fakes; http: signups by Stripe's signed webhooks; email, calls, texts, LinkedIn and mail through the real SMTP, Vapi, Twilio, Unipile and Lob adapters to their fakes on 127.0.0.1, outcomes back through the adapters' webhook routes; Australian numbers washed through the DNCR adapter; meetings booked through Cal.com's signed webhooks, pushed to HubSpot's fake")
 	fs.IntVar(&o.LetterDay, "letter-day", 0, "add a letter to the sequence this many days after enrolment (sent to hot leads with a postal address, by the clients whose plan has a mail sender); 0: none")
 	fs.StringVar(&o.Out, "out", "", "write summary.json, report.html and the JSON lines files to this directory")
 	if err := fs.Parse(args); err != nil {

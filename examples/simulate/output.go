@@ -36,10 +36,21 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 		Deferrals: map[string]int{},
 		Warned:    map[string]int{},
 		Events:    map[string]int{},
+		Answers:   map[string]int{},
 		Capacity:  map[string]report.Capacity{},
 		Pool: report.Pool{
 			Resources: map[string]map[string]int{}, Paused: map[string]int{}, Purchased: map[string]int{}, Alerts: map[string]int{},
 		},
+	}
+
+	meetings, err := s.store.ListMeetings(ctx, outbound.ClientID{})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range meetings {
+		if m.Replaces == "" {
+			sum.Meetings++
+		}
 	}
 
 	resources, err := s.store.ListResources(ctx, storage.ResourceFilter{})
@@ -125,6 +136,14 @@ func (s *simulation) summary(ctx context.Context) (*report.Summary, error) {
 			sum.Skipped[reason]++
 		}
 		sum.Touches[ch][status]++
+		if t.IsAnswer() {
+			switch t.Status {
+			case outbound.TouchSent, outbound.TouchDelivered:
+				sum.Answers["sent"]++
+			default:
+				sum.Answers[string(t.Status)]++
+			}
+		}
 		if !t.SentAt.IsZero() {
 			sentBy[t.Client]++
 			if t.Warning != "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/crm"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/examples/simulate/internal/world"
 	"github.com/outbound-go/outbound/pool"
@@ -49,6 +50,8 @@ type engineConfig struct {
 	Workers     int
 	IDs         *world.IDs
 	Sequence    sequence.Sequence
+	// CRM receives the meetings leads book; nil for none.
+	CRM crm.CRM
 }
 
 // runSequence is the sequence of the run: the default one, with a letter
@@ -77,7 +80,8 @@ func (o options) runSequence() sequence.Sequence {
 func newEngine(c engineConfig) (*distribution.Service, error) {
 	svc, err := distribution.New(distribution.Config{
 		Store: c.Store, Channels: c.Channels, Clock: c.Clock, DNCR: c.DNCR, Provisioner: c.Provisioner,
-		Alerter: c.Alerter, Plans: c.Plans, Workers: c.Workers, Sequence: c.Sequence, Test: distribution.TestConfig{NewID: c.IDs.New},
+		Alerter: c.Alerter, Plans: c.Plans, Workers: c.Workers, Sequence: c.Sequence, CRM: c.CRM,
+		Test: distribution.TestConfig{NewID: c.IDs.New},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)

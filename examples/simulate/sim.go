@@ -17,6 +17,7 @@ import (
 	"github.com/outbound-go/outbound/adapters/postgres"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/channel/channeltest"
+	"github.com/outbound-go/outbound/crm"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/examples/simulate/internal/report"
 	"github.com/outbound-go/outbound/examples/simulate/internal/world"
@@ -61,6 +62,7 @@ type simulation struct {
 	model    *channeltest.Model
 	sends    *outbox
 	queue    eventQueue
+	bookings []booking // meetings leads will book, by time
 	clients  []simClient
 	imported importTotals
 	day      dayTally
@@ -215,9 +217,13 @@ func (s *simulation) setup(ctx context.Context) error {
 		chans = append(chans, &recorder{Fake: f, out: s.sends, now: s.clock.Now})
 	}
 
+	var meetingsCRM crm.CRM
+	if s.http != nil {
+		meetingsCRM = s.http.crm
+	}
 	s.svc, err = newEngine(engineConfig{
 		Store: s.store, Channels: chans, Clock: s.clock, DNCR: reg, Provisioner: s.prov, Alerter: s.alerter,
-		Plans: plans, Workers: o.Workers, IDs: ids, Sequence: o.runSequence(),
+		Plans: plans, Workers: o.Workers, IDs: ids, Sequence: o.runSequence(), CRM: meetingsCRM,
 	})
 	if err != nil {
 		return err
@@ -365,6 +371,9 @@ func (s *simulation) run(ctx context.Context) error {
 		if err := s.applyEvents(ctx, now); err != nil {
 			return err
 		}
+		if err := s.applyBookings(ctx, now); err != nil {
+			return err
+		}
 		if err := s.dispatch(ctx, now); err != nil {
 			return err
 		}
@@ -384,6 +393,9 @@ func (s *simulation) run(ctx context.Context) error {
 		}
 		if len(s.queue) > 0 {
 			next = minTime(next, s.queue[0].At)
+		}
+		if len(s.bookings) > 0 {
+			next = minTime(next, s.bookings[0].At)
 		}
 		s.clock.Set(next)
 		if next.Equal(dayEnd) {
@@ -491,6 +503,9 @@ func (s *simulation) queueEvents() {
 	for _, sent := range s.sends.drain() {
 		for _, e := range s.model.Events(sent.msg, sent.receipt, sent.at) {
 			heap.Push(&s.queue, e)
+		}
+		if b, ok := bookingOf(sent); ok {
+			s.queueBooking(b)
 		}
 	}
 }

@@ -60,6 +60,11 @@ func Example() {
 	//
 	// Replies: 1
 	//
+	// Answers to replies, by status
+	//   (none)
+	//
+	// Meetings booked: 0
+	//
 	// Events by type
 	//   delivered  9
 	//   bounced    1

@@ -35,6 +35,11 @@ type Summary struct {
 	Fallbacks map[string]int `json:"fallbacks"`
 	Deferrals map[string]int `json:"deferrals"`
 	Replies   int            `json:"replies"`
+	// Meetings counts the meetings leads booked (a moved meeting once),
+	// and Answers the answers to replies by status: sent (delivered
+	// included) or waiting as drafts.
+	Meetings int            `json:"meetings"`
+	Answers  map[string]int `json:"answers"`
 	// Warned counts the touches sent with a warning (an SMS in more than
 	// one billed part), by channel.
 	Warned map[string]int `json:"warned"`
@@ -288,6 +293,8 @@ func WriteTable(w io.Writer, s *Summary) error {
 	section("Deferrals by reason", counts(s.Deferrals))
 	section("Sent with a warning (an SMS in more than one billed part), by channel", counts(s.Warned))
 	section(fmt.Sprintf("Replies: %d", s.Replies), nil)
+	section("Answers to replies, by status", counts(s.Answers))
+	section(fmt.Sprintf("Meetings booked: %d", s.Meetings), nil)
 	section("Events by type", counts(s.Events))
 
 	g = grid{{"resource", "used", "available", "share"}}

@@ -91,8 +91,7 @@ func (s *applier) handleEvent(ctx context.Context, e channel.Event) (bool, error
 			s.tally.add(rec.Client, func(c *Counters) { c.Events[e.Type]++ })
 		}
 		if t == nil && len(leads) == 0 {
-			s.log.InfoContext(ctx, "event matched no touch or lead", "provider", e.Provider, "event", e.ProviderEventID, "type", string(e.Type))
-			return nil
+			return s.unmatched(ctx, &e, now)
 		}
 		if err := s.apply(ctx, &e, t, leads, now); err != nil {
 			return err
@@ -102,6 +101,38 @@ func (s *applier) handleEvent(ctx context.Context, e channel.Event) (bool, error
 		}
 		return nil
 	})
+}
+
+// unmatched applies an event that matched no touch and no lead. An
+// opt-out or a complaint from an address or number is still kept, as a
+// platform-wide suppression of it on its channel (a complaint, on email):
+// whoever holds that address later, in any client, is not contacted there.
+// Anything else is logged.
+func (s *applier) unmatched(ctx context.Context, e *channel.Event, now time.Time) error {
+	typ, k := e.Type, e.Kind
+	if k == channel.SMS && (typ == channel.EventReplied || typ == channel.EventMessageReceived) &&
+		channel.ParseKeyword(e.Body) == channel.KeywordOptOut {
+		typ = channel.EventOptedOut
+	}
+	why := outbound.ReasonOptedOut
+	switch {
+	case typ == channel.EventComplained:
+		why, k = outbound.ReasonComplaint, channel.Email
+	case typ != channel.EventOptedOut:
+		s.log.InfoContext(ctx, "event matched no touch or lead", "provider", e.Provider, "event", e.ProviderEventID, "type", string(e.Type))
+		return nil
+	}
+	addr := normAddress(strings.TrimSpace(e.From))
+	if addr == "" || (k != channel.Email && k != channel.SMS && k != channel.Voice) {
+		s.log.WarnContext(ctx, "opt-out names no address to keep", "provider", e.Provider, "event", e.ProviderEventID, "channel", string(k))
+		return nil
+	}
+	sp := outbound.Suppression{Address: addr, Channel: k, Reason: why, Since: now.UTC()}
+	if err := s.store.AddSuppression(ctx, &sp); err != nil {
+		return fmt.Errorf("distribution: platform-wide opt-out of %s on %s: %w", addr, k, err)
+	}
+	s.suppressionChanged(ctx, ChangeSuppressed, &sp)
+	return nil
 }
 
 // recordThenApply records rec, applies it with apply (told whether this

@@ -450,3 +450,48 @@ func TestReplyByAddressConcernsTheClientWrittenTo(t *testing.T) {
 	require.Equal(t, outbound.EnrollmentActive, e.enrollment(leads[0]).State)
 	require.Equal(t, outbound.EnrollmentReplied, e.enrollment(leads[1]).State)
 }
+
+// An opt-out from an address or number that is nobody's lead is kept as a
+// platform-wide suppression of it: a lead who has it later, in any client,
+// is not contacted on that channel.
+func TestOptOutOfNobodyKeptPlatformWide(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	now := e.clock.Now()
+	stop := channel.Event{Provider: "twilio", ProviderEventID: "SMstop/received", Type: channel.EventReplied, Kind: channel.SMS,
+		From: "+61412340077", To: "+61400000001", Body: "STOP", At: now}
+	out := channel.Event{Provider: "smtp", ProviderEventID: "m1/unsub", Type: channel.EventOptedOut, Kind: channel.Email,
+		From: "Gone@Nowhere.example", At: now}
+	spam := channel.Event{Provider: "smtp", ProviderEventID: "m2/arf", Type: channel.EventComplained, Kind: channel.Email,
+		From: "angry@nowhere.example", At: now}
+	other := channel.Event{Provider: "smtp", ProviderEventID: "m3/reply", Type: channel.EventReplied, Kind: channel.Email,
+		From: "curious@nowhere.example", Body: "Who is this?", At: now}
+	for _, x := range []channel.Event{stop, out, spam, other, stop} {
+		e.handle(x)
+	}
+	sups, err := e.store.ListSuppressions(e.ctx, outbound.ClientID{})
+	require.NoError(t, err)
+	got := map[string]outbound.Reason{}
+	for _, s := range sups {
+		require.True(t, s.Client.IsZero(), "platform-wide")
+		got[string(s.Channel)+" "+s.Address] = s.Reason
+	}
+	require.Equal(t, map[string]outbound.Reason{
+		"sms +61412340077":            outbound.ReasonOptedOut,
+		"email gone@nowhere.example":  outbound.ReasonOptedOut,
+		"email angry@nowhere.example": outbound.ReasonComplaint,
+	}, got)
+
+	// The number turns up later as a client's lead: it is not texted.
+	camp := e.campaign(e.signup("growth", "Australia/Sydney"))
+	in := hot(1)
+	in.Phone = "+61412340077"
+	res := e.importLeads(camp, in)
+	e.runUntil(e.clock.Now().Add(20*24*time.Hour), 1)
+	require.Empty(t, e.fakes[channel.SMS].SentTo("+61412340077"), "an opted-out number is never texted")
+	require.NotEmpty(t, e.fakes[channel.Email].SentTo(in.Email), "its other channels are still used")
+	step := primary(e.schedule(res.Enrolled[0]))[5]
+	require.Equal(t, channel.SMS, step.StepChannel)
+	require.Equal(t, channel.Email, step.Channel, "the SMS step falls back to email")
+	require.Equal(t, outbound.FallbackReason(outbound.ReasonOptedOut), step.Reason)
+}

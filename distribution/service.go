@@ -344,6 +344,15 @@ func (s *Service) DiscardDraft(ctx context.Context, id outbound.TouchID) error {
 	return s.applier.discard(ctx, id)
 }
 
+// Clients returns every client, ordered by ID.
+func (s *Service) Clients(ctx context.Context) ([]outbound.Client, error) {
+	cs, err := s.accounts.store.ListClients(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("distribution: clients: %w", err)
+	}
+	return cs, nil
+}
+
 // Meetings returns a client's meetings (every client's for the zero ID),
 // ordered by when they start.
 func (s *Service) Meetings(ctx context.Context, client outbound.ClientID) ([]outbound.Meeting, error) {

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/postgres"
+	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/channel/channeltest"
+	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/storage/memory"
+	"github.com/outbound-go/outbound/timing"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil))
+}
+
+// run runs the server until ctx ends, then stops it gracefully: the
+// engine's in-flight sends finish, the requests being served are
+// answered, nothing is lost. ready, when set, is told the address once the
+// server listens. It returns the exit status: 0 stopped, 1 failed, 2 a
+// bad command line or configuration.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready func(addr string)) int {
+	cfg, err := loadConfig(args, getenv, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "server:", err)
+		if errors.Is(err, errUsage) {
+			return 2
+		}
+		return 1
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, nil))
+	if err := serve(ctx, cfg, log, ready); err != nil {
+		log.Error("server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// serve builds the deployment cfg describes and serves it until ctx ends.
+func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)) error {
+	clock := timing.RealClock()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	self := "http://" + ln.Addr().String()
+
+	st, elector, closeStore, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+
+	env := providerEnv{Clock: clock, Log: log}
+	var demo *demoProviders
+	var chans []channel.Channel
+	if cfg.Demo {
+		if cfg.PublicURL == "" {
+			cfg.PublicURL = self
+		}
+		if demo, err = startDemo(&cfg, &env); err != nil {
+			return err
+		}
+		defer demo.close()
+		chans = demo.channels
+	} else {
+		log.Warn("no channel adapters configured: touches are planned and none is sent")
+	}
+	routes, err := webhookRoutes(cfg, env)
+	if err != nil {
+		return err
+	}
+	plans := distribution.Config{}.WithDefaults().Plans
+	svc, err := distribution.New(distribution.Config{
+		Store: st, Elector: elector, Channels: chans, Clock: clock, Logger: log, BillingZone: cfg.BillingZone, Plans: plans,
+	})
+	if err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+
+	mux := http.NewServeMux()
+	if err := mountWebhooks(mux, routes, svc, log); err != nil {
+		return err
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		rctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if _, err := st.ListCampaigns(rctx, demoClientProbe); err != nil {
+			log.WarnContext(r.Context(), "not ready: store unreachable", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, "store unreachable\n")
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readTimeout}
+
+	// The engine runs until told to stop; the server answers until then.
+	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	var runErr error
+	wg.Go(func() {
+		if err := svc.Run(engineCtx); err != nil && !errors.Is(err, context.Canceled) {
+			runErr = err
+		}
+	})
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	paths := make([]string, 0, len(routes))
+	for _, r := range routes {
+		paths = append(paths, r.path)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "store", storeName(cfg), "webhooks", paths, "demo", cfg.Demo)
+	if demo != nil {
+		if err := demo.seed(ctx, svc, self); err != nil {
+			stopEngine()
+			wg.Wait()
+			_ = srv.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		stopEngine()
+		wg.Wait()
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopping: in-flight sends finish, then the server", "grace", cfg.ShutdownGrace.String())
+	graceCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownGrace)
+	defer cancel()
+	stopEngine()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-graceCtx.Done():
+		log.Error("the engine did not stop within the grace; its leases run out and another process takes its touches over")
+	}
+	if err := srv.Shutdown(graceCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return runErr
+}
+
+// demoClientProbe is a client ID no client has: /readyz lists its
+// campaigns to know the store answers.
+var demoClientProbe = outbound.ClientID{UUID: uuid.MustParse("00000000-0000-4000-8000-00000000fee1")}
+
+// openStore opens the memory store, or the PostgreSQL store of
+// cfg.DatabaseURL with its migrations run and its leader election.
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (storage.Store, storage.Elector, func(), error) {
+	if cfg.store != nil {
+		return cfg.store, nil, func() {}, nil
+	}
+	if cfg.DatabaseURL == "" {
+		return memory.New(), nil, func() {}, nil
+	}
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("database: %w", err)
+	}
+	if err := postgres.Migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, nil, nil, fmt.Errorf("database migrations: %w", err)
+	}
+	db := postgres.New(pool)
+	log.Info("database ready", "migrations", "done")
+	return db.Platform(), db.Elector("planner"), pool.Close, nil
+}
+
+func storeName(cfg config) string {
+	if cfg.DatabaseURL == "" {
+		return "memory"
+	}
+	return "postgres"
+}
+
+// fakeChannels are the in-memory fakes of the kinds no demo provider
+// serves.
+func fakeChannels(clock timing.Clock, except channel.Set) ([]channel.Channel, error) {
+	var out []channel.Channel
+	for _, k := range channel.Kinds() {
+		if except.Has(k) {
+			continue
+		}
+		f, err := channeltest.New(k, &channeltest.Config{Now: clock.Now})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/calcom"
+	"github.com/outbound-go/outbound/adapters/calcom/calcomtest"
+	"github.com/outbound-go/outbound/adapters/twilio/twiliotest"
+	"github.com/outbound-go/outbound/storage"
+	"github.com/outbound-go/outbound/storage/memory"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfig(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "outbound.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"addr": ":9000", "public_url": "https://file.example", "prices": {"price_1": "starter"}}`), 0o600))
+	c, err := loadConfig([]string{"-config", file, "-public-url", "https://flag.example/"}, env(map[string]string{
+		"OUTBOUND_ADDR": ":9100", "OUTBOUND_PUBLIC_URL": "https://env.example", "TWILIO_AUTH_TOKEN": "tok",
+	}), io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, ":9100", c.Addr, "the environment wins over the file")
+	require.Equal(t, "https://flag.example", c.PublicURL, "a flag wins over both")
+	require.Equal(t, map[string]string{"price_1": "starter"}, c.Prices)
+	require.Equal(t, "tok", c.Secrets.TwilioAuthToken)
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"addr": ":9000", "stripe_secret": "whsec_x"}`), 0o600))
+	for _, tt := range []struct {
+		name, setting string
+		args          []string
+		env           map[string]string
+	}{
+		{"public URL", "-public-url", []string{"-public-url", "hooks.example.com"}, nil},
+		{"demo on a database", "-database-url", []string{"-demo", "-database-url", "postgres://x"}, nil},
+		{"twilio without a public URL", "-public-url", nil, map[string]string{"TWILIO_AUTH_TOKEN": "tok"}},
+		{"half of stripe", "STRIPE_API_KEY", nil, map[string]string{"STRIPE_WEBHOOK_SECRET": "whsec_x"}},
+		{"stripe without prices", "OUTBOUND_PRICES", nil, map[string]string{"STRIPE_WEBHOOK_SECRET": "whsec_x", "STRIPE_API_KEY": "sk_x"}},
+		{"prices", "OUTBOUND_PRICES", nil, map[string]string{"OUTBOUND_PRICES": "price_1"}},
+		{"zone", "OUTBOUND_BILLING_ZONE", nil, map[string]string{"OUTBOUND_BILLING_ZONE": "Mars/Olympus"}},
+		{"grace", "-shutdown-grace", []string{"-shutdown-grace", "0s"}, nil},
+		{"argument", "argument", []string{"serve"}, nil},
+		{"a secret in the file", "-config", []string{"-config", bad}, nil},
+	} {
+		_, err := loadConfig(tt.args, env(tt.env), io.Discard)
+		require.ErrorIs(t, err, errUsage, tt.name)
+		require.ErrorContains(t, err, tt.setting, tt.name)
+	}
+	require.Equal(t, 2, run(context.Background(), []string{"-public-url", "nope"}, env(nil), io.Discard, io.Discard, nil))
+}
+
+// started is a server running in the test, on the memory store the test
+// can read.
+type started struct {
+	url   string
+	store *memory.Store
+	done  chan int
+	stop  context.CancelFunc
+}
+
+func start(t *testing.T, cfg config) *started {
+	t.Helper()
+	s := &started{store: memory.New(), done: make(chan int, 1)}
+	cfg.store = s.store
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop = cancel
+	ready := make(chan string, 1)
+	go func() {
+		err := serve(ctx, cfg, slog.New(slog.DiscardHandler), func(addr string) { ready <- addr })
+		if err != nil {
+			t.Log(err)
+			s.done <- 1
+			return
+		}
+		s.done <- 0
+	}()
+	select {
+	case addr := <-ready:
+		s.url = "http://" + addr
+	case code := <-s.done:
+		t.Fatalf("the server stopped before it was ready: %d", code)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not start")
+	}
+	t.Cleanup(func() {
+		cancel()
+		require.Equal(t, 0, <-s.done, "a graceful stop")
+	})
+	return s
+}
+
+func (s *started) post(t *testing.T, path string, body []byte, header http.Header) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.url+path, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header = header
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	return res.StatusCode
+}
+
+func get(t *testing.T, u string) (int, string) {
+	t.Helper()
+	res, err := http.Get(u)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// A deployment behind a proxy: Twilio signs over the public URL, the
+// server sees another; a signed STOP from a number that is nobody's lead
+// is kept as a platform-wide opt-out, once however often it comes; a
+// forged one is refused and changes nothing; Cal.com's signed booking is
+// taken; a provider not configured has no route.
+func TestWebhooksBehindAProxy(t *testing.T) {
+	t.Parallel()
+	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0", "-public-url", "https://hooks.example.com"}, env(map[string]string{
+		"TWILIO_AUTH_TOKEN": "tw_token", "CALCOM_WEBHOOK_SECRET": "whsec_cal",
+	}), io.Discard)
+	require.NoError(t, err)
+	s := start(t, cfg)
+
+	code, body := get(t, s.url+"/healthz")
+	require.Equal(t, http.StatusOK, code, body)
+	code, body = get(t, s.url+"/readyz")
+	require.Equal(t, http.StatusOK, code, body)
+
+	form := url.Values{"MessageSid": {"SM" + strings.Repeat("a", 32)}, "AccountSid": {"AC" + strings.Repeat("0", 32)},
+		"From": {"+61412340077"}, "To": {"+61400000001"}, "Body": {"STOP"}, "OptOutType": {"STOP"}, "SmsStatus": {"received"}}
+	raw := []byte(form.Encode())
+	twilio, other := twiliotest.NewServer(twiliotest.Config{AuthToken: "tw_token"}), twiliotest.NewServer(twiliotest.Config{AuthToken: "other"})
+	defer twilio.Close()
+	defer other.Close()
+	signed := http.Header{"Content-Type": {"application/x-www-form-urlencoded"},
+		"X-Twilio-Signature": {twilio.Sign("https://hooks.example.com/webhooks/twilio/sms", form)}}
+	forged := http.Header{"Content-Type": {"application/x-www-form-urlencoded"},
+		"X-Twilio-Signature": {other.Sign("https://hooks.example.com/webhooks/twilio/sms", form)}}
+	require.Equal(t, http.StatusUnauthorized, s.post(t, "/webhooks/twilio/sms", raw, forged))
+	sups, err := s.store.ListSuppressions(context.Background(), outbound.ClientID{})
+	require.NoError(t, err)
+	require.Empty(t, sups, "a forged delivery changes nothing")
+	for range 2 {
+		require.Equal(t, http.StatusOK, s.post(t, "/webhooks/twilio/sms", raw, signed))
+	}
+	sups, err = s.store.ListSuppressions(context.Background(), outbound.ClientID{})
+	require.NoError(t, err)
+	require.Len(t, sups, 1, "kept once")
+	require.Equal(t, "+61412340077", sups[0].Address)
+	require.True(t, sups[0].Client.IsZero(), "platform-wide")
+
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
+	b, err := calcomtest.Body(calcom.TriggerCreated, calcomtest.Booking{UID: "bk_1", Title: "Intro", Start: start, End: start.Add(time.Hour),
+		Attendee: calcomtest.Person{Name: "Ann", Email: "ann@nowhere.example"}}, time.Now(), nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, s.post(t, "/webhooks/calcom", b, http.Header{calcom.SignatureHeader: {calcomtest.Sign("whsec_cal", b)}}))
+	require.Equal(t, http.StatusUnauthorized, s.post(t, "/webhooks/calcom", b, http.Header{calcom.SignatureHeader: {"no-secret-provided"}}))
+	require.Equal(t, http.StatusNotFound, s.post(t, "/webhooks/stripe", []byte(`{}`), nil), "Stripe is not configured")
+}
+
+// -demo: the demo client signs up by Stripe's signed events to the
+// server's own route, and its leads are enrolled; the server stops
+// gracefully.
+func TestDemo(t *testing.T) {
+	t.Parallel()
+	cfg, err := loadConfig([]string{"-demo", "-addr", "127.0.0.1:0"}, env(nil), io.Discard)
+	require.NoError(t, err)
+	s := start(t, cfg)
+	cs, err := s.store.ListClients(context.Background())
+	require.NoError(t, err)
+	require.Len(t, cs, 1)
+	require.Equal(t, "Demo Agency", cs[0].Name)
+	require.Equal(t, "growth", cs[0].Plan)
+	require.Equal(t, outbound.AnswerAuto, cs[0].Answers)
+	es, err := s.store.ListEnrollments(context.Background(), storage.EnrollmentFilter{Client: cs[0].ID})
+	require.NoError(t, err)
+	require.NotEmpty(t, es, "the demo leads that fit are enrolled")
+	code, _ := get(t, s.url+"/healthz")
+	require.Equal(t, http.StatusOK, code)
+}

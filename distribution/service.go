@@ -165,6 +165,13 @@ func (s *Service) CreateCampaign(ctx context.Context, client outbound.ClientID, 
 	return s.accounts.createCampaign(ctx, client, name, outbound.ICP{})
 }
 
+// CreateCampaignFor is CreateCampaign for an ideal customer profile: the
+// campaign's leads are scored by their fit to icp. A bad profile is a
+// *FieldError naming the field.
+func (s *Service) CreateCampaignFor(ctx context.Context, client outbound.ClientID, name string, icp outbound.ICP) (*outbound.Campaign, error) {
+	return s.accounts.createCampaign(ctx, client, name, icp)
+}
+
 // Usage returns how many leads the client enrolled in the billing month that
 // holds instant at (its allowance counts against this), with the period.
 // An enrollment counts in the period whose days hold its enrollment day (the

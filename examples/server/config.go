@@ -65,6 +65,12 @@ type secrets struct {
 	CalendlyKey     string // CALENDLY_SIGNING_KEY
 	SalesforgeToken string // SALESFORGE_WEBHOOK_TOKEN: the token in the route's query
 	InboundMail     string // INBOUND_MAIL_TOKEN: the X-Inbound-Token of the inbound-mail route
+	// AdminToken is the API's admin bearer token (OUTBOUND_ADMIN_TOKEN);
+	// "" leaves no admin. With -demo and none set, "demo-admin-token".
+	AdminToken string
+	// ClientTokens are the clients' API tokens (OUTBOUND_CLIENT_TOKENS):
+	// "clientID:token" pairs separated by commas.
+	ClientTokens string
 }
 
 // errUsage marks a bad command line or configuration.
@@ -140,7 +146,11 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		UnipileWebhook: getenv("UNIPILE_WEBHOOK_SECRET"), LobWebhook: getenv("LOB_WEBHOOK_SECRET"),
 		StannpWebhook: getenv("STANNP_WEBHOOK_SECRET"), CalcomWebhook: getenv("CALCOM_WEBHOOK_SECRET"),
 		CalendlyKey: getenv("CALENDLY_SIGNING_KEY"), SalesforgeToken: getenv("SALESFORGE_WEBHOOK_TOKEN"),
-		InboundMail: getenv("INBOUND_MAIL_TOKEN"),
+		InboundMail: getenv("INBOUND_MAIL_TOKEN"), AdminToken: getenv("OUTBOUND_ADMIN_TOKEN"),
+		ClientTokens: getenv("OUTBOUND_CLIENT_TOKENS"),
+	}
+	if c.Demo && c.Secrets.AdminToken == "" {
+		c.Secrets.AdminToken = demoAdminToken
 	}
 	return c, c.validate()
 }
@@ -168,6 +178,9 @@ func (c *config) validate() error {
 	}
 	if _, err := time.LoadLocation(c.BillingZone); err != nil || c.BillingZone == "" {
 		return &configError{Setting: "OUTBOUND_BILLING_ZONE", Value: c.BillingZone, Reason: "must be an IANA time zone name"}
+	}
+	if t := c.Secrets.AdminToken; t != "" && t != demoAdminToken && len(t) < 16 {
+		return &configError{Setting: "OUTBOUND_ADMIN_TOKEN", Value: "(set)", Reason: "must be 16 characters or more"}
 	}
 	if c.ShutdownGrace <= 0 {
 		return &configError{Setting: "-shutdown-grace", Value: c.ShutdownGrace.String(), Reason: "must be positive"}

@@ -74,6 +74,10 @@ func (d *demoProviders) close() {
 	}
 }
 
+// demoAdminToken is the API's admin token of a -demo server that was
+// given none: a demo's, known to whoever reads this.
+const demoAdminToken = "demo-admin-token"
+
 // demoClient names the demo's client and its Stripe keys.
 const (
 	demoCustomer     = "cus_demo"

@@ -22,6 +22,26 @@
 //	GET  /healthz                          alive
 //	GET  /readyz                           the store answers
 //
+// and the JSON API under /api/v1, described at /api/v1/openapi.json:
+//
+//	GET  /api/v1/clients                   the clients the token sees
+//	GET  /api/v1/clients/{client}
+//	GET  /api/v1/clients/{client}/campaigns
+//	POST /api/v1/clients/{client}/campaigns          {name, icp}
+//	POST /api/v1/campaigns/{campaign}/leads          a lead file: text/csv or application/x-ndjson;
+//	                                                 the rows refused come back with line, field, value, reason
+//	GET  /api/v1/leads/{lead}              the lead, its score's signals, its schedule
+//	GET  /api/v1/suppressions[?client=]    a client's, or (admin, no client) the platform-wide ones
+//	POST /api/v1/suppressions              {client, lead | address | domain, channel, reason}
+//	POST /api/v1/suppressions/lift         the same key, and why
+//
+// The API takes "Authorization: Bearer <token>": OUTBOUND_ADMIN_TOKEN sees
+// every client; each of OUTBOUND_CLIENT_TOKENS ("clientID:token,…") only its
+// own client, and a record of another client answers 404, never its data.
+// Errors are application/problem+json (RFC 9457) naming the field and
+// value; lists take limit (1–500, default 100) and the cursor the page
+// before gave (next_cursor).
+//
 // A provider whose secret is not set has no route (404). Every delivery is
 // verified by its provider's own mechanism before anything is recorded: a
 // bad signature is 401 and changes nothing, a redelivery is harmless, and
@@ -32,7 +52,8 @@
 // OUTBOUND_BILLING_ZONE), then an optional JSON file (-config). Logs are
 // JSON (log/slog) on standard output.
 //
-// -demo runs on the memory store with Stripe's and Twilio's fakes: the
+// -demo runs on the memory store (its admin token, unless one is set,
+// is "demo-admin-token") with Stripe's and Twilio's fakes: the
 // demo client buys the growth plan at the fake Stripe, whose signed events
 // reach the server's own Stripe route, its replies are answered
 // automatically with a Cal.com link, and a campaign of demo leads is

@@ -102,6 +102,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	if err := mountWebhooks(mux, routes, svc, log); err != nil {
 		return err
 	}
+	a, err := newAPI(svc, st, clock, log, cfg.Secrets.AdminToken, cfg.Secrets.ClientTokens)
+	if err != nil {
+		return err
+	}
+	a.mount(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

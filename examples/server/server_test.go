@@ -74,7 +74,13 @@ type started struct {
 
 func start(t *testing.T, cfg config) *started {
 	t.Helper()
-	s := &started{store: memory.New(), done: make(chan int, 1)}
+	return startOn(t, cfg, memory.New())
+}
+
+// startOn starts the server on st.
+func startOn(t *testing.T, cfg config, st *memory.Store) *started {
+	t.Helper()
+	s := &started{store: st, done: make(chan int, 1)}
 	cfg.store = s.store
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel

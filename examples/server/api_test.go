@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/storage/memory"
+	"github.com/outbound-go/outbound/timing"
+)
+
+const (
+	adminTok = "admin-token-0123456789"
+	aTok     = "client-a-token-0123456789"
+	bTok     = "client-b-token-0123456789"
+)
+
+// tenants are two clients with a campaign and a lead each, made on the
+// store before the server starts on it.
+type tenants struct {
+	a, b         outbound.Client
+	campA, campB outbound.CampaignID
+	leadB        outbound.LeadID
+}
+
+func seedTenants(t *testing.T, st *memory.Store) tenants {
+	t.Helper()
+	ctx := context.Background()
+	svc, err := distribution.New(distribution.Config{Store: st, Clock: timing.RealClock()})
+	require.NoError(t, err)
+	_, err = svc.Pool().Stock(ctx, outbound.KindDomain, 6, time.Now().AddDate(0, 0, -60))
+	require.NoError(t, err)
+	var out tenants
+	for i, name := range []string{"Acme", "Brio"} {
+		c, err := svc.Signup(ctx, distribution.SignupInput{Name: name, Plan: "starter", DefaultZone: "Australia/Sydney", PaymentID: "pay-" + name})
+		require.NoError(t, err)
+		camp, err := svc.CreateCampaign(ctx, c.ID, "Q1")
+		require.NoError(t, err)
+		res, err := svc.ImportLeads(ctx, camp.ID, []distribution.LeadInput{{Email: strings.ToLower(name) + "@lead.example", FirstName: "Ann",
+			Company: name + " Lead Co", Country: "AU", Region: "NSW", Score: 80}})
+		require.NoError(t, err)
+		if i == 0 {
+			out.a, out.campA = *c, camp.ID
+		} else {
+			out.b, out.campB, out.leadB = *c, camp.ID, res.Enrolled[0]
+		}
+	}
+	return out
+}
+
+type client struct {
+	t    *testing.T
+	base string
+	tok  string
+}
+
+func (c client) do(method, path, contentType string, body []byte) (int, map[string]any) {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(body))
+	require.NoError(c.t, err)
+	if c.tok != "" {
+		req.Header.Set("Authorization", "Bearer "+c.tok)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(c.t, err)
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	require.NoError(c.t, err)
+	var out map[string]any
+	if len(raw) > 0 {
+		require.NoError(c.t, json.Unmarshal(raw, &out), string(raw))
+	}
+	if res.StatusCode >= 400 {
+		require.Equal(c.t, "application/problem+json", res.Header.Get("Content-Type"))
+	}
+	return res.StatusCode, out
+}
+
+func (c client) get(path string) (int, map[string]any) { return c.do(http.MethodGet, path, "", nil) }
+
+func (c client) postJSON(path string, v any) (int, map[string]any) {
+	b, err := json.Marshal(v)
+	require.NoError(c.t, err)
+	return c.do(http.MethodPost, path, "application/json", b)
+}
+
+func items(m map[string]any) []any { its, _ := m["items"].([]any); return its }
+
+func startAPI(t *testing.T) (*started, tenants) {
+	t.Helper()
+	st := memory.New()
+	ten := seedTenants(t, st)
+	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0"}, env(map[string]string{
+		"OUTBOUND_ADMIN_TOKEN":   adminTok,
+		"OUTBOUND_CLIENT_TOKENS": ten.a.ID.String() + ":" + aTok + "," + ten.b.ID.String() + ":" + bTok,
+	}), io.Discard)
+	require.NoError(t, err)
+	cfg.store = st
+	s := startOn(t, cfg, st)
+	return s, ten
+}
+
+// Every route: who may see what, and another client's IDs answer 404,
+// never data.
+func TestAPITenancy(t *testing.T) {
+	t.Parallel()
+	s, ten := startAPI(t)
+	admin, a, anon := client{t, s.url, adminTok}, client{t, s.url, aTok}, client{t, s.url, ""}
+
+	code, body := anon.get("/api/v1/clients")
+	require.Equal(t, http.StatusUnauthorized, code)
+	require.Equal(t, float64(401), body["status"])
+	code, _ = client{t, s.url, "wrong-token-0123456789"}.get("/api/v1/clients")
+	require.Equal(t, http.StatusUnauthorized, code)
+
+	code, body = admin.get("/api/v1/clients")
+	require.Equal(t, http.StatusOK, code)
+	require.Len(t, items(body), 2)
+	code, body = a.get("/api/v1/clients")
+	require.Equal(t, http.StatusOK, code)
+	require.Len(t, items(body), 1)
+	require.Equal(t, ten.a.ID.String(), items(body)[0].(map[string]any)["id"])
+
+	b := ten.b.ID.String()
+	for _, tt := range []struct{ method, path, ct, body string }{
+		{"GET", "/api/v1/clients/" + b, "", ""},
+		{"GET", "/api/v1/clients/" + b + "/campaigns", "", ""},
+		{"POST", "/api/v1/clients/" + b + "/campaigns", "application/json", `{"name":"mine now"}`},
+		{"POST", "/api/v1/campaigns/" + ten.campB.String() + "/leads", "text/csv", "email\nx@y.example\n"},
+		{"GET", "/api/v1/leads/" + ten.leadB.String(), "", ""},
+		{"GET", "/api/v1/suppressions?client=" + b, "", ""},
+		{"POST", "/api/v1/suppressions", "application/json", `{"client":"` + b + `","address":"x@y.example"}`},
+		{"POST", "/api/v1/suppressions", "application/json", `{"lead":"` + ten.leadB.String() + `"}`},
+		{"POST", "/api/v1/suppressions/lift", "application/json", `{"client":"` + b + `","address":"x@y.example","reason":"mine"}`},
+		{"GET", "/api/v1/leads/not-an-id", "", ""},
+	} {
+		code, body := a.do(tt.method, tt.path, tt.ct, []byte(tt.body))
+		require.Equal(t, http.StatusNotFound, code, "%s %s: %v", tt.method, tt.path, body)
+		require.NotContains(t, body, "items", "%s %s", tt.method, tt.path)
+	}
+	code, body = admin.get("/api/v1/leads/" + ten.leadB.String())
+	require.Equal(t, http.StatusOK, code, body)
+	require.Equal(t, "brio@lead.example", body["email"])
+	campaigns, err := s.store.ListCampaigns(context.Background(), ten.b.ID)
+	require.NoError(t, err)
+	require.Len(t, campaigns, 1, "client A created nothing for B")
+}
+
+// Campaigns, lead files with their errors by line, a lead's schedule,
+// suppressions, pages and problems naming the field.
+func TestAPIRoutes(t *testing.T) {
+	t.Parallel()
+	s, ten := startAPI(t)
+	admin, a := client{t, s.url, adminTok}, client{t, s.url, aTok}
+	ac := "/api/v1/clients/" + ten.a.ID.String()
+
+	code, body := a.postJSON(ac+"/campaigns", map[string]any{"name": "Growth", "icp": map[string]any{"countries": []string{"Oz"}}})
+	require.Equal(t, http.StatusBadRequest, code)
+	require.Equal(t, "Countries[0]", body["field"])
+	require.Equal(t, "Oz", body["value"])
+	code, body = a.postJSON(ac+"/campaigns", map[string]any{"name": "Growth", "icp": map[string]any{"countries": []string{"AU"},
+		"industries": []string{"software"}, "seniority": "director"}})
+	require.Equal(t, http.StatusCreated, code, body)
+	camp := body["id"].(string)
+	code, body = a.do(http.MethodPost, ac+"/campaigns", "application/json", []byte(`{"name":"x","colour":"red"}`))
+	require.Equal(t, http.StatusBadRequest, code)
+	require.Equal(t, "body", body["field"])
+
+	csv := "email,first_name,title,company,country,region,industry,employees\n" +
+		"dee@stackly.example,Dee,VP Growth,Stackly,AU,NSW,Software,120\n" +
+		"not-an-email,Eve,CEO,Eve Co,AU,NSW,Software,50\n" +
+		"fay@harbour.example,Fay,CTO,Harbour,AU,VIC,Software,lots\n"
+	code, body = a.do(http.MethodPost, "/api/v1/campaigns/"+camp+"/leads", "text/csv", []byte(csv))
+	require.Equal(t, http.StatusOK, code, body)
+	require.Len(t, body["enrolled"], 1)
+	rejected := body["rejected"].([]any)
+	require.Len(t, rejected, 2)
+	require.Equal(t, map[string]any{"line": float64(3), "field": "email", "value": "not-an-email", "reason": rejected[0].(map[string]any)["reason"]},
+		rejected[0])
+	require.Equal(t, float64(4), rejected[1].(map[string]any)["line"])
+	require.Equal(t, "employees", rejected[1].(map[string]any)["field"])
+	code, _ = a.do(http.MethodPost, "/api/v1/campaigns/"+camp+"/leads", "application/pdf", []byte("%PDF"))
+	require.Equal(t, http.StatusUnsupportedMediaType, code)
+
+	lead := body["enrolled"].([]any)[0].(string)
+	var schedule []any
+	require.Eventually(t, func() bool {
+		code, body = a.get("/api/v1/leads/" + lead)
+		require.Equal(t, http.StatusOK, code)
+		schedule, _ = body["schedule"].([]any)
+		return len(schedule) > 0
+	}, 20*time.Second, 100*time.Millisecond, "the leader plans the new lead")
+	require.Equal(t, "email", schedule[0].(map[string]any)["channel"])
+	require.Equal(t, float64(70), body["score"], "scored against the campaign's ICP")
+	require.NotEmpty(t, body["score_signals"])
+
+	code, _ = a.postJSON("/api/v1/suppressions", map[string]any{"address": "Gone@Elsewhere.example", "channel": "email"})
+	require.Equal(t, http.StatusCreated, code)
+	code, body = a.get("/api/v1/suppressions")
+	require.Equal(t, http.StatusOK, code)
+	require.Len(t, items(body), 1)
+	require.Equal(t, "gone@elsewhere.example", items(body)[0].(map[string]any)["address"])
+	code, body = a.postJSON("/api/v1/suppressions/lift", map[string]any{"address": "gone@elsewhere.example", "channel": "email"})
+	require.Equal(t, http.StatusBadRequest, code)
+	require.Equal(t, "reason", body["field"])
+	code, _ = a.postJSON("/api/v1/suppressions/lift", map[string]any{"address": "gone@elsewhere.example", "channel": "email", "reason": "asked back in"})
+	require.Equal(t, http.StatusOK, code)
+	code, _ = a.postJSON("/api/v1/suppressions/lift", map[string]any{"address": "gone@elsewhere.example", "channel": "email", "reason": "again"})
+	require.Equal(t, http.StatusNotFound, code)
+	code, body = a.postJSON("/api/v1/suppressions", map[string]any{"address": "x@y.example", "channel": "fax"})
+	require.Equal(t, http.StatusBadRequest, code)
+	require.Equal(t, "channel", body["field"])
+
+	code, body = admin.get("/api/v1/clients?limit=1")
+	require.Equal(t, http.StatusOK, code)
+	require.Len(t, items(body), 1)
+	next := body["next_cursor"].(string)
+	require.NotEmpty(t, next)
+	code, body = admin.get("/api/v1/clients?limit=1&cursor=" + next)
+	require.Equal(t, http.StatusOK, code)
+	require.Len(t, items(body), 1)
+	require.Empty(t, body["next_cursor"])
+	code, body = admin.get("/api/v1/clients?limit=0")
+	require.Equal(t, http.StatusBadRequest, code)
+	require.Equal(t, "limit", body["field"])
+
+	code, body = client{t, s.url, ""}.get("/api/v1/openapi.json")
+	require.Equal(t, http.StatusOK, code)
+	require.Equal(t, "3.1.0", body["openapi"])
+	require.Contains(t, body["paths"], "/leads/{lead}")
+}

@@ -178,7 +178,7 @@ func (s *shared) touchMoved(ctx context.Context, t *outbound.Touch, from, to out
 			at = t.SentAt
 		}
 		s.notify(ctx, Change{Kind: kind, At: at, Client: t.Client, Campaign: t.Campaign, Enrollment: t.Enrollment, Lead: t.Lead,
-			Touch: t.ID, Resource: t.Resource, Channel: touchKind(t), Reason: t.Reason})
+			Touch: t.ID, Resource: t.Resource, Channel: touchKind(t), Reason: t.Reason, Provider: t.Provider, ScheduledAt: t.ScheduledAt})
 	}
 }
 

@@ -58,6 +58,11 @@ type Change struct {
 	Touch      outbound.TouchID
 	Resource   outbound.ResourceID
 	Channel    channel.Kind
+	// Provider and ScheduledAt are a touch's, for a touch change: the
+	// provider it goes or went through, and when it was due (a sent
+	// touch's lateness is At − ScheduledAt).
+	Provider    string
+	ScheduledAt time.Time
 	// Reason says why, in the engine's words: a touch's or enrollment's
 	// reason, a client's pause reason (see outbound.Reason), or an alert's
 	// message.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -179,4 +180,40 @@ func TestHookHearsSuppressions(t *testing.T) {
 	require.Len(t, got, 3)
 	require.Equal(t, "example.com", got[2].Suppression.Domain, "as stored")
 	require.True(t, got[2].Client.IsZero(), "platform-wide")
+}
+
+// A touch's change names its provider and when it was due; Leading says
+// whether this Service's Run plans, and only while it runs.
+func TestTouchChangeProviderAndLeading(t *testing.T) {
+	t.Parallel()
+	var sent []distribution.Change
+	var mu sync.Mutex
+	e := newEnv(t, func(c *distribution.Config) {
+		c.Hook = distribution.HookFunc(func(_ context.Context, ch distribution.Change) {
+			if ch.Kind == distribution.ChangeTouchSent {
+				mu.Lock()
+				sent = append(sent, ch)
+				mu.Unlock()
+			}
+		})
+	})
+	camp := e.campaign(e.signup("growth", "Australia/Sydney"))
+	res := e.importLeads(camp, hot(1))
+	e.plan()
+	first := primary(e.schedule(res.Enrolled[0]))[1]
+	e.sendStep(first)
+	mu.Lock()
+	require.Len(t, sent, 1)
+	require.Equal(t, first.ScheduledAt, sent[0].ScheduledAt)
+	require.NotEmpty(t, sent[0].Provider)
+	mu.Unlock()
+
+	require.False(t, e.svc.Leading(), "not before Run")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.svc.Run(ctx) }()
+	require.Eventually(t, e.svc.Leading, 5*time.Second, 5*time.Millisecond, "Run with no elector leads")
+	cancel()
+	require.NoError(t, <-done)
+	require.False(t, e.svc.Leading(), "not after Run")
 }

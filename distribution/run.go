@@ -46,6 +46,8 @@ func (s *Service) Run(ctx context.Context) error {
 		wg.Go(func() { s.workLoop(ctx, work, stop, name) })
 	}
 	if s.cfg.Elector == nil {
+		s.leading.Store(true)
+		defer s.leading.Store(false)
 		wg.Go(func() { s.planLoop(ctx, work, stop, nil) })
 		wg.Go(func() { s.dailyLoop(ctx, work, nil) })
 	} else {
@@ -84,6 +86,8 @@ func (s *Service) leadLoop(ctx, work context.Context, instance string) {
 // or a check of term fails, then releases term.
 func (s *Service) leaderWork(ctx, work context.Context, term storage.Term, instance string) {
 	s.log.InfoContext(work, "leading: planner and daily jobs started", "instance", instance)
+	s.leading.Store(true)
+	defer s.leading.Store(false)
 	held, lose := context.WithCancelCause(ctx)
 	defer lose(nil)
 	check := func() bool {

@@ -2,6 +2,7 @@ package distribution
 
 import (
 	"context"
+	"sync/atomic"
 	"fmt"
 	"strings"
 	"time"
@@ -34,7 +35,15 @@ type Service struct {
 	applier    *applier
 	daily      *dailyJobs
 	rpool      *pool.Pool
+	// leading is set while this Service's Run plans and runs the daily
+	// jobs: it holds the leadership, or has no elector to ask.
+	leading atomic.Bool
 }
+
+// Leading reports whether this Service's Run is the one that plans and
+// runs the daily jobs now: it holds the leadership (Config.Elector), or
+// runs with no elector. False before Run and after it returns.
+func (s *Service) Leading() bool { return s.leading.Load() }
 
 // New builds a Service from cfg (defaults filled in first). It fails with
 // the problems of Config.Validate.

@@ -2,9 +2,9 @@ package distribution
 
 import (
 	"context"
-	"sync/atomic"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/outbound-go/outbound"

@@ -21,6 +21,12 @@
 //	POST /webhooks/smtp-inbound            INBOUND_MAIL_TOKEN (X-Inbound-Token): raw mail from the host's gateway
 //	GET  /healthz                          alive
 //	GET  /readyz                           the store answers
+//	GET  /metrics                          Prometheus: outbound_touches_total{channel,provider,outcome},
+//	                                       outbound_dispatch_lateness_seconds{channel}, outbound_deferrals_total{reason},
+//	                                       outbound_fallbacks_total{reason}, outbound_capacity_used|free{kind},
+//	                                       outbound_pool_resources{kind,state}, outbound_pool_buffer_ratio{kind},
+//	                                       outbound_webhook_requests_total{provider,result}, outbound_leader,
+//	                                       and the Go runtime's and process's
 //
 // and the JSON API under /api/v1, described at /api/v1/openapi.json:
 //

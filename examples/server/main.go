@@ -91,17 +91,21 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		return err
 	}
 	plans := distribution.Config{}.WithDefaults().Plans
+	met := newMetrics(st)
 	svc, err := distribution.New(distribution.Config{
 		Store: st, Elector: elector, Channels: chans, Clock: clock, Logger: log, BillingZone: cfg.BillingZone, Plans: plans,
+		Hook: distribution.HookFunc(met.hook),
 	})
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
+	met.svc.Store(svc)
 
 	mux := http.NewServeMux()
-	if err := mountWebhooks(mux, routes, svc, log); err != nil {
+	if err := mountWebhooks(mux, routes, svc, log, met); err != nil {
 		return err
 	}
+	mux.Handle("GET /metrics", met.handler())
 	a, err := newAPI(svc, st, clock, log, cfg.Secrets.AdminToken, cfg.Secrets.ClientTokens)
 	if err != nil {
 		return err

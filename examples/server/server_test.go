@@ -199,3 +199,26 @@ func TestDemo(t *testing.T) {
 	code, _ := get(t, s.url+"/healthz")
 	require.Equal(t, http.StatusOK, code)
 }
+
+// /metrics: the webhook requests by provider and result, the pool by kind
+// and state with its buffer, the leadership, the touches the engine sent.
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	cfg, err := loadConfig([]string{"-demo", "-addr", "127.0.0.1:0"}, env(nil), io.Discard)
+	require.NoError(t, err)
+	s := start(t, cfg)
+	require.Equal(t, http.StatusUnauthorized, s.post(t, "/webhooks/twilio/sms", []byte("Body=hi"), http.Header{
+		"Content-Type": {"application/x-www-form-urlencoded"}, "X-Twilio-Signature": {"forged"}}))
+	var text string
+	require.Eventually(t, func() bool {
+		code, body := get(t, s.url+"/metrics")
+		require.Equal(t, http.StatusOK, code)
+		text = body
+		return strings.Contains(body, "outbound_leader 1")
+	}, 10*time.Second, 50*time.Millisecond, "the demo's only process leads")
+	require.Contains(t, text, `outbound_webhook_requests_total{provider="stripe",result="accepted"} 3`, "the demo's signup")
+	require.Contains(t, text, `outbound_webhook_requests_total{provider="twilio",result="unauthorized"} 1`)
+	require.Contains(t, text, `outbound_pool_resources{kind="domain",state="assigned"}`)
+	require.Contains(t, text, `outbound_pool_buffer_ratio{kind="domain"}`)
+	require.Contains(t, text, "go_goroutines")
+}

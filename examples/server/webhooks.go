@@ -140,15 +140,15 @@ func webhookRoutes(c config, env providerEnv) ([]route, error) {
 }
 
 // mountWebhooks mounts every route on mux, each a webhook.Handler handing
-// what it verified and decoded to sink.
-func mountWebhooks(mux *http.ServeMux, routes []route, sink webhook.Sink, log *slog.Logger) error {
+// what it verified and decoded to sink, its answers counted in met.
+func mountWebhooks(mux *http.ServeMux, routes []route, sink webhook.Sink, log *slog.Logger, met *metrics) error {
 	for _, r := range routes {
 		h, err := webhook.NewHandler(webhook.Config{Name: r.provider, Verifier: r.verifier, Decoder: r.decoder, Sink: sink,
 			Logger: log.With("route", r.path)})
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.path, err)
 		}
-		mux.Handle("POST "+r.path, h)
+		mux.Handle("POST "+r.path, met.instrument(r.provider, h))
 	}
 	return nil
 }

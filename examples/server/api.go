@@ -31,6 +31,7 @@ type api struct {
 	admin   [sha256.Size]byte                       // the admin token's digest; zero: no admin
 	clients map[[sha256.Size]byte]outbound.ClientID // a client token's digest → its client
 	openapi []byte                                  // the API's description, as served
+	alerts  *alertLog                               // the pool's latest alerts; nil: none kept
 }
 
 // principal is who a request is from.

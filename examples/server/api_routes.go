@@ -36,6 +36,12 @@ func (a *api) mount(mux *http.ServeMux) {
 	a.handle(mux, "GET /api/v1/suppressions", a.listSuppressions)
 	a.handle(mux, "POST /api/v1/suppressions", a.addSuppression)
 	a.handle(mux, "POST /api/v1/suppressions/lift", a.liftSuppression)
+	a.handle(mux, "GET /api/v1/leads/{lead}/events", a.leadEvents)
+	a.handle(mux, "GET /api/v1/pool", a.getPool)
+	a.handle(mux, "POST /api/v1/resources", a.registerResources)
+	a.handle(mux, "POST /api/v1/resources/{resource}/pause", a.pauseResource(true))
+	a.handle(mux, "POST /api/v1/resources/{resource}/resume", a.pauseResource(false))
+	a.handle(mux, "GET /api/v1/alerts", a.listAlerts)
 }
 
 // idParam parses a path value as an ID of type T; one that does not parse
@@ -286,17 +292,23 @@ type leadJSON struct {
 	Schedule     []touchJSON            `json:"schedule"`
 }
 
-// getLead answers a lead with its schedule: when each step goes, or went,
-// and why one did not.
-func (a *api) getLead(w http.ResponseWriter, r *http.Request, p principal) error {
+// lead reads the lead of the path's {lead} that p may see.
+func (a *api) lead(r *http.Request, p principal) (*outbound.Lead, error) {
 	id, err := idParam[outbound.LeadID](r, "lead")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	l, err := a.st.GetLead(r.Context(), id)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && !p.sees(l.Client)) {
-		return notFound("lead")
+		return nil, notFound("lead")
 	}
+	return l, err
+}
+
+// getLead answers a lead with its schedule: when each step goes, or went,
+// and why one did not.
+func (a *api) getLead(w http.ResponseWriter, r *http.Request, p principal) error {
+	l, err := a.lead(r, p)
 	if err != nil {
 		return err
 	}

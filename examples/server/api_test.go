@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/storage/memory"
 	"github.com/outbound-go/outbound/timing"
@@ -54,6 +55,10 @@ func seedTenants(t *testing.T, st *memory.Store) tenants {
 			out.b, out.campB, out.leadB = *c, camp.ID, res.Enrolled[0]
 		}
 	}
+	// Brio's lead wrote back.
+	_, err = svc.HandleEvent(ctx, channel.Event{Provider: "smtp", ProviderEventID: "m1/reply", Type: channel.EventReplied,
+		Kind: channel.Email, From: "brio@lead.example", Body: "Sounds interesting, tell me more.", At: time.Now()})
+	require.NoError(t, err)
 	return out
 }
 
@@ -145,6 +150,10 @@ func TestAPITenancy(t *testing.T) {
 		{"POST", "/api/v1/suppressions", "application/json", `{"lead":"` + ten.leadB.String() + `"}`},
 		{"POST", "/api/v1/suppressions/lift", "application/json", `{"client":"` + b + `","address":"x@y.example","reason":"mine"}`},
 		{"GET", "/api/v1/leads/not-an-id", "", ""},
+		{"GET", "/api/v1/leads/" + ten.leadB.String() + "/events", "", ""},
+		{"GET", "/api/v1/pool", "", ""},
+		{"POST", "/api/v1/resources", "application/json", `[]`},
+		{"GET", "/api/v1/alerts", "", ""},
 	} {
 		code, body := a.do(tt.method, tt.path, tt.ct, []byte(tt.body))
 		require.Equal(t, http.StatusNotFound, code, "%s %s: %v", tt.method, tt.path, body)
@@ -240,4 +249,61 @@ func TestAPIRoutes(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, "3.1.0", body["openapi"])
 	require.Contains(t, body["paths"], "/leads/{lead}")
+}
+
+// The agency's pool: by kind and state with its buffer, its own resources
+// registered once, a resource paused with a reason and resumed, the
+// alerts; a lead's events with their reading.
+func TestAPIPoolAndEvents(t *testing.T) {
+	t.Parallel()
+	s, ten := startAPI(t)
+	admin, b := client{t, s.url, adminTok}, client{t, s.url, bTok}
+
+	code, body := admin.get("/api/v1/pool")
+	require.Equal(t, http.StatusOK, code, body)
+	kinds := body["kinds"].([]any)
+	domain := kinds[0].(map[string]any)
+	require.Equal(t, "domain", domain["kind"])
+	require.Equal(t, float64(4), domain["states"].(map[string]any)["assigned"], "two starter clients, two domains each")
+	require.InDelta(t, 2.0/6.0, domain["buffer_ratio"], 1e-9)
+
+	regs := []map[string]any{
+		{"kind": "domain", "provider": "own", "provider_ref": "dom-1", "address": "agency-mail.example", "purchased_at": time.Now().AddDate(0, -3, 0)},
+		{"kind": "mailbox", "provider": "own", "provider_ref": "mbx-1", "address": "sam@agency-mail.example", "domain": "dom-1"},
+	}
+	code, body = admin.postJSON("/api/v1/resources", regs)
+	require.Equal(t, http.StatusCreated, code, body)
+	first := items(body)
+	require.Len(t, first, 2)
+	code, body = admin.postJSON("/api/v1/resources", regs)
+	require.Equal(t, http.StatusCreated, code)
+	require.Equal(t, first, items(body), "registering again changes nothing")
+	code, body = admin.postJSON("/api/v1/resources", []map[string]any{{"kind": "fax", "provider": "own", "provider_ref": "x", "address": "x"}})
+	require.Equal(t, http.StatusBadRequest, code)
+	require.NotEmpty(t, body["field"])
+
+	dom := first[0].(map[string]any)["id"].(string)
+	code, body = admin.postJSON("/api/v1/resources/"+dom+"/pause", map[string]any{})
+	require.Equal(t, http.StatusBadRequest, code)
+	require.Equal(t, "reason", body["field"])
+	code, body = admin.postJSON("/api/v1/resources/"+dom+"/pause", map[string]any{"reason": "spam trap hit"})
+	require.Equal(t, http.StatusOK, code, body)
+	require.Equal(t, true, body["paused"])
+	require.Equal(t, "spam trap hit", body["pause_reason"])
+	code, body = admin.postJSON("/api/v1/resources/"+dom+"/resume", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	require.Equal(t, false, body["paused"])
+	code, _ = admin.postJSON("/api/v1/resources/"+ten.campA.String()+"/resume", nil)
+	require.Equal(t, http.StatusNotFound, code)
+
+	code, body = admin.get("/api/v1/alerts")
+	require.Equal(t, http.StatusOK, code)
+	require.NotNil(t, body["items"])
+
+	code, body = b.get("/api/v1/leads/" + ten.leadB.String() + "/events")
+	require.Equal(t, http.StatusOK, code, body)
+	evs := items(body)
+	require.Len(t, evs, 1)
+	require.Equal(t, "replied", evs[0].(map[string]any)["type"])
+	require.Equal(t, "interested", evs[0].(map[string]any)["reply_class"])
 }

@@ -40,6 +40,11 @@
 //	GET  /api/v1/suppressions[?client=]    a client's, or (admin, no client) the platform-wide ones
 //	POST /api/v1/suppressions              {client, lead | address | domain, channel, reason}
 //	POST /api/v1/suppressions/lift         the same key, and why
+//	GET  /api/v1/leads/{lead}/events       what its providers reported, replies with their class
+//	GET  /api/v1/pool                      admin: the pool by kind and state, buffers, purchases in flight
+//	POST /api/v1/resources                 admin: register the agency's own resources
+//	POST /api/v1/resources/{id}/pause      admin: {reason}; …/resume
+//	GET  /api/v1/alerts                    admin: the pool's latest alerts (this process's)
 //
 // The API takes "Authorization: Bearer <token>": OUTBOUND_ADMIN_TOKEN sees
 // every client; each of OUTBOUND_CLIENT_TOKENS ("clientID:token,…") only its

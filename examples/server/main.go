@@ -22,6 +22,7 @@ import (
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/storage/memory"
 	"github.com/outbound-go/outbound/timing"
@@ -92,9 +93,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	}
 	plans := distribution.Config{}.WithDefaults().Plans
 	met := newMetrics(st)
+	alerts := &alertLog{next: pool.LogAlerter{Logger: log}}
 	svc, err := distribution.New(distribution.Config{
 		Store: st, Elector: elector, Channels: chans, Clock: clock, Logger: log, BillingZone: cfg.BillingZone, Plans: plans,
-		Hook: distribution.HookFunc(met.hook),
+		Hook: distribution.HookFunc(met.hook), Alerter: alerts,
 	})
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
@@ -110,6 +112,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	if err != nil {
 		return err
 	}
+	a.alerts = alerts
 	a.mount(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

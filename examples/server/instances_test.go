@@ -35,7 +35,7 @@ func testDatabaseURL() string {
 // pgSchemaURL creates a fresh schema, dropped when t ends, and returns the
 // database URL whose connections use it. It skips t when no server
 // answers (and fails it under CI).
-func pgSchemaURL(t *testing.T) string {
+func pgSchemaURL(t testing.TB) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

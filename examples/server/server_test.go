@@ -72,16 +72,26 @@ type started struct {
 	stop  context.CancelFunc
 }
 
-func start(t *testing.T, cfg config) *started {
+func start(t testing.TB, cfg config) *started {
 	t.Helper()
 	return startOn(t, cfg, memory.New())
 }
 
 // startOn starts the server on st.
-func startOn(t *testing.T, cfg config, st *memory.Store) *started {
+func startOn(t testing.TB, cfg config, st *memory.Store) *started {
 	t.Helper()
-	s := &started{store: st, done: make(chan int, 1)}
-	cfg.store = s.store
+	cfg.store = st
+	return startServing(t, cfg, &started{store: st, done: make(chan int, 1)})
+}
+
+// startDB starts the server on its configured database.
+func startDB(t testing.TB, cfg config) *started {
+	t.Helper()
+	return startServing(t, cfg, &started{done: make(chan int, 1)})
+}
+
+func startServing(t testing.TB, cfg config, s *started) *started {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	ready := make(chan string, 1)

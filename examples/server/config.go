@@ -71,6 +71,11 @@ type secrets struct {
 	// ClientTokens are the clients' API tokens (OUTBOUND_CLIENT_TOKENS):
 	// "clientID:token" pairs separated by commas.
 	ClientTokens string
+	// SentryDSN reports every error logged to Sentry (SENTRY_DSN).
+	SentryDSN string
+	// AlertWebhook is a Slack-style incoming webhook every pool alert is
+	// posted to (OUTBOUND_ALERT_WEBHOOK_URL).
+	AlertWebhook string
 }
 
 // errUsage marks a bad command line or configuration.
@@ -147,7 +152,8 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		StannpWebhook: getenv("STANNP_WEBHOOK_SECRET"), CalcomWebhook: getenv("CALCOM_WEBHOOK_SECRET"),
 		CalendlyKey: getenv("CALENDLY_SIGNING_KEY"), SalesforgeToken: getenv("SALESFORGE_WEBHOOK_TOKEN"),
 		InboundMail: getenv("INBOUND_MAIL_TOKEN"), AdminToken: getenv("OUTBOUND_ADMIN_TOKEN"),
-		ClientTokens: getenv("OUTBOUND_CLIENT_TOKENS"),
+		ClientTokens: getenv("OUTBOUND_CLIENT_TOKENS"), SentryDSN: getenv("SENTRY_DSN"),
+		AlertWebhook: getenv("OUTBOUND_ALERT_WEBHOOK_URL"),
 	}
 	if c.Demo && c.Secrets.AdminToken == "" {
 		c.Secrets.AdminToken = demoAdminToken
@@ -181,6 +187,12 @@ func (c *config) validate() error {
 	}
 	if t := c.Secrets.AdminToken; t != "" && t != demoAdminToken && len(t) < 16 {
 		return &configError{Setting: "OUTBOUND_ADMIN_TOKEN", Value: "(set)", Reason: "must be 16 characters or more"}
+	}
+	if w := c.Secrets.AlertWebhook; w != "" {
+		u, err := url.Parse(w)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return &configError{Setting: "OUTBOUND_ALERT_WEBHOOK_URL", Value: "(set)", Reason: "must be an http(s) URL"}
+		}
 	}
 	if c.ShutdownGrace <= 0 {
 		return &configError{Setting: "-shutdown-grace", Value: c.ShutdownGrace.String(), Reason: "must be positive"}

@@ -53,6 +53,12 @@
 // value; lists take limit (1–500, default 100) and the cursor the page
 // before gave (next_cursor).
 //
+// Every error logged (a webhook the engine could not record, an API
+// request that failed, a planner or dispatcher error) is also reported to
+// Sentry when SENTRY_DSN is set (OUTBOUND_ENVIRONMENT names the
+// environment), and every pool alert is posted to a Slack-style incoming
+// webhook when OUTBOUND_ALERT_WEBHOOK_URL is set.
+//
 // A provider whose secret is not set has no route (404). Every delivery is
 // verified by its provider's own mechanism before anything is recorded: a
 // bad signature is 401 and changes nothing, a redelivery is harmless, and

@@ -48,7 +48,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return 1
 	}
-	log := slog.New(slog.NewJSONHandler(stdout, nil))
+	var handler slog.Handler = slog.NewJSONHandler(stdout, nil)
+	if cfg.Secrets.SentryDSN != "" {
+		rep, err := newSentryReporter(cfg.Secrets.SentryDSN, getenv("OUTBOUND_ENVIRONMENT"))
+		if err != nil {
+			fmt.Fprintln(stderr, "server:", err)
+			return 2
+		}
+		defer rep.Flush(5 * time.Second)
+		handler = &reportingHandler{Handler: handler, r: rep}
+	}
+	log := slog.New(handler)
 	if err := serve(ctx, cfg, log, ready); err != nil {
 		log.Error("server stopped", "err", err)
 		return 1
@@ -93,7 +103,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	}
 	plans := distribution.Config{}.WithDefaults().Plans
 	met := newMetrics(st)
-	alerts := &alertLog{next: pool.LogAlerter{Logger: log}}
+	var next pool.Alerter = pool.LogAlerter{Logger: log}
+	if cfg.Secrets.AlertWebhook != "" {
+		next = &webhookAlerter{next: next, url: cfg.Secrets.AlertWebhook, client: &http.Client{Timeout: 10 * time.Second}, log: log}
+	}
+	alerts := &alertLog{next: next}
 	svc, err := distribution.New(distribution.Config{
 		Store: st, Elector: elector, Channels: chans, Clock: clock, Logger: log, BillingZone: cfg.BillingZone, Plans: plans,
 		Hook: distribution.HookFunc(met.hook), Alerter: alerts,

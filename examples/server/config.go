@@ -46,6 +46,8 @@ type config struct {
 	Demo bool `json:"-"`
 	// Secrets are the providers' credentials, from the environment.
 	Secrets secrets `json:"-"`
+	// Sending is how the deployment sends, from the environment.
+	Sending sending `json:"-"`
 	// store, when set, is the store to serve instead of opening one: how
 	// a test looks at what the server recorded.
 	store storage.Store
@@ -154,6 +156,10 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		InboundMail: getenv("INBOUND_MAIL_TOKEN"), AdminToken: getenv("OUTBOUND_ADMIN_TOKEN"),
 		ClientTokens: getenv("OUTBOUND_CLIENT_TOKENS"), SentryDSN: getenv("SENTRY_DSN"),
 		AlertWebhook: getenv("OUTBOUND_ALERT_WEBHOOK_URL"),
+	}
+	var err error
+	if c.Sending, err = loadSending(getenv); err != nil {
+		return c, err
 	}
 	if c.Demo && c.Secrets.AdminToken == "" {
 		c.Secrets.AdminToken = demoAdminToken

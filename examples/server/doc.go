@@ -11,6 +11,8 @@
 //	POST /webhooks/stripe                  STRIPE_WEBHOOK_SECRET, STRIPE_API_KEY, OUTBOUND_PRICES (price=plan,…)
 //	POST /webhooks/twilio/{sms,sms-status,voice-status}
 //	                                       TWILIO_AUTH_TOKEN; signed over -public-url plus the path
+//	POST /webhooks/twilio/voice            a call's instructions: the script, or the voicemail message
+//	POST /webhooks/twilio/recording        with TWILIO_ACCOUNT_SID and OUTBOUND_RECORDINGS_DIR: recordings kept
 //	POST /webhooks/vapi                    VAPI_WEBHOOK_SECRET (the HMAC credential)
 //	POST /webhooks/unipile                 UNIPILE_WEBHOOK_SECRET (its secret header)
 //	POST /webhooks/lob                     LOB_WEBHOOK_SECRET
@@ -58,6 +60,14 @@
 // Sentry when SENTRY_DSN is set (OUTBOUND_ENVIRONMENT names the
 // environment), and every pool alert is posted to a Slack-style incoming
 // webhook when OUTBOUND_ALERT_WEBHOOK_URL is set.
+//
+// It sends through the adapters the environment configures: email over
+// SMTP (OUTBOUND_SMTP_HOST, OUTBOUND_SMTP_PORT, OUTBOUND_SMTP_USERNAME,
+// OUTBOUND_SMTP_PASSWORD, OUTBOUND_SMTP_TLS), texts and calls through
+// Twilio (TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN; their callbacks come
+// back to the routes above; OUTBOUND_VOICEMAIL_MESSAGE,
+// OUTBOUND_RECORDINGS_DIR). With none configured it plans and sends
+// nothing, and says so.
 //
 // A provider whose secret is not set has no route (404). Every delivery is
 // verified by its provider's own mechanism before anything is recorded: a

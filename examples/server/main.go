@@ -19,6 +19,7 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/adapters/postgres"
+	"github.com/outbound-go/outbound/adapters/twilio"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/distribution"
@@ -95,7 +96,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		defer demo.close()
 		chans = demo.channels
 	} else {
-		log.Warn("no channel adapters configured: touches are planned and none is sent")
+		var tw *twilio.Client
+		if chans, tw, err = cfg.Sending.channels(cfg, clock, ""); err != nil {
+			return err
+		}
+		env.Twilio = tw
+		if len(chans) == 0 {
+			log.Warn("no channel adapters configured: touches are planned and none is sent")
+		}
 	}
 	routes, err := webhookRoutes(cfg, env)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/outbound-go/outbound/adapters/calcom"
 	"github.com/outbound-go/outbound/adapters/calcom/calcomtest"
 	"github.com/outbound-go/outbound/adapters/twilio/twiliotest"
+	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/storage/memory"
 )
@@ -231,4 +232,51 @@ func TestMetrics(t *testing.T) {
 	require.Contains(t, text, `outbound_pool_resources{kind="domain",state="assigned"}`)
 	require.Contains(t, text, `outbound_pool_buffer_ratio{kind="domain"}`)
 	require.Contains(t, text, "go_goroutines")
+}
+
+// Sending from the environment: SMTP and Twilio settings read and checked;
+// with Twilio, the call instructions and recordings routes, each verified.
+func TestSendingFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		env     map[string]string
+		setting string
+	}{
+		{map[string]string{"OUTBOUND_SMTP_PORT": "smtp"}, "OUTBOUND_SMTP_PORT"},
+		{map[string]string{"OUTBOUND_SMTP_TLS": "sometimes"}, "OUTBOUND_SMTP_TLS"},
+	} {
+		_, err := loadConfig(nil, env(tt.env), io.Discard)
+		require.ErrorContains(t, err, tt.setting)
+	}
+	c, err := loadConfig(nil, env(map[string]string{"OUTBOUND_SMTP_HOST": "smtp.example.com", "OUTBOUND_SMTP_PORT": "465",
+		"OUTBOUND_SMTP_TLS": "implicit"}), io.Discard)
+	require.NoError(t, err)
+	chans, tw, err := c.Sending.channels(c, nil, "")
+	require.NoError(t, err)
+	require.Len(t, chans, 1)
+	require.Equal(t, channel.Email, chans[0].Kind())
+	require.Nil(t, tw)
+
+	c, err = loadConfig([]string{"-addr", "127.0.0.1:0", "-public-url", "https://hooks.example.com"}, env(map[string]string{
+		"TWILIO_ACCOUNT_SID": "AC" + strings.Repeat("0", 32), "TWILIO_AUTH_TOKEN": "twtoken0123",
+		"OUTBOUND_RECORDINGS_DIR": t.TempDir(), "OUTBOUND_VOICEMAIL_MESSAGE": "Hi, it's Sam from Acme; I'll try again.",
+	}), io.Discard)
+	require.NoError(t, err)
+	s := start(t, c)
+	signer := twiliotest.NewServer(twiliotest.Config{AuthToken: "twtoken0123"})
+	defer signer.Close()
+	form := url.Values{"CallSid": {"CA" + strings.Repeat("1", 32)}, "AnsweredBy": {"machine_end_beep"}, "CallStatus": {"in-progress"}}
+	h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"},
+		"X-Twilio-Signature": {signer.Sign("https://hooks.example.com/webhooks/twilio/voice", form)}}
+	req, err := http.NewRequest(http.MethodPost, s.url+"/webhooks/twilio/voice", strings.NewReader(form.Encode()))
+	require.NoError(t, err)
+	req.Header = h
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode, string(body))
+	require.Contains(t, string(body), "Sam from Acme", "a machine hears the voicemail message")
+	require.Equal(t, http.StatusUnauthorized, s.post(t, "/webhooks/twilio/voice", []byte(form.Encode()), nil))
+	require.Equal(t, http.StatusUnauthorized, s.post(t, "/webhooks/twilio/recording", []byte("RecordingSid=RE1"), nil), "the recordings route is mounted and verified")
 }

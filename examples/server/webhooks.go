@@ -30,6 +30,9 @@ type route struct {
 	provider string // "twilio"
 	verifier webhook.Verifier
 	decoder  webhook.Decoder
+	// raw, when set, serves the route instead of a webhook.Handler: a
+	// provider that wants an answer of its own (Twilio's call instructions).
+	raw http.Handler
 }
 
 // providerEnv is what the routes need beyond the secrets.
@@ -38,6 +41,8 @@ type providerEnv struct {
 	Log           *slog.Logger
 	StripeBaseURL string // "" for Stripe's own; the demo points it at the fake
 	Unipile       unipile.DecoderConfig
+	// Twilio fetches calls' recordings, when recordings are kept.
+	Twilio *twilio.Client
 }
 
 // webhookRoutes returns the route of every provider whose webhook secret
@@ -75,6 +80,14 @@ func webhookRoutes(c config, env providerEnv) ([]route, error) {
 		d := &twilio.Decoder{Now: now}
 		for _, kind := range []string{"sms", "sms-status", "voice-status"} {
 			if err := add("/webhooks/twilio/"+kind, "twilio", v, d, nil); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, route{path: "/webhooks/twilio/voice", provider: "twilio",
+			raw: &twilio.TwiML{Verifier: v, VoicemailMessage: c.Sending.VoicemailMessage}})
+		if env.Twilio != nil && c.Sending.RecordingsDir != "" {
+			rec := &twilio.Recordings{Client: env.Twilio, Store: twilio.DirStore{Dir: c.Sending.RecordingsDir}}
+			if err := add("/webhooks/twilio/recording", "twilio", v, rec, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -143,6 +156,10 @@ func webhookRoutes(c config, env providerEnv) ([]route, error) {
 // what it verified and decoded to sink, its answers counted in met.
 func mountWebhooks(mux *http.ServeMux, routes []route, sink webhook.Sink, log *slog.Logger, met *metrics) error {
 	for _, r := range routes {
+		if r.raw != nil {
+			mux.Handle("POST "+r.path, met.instrument(r.provider, r.raw))
+			continue
+		}
 		h, err := webhook.NewHandler(webhook.Config{Name: r.provider, Verifier: r.verifier, Decoder: r.decoder, Sink: sink,
 			Logger: log.With("route", r.path)})
 		if err != nil {

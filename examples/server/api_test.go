@@ -10,11 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/storage/memory"
 	"github.com/outbound-go/outbound/timing"
 )
@@ -59,6 +62,13 @@ func seedTenants(t *testing.T, st *memory.Store) tenants {
 	_, err = svc.HandleEvent(ctx, channel.Event{Provider: "smtp", ProviderEventID: "m1/reply", Type: channel.EventReplied,
 		Kind: channel.Email, From: "brio@lead.example", Body: "Sounds interesting, tell me more.", At: time.Now()})
 	require.NoError(t, err)
+	// An answer to Brio's lead waits for Brio's approval.
+	es, err := st.ListEnrollments(ctx, storage.EnrollmentFilter{Lead: out.leadB})
+	require.NoError(t, err)
+	require.NoError(t, st.InsertTouches(ctx, []outbound.Touch{{ID: outbound.TouchID{UUID: uuid.New()}, Client: out.b.ID, Campaign: out.campB,
+		Enrollment: es[0].ID, Lead: out.leadB, StepChannel: channel.Email, Channel: channel.Email, Action: channel.ActionEmail,
+		ScheduledAt: time.Now(), Status: outbound.TouchDraft, Reason: outbound.ReasonAnswer, Subject: "Re: hello",
+		Body: "Hi Ann, thanks for getting back to me, glad it caught your eye."}}))
 	return out
 }
 

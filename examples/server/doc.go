@@ -55,6 +55,20 @@
 // value; lists take limit (1–500, default 100) and the cursor the page
 // before gave (next_cursor).
 //
+// The dashboards are server-rendered pages (html/template, embedded; the
+// pool's chart is inline SVG; no script, no external asset): /login takes
+// the admin's or a client's token and sets an HTTP-only, SameSite=Strict
+// session cookie (Secure behind an https public URL) signed with a key
+// derived from the admin token, so every instance reads it; every form
+// carries the session's CSRF token. /admin shows the pool by kind and
+// state against the 40 % buffer line, purchases in flight, every domain
+// with its age, warmup limit, sends, bounces and complaints over 14 days
+// and a pause or resume button, numbers and seats with their health,
+// clients with their billing month and usage, and the latest alerts.
+// /client shows a client its campaigns' funnel (enrolled, contacted,
+// replied, meetings), its next touches, and the answers waiting for its
+// approval, to edit and send or discard.
+//
 // Every error logged (a webhook the engine could not record, an API
 // request that failed, a planner or dispatcher error) is also reported to
 // Sentry when SENTRY_DSN is set (OUTBOUND_ENVIRONMENT names the

@@ -136,6 +136,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	}
 	a.alerts = alerts
 	a.mount(mux)
+	if cfg.Secrets.AdminToken != "" {
+		dash, err := newDashboard(a, newSessions(cfg.Secrets.AdminToken, cfg.PublicURL, clock.Now))
+		if err != nil {
+			return err
+		}
+		dash.mount(mux)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

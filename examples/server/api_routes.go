@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -224,21 +225,31 @@ func (a *api) importLeads(w http.ResponseWriter, r *http.Request, p principal) e
 		return problem{Status: http.StatusUnsupportedMediaType, Title: "Unsupported Media Type", Field: "Content-Type", Value: media,
 			Detail: "send the lead file as text/csv or application/x-ndjson"}
 	}
-	rows, bad, err := leadfile.Read(io.LimitReader(r.Body, maxUpload), f)
+	out, err := a.importFile(r.Context(), camp, io.LimitReader(r.Body, maxUpload), f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// importFile reads a lead file into the campaign: the rows the file reader
+// refuses and those the engine refuses come back together, by line.
+func (a *api) importFile(ctx context.Context, camp *outbound.Campaign, body io.Reader, f leadfile.Format) (importJSON, error) {
+	rows, bad, err := leadfile.Read(body, f)
 	if err != nil {
 		var he *leadfile.HeaderError
 		if errors.As(err, &he) {
-			return badRequest("header", he.Error(), "the file's header cannot be read")
+			return importJSON{}, badRequest("header", he.Error(), "the file's header cannot be read")
 		}
-		return badRequest("body", nil, err.Error())
+		return importJSON{}, badRequest("body", nil, err.Error())
 	}
 	in := make([]distribution.LeadInput, 0, len(rows))
 	for _, row := range rows {
 		in = append(in, row.Contact)
 	}
-	res, err := a.svc.ImportLeads(r.Context(), camp.ID, in)
+	res, err := a.svc.ImportLeads(ctx, camp.ID, in)
 	if err != nil {
-		return err
+		return importJSON{}, err
 	}
 	out := importJSON{Enrolled: ids(res.Enrolled), Merged: ids(res.Merged), Dead: ids(res.Dead), Rejected: []rowErrorJSON{}}
 	for _, b := range bad {
@@ -253,7 +264,7 @@ func (a *api) importLeads(w http.ResponseWriter, r *http.Request, p principal) e
 		out.Rejected = append(out.Rejected, e)
 	}
 	slices.SortStableFunc(out.Rejected, func(x, y rowErrorJSON) int { return cmp.Compare(x.Line, y.Line) })
-	return writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 type touchJSON struct {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/leadfile"
 	"github.com/outbound-go/outbound/replies"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/warmup"
@@ -61,6 +62,7 @@ func (d *dashboard) mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/resources/{resource}/resume", d.form(d.resource(false)))
 	mux.HandleFunc("POST /admin/resources/{resource}/pause", d.form(d.resource(true)))
 	mux.HandleFunc("GET /client", d.view(d.client))
+	mux.HandleFunc("POST /client/leads", d.upload)
 	mux.HandleFunc("POST /client/drafts/{touch}/approve", d.form(d.draft(true)))
 	mux.HandleFunc("POST /client/drafts/{touch}/discard", d.form(d.draft(false)))
 }
@@ -356,7 +358,7 @@ func (d *dashboard) resource(pause bool) func(w http.ResponseWriter, r *http.Req
 // The client page.
 
 type campaignRow struct {
-	Name                                   string
+	ID, Name                               string
 	Enrolled, Contacted, Replied, Meetings int
 }
 
@@ -377,6 +379,8 @@ type clientPage struct {
 	Campaigns           []campaignRow
 	Next                []nextRow
 	Drafts              []draftRow
+	Import              *importJSON // the file just imported, when the page answers an upload
+	ImportError         string
 }
 
 // client is the client's page; an admin sees it for no client.
@@ -426,7 +430,7 @@ func (d *dashboard) client(ctx context.Context, p principal, csrf string) (strin
 		for _, t := range ts {
 			contacted[t.Lead] = true
 		}
-		row := campaignRow{Name: camp.Name, Enrolled: len(es), Contacted: len(contacted)}
+		row := campaignRow{ID: camp.ID.String(), Name: camp.Name, Enrolled: len(es), Contacted: len(contacted)}
 		for _, e := range es {
 			if e.State == outbound.EnrollmentReplied {
 				row.Replied++
@@ -482,4 +486,62 @@ func (d *dashboard) draft(approve bool) func(w http.ResponseWriter, r *http.Requ
 		http.Redirect(w, r, "/client", http.StatusSeeOther)
 		return nil
 	}
+}
+
+// upload imports a lead file posted from the client's page and answers
+// the page with what came of it: how many were enrolled, and every row
+// refused with its line, field and reason.
+func (d *dashboard) upload(w http.ResponseWriter, r *http.Request) {
+	p, csrf, ok := d.s.read(r)
+	if !ok || p.admin {
+		http.Error(w, "log in as a client first", http.StatusUnauthorized)
+		return
+	}
+	if err := r.ParseMultipartForm(maxUpload); err != nil {
+		http.Error(w, "the form could not be read", http.StatusBadRequest)
+		return
+	}
+	if err := checkCSRF(r, csrf); err != nil {
+		http.Error(w, "the form is not this session's: "+err.Error(), http.StatusForbidden)
+		return
+	}
+	var result *importJSON
+	var failure string
+	func() {
+		id, err := outbound.ParseID[outbound.CampaignID](r.PostForm.Get("campaign"))
+		camp, gerr := d.a.st.GetCampaign(r.Context(), id)
+		if err != nil || gerr != nil || camp.Client != p.client {
+			failure = "That campaign is not yours."
+			return
+		}
+		file, hdr, err := r.FormFile("file")
+		if err != nil {
+			failure = "Choose a file to import."
+			return
+		}
+		defer file.Close()
+		f := leadfile.CSV
+		if n := strings.ToLower(hdr.Filename); strings.HasSuffix(n, ".jsonl") || strings.HasSuffix(n, ".ndjson") {
+			f = leadfile.JSONL
+		}
+		out, err := d.a.importFile(r.Context(), camp, file, f)
+		if err != nil {
+			failure = err.Error()
+			return
+		}
+		result = &out
+	}()
+	_, data, err := d.client(r.Context(), p, csrf)
+	if err != nil {
+		d.a.log.ErrorContext(r.Context(), "dashboard page", "path", r.URL.Path, "err", err)
+		http.Error(w, "the page failed; it is logged", http.StatusInternalServerError)
+		return
+	}
+	page := data.(clientPage)
+	page.Import, page.ImportError = result, failure
+	status := http.StatusOK
+	if failure != "" {
+		status = http.StatusBadRequest
+	}
+	d.render(w, status, "client.html", page)
 }

@@ -67,7 +67,8 @@
 // clients with their billing month and usage, and the latest alerts.
 // /client shows a client its campaigns' funnel (enrolled, contacted,
 // replied, meetings), its next touches, and the answers waiting for its
-// approval, to edit and send or discard.
+// approval, to edit and send or discard, with a form that imports a lead
+// file and lists the refused rows by line and field.
 //
 // Every error logged (a webhook the engine could not record, an API
 // request that failed, a planner or dispatcher error) is also reported to

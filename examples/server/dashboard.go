@@ -409,14 +409,6 @@ func (d *dashboard) client(ctx context.Context, p principal, csrf string) (strin
 	if err != nil {
 		return "", nil, err
 	}
-	leads, err := st.ListLeads(ctx, c.ID)
-	if err != nil {
-		return "", nil, err
-	}
-	name := map[outbound.LeadID]string{}
-	for _, l := range leads {
-		name[l.ID] = strings.TrimSpace(l.FirstName+" "+l.LastName) + " (" + l.Company + ")"
-	}
 	for _, camp := range camps {
 		es, err := st.ListEnrollments(ctx, storage.EnrollmentFilter{Campaign: camp.ID})
 		if err != nil {
@@ -447,15 +439,26 @@ func (d *dashboard) client(ctx context.Context, p principal, csrf string) (strin
 	if err != nil {
 		return "", nil, err
 	}
-	for i, t := range next {
-		if i == 25 {
-			break
-		}
-		out.Next = append(out.Next, nextRow{At: t.ScheduledAt.UTC(), Lead: name[t.Lead], Step: t.Step, Channel: string(t.Channel)})
-	}
+	next = next[:min(len(next), 25)]
 	drafts, err := svc.Drafts(ctx, c.ID)
 	if err != nil {
 		return "", nil, err
+	}
+	// The names of the leads shown, read in one call.
+	var ids []outbound.LeadID
+	for _, t := range append(slices.Clone(next), drafts...) {
+		ids = append(ids, t.Lead)
+	}
+	leads, err := st.GetLeads(ctx, ids)
+	if err != nil {
+		return "", nil, err
+	}
+	name := map[outbound.LeadID]string{}
+	for _, l := range leads {
+		name[l.ID] = strings.TrimSpace(l.FirstName+" "+l.LastName) + " (" + l.Company + ")"
+	}
+	for _, t := range next {
+		out.Next = append(out.Next, nextRow{At: t.ScheduledAt.UTC(), Lead: name[t.Lead], Step: t.Step, Channel: string(t.Channel)})
 	}
 	for _, t := range drafts {
 		out.Drafts = append(out.Drafts, draftRow{ID: t.ID.String(), Lead: name[t.Lead], Channel: string(t.Channel), Body: t.Body})

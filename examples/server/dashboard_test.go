@@ -24,9 +24,16 @@ type browser struct {
 }
 
 func newBrowser(t *testing.T, base string) *browser {
+	b := newBrowserTB(t, base)
+	b.t = t
+	return b
+}
+
+// newBrowserTB is a browser for a benchmark or a test.
+func newBrowserTB(tb testing.TB, base string) *browser {
 	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	return &browser{t: t, base: base, c: &http.Client{Jar: jar,
+	require.NoError(tb, err)
+	return &browser{base: base, c: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 

@@ -2,8 +2,10 @@ package hubspot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -56,8 +58,13 @@ type Config struct {
 	KeyProperty string
 	// Rate and Burst limit the requests a second this client makes.
 	// Default DefaultRate and DefaultBurst; a negative Rate sets no limit.
+	// Ignored when Limiter is set.
 	Rate  rate.Limit
 	Burst int
+	// Limiter, when set, paces this client's requests instead of Rate and
+	// Burst: HubSpot counts requests per account, so clients of the same
+	// account in one process share one.
+	Limiter *rate.Limiter
 	// Now tells the time (for Retry-After dates). Default the real clock.
 	Now func() time.Time
 	// Logger hears of requests that got no answer. Default: discard.
@@ -108,37 +115,109 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Client{cfg: cfg}
-	if r, burst := adapterkit.Rate(cfg.Rate, cfg.Burst, DefaultRate, DefaultBurst); r > 0 {
-		c.limiter = rate.NewLimiter(r, burst)
+	c := &Client{cfg: cfg, limiter: cfg.Limiter}
+	if c.limiter == nil {
+		if r, burst := adapterkit.Rate(cfg.Rate, cfg.Burst, DefaultRate, DefaultBurst); r > 0 {
+			c.limiter = rate.NewLimiter(r, burst)
+		}
 	}
 	return c, nil
 }
 
 // APIError is HubSpot's refusal: its status and the parts of its error
-// body (every one may be empty). Reach it with errors.As; it wraps
-// crm.ErrRetryable (429, 5xx) or crm.ErrPermanent (any other 4xx).
+// body, every one of which may be empty. Reach it with errors.As.
+//
+// It wraps crm.ErrRetryable when the same call may succeed later: 408,
+// 423 (HubSpot locks an object being written in bulk for about 2
+// seconds), 429, 477 (the account is moving between data centres), any
+// 5xx, or a batch's error in category RATE_LIMITS; crm.ErrPermanent
+// otherwise (a bad token, a missing scope, a pipeline, stage or property
+// the account lacks).
 type APIError struct {
-	Status        int
-	Category      string // VALIDATION_ERROR, RATE_LIMITS, CONFLICT, OBJECT_NOT_FOUND, …
-	Message       string
+	// Status is the HTTP status: 207 for an error inside a batch's
+	// multi-status answer.
+	Status int
+	// Category is HubSpot's category (VALIDATION_ERROR, RATE_LIMITS,
+	// CONFLICT, OBJECT_NOT_FOUND, INVALID_AUTHENTICATION, …), or its
+	// errorType when the body has no category (a rate limit's RATE_LIMIT).
+	Category string
+	// Message is HubSpot's message, or the start of a body that is not
+	// HubSpot's JSON.
+	Message string
+	// CorrelationID is HubSpot's ID of the request, for its support.
 	CorrelationID string
+	// PolicyName is the limit a 429 hit (TEN_SECONDLY_ROLLING, SECONDLY,
+	// DAILY), when HubSpot names it.
+	PolicyName string
 	// RetryAfter is how long HubSpot asked to wait (its Retry-After
-	// header), 0 when it did not say.
+	// header, in seconds or as a date), 0 when it did not say.
 	RetryAfter time.Duration
 }
 
-// Error names the status, category and message.
+// Error names the status and what HubSpot said of it.
 func (e *APIError) Error() string {
-	return fmt.Sprintf("hubspot: %d %s: %s (correlation %s)", e.Status, e.Category, e.Message, e.CorrelationID)
+	var b strings.Builder
+	fmt.Fprintf(&b, "hubspot: %d", e.Status)
+	if e.Category != "" {
+		b.WriteString(" " + e.Category)
+	}
+	if e.PolicyName != "" {
+		b.WriteString(" (" + e.PolicyName + ")")
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, "; retry after %s", e.RetryAfter)
+	}
+	if e.CorrelationID != "" {
+		b.WriteString(" [correlation " + e.CorrelationID + "]")
+	}
+	return b.String()
 }
 
-// Unwrap says whether the same call may succeed later.
+// Unwrap returns crm.ErrRetryable or crm.ErrPermanent: whether the same
+// call may succeed later.
 func (e *APIError) Unwrap() error {
-	if e.Status == http.StatusTooManyRequests || e.Status >= 500 {
+	if e.Temporary() {
 		return crm.ErrRetryable
 	}
 	return crm.ErrPermanent
+}
+
+// Temporary reports whether the same call may succeed later.
+func (e *APIError) Temporary() bool {
+	switch {
+	case e.Status >= 500,
+		e.Status == http.StatusRequestTimeout,
+		e.Status == http.StatusLocked,
+		e.Status == http.StatusTooManyRequests,
+		e.Status == statusMigrating,
+		e.Category == "RATE_LIMITS":
+		return true
+	}
+	return false
+}
+
+// statusMigrating is HubSpot's 477 Migration in Progress: the account is
+// moving between data hosting locations and says, in Retry-After, when to
+// come back.
+const statusMigrating = 477
+
+// hubspotError is HubSpot's error body, and an error in a batch's
+// multi-status answer.
+type hubspotError struct {
+	Message       string `json:"message"`
+	Category      string `json:"category"`
+	ErrorType     string `json:"errorType"`
+	CorrelationID string `json:"correlationId"`
+	PolicyName    string `json:"policyName"`
+}
+
+// apiError makes an *APIError of a status and HubSpot's error body.
+func (h hubspotError) apiError(status int) *APIError {
+	return &APIError{Status: status, Category: cmp.Or(h.Category, h.ErrorType), Message: h.Message,
+		CorrelationID: h.CorrelationID, PolicyName: h.PolicyName}
 }
 
 // properties are an object's properties as HubSpot sends and takes them.
@@ -156,7 +235,7 @@ func (p properties) set(k, v string) {
 // updates the one with that address, writing only the fields that are set.
 func (c *Client) UpsertContact(ctx context.Context, ct crm.Contact) (string, error) {
 	if strings.TrimSpace(ct.Email) == "" {
-		return "", fmt.Errorf("hubspot: contact: %w", invalid.Field("crm", "Contact", "Email", ct.Email, "required"))
+		return "", fmt.Errorf("hubspot: contact: %w: %w", crm.ErrPermanent, invalid.Field("crm", "Contact", "Email", ct.Email, "required"))
 	}
 	p := properties{}
 	p.set("email", ct.Email)
@@ -173,14 +252,20 @@ func (c *Client) UpsertContact(ctx context.Context, ct crm.Contact) (string, err
 		Results []struct {
 			ID string `json:"id"`
 		} `json:"results"`
+		// Errors are a multi-status (207) answer's refusals of inputs.
+		Errors []hubspotError `json:"errors"`
 	}
-	if err := c.do(ctx, "/crm/v3/objects/contacts/batch/upsert", in, &out); err != nil {
+	status, err := c.do(ctx, "/crm/v3/objects/contacts/batch/upsert", in, &out)
+	if err != nil {
 		return "", err
 	}
-	if len(out.Results) == 0 || out.Results[0].ID == "" {
-		return "", fmt.Errorf("hubspot: upsert of contact answered no ID: %w", crm.ErrRetryable)
+	if len(out.Results) > 0 && out.Results[0].ID != "" {
+		return out.Results[0].ID, nil
 	}
-	return out.Results[0].ID, nil
+	if len(out.Errors) > 0 {
+		return "", fmt.Errorf("hubspot: upsert of contact: %w", out.Errors[0].apiError(status))
+	}
+	return "", fmt.Errorf("hubspot: upsert of contact answered %d with no ID: %w", status, crm.ErrRetryable)
 }
 
 // CreateDeal implements crm.CRM: it looks for a deal whose KeyProperty is
@@ -194,10 +279,10 @@ func (c *Client) UpsertContact(ctx context.Context, ct crm.Contact) (string, err
 // again within those seconds, may be created twice.
 func (c *Client) CreateDeal(ctx context.Context, d crm.Deal, contactID string) (string, error) {
 	if strings.TrimSpace(d.Key) == "" {
-		return "", fmt.Errorf("hubspot: deal: %w", invalid.Field("crm", "Deal", "Key", d.Key, "required"))
+		return "", fmt.Errorf("hubspot: deal: %w: %w", crm.ErrPermanent, invalid.Field("crm", "Deal", "Key", d.Key, "required"))
 	}
 	if strings.TrimSpace(contactID) == "" {
-		return "", fmt.Errorf("hubspot: deal: %w", invalid.Field("hubspot", "CreateDeal", "contactID", contactID, "required"))
+		return "", fmt.Errorf("hubspot: deal: %w: %w", crm.ErrPermanent, invalid.Field("hubspot", "CreateDeal", "contactID", contactID, "required"))
 	}
 	search := map[string]any{
 		"filterGroups": []map[string]any{{"filters": []map[string]string{{"propertyName": c.cfg.KeyProperty, "operator": "EQ", "value": d.Key}}}},
@@ -210,7 +295,7 @@ func (c *Client) CreateDeal(ctx context.Context, d crm.Deal, contactID string) (
 			ID string `json:"id"`
 		} `json:"results"`
 	}
-	if err := c.do(ctx, "/crm/v3/objects/deals/search", search, &found); err != nil {
+	if _, err := c.do(ctx, "/crm/v3/objects/deals/search", search, &found); err != nil {
 		return "", err
 	}
 	if len(found.Results) > 0 && found.Results[0].ID != "" {
@@ -234,7 +319,7 @@ func (c *Client) CreateDeal(ctx context.Context, d crm.Deal, contactID string) (
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := c.do(ctx, "/crm/v3/objects/deals", in, &out); err != nil {
+	if _, err := c.do(ctx, "/crm/v3/objects/deals", in, &out); err != nil {
 		return "", err
 	}
 	if out.ID == "" {
@@ -243,53 +328,56 @@ func (c *Client) CreateDeal(ctx context.Context, d crm.Deal, contactID string) (
 	return out.ID, nil
 }
 
-// do POSTs in as JSON to path and decodes the 2xx answer into out; any
-// other answer is an *APIError, a request that got no answer an error
-// wrapping crm.ErrRetryable.
-func (c *Client) do(ctx context.Context, path string, in, out any) error {
+// do POSTs in as JSON to path and decodes the 2xx answer into out,
+// returning its status. Any other answer is an *APIError; a request that
+// got no answer is an error wrapping crm.ErrRetryable; a request ctx ended
+// is an error wrapping ctx.Err().
+func (c *Client) do(ctx context.Context, path string, in, out any) (int, error) {
 	body, err := json.Marshal(in)
 	if err != nil {
-		return fmt.Errorf("hubspot: %s: %w", path, err)
+		return 0, fmt.Errorf("hubspot: %s: %w: %w", path, crm.ErrPermanent, err)
 	}
 	if c.limiter != nil {
 		if err := c.limiter.Wait(ctx); err != nil {
-			return fmt.Errorf("hubspot: %s: %w", path, err)
+			if cerr := ctx.Err(); cerr != nil {
+				return 0, fmt.Errorf("hubspot: %s: %w", path, cerr)
+			}
+			// The wait would outlast ctx's deadline: nothing was sent.
+			return 0, fmt.Errorf("hubspot: %s: rate limit: %w: %w", path, crm.ErrRetryable, err)
 		}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+path, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("hubspot: %s: %w", path, err)
+		return 0, fmt.Errorf("hubspot: %s: %w", path, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	res, raw, err := adapterkit.Exchange(ctx, c.cfg.HTTPClient, req, "hubspot", 1<<20, c.cfg.Logger)
 	if err != nil {
-		if ctx.Err() != nil {
-			return err
+		if cerr := ctx.Err(); cerr != nil {
+			if errors.Is(err, cerr) {
+				return 0, err
+			}
+			return 0, fmt.Errorf("%w: %w", cerr, err)
 		}
-		return fmt.Errorf("%w: %w", crm.ErrRetryable, err)
+		return 0, fmt.Errorf("%w: %w", crm.ErrRetryable, err)
 	}
 	if res.StatusCode/100 != 2 {
-		return c.refusal(res, raw)
+		return res.StatusCode, c.refusal(res, raw)
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("hubspot: %s: %d answer does not parse: %w: %w", path, res.StatusCode, crm.ErrRetryable, err)
+		return res.StatusCode, fmt.Errorf("hubspot: %s: %d answer does not parse: %w: %w", path, res.StatusCode, crm.ErrRetryable, err)
 	}
-	return nil
+	return res.StatusCode, nil
 }
 
 // refusal reads HubSpot's error answer.
 func (c *Client) refusal(res *http.Response, raw []byte) error {
-	e := &APIError{Status: res.StatusCode, RetryAfter: adapterkit.RetryAfter(res.Header.Get("Retry-After"), c.cfg.Now())}
-	var body struct {
-		Message       string `json:"message"`
-		Category      string `json:"category"`
-		CorrelationID string `json:"correlationId"`
-	}
-	if json.Unmarshal(raw, &body) == nil {
-		e.Message, e.Category, e.CorrelationID = body.Message, body.Category, body.CorrelationID
-	}
+	var body hubspotError
+	_ = json.Unmarshal(raw, &body) // every field is optional; a body that is not JSON leaves them empty
+	e := body.apiError(res.StatusCode)
+	e.RetryAfter = adapterkit.RetryAfter(res.Header.Get("Retry-After"), c.cfg.Now())
 	if e.Message == "" {
 		e.Message = adapterkit.Truncate(strings.TrimSpace(string(raw)), 200)
 	}

@@ -6,9 +6,13 @@
 // (/crm/v3/objects/deals/search) — behind a private app's bearer token,
 // with HubSpot's error body, pipelines and stages that must exist, deal
 // properties that must be defined, and failures scripted by the test.
+//
+// The fake indexes a deal for search as soon as it is created, unless the
+// test holds the index (HoldIndex) to play HubSpot's search lag.
 package hubspottest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -35,13 +39,27 @@ type Config struct {
 	DealProperties []string
 }
 
-// Answer is a scripted failure: the next request gets it instead of its
-// answer.
+// Answer is a scripted failure: the next request that carries the token
+// gets it instead of its answer.
 type Answer struct {
-	Status     int           // the status to answer (429, 500, 400, …)
-	Category   string        // HubSpot's category in the body; default by status
-	RetryAfter time.Duration // a Retry-After header, when set
-	Hang       bool          // answer nothing until the request is cancelled
+	// Status is the status to answer (429, 500, 400, …). 207 answers a
+	// batch's multi-status body: no results, one error of Category.
+	Status int
+	// Category is HubSpot's category in the body. Default by status:
+	// RATE_LIMITS for 429, INTERNAL_ERROR for 5xx, VALIDATION_ERROR else.
+	Category string
+	// Policy is the limit a 429 names (policyName). Default
+	// TEN_SECONDLY_ROLLING for a 429.
+	Policy string
+	// RetryAfter sets a Retry-After header, in whole seconds, when not 0.
+	RetryAfter time.Duration
+	// Header holds more headers to answer with (a Retry-After date).
+	Header http.Header
+	// Body, when set, is answered as it is instead of HubSpot's JSON.
+	Body string
+	// Hang answers nothing until the request is cancelled or the fake
+	// closed.
+	Hang bool
 }
 
 // Contact is a contact the fake holds.
@@ -69,7 +87,10 @@ type Server struct {
 	deals    []*Deal
 	fail     []Answer
 	requests int
+	held     bool            // deals created now are not yet searchable
+	unfound  map[string]bool // IDs of the deals search does not see yet
 	closed   chan struct{}
+	close    sync.Once
 }
 
 // New starts the fake; Close stops it.
@@ -84,7 +105,7 @@ func New(cfg Config) *Server {
 	if cfg.DealProperties == nil {
 		cfg.DealProperties = []string{"outbound_booking_key"}
 	}
-	s := &Server{cfg: cfg, next: 100, closed: make(chan struct{})}
+	s := &Server{cfg: cfg, next: 100, unfound: map[string]bool{}, closed: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /crm/v3/objects/contacts/batch/upsert", s.upsertContacts)
 	mux.HandleFunc("POST /crm/v3/objects/deals", s.createDeal)
@@ -99,10 +120,25 @@ func (s *Server) URL() string { return s.srv.URL }
 // Token is the token the fake accepts.
 func (s *Server) Token() string { return s.cfg.Token }
 
-// Close stops the fake, ending the requests it holds.
+// Close stops the fake, ending the requests it holds. It may be called
+// more than once.
 func (s *Server) Close() {
-	close(s.closed)
-	s.srv.Close()
+	s.close.Do(func() {
+		close(s.closed)
+		s.srv.Close()
+	})
+}
+
+// HoldIndex plays HubSpot's search lag: while held, a deal created is not
+// found by search; released, every deal is. A test uses it to show what
+// the lag allows (a deal pushed again at once is created twice).
+func (s *Server) HoldIndex(held bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.held = held
+	if !held {
+		clear(s.unfound)
+	}
 }
 
 // Fail scripts answers for the next requests, in order.
@@ -141,6 +177,27 @@ func (s *Server) Deals() []Deal {
 	return out
 }
 
+// DealContacts returns copies of the contacts the deal of that ID is
+// associated with, or nil when there is no such deal.
+func (s *Server) DealContacts(dealID string) []Contact {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Contact
+	for _, d := range s.deals {
+		if d.ID != dealID {
+			continue
+		}
+		for _, id := range d.Contacts {
+			for _, c := range s.contacts {
+				if c.ID == id {
+					out = append(out, Contact{ID: c.ID, Properties: clone(c.Properties)})
+				}
+			}
+		}
+	}
+	return out
+}
+
 func clone(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
@@ -149,12 +206,16 @@ func clone(m map[string]string) map[string]string {
 	return out
 }
 
+// correlationID is the fake's correlationId in every error body.
+const correlationID = "c0ffee00-0000-4000-8000-000000000000"
+
 // refuse writes HubSpot's error body.
 func refuse(w http.ResponseWriter, status int, category, format string, args ...any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"status": "error", "message": fmt.Sprintf(format, args...),
-		"correlationId": "c0ffee00-0000-4000-8000-000000000000", "category": category})
+	reply(w, status, errorBody(category, fmt.Sprintf(format, args...)))
+}
+
+func errorBody(category, message string) map[string]any {
+	return map[string]any{"status": "error", "message": message, "correlationId": correlationID, "category": category}
 }
 
 func reply(w http.ResponseWriter, status int, v any) {
@@ -168,46 +229,70 @@ func (s *Server) gate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.requests++
+		authed := r.Header.Get("Authorization") == "Bearer "+s.cfg.Token
 		var a *Answer
-		if len(s.fail) > 0 {
+		if authed && len(s.fail) > 0 {
 			a = &s.fail[0]
 			s.fail = s.fail[1:]
 		}
 		s.mu.Unlock()
-		if r.Header.Get("Authorization") != "Bearer "+s.cfg.Token {
+		switch {
+		case !authed:
 			refuse(w, http.StatusUnauthorized, "INVALID_AUTHENTICATION",
 				"Authentication credentials not found. This API supports OAuth 2.0 authentication.")
-			return
+		case a != nil:
+			s.play(w, r, a)
+		default:
+			next.ServeHTTP(w, r)
 		}
-		if a != nil {
-			if a.Hang {
-				// The body read, the server notices the client hanging up.
-				_, _ = io.Copy(io.Discard, r.Body)
-				select {
-				case <-r.Context().Done():
-				case <-s.closed:
-				}
-				return
-			}
-			if a.RetryAfter > 0 {
-				w.Header().Set("Retry-After", strconv.Itoa(int(a.RetryAfter.Seconds())))
-			}
-			cat := a.Category
-			if cat == "" {
-				switch {
-				case a.Status == http.StatusTooManyRequests:
-					cat = "RATE_LIMITS"
-				case a.Status >= 500:
-					cat = "INTERNAL_ERROR"
-				default:
-					cat = "VALIDATION_ERROR"
-				}
-			}
-			refuse(w, a.Status, cat, "scripted failure")
-			return
-		}
-		next.ServeHTTP(w, r)
 	})
+}
+
+// play answers a scripted failure.
+func (s *Server) play(w http.ResponseWriter, r *http.Request, a *Answer) {
+	if a.Hang {
+		// The body read, the server notices the client hanging up.
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-r.Context().Done():
+		case <-s.closed:
+		}
+		return
+	}
+	for k, vs := range a.Header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	if a.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(a.RetryAfter.Seconds())))
+	}
+	if a.Body != "" {
+		w.WriteHeader(a.Status)
+		_, _ = io.WriteString(w, a.Body)
+		return
+	}
+	cat := a.Category
+	if cat == "" {
+		switch {
+		case a.Status == http.StatusTooManyRequests:
+			cat = "RATE_LIMITS"
+		case a.Status >= 500:
+			cat = "INTERNAL_ERROR"
+		default:
+			cat = "VALIDATION_ERROR"
+		}
+	}
+	body := errorBody(cat, "scripted failure")
+	switch a.Status {
+	case http.StatusTooManyRequests:
+		body["policyName"] = cmp.Or(a.Policy, "TEN_SECONDLY_ROLLING")
+		body["message"] = "You have reached your " + strings.ToLower(body["policyName"].(string)) + " limit."
+	case http.StatusMultiStatus:
+		reply(w, a.Status, map[string]any{"status": "COMPLETE", "results": []any{}, "numErrors": 1, "errors": []any{body}})
+		return
+	}
+	reply(w, a.Status, body)
 }
 
 func (s *Server) id() string {
@@ -326,6 +411,9 @@ func (s *Server) createDeal(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.deals = append(s.deals, d)
+	if s.held {
+		s.unfound[d.ID] = true
+	}
 	reply(w, http.StatusCreated, map[string]any{"id": d.ID, "properties": d.Properties, "archived": false})
 }
 
@@ -348,6 +436,9 @@ func (s *Server) searchDeals(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	var results []map[string]any
 	for _, d := range s.deals {
+		if s.unfound[d.ID] {
+			continue
+		}
 		match := len(in.FilterGroups) == 0
 		for _, g := range in.FilterGroups {
 			all := true

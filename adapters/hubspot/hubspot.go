@@ -271,8 +271,10 @@ func (c *Client) UpsertContact(ctx context.Context, ct crm.Contact) (string, err
 // CreateDeal implements crm.CRM: it looks for a deal whose KeyProperty is
 // d.Key (POST /crm/v3/objects/deals/search) and returns it, else creates
 // the deal (POST /crm/v3/objects/deals) in the configured pipeline and
-// stage, named d.Name, closing on the meeting's date, with the key, and
-// associated with the contact (HubSpot's deal-to-contact type 3).
+// stage, named d.Name (or d.Key when it has no name), closing on the
+// meeting's start (UTC, to the millisecond) when it is set, with d.Amount
+// when it is not 0, with the key, and associated with the contact
+// (HubSpot's deal-to-contact type 3).
 //
 // HubSpot takes no idempotency key and its search lags fresh writes by a
 // few seconds: a deal created by a call whose answer was lost, looked for
@@ -301,7 +303,9 @@ func (c *Client) CreateDeal(ctx context.Context, d crm.Deal, contactID string) (
 	if len(found.Results) > 0 && found.Results[0].ID != "" {
 		return found.Results[0].ID, nil
 	}
-	p := properties{"pipeline": c.cfg.Pipeline, "dealstage": c.cfg.Stage, c.cfg.KeyProperty: d.Key}
+	// HubSpot's guide asks for a dealname on every deal: the key names
+	// one that has no name.
+	p := properties{"pipeline": c.cfg.Pipeline, "dealstage": c.cfg.Stage, c.cfg.KeyProperty: d.Key, "dealname": d.Key}
 	p.set("dealname", d.Name)
 	if !d.Meeting.IsZero() {
 		p["closedate"] = d.Meeting.UTC().Format("2006-01-02T15:04:05.000Z")

@@ -112,6 +112,7 @@ func TestDefaults(t *testing.T) {
 	require.Equal(t, hubspot.DefaultPipeline, deals[0].Properties["pipeline"])
 	require.Equal(t, hubspot.DefaultStage, deals[0].Properties["dealstage"])
 	require.Equal(t, "calcom:bk_1", deals[0].Properties[hubspot.DefaultKeyProperty])
+	require.Equal(t, "calcom:bk_1", deals[0].Properties["dealname"], "a deal with no name is named by its key")
 }
 
 // What goes on the wire is HubSpot's documented shape, whoever answers.

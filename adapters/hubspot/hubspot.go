@@ -24,13 +24,25 @@ import (
 
 // The defaults of Config.
 const (
-	DefaultBaseURL     = "https://api.hubapi.com"
-	DefaultPipeline    = "default"
-	DefaultStage       = "appointmentscheduled"
+	// DefaultBaseURL is HubSpot's API root.
+	DefaultBaseURL = "https://api.hubapi.com"
+	// DefaultPipeline is the internal ID of HubSpot's default sales
+	// pipeline.
+	DefaultPipeline = "default"
+	// DefaultStage is the internal ID of the default pipeline's
+	// "Appointment scheduled" stage.
+	DefaultStage = "appointmentscheduled"
+	// DefaultKeyProperty is the custom deal property that holds a deal's
+	// crm.Deal.Key.
 	DefaultKeyProperty = "outbound_booking_key"
-	DefaultRate        = rate.Limit(9) // requests a second: under the 100 per 10 s of every plan
-	DefaultBurst       = 10
-	DefaultTimeout     = 30 * time.Second
+	// DefaultRate is the requests a second a Client makes: with
+	// DefaultBurst, at most 100 in any 10 seconds, the least any plan
+	// allows.
+	DefaultRate = rate.Limit(9)
+	// DefaultBurst is the requests a Client may make at once.
+	DefaultBurst = 10
+	// DefaultTimeout bounds one request of the default HTTP client.
+	DefaultTimeout = 30 * time.Second
 )
 
 // dealToContact is HubSpot's own association type from a deal to a contact.
@@ -87,28 +99,32 @@ func New(cfg Config) (*Client, error) {
 	bad := func(field string, v any, reason string) error {
 		return invalid.Field("hubspot", "Config", field, v, reason)
 	}
-	if strings.TrimSpace(cfg.Token) == "" {
+	// The token is never shown in the error, only what is wrong with it.
+	cfg.Token = strings.TrimSpace(cfg.Token)
+	if cfg.Token == "" {
 		return nil, bad("Token", "", "a private app's access token is required")
 	}
+	if strings.ContainsFunc(cfg.Token, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return nil, bad("Token", "(hidden)", "must not contain spaces or control characters")
+	}
+	cfg.BaseURL = strings.TrimSpace(cfg.BaseURL)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
-	if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil {
 		return nil, bad("BaseURL", cfg.BaseURL, "must be an http(s) URL")
+	}
+	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, bad("BaseURL", u.Redacted(), "must be an http(s) URL with no query or fragment")
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: DefaultTimeout}
 	}
-	if cfg.Pipeline == "" {
-		cfg.Pipeline = DefaultPipeline
-	}
-	if cfg.Stage == "" {
-		cfg.Stage = DefaultStage
-	}
-	if cfg.KeyProperty == "" {
-		cfg.KeyProperty = DefaultKeyProperty
-	}
+	cfg.Pipeline = cmp.Or(strings.TrimSpace(cfg.Pipeline), DefaultPipeline)
+	cfg.Stage = cmp.Or(strings.TrimSpace(cfg.Stage), DefaultStage)
+	cfg.KeyProperty = cmp.Or(strings.TrimSpace(cfg.KeyProperty), DefaultKeyProperty)
 	if cfg.Now == nil {
 		cfg.Now = timing.RealClock().Now
 	}

@@ -506,6 +506,9 @@ func TestNewRefuses(t *testing.T) {
 		{"not http", hubspot.Config{Token: "t", BaseURL: "ftp://x"}, "BaseURL"},
 		{"no host", hubspot.Config{Token: "t", BaseURL: "https://"}, "BaseURL"},
 		{"unparsable", hubspot.Config{Token: "t", BaseURL: "http://[::1"}, "BaseURL"},
+		{"query", hubspot.Config{Token: "t", BaseURL: "https://api.hubapi.com/?hapikey=x"}, "BaseURL"},
+		{"token with a space", hubspot.Config{Token: "pat-na1 secret"}, "Token"},
+		{"token with a newline", hubspot.Config{Token: "pat-na1\nsecret"}, "Token"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := hubspot.New(tt.cfg)
@@ -515,8 +518,20 @@ func TestNewRefuses(t *testing.T) {
 			require.Equal(t, "hubspot", fe.Package)
 			require.Equal(t, "Config", fe.Record)
 			require.Equal(t, tt.field, fe.Field)
+			require.NotContains(t, err.Error(), "secret", "a token is never shown")
 		})
 	}
 	_, err := hubspot.New(hubspot.Config{Token: "t"})
 	require.NoError(t, err, "every other field has a default")
+	_, err = hubspot.New(hubspot.Config{Token: "t", BaseURL: "https://user:pw@example.com?x=1"})
+	require.ErrorContains(t, err, "BaseURL")
+	require.NotContains(t, err.Error(), "pw", "credentials in a URL are not shown")
+
+	// A token read from a file keeps its newline: it is trimmed.
+	srv := hubspottest.New(hubspottest.Config{})
+	defer srv.Close()
+	c, err := hubspot.New(hubspot.Config{Token: srv.Token() + "\n", BaseURL: " " + srv.URL() + "/ ", Stage: " qualifiedtobuy ", Rate: -1})
+	require.NoError(t, err)
+	_, err = c.UpsertContact(context.Background(), crm.Contact{Email: "ann@acme.com.au"})
+	require.NoError(t, err)
 }

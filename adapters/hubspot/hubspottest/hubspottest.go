@@ -312,14 +312,16 @@ func (s *Server) upsertContacts(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusBadRequest, "VALIDATION_ERROR", "Invalid input JSON: expected inputs")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var results []map[string]any
-	for _, x := range in.Inputs {
+	for _, x := range in.Inputs { // a refused batch writes nothing
 		if x.IDProperty != "email" || strings.TrimSpace(x.ID) == "" {
 			refuse(w, http.StatusBadRequest, "VALIDATION_ERROR", "idProperty must be a unique property (email) with an id")
 			return
 		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var results []map[string]any
+	for _, x := range in.Inputs {
 		var c *Contact
 		for _, o := range s.contacts {
 			if strings.EqualFold(o.Properties["email"], x.ID) {

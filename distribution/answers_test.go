@@ -247,3 +247,35 @@ func TestAnswerResponderFailureRetried(t *testing.T) {
 	require.True(t, ok)
 	require.Len(t, e.answers(), 1)
 }
+
+// Bad answer settings are refused naming the field and the value.
+func TestAnswerSettingsRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.signup("growth", "Australia/Sydney")
+	for _, tt := range []struct {
+		mode  outbound.AnswerMode
+		link  string
+		field string
+		value string
+	}{
+		{"sometimes", "", "answers", "sometimes"},
+		{outbound.AnswerAuto, "cal.com/acme", "booking_url", "cal.com/acme"},
+		{outbound.AnswerAuto, "ftp://cal.com/acme", "booking_url", "ftp://cal.com/acme"},
+	} {
+		err := e.svc.SetAnswers(e.ctx, c.ID, tt.mode, tt.link)
+		require.ErrorIs(t, err, outbound.ErrInvalid, tt.field)
+		require.ErrorContains(t, err, tt.field)
+		require.ErrorContains(t, err, tt.value)
+	}
+	got, err := e.store.GetClient(e.ctx, c.ID)
+	require.NoError(t, err)
+	require.Empty(t, got.Answers, "nothing changed")
+	for _, cfg := range []distribution.Config{
+		{Store: e.store, Answers: "sometimes"},
+		{Store: e.store, AnswerDelay: distribution.AnswerDelay{Min: time.Hour, Max: time.Minute}},
+	} {
+		_, err := distribution.New(cfg)
+		require.ErrorIs(t, err, outbound.ErrInvalid)
+	}
+}

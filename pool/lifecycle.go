@@ -84,7 +84,7 @@ func (p *Pool) Stock(ctx context.Context, kind outbound.ResourceKind, n int, pur
 			if err != nil {
 				return out, err
 			}
-			if stored[0].PurchasedAt.Equal(purchasedAt) && stored[0].CreatedAt.Equal(now) {
+			if sameInstant(stored[0].PurchasedAt, purchasedAt) && sameInstant(stored[0].CreatedAt, now) {
 				break
 			}
 			stored = nil // found one stocked by another process meanwhile
@@ -95,6 +95,13 @@ func (p *Pool) Stock(ctx context.Context, kind outbound.ResourceKind, n int, pur
 		p.logBackfill(ctx)
 	}
 	return out, nil
+}
+
+// sameInstant reports whether a store kept t as u: a database store keeps
+// instants to the microsecond only.
+func sameInstant(t, u time.Time) bool {
+	d := t.Sub(u)
+	return d > -time.Microsecond && d < time.Microsecond
 }
 
 func stockAddress(k outbound.ResourceKind, seq int) string {

@@ -32,6 +32,20 @@ type api struct {
 	clients map[[sha256.Size]byte]outbound.ClientID // a client token's digest → its client
 	openapi []byte                                  // the API's description, as served
 	alerts  *alertLog                               // the pool's latest alerts; nil: none kept
+	// scope returns a client's store handle (on Postgres, row-level
+	// security binds its every statement to the client); nil: the store
+	// has none and the checks of principal.sees are the only fence.
+	scope func(outbound.ClientID) storage.Store
+}
+
+// store is the store p's request reads: a client token's through its
+// client's handle where the store has one, so that a check this API
+// missed still finds no other client's row; the admin's the platform's.
+func (a *api) store(p principal) storage.Store {
+	if !p.admin && a.scope != nil {
+		return a.scope(p.client)
+	}
+	return a.st
 }
 
 // principal is who a request is from.

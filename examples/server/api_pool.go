@@ -44,7 +44,7 @@ func (a *api) getPool(w http.ResponseWriter, r *http.Request, p principal) error
 	if err := adminOnly(p); err != nil {
 		return err
 	}
-	rs, err := a.st.ListResources(r.Context(), storage.ResourceFilter{})
+	rs, err := a.store(p).ListResources(r.Context(), storage.ResourceFilter{})
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (a *api) getPool(w http.ResponseWriter, r *http.Request, p principal) error
 		}
 		out.Kinds = append(out.Kinds, pk)
 	}
-	orders, err := a.st.ListOrders(r.Context(), outbound.OrderPending, outbound.OrderPlaced)
+	orders, err := a.store(p).ListOrders(r.Context(), outbound.OrderPending, outbound.OrderPlaced)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (a *api) pauseResource(pause bool) handler {
 		if err != nil {
 			return err
 		}
-		res, err := a.st.GetResource(r.Context(), id)
+		res, err := a.store(p).GetResource(r.Context(), id)
 		if err != nil {
 			return err
 		}
@@ -257,7 +257,7 @@ func (a *api) leadEvents(w http.ResponseWriter, r *http.Request, p principal) er
 	if err != nil {
 		return err
 	}
-	evs, err := a.st.ListEvents(r.Context(), l.Client)
+	evs, err := a.store(p).ListEvents(r.Context(), l.Client)
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func (a *api) client(r *http.Request, p principal) (*outbound.Client, error) {
 	if !p.sees(id) {
 		return nil, notFound("client")
 	}
-	c, err := a.st.GetClient(r.Context(), id)
+	c, err := a.store(p).GetClient(r.Context(), id)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, notFound("client")
 	}
@@ -136,7 +136,7 @@ func (a *api) listCampaigns(w http.ResponseWriter, r *http.Request, p principal)
 	if err != nil {
 		return err
 	}
-	cs, err := a.st.ListCampaigns(r.Context(), c.ID)
+	cs, err := a.store(p).ListCampaigns(r.Context(), c.ID)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (a *api) campaign(r *http.Request, p principal) (*outbound.Campaign, error)
 	if err != nil {
 		return nil, err
 	}
-	c, err := a.st.GetCampaign(r.Context(), id)
+	c, err := a.store(p).GetCampaign(r.Context(), id)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && !p.sees(c.Client)) {
 		return nil, notFound("campaign")
 	}
@@ -309,7 +309,7 @@ func (a *api) lead(r *http.Request, p principal) (*outbound.Lead, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := a.st.GetLead(r.Context(), id)
+	l, err := a.store(p).GetLead(r.Context(), id)
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && !p.sees(l.Client)) {
 		return nil, notFound("lead")
 	}
@@ -389,7 +389,7 @@ func (a *api) listSuppressions(w http.ResponseWriter, r *http.Request, p princip
 	if err != nil {
 		return err
 	}
-	sups, err := a.st.ListSuppressions(r.Context(), client)
+	sups, err := a.store(p).ListSuppressions(r.Context(), client)
 	if err != nil {
 		return err
 	}
@@ -465,7 +465,7 @@ func (a *api) addSuppression(w http.ResponseWriter, r *http.Request, p principal
 		return err
 	}
 	if !sp.Lead.IsZero() {
-		l, err := a.st.GetLead(r.Context(), sp.Lead)
+		l, err := a.store(p).GetLead(r.Context(), sp.Lead)
 		if errors.Is(err, storage.ErrNotFound) || (err == nil && (!p.sees(l.Client) || l.Client != sp.Client)) {
 			return notFound("lead")
 		}
@@ -491,7 +491,7 @@ func (a *api) liftSuppression(w http.ResponseWriter, r *http.Request, p principa
 	if !p.admin {
 		by = "client:" + p.client.String()
 	}
-	lifted, err := a.st.LiftSuppression(r.Context(), storage.KeyOf(&sp), by, sp.Reason, a.clock.Now())
+	lifted, err := a.store(p).LiftSuppression(r.Context(), storage.KeyOf(&sp), by, sp.Reason, a.clock.Now())
 	if err != nil {
 		return err
 	}

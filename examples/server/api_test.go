@@ -5,16 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/postgres"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/storage"
@@ -36,7 +39,7 @@ type tenants struct {
 	leadB        outbound.LeadID
 }
 
-func seedTenants(t *testing.T, st *memory.Store) tenants {
+func seedTenants(t *testing.T, st storage.Store) tenants {
 	t.Helper()
 	ctx := context.Background()
 	svc, err := distribution.New(distribution.Config{Store: st, Clock: timing.RealClock()})
@@ -119,7 +122,7 @@ func startAPI(t *testing.T) (*started, tenants) {
 	ten := seedTenants(t, st)
 	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0"}, env(map[string]string{
 		"OUTBOUND_ADMIN_TOKEN":   adminTok,
-		"OUTBOUND_CLIENT_TOKENS": ten.a.ID.String() + ":" + aTok + "," + ten.b.ID.String() + ":" + bTok,
+		"OUTBOUND_CLIENT_TOKENS": tenantTokens(ten),
 	}), io.Discard)
 	require.NoError(t, err)
 	cfg.store = st
@@ -127,17 +130,78 @@ func startAPI(t *testing.T) (*started, tenants) {
 	return s, ten
 }
 
+// tenantTokens are the client tokens of ten's two clients, as the
+// server reads them.
+func tenantTokens(ten tenants) string {
+	return ten.a.ID.String() + ":" + aTok + "," + ten.b.ID.String() + ":" + bTok
+}
+
 // Every route: who may see what, and another client's IDs answer 404,
 // never data.
 func TestAPITenancy(t *testing.T) {
 	t.Parallel()
 	s, ten := startAPI(t)
-	admin, a, anon := client{t, s.url, adminTok}, client{t, s.url, aTok}, client{t, s.url, ""}
+	checkTenancy(t, s.url, s.store, ten)
+}
+
+// The same on PostgreSQL, where a client token's requests go through its
+// client's handle, so row-level security fences them as well as the
+// API's checks.
+func TestAPITenancyOnPostgres(t *testing.T) {
+	t.Parallel()
+	dbURL := pgSchemaURL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	pool, err := pgxpool.New(ctx, dbURL)
+	require.NoError(t, err)
+	defer pool.Close()
+	require.NoError(t, postgres.Migrate(ctx, pool))
+	db := postgres.New(pool)
+	ten := seedTenants(t, db.Platform())
+	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0", "-database-url", dbURL}, env(map[string]string{
+		"OUTBOUND_ADMIN_TOKEN": adminTok, "OUTBOUND_CLIENT_TOKENS": tenantTokens(ten)}), io.Discard)
+	require.NoError(t, err)
+	s := startDB(t, cfg)
+	checkTenancy(t, s.url, db.Platform(), ten)
+
+	// What serves a client token is its client's handle; the admin's, the
+	// platform's.
+	opened, err := openStore(ctx, cfg, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	defer opened.close()
+	api := &api{st: opened.store, scope: opened.scope}
+	scoped, ok := api.store(principal{client: ten.a.ID}).(*postgres.Store)
+	require.True(t, ok)
+	got, isClient := scoped.Client()
+	require.True(t, isClient)
+	require.Equal(t, ten.a.ID, got)
+	_, isClient = api.store(principal{admin: true}).(*postgres.Store).Client()
+	require.False(t, isClient)
+
+	// A client's own records are served through its handle: its lead,
+	// its suppressions added and lifted.
+	a := client{t, s.url, aTok}
+	code, body := a.postJSON("/api/v1/suppressions", map[string]any{"address": "gone@lead.example", "reason": "asked by phone"})
+	require.Equal(t, http.StatusCreated, code, body)
+	code, body = a.get("/api/v1/suppressions")
+	require.Equal(t, http.StatusOK, code, body)
+	require.Len(t, items(body), 1)
+	code, body = a.postJSON("/api/v1/suppressions/lift", map[string]any{"address": "gone@lead.example", "reason": "added by mistake"})
+	require.Equal(t, http.StatusOK, code, body)
+	code, body = client{t, s.url, bTok}.get("/api/v1/leads/" + ten.leadB.String())
+	require.Equal(t, http.StatusOK, code, body)
+	require.Equal(t, "brio@lead.example", body["email"])
+}
+
+// checkTenancy tries every route as client A with client B's IDs.
+func checkTenancy(t *testing.T, base string, st storage.Store, ten tenants) {
+	t.Helper()
+	admin, a, anon := client{t, base, adminTok}, client{t, base, aTok}, client{t, base, ""}
 
 	code, body := anon.get("/api/v1/clients")
 	require.Equal(t, http.StatusUnauthorized, code)
 	require.Equal(t, float64(401), body["status"])
-	code, _ = client{t, s.url, "wrong-token-0123456789"}.get("/api/v1/clients")
+	code, _ = client{t, base, "wrong-token-0123456789"}.get("/api/v1/clients")
 	require.Equal(t, http.StatusUnauthorized, code)
 
 	code, body = admin.get("/api/v1/clients")
@@ -172,7 +236,7 @@ func TestAPITenancy(t *testing.T) {
 	code, body = admin.get("/api/v1/leads/" + ten.leadB.String())
 	require.Equal(t, http.StatusOK, code, body)
 	require.Equal(t, "brio@lead.example", body["email"])
-	campaigns, err := s.store.ListCampaigns(context.Background(), ten.b.ID)
+	campaigns, err := st.ListCampaigns(context.Background(), ten.b.ID)
 	require.NoError(t, err)
 	require.Len(t, campaigns, 1, "client A created nothing for B")
 }

@@ -388,7 +388,7 @@ func (d *dashboard) client(ctx context.Context, p principal, csrf string) (strin
 	if p.admin {
 		return "", nil, notFound("page")
 	}
-	st, svc := d.a.st, d.a.svc
+	st, svc := d.a.store(p), d.a.svc
 	now := d.a.clock.Now()
 	c, err := st.GetClient(ctx, p.client)
 	if err != nil {
@@ -474,7 +474,7 @@ func (d *dashboard) draft(approve bool) func(w http.ResponseWriter, r *http.Requ
 		if err != nil {
 			return err
 		}
-		t, err := d.a.st.GetTouch(r.Context(), id)
+		t, err := d.a.store(p).GetTouch(r.Context(), id)
 		if err != nil || p.admin || t.Client != p.client {
 			return notFound("draft")
 		}
@@ -512,7 +512,7 @@ func (d *dashboard) upload(w http.ResponseWriter, r *http.Request) {
 	var failure string
 	func() {
 		id, err := outbound.ParseID[outbound.CampaignID](r.PostForm.Get("campaign"))
-		camp, gerr := d.a.st.GetCampaign(r.Context(), id)
+		camp, gerr := d.a.store(p).GetCampaign(r.Context(), id)
 		if err != nil || gerr != nil || camp.Client != p.client {
 			failure = "That campaign is not yours."
 			return

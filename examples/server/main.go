@@ -77,11 +77,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	defer ln.Close()
 	self := "http://" + ln.Addr().String()
 
-	st, elector, closeStore, err := openStore(ctx, cfg, log)
+	opened, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer opened.close()
+	st, elector := opened.store, opened.elector
 
 	env := providerEnv{Clock: clock, Log: log}
 	var demo *demoProviders
@@ -134,6 +135,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	if err != nil {
 		return err
 	}
+	a.scope = opened.scope
 	a.alerts = alerts
 	a.mount(mux)
 	if cfg.Secrets.AdminToken != "" {
@@ -218,26 +220,39 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 // campaigns to know the store answers.
 var demoClientProbe = outbound.ClientID{UUID: uuid.MustParse("00000000-0000-4000-8000-00000000fee1")}
 
+// openedStore is the store a deployment serves.
+type openedStore struct {
+	store   storage.Store   // the platform handle: every client's rows
+	elector storage.Elector // nil: this process leads alone
+	// scope returns a client's handle, which reads and writes that
+	// client's rows alone; nil when the store has no such handle (the
+	// memory store), and the API's own checks are the only fence.
+	scope func(outbound.ClientID) storage.Store
+	close func()
+}
+
 // openStore opens the memory store, or the PostgreSQL store of
-// cfg.DatabaseURL with its migrations run and its leader election.
-func openStore(ctx context.Context, cfg config, log *slog.Logger) (storage.Store, storage.Elector, func(), error) {
+// cfg.DatabaseURL with its migrations run, its leader election and its
+// client-scoped handles (row-level security).
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (openedStore, error) {
 	if cfg.store != nil {
-		return cfg.store, nil, func() {}, nil
+		return openedStore{store: cfg.store, close: func() {}}, nil
 	}
 	if cfg.DatabaseURL == "" {
-		return memory.New(), nil, func() {}, nil
+		return openedStore{store: memory.New(), close: func() {}}, nil
 	}
 	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("database: %w", err)
+		return openedStore{}, fmt.Errorf("database: %w", err)
 	}
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		pool.Close()
-		return nil, nil, nil, fmt.Errorf("database migrations: %w", err)
+		return openedStore{}, fmt.Errorf("database migrations: %w", err)
 	}
 	db := postgres.New(pool)
 	log.Info("database ready", "migrations", "done")
-	return db.Platform(), db.Elector("planner"), pool.Close, nil
+	return openedStore{store: db.Platform(), elector: db.Elector("planner"), close: pool.Close,
+		scope: func(c outbound.ClientID) storage.Store { return db.ForClient(c) }}, nil
 }
 
 func storeName(cfg config) string {

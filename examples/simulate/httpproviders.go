@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +34,7 @@ import (
 	"github.com/outbound-go/outbound/adapters/vapi/vapitest"
 	"github.com/outbound-go/outbound/adapters/webhook"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/examples/internal/fakes"
 	"github.com/outbound-go/outbound/examples/simulate/internal/world"
 	"github.com/outbound-go/outbound/timing/timingtest"
 )
@@ -57,13 +56,13 @@ const (
 	routeLob   = "/webhooks/lob"
 	// Unipile's fake posts its webhooks itself (a member accepting an
 	// invitation or answering a message, as the model says), here.
-	routeUnipile = "/webhooks/unipile"
+	routeUnipile = fakes.RouteUnipile
 	routeVapi    = "/webhooks/vapi"
 	routeStripe  = "/webhooks/stripe"
 	// Twilio's fake posts texts' status and received texts itself, signed
 	// over these URLs.
-	routeTwilioSMS    = "/webhooks/twilio/sms"
-	routeTwilioStatus = "/webhooks/twilio/sms-status"
+	routeTwilioSMS    = fakes.RouteTwilioSMS
+	routeTwilioStatus = fakes.RouteTwilioStatus
 	// Cal.com's bookings, signed.
 	routeCalcom = "/webhooks/calcom"
 )
@@ -80,6 +79,8 @@ type httpProviders struct {
 	// acceptAll hands billing and provisioning events to the engine.
 	acceptAll func(context.Context, []outbound.Inbound) error
 
+	// fakes are the providers' fakes and the adapters on them.
+	fakes     *fakes.Set
 	stripeSrv *stripetest.Server
 
 	smtpSrv *smtptest.Server
@@ -146,15 +147,18 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 			_ = ln.Close()
 		}
 	}()
-	if h.smtpSrv, err = smtptest.Listen(); err != nil {
-		return nil, fmt.Errorf("smtp server: %w", err)
-	}
-	h.email, err = smtp.New(smtp.Config{Host: h.smtpSrv.Host, Port: h.smtpSrv.Port, TLS: smtp.TLSNone, HELO: "sim.localhost", Clock: clock})
+	set, err := fakes.Start(context.Background(), fakes.Options{Clock: clock, FakeNow: h.now, Webhooks: h.url, HELO: "sim.localhost", Seed: 1})
 	if err != nil {
-		h.close()
-		return nil, fmt.Errorf("smtp channel: %w", err)
+		return nil, err
 	}
-	h.token = randomToken()
+	h.fakes = set
+	h.smtpSrv, h.email = set.SMTP, set.Email
+	h.lobSrv, h.mail = set.Lob, set.Letters
+	h.vapiSrv, h.voice = set.Vapi, set.Calls
+	h.twilioSrv, h.sms = set.Twilio, set.Texts
+	h.unipileSrv, h.linkedIn, h.unipileSecret = set.Unipile, set.LinkedIn, set.UnipileSecret
+	h.stripeSrv = set.Stripe
+	h.token = fakes.Token()
 	tokens, err := webhook.NewTokenVerifier(webhook.TokenConfig{Header: inboundTokenHeader, Tokens: []string{h.token}})
 	if err != nil {
 		h.close()
@@ -166,12 +170,6 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 		h.close()
 		return nil, err
 	}
-	h.lobSrv = lobtest.NewServer(lobtest.Config{WebhookSecret: randomToken(), Now: clock.Now})
-	h.mail, err = lob.New(lob.Config{APIKey: h.lobSrv.APIKey(), BaseURL: h.lobSrv.URL(), Now: clock.Now})
-	if err != nil {
-		h.close()
-		return nil, fmt.Errorf("lob channel: %w", err)
-	}
 	lobSig, err := lob.NewVerifier(lob.VerifierConfig{Secrets: []string{h.lobSrv.WebhookSecret()}, Now: clock.Now})
 	if err != nil {
 		h.close()
@@ -182,22 +180,22 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 		h.close()
 		return nil, err
 	}
-	linkedInRoute, err := h.startUnipile()
+	linkedInRoute, err := h.unipileRoute()
 	if err != nil {
 		h.close()
 		return nil, err
 	}
-	voiceRoute, err := h.startVapi()
+	voiceRoute, err := h.vapiRoute()
 	if err != nil {
 		h.close()
 		return nil, err
 	}
-	billingRoute, err := h.startStripe()
+	billingRoute, err := h.stripeRoute()
 	if err != nil {
 		h.close()
 		return nil, err
 	}
-	textRoute, err := h.startTwilio()
+	textRoute, err := h.twilioRoute()
 	if err != nil {
 		h.close()
 		return nil, err
@@ -218,67 +216,27 @@ func startHTTPProviders(clock *timingtest.Clock) (*httpProviders, error) {
 	mux.Handle("POST "+routeCalcom, meetingRoute)
 	h.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = h.srv.Serve(ln) }()
-	if err := h.subscribeUnipile(context.Background()); err != nil {
-		h.close()
-		return nil, err
-	}
 	return h, nil
 }
 
-// unipileKey is the API key of Unipile's fake.
-const unipileKey = "sim_unipile_key"
-
-// startUnipile starts Unipile's fake, which takes every seat of the pool
-// (the run's seats are named by the pool's fake provisioner) and every
-// member, and the Unipile channel, and returns its webhook route.
-func (h *httpProviders) startUnipile() (http.Handler, error) {
-	var err error
-	h.unipileSrv, err = unipiletest.New(unipiletest.Config{APIKey: unipileKey, AnyAccount: true, AnyProfile: true, Now: h.now, Seed: 1})
-	if err != nil {
-		return nil, fmt.Errorf("unipile fake: %w", err)
-	}
-	journal := unipile.NewMemoryStore()
-	h.linkedIn, err = unipile.New(unipile.Config{DSN: h.unipileSrv.DSN(), APIKey: unipileKey, Now: h.clock.Now,
-		Client: h.unipileSrv.Client(), Chats: journal, Journal: journal})
-	if err != nil {
-		return nil, fmt.Errorf("unipile channel: %w", err)
-	}
-	h.unipileSecret = randomToken()
+// unipileRoute returns the route of the notices Unipile's fake posts, with
+// the secret header it was subscribed with, decoded against the channel's
+// journal.
+func (h *httpProviders) unipileRoute() (http.Handler, error) {
 	sig, err := unipile.NewVerifier(unipile.DefaultSecretHeader, h.unipileSecret)
 	if err != nil {
 		return nil, err
 	}
-	dec, err := unipile.NewDecoder(unipile.DecoderConfig{Now: h.now, Journal: journal})
+	dec, err := unipile.NewDecoder(unipile.DecoderConfig{Now: h.now, Journal: h.fakes.Journal})
 	if err != nil {
 		return nil, err
 	}
 	return webhook.NewHandler(webhook.Config{Name: "unipile", Verifier: sig, Decoder: dec, Sink: webhook.SinkFunc(h.accept)})
 }
 
-// subscribeUnipile has Unipile's fake post new relations and messages to
-// the run's route, with the route's secret header, as a host registers its
-// webhooks once.
-func (h *httpProviders) subscribeUnipile(ctx context.Context) error {
-	for _, src := range []string{unipile.SourceUsers, unipile.SourceMessaging} {
-		if _, err := h.linkedIn.CreateWebhook(ctx, src, h.url+routeUnipile, unipile.DefaultSecretHeader, h.unipileSecret); err != nil {
-			return fmt.Errorf("unipile webhook %s: %w", src, err)
-		}
-	}
-	return nil
-}
-
-// startVapi starts Vapi's fake and the Vapi channel, every pool number
-// calling through a Vapi phone number named after it, and returns the
-// route of its end-of-call reports, authenticated by Vapi's HMAC
-// credential.
-func (h *httpProviders) startVapi() (http.Handler, error) {
-	h.vapiSrv = vapitest.NewServer(vapitest.Config{Secret: randomToken(), Now: h.clock.Now})
-	var err error
-	h.voice, err = vapi.New(vapi.Config{APIKey: h.vapiSrv.APIKey(), BaseURL: h.vapiSrv.URL(), AssistantID: "sim-assistant",
-		PhoneNumberID: func(n string) (string, bool) { return "pn-" + strings.TrimPrefix(n, "+"), n != "" }, Now: h.clock.Now})
-	if err != nil {
-		return nil, fmt.Errorf("vapi channel: %w", err)
-	}
+// vapiRoute returns the route of Vapi's end-of-call reports,
+// authenticated by Vapi's HMAC credential.
+func (h *httpProviders) vapiRoute() (http.Handler, error) {
 	v, err := vapi.NewVerifier(vapi.VerifierConfig{Secrets: []string{h.vapiSrv.Secret()}, Now: h.clock.Now})
 	if err != nil {
 		return nil, err
@@ -286,20 +244,9 @@ func (h *httpProviders) startVapi() (http.Handler, error) {
 	return webhook.NewHandler(webhook.Config{Name: "vapi", Verifier: v, Decoder: &vapi.Decoder{}, Sink: webhook.SinkFunc(h.accept)})
 }
 
-// startTwilio starts Twilio's fake, which posts texts' status and the
-// texts leads send to the run's routes, and the Twilio text channel, and
-// returns the route of both.
-func (h *httpProviders) startTwilio() (http.Handler, error) {
-	h.twilioSrv = twiliotest.NewServer(twiliotest.Config{AuthToken: randomToken(), Now: h.now, SMSURL: h.url + routeTwilioSMS})
-	tw, err := twilio.New(twilio.Config{AccountSID: h.twilioSrv.AccountSID(), AuthToken: h.twilioSrv.AuthToken(),
-		BaseURL: h.twilioSrv.URL(), SMSStatusURL: h.url + routeTwilioStatus, Now: h.clock.Now,
-		// No declared rate: the run's clock stands still while it
-		// dispatches, so a worker waiting on a rate would wait for ever.
-		Rate: -1})
-	if err != nil {
-		return nil, fmt.Errorf("twilio client: %w", err)
-	}
-	h.sms = tw.SMS()
+// twilioRoute returns the route of the texts' status and the texts leads
+// send, which Twilio's fake posts signed over the run's URL.
+func (h *httpProviders) twilioRoute() (http.Handler, error) {
 	v, err := twilio.NewVerifier(twilio.VerifierConfig{AuthTokens: []string{h.twilioSrv.AuthToken()}, PublicURL: h.url})
 	if err != nil {
 		return nil, err
@@ -308,15 +255,10 @@ func (h *httpProviders) startTwilio() (http.Handler, error) {
 		Sink: webhook.SinkFunc(h.accept)})
 }
 
-// startStripe starts Stripe's fake, selling each default plan at a price
-// named after it, and returns the route of its signed events.
-func (h *httpProviders) startStripe() (http.Handler, error) {
-	h.stripeSrv = stripetest.NewServer(stripetest.Config{WebhookSecret: "whsec_" + randomToken(), Now: h.clock.Now})
-	plans := map[string]string{}
-	for _, p := range outbound.DefaultPlans() {
-		plans["price_"+p.Name] = p.Name
-	}
-	cfg := stripe.Config{Secrets: []string{h.stripeSrv.WebhookSecret()}, Plans: plans, APIKey: h.stripeSrv.APIKey(),
+// stripeRoute returns the route of the signed events of Stripe's fake,
+// which sells each default plan at a price named after it.
+func (h *httpProviders) stripeRoute() (http.Handler, error) {
+	cfg := stripe.Config{Secrets: []string{h.stripeSrv.WebhookSecret()}, Plans: h.fakes.Prices, APIKey: h.stripeSrv.APIKey(),
 		BaseURL: h.stripeSrv.URL(), Now: h.clock.Now}
 	v, err := stripe.NewVerifier(cfg)
 	if err != nil {
@@ -347,14 +289,6 @@ func (h *httpProviders) checkout(ctx context.Context, cus, sub string, c world.C
 	return nil
 }
 
-// endedReasons are the Vapi endings the run reports for each outcome the
-// model draws.
-var endedReasons = map[channel.EventType]string{
-	channel.EventCallAnswered: "customer-ended-call", channel.EventCallVoicemail: "voicemail",
-	channel.EventCallBusy: "customer-busy", channel.EventCallNoAnswer: "customer-did-not-answer",
-	channel.EventCallFailed: "twilio-failed-to-connect-call",
-}
-
 // now is the time of the providers' fakes and of Unipile's notices: the
 // instant of the event being delivered, else the clock's.
 func (h *httpProviders) now() time.Time {
@@ -367,34 +301,13 @@ func (h *httpProviders) now() time.Time {
 	return h.clock.Now()
 }
 
-func randomToken() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // close stops the servers.
 func (h *httpProviders) close() {
 	if h.srv != nil {
 		_ = h.srv.Close()
 	}
-	if h.smtpSrv != nil {
-		h.smtpSrv.Close()
-	}
-	if h.lobSrv != nil {
-		h.lobSrv.Close()
-	}
-	if h.unipileSrv != nil {
-		h.unipileSrv.Close()
-	}
-	if h.vapiSrv != nil {
-		h.vapiSrv.Close()
-	}
-	if h.stripeSrv != nil {
-		h.stripeSrv.Close()
-	}
-	if h.twilioSrv != nil {
-		h.twilioSrv.Close()
+	if h.fakes != nil {
+		h.fakes.Close()
 	}
 	if h.dncrSrv != nil {
 		h.dncrSrv.Close()
@@ -412,7 +325,7 @@ func (h *httpProviders) startMeetings() (http.Handler, error) {
 	if h.crm, err = hubspot.New(hubspot.Config{Token: h.hubspotSrv.Token(), BaseURL: h.hubspotSrv.URL(), Rate: -1, Now: h.clock.Now}); err != nil {
 		return nil, err
 	}
-	h.calcomSecret = "whsec_" + randomToken()
+	h.calcomSecret = "whsec_" + fakes.Token()
 	v, err := calcom.NewVerifier(h.calcomSecret)
 	if err != nil {
 		return nil, err
@@ -491,7 +404,7 @@ func (h *httpProviders) routed(e channel.Event) (path string, deliver func(conte
 		sig, ts := h.lobSrv.Sign(body, h.clock.Now())
 		return post(routeLob, body, http.Header{lob.SignatureHeader: {sig}, lob.TimestampHeader: {ts}, "Content-Type": {"application/json"}})
 	case channel.Voice:
-		reason, ok := endedReasons[e.Type]
+		reason, ok := fakes.VapiEnding(e.Type)
 		if !ok {
 			return "", nil, false
 		}

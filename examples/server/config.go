@@ -51,6 +51,9 @@ type config struct {
 	// store, when set, is the store to serve instead of opening one: how
 	// a test looks at what the server recorded.
 	store storage.Store
+	// onDemo, when set, is told the demo's providers once they started:
+	// how a test reaches the fakes.
+	onDemo func(*demoProviders)
 }
 
 // secrets are the providers' credentials. A provider whose webhook secret

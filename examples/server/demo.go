@@ -3,104 +3,253 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/lob"
 	"github.com/outbound-go/outbound/adapters/stripe"
-	"github.com/outbound-go/outbound/adapters/stripe/stripetest"
-	"github.com/outbound-go/outbound/adapters/twilio"
-	"github.com/outbound-go/outbound/adapters/twilio/twiliotest"
+	"github.com/outbound-go/outbound/adapters/vapi"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/examples/internal/fakes"
+	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/timing"
 )
 
-// demoProviders are the providers' fakes a -demo server runs against:
-// Stripe (the demo client signs up by its signed checkout events), Twilio
-// (texts, with signed status callbacks and received texts posted back),
-// the scheduling providers' secrets (their fakes are in the tests), and
-// in-memory fakes for the other channels.
+// demoProviders are the providers' fakes a -demo server runs against,
+// each behind its real adapter (examples/internal/fakes): email through
+// the SMTP adapter to an SMTP server on 127.0.0.1, calls through Vapi's
+// adapter, texts through Twilio's, LinkedIn through Unipile's, letters
+// through Lob's, and the demo client's signup through Stripe's fake. What
+// the providers report comes back to the server's own webhook routes,
+// signed by each fake: Twilio's and Unipile's fakes post it themselves,
+// and live has Vapi's and Lob's fakes post theirs as calls end and
+// letters arrive.
 type demoProviders struct {
-	stripe   *stripetest.Server
-	twilio   *twiliotest.Server
+	fakes    *fakes.Set
 	channels []channel.Channel
 	client   *http.Client
+	clock    timing.Clock
+	log      *slog.Logger
+	// calls draws how each call ends, as its touch's outcome.
+	calls channeltest.Model
+
+	mu       sync.Mutex
+	reported map[string]bool // the calls and texts whose outcome was posted
+	stop     context.CancelFunc
+	done     chan struct{}
 }
 
-func token() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+// demoTick is how often the fakes report what became due.
+const demoTick = 5 * time.Second
 
-// startDemo starts the fakes and fills cfg's secrets and env with theirs.
-func startDemo(cfg *config, env *providerEnv) (*demoProviders, error) {
-	d := &demoProviders{client: &http.Client{Timeout: 30 * time.Second}}
-	d.stripe = stripetest.NewServer(stripetest.Config{WebhookSecret: "whsec_" + token(), Now: env.Clock.Now})
-	cfg.Secrets.StripeWebhook, cfg.Secrets.StripeAPIKey, env.StripeBaseURL = d.stripe.WebhookSecret(), d.stripe.APIKey(), d.stripe.URL()
-	cfg.Prices = map[string]string{}
-	for _, p := range outbound.DefaultPlans() {
-		cfg.Prices["price_"+p.Name] = p.Name
-	}
-	d.twilio = twiliotest.NewServer(twiliotest.Config{AuthToken: token(), Now: env.Clock.Now, SMSURL: cfg.PublicURL + "/webhooks/twilio/sms"})
-	cfg.Secrets.TwilioAuthToken = d.twilio.AuthToken()
-	tw, err := twilio.New(twilio.Config{AccountSID: d.twilio.AccountSID(), AuthToken: d.twilio.AuthToken(), BaseURL: d.twilio.URL(),
-		SMSStatusURL: cfg.PublicURL + "/webhooks/twilio/sms-status", Now: env.Clock.Now})
+// startDemo starts the fakes, their adapters as the demo's channels, and
+// fills cfg's secrets and env with the fakes' own, so that each route
+// verifies what its fake signs.
+func startDemo(ctx context.Context, cfg *config, env *providerEnv) (*demoProviders, error) {
+	set, err := fakes.Start(ctx, fakes.Options{Clock: env.Clock, Webhooks: cfg.PublicURL, HELO: "demo.localhost"})
 	if err != nil {
-		d.close()
-		return nil, fmt.Errorf("demo twilio: %w", err)
+		return nil, fmt.Errorf("demo: %w", err)
 	}
-	cfg.Secrets.CalcomWebhook, cfg.Secrets.CalendlyKey = "whsec_"+token(), token()
-	others, err := fakeChannels(env.Clock, channel.SetOf(channel.SMS))
-	if err != nil {
-		d.close()
-		return nil, err
+	d := &demoProviders{fakes: set, client: &http.Client{Timeout: 30 * time.Second}, clock: env.Clock, log: env.Log,
+		reported: map[string]bool{}}
+	s := &cfg.Secrets
+	s.StripeWebhook, s.StripeAPIKey, env.StripeBaseURL = set.Stripe.WebhookSecret(), set.Stripe.APIKey(), set.Stripe.URL()
+	cfg.Prices = set.Prices
+	s.TwilioAuthToken = set.Twilio.AuthToken()
+	s.VapiWebhook = set.Vapi.Secret()
+	s.UnipileWebhook, env.Unipile.Journal = set.UnipileSecret, set.Journal
+	s.LobWebhook = set.Lob.WebhookSecret()
+	s.CalcomWebhook, s.CalendlyKey = "whsec_"+fakes.Token(), fakes.Token()
+	// The pool's stocked resources name no provider the adapters know
+	// (pool.StockProvider): each adapter but Lob's sends for every
+	// resource of its kind. Lob sends from the registered sender.
+	d.channels = []channel.Channel{anyProvider(set.Email), anyProvider(set.Calls), anyProvider(set.Texts), anyProvider(set.LinkedIn),
+		set.Letters}
+	if cfg.onDemo != nil {
+		cfg.onDemo(d)
 	}
-	d.channels = append(others, tw.SMS())
 	return d, nil
 }
 
+// close stops live, then the fakes.
 func (d *demoProviders) close() {
-	if d.stripe != nil {
-		d.stripe.Close()
+	if d.stop != nil {
+		d.stop()
+		<-d.done
 	}
-	if d.twilio != nil {
-		d.twilio.Close()
+	d.fakes.Close()
+}
+
+// live has the fakes report, every demoTick until ctx ends, what became
+// due: each text delivered (Twilio's status callback), each call ended as
+// its touch's outcome is drawn (Vapi's end-of-call report), each letter's
+// tracking events (Lob), and LinkedIn members accepting invitations and
+// answering messages (Unipile's notices), each signed, to the server's
+// routes under self.
+func (d *demoProviders) live(ctx context.Context, self string) {
+	ctx, d.stop = context.WithCancel(ctx)
+	d.done = make(chan struct{})
+	go func() {
+		defer close(d.done)
+		for d.clock.Sleep(ctx, demoTick) == nil {
+			if err := d.report(ctx, self); err != nil && ctx.Err() == nil {
+				d.log.WarnContext(ctx, "demo: a fake's webhook was not taken", "err", err)
+			}
+		}
+	}()
+}
+
+// report posts, once each, what the fakes have to report by now.
+func (d *demoProviders) report(ctx context.Context, self string) error {
+	var errs []error
+	for _, m := range d.fakes.Twilio.Messages() {
+		if m.Direction != "outbound-api" || m.StatusCallback == "" || !d.first(m.Sid) {
+			continue
+		}
+		errs = append(errs, d.fakes.Twilio.Report(ctx, m.Sid, "delivered", 0))
 	}
+	now := d.clock.Now()
+	for _, c := range d.fakes.Vapi.Calls() {
+		at, reason, ok := d.ending(c)
+		if !ok || at.After(now) || !d.first(c.ID) {
+			continue
+		}
+		errs = append(errs, d.reportCall(ctx, self, c.ID, reason, "", at))
+	}
+	if _, err := d.fakes.Lob.DeliverDue(ctx, self+"/webhooks/lob"); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := d.fakes.Unipile.Simulate(ctx, 0.3, 0.2); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// first reports whether id is reported for the first time, and marks it.
+func (d *demoProviders) first(id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.reported[id] {
+		return false
+	}
+	d.reported[id] = true
+	return true
+}
+
+// ending is when and how call c ends: its touch's outcome drawn by the
+// model from when it was placed.
+func (d *demoProviders) ending(c vapi.Call) (time.Time, string, bool) {
+	placed, err := time.Parse(time.RFC3339Nano, c.CreatedAt)
+	if err != nil {
+		return time.Time{}, "", false
+	}
+	m := channel.NewMessage(vapi.TouchOf(c.Name), channel.ActionCall)
+	rc := channel.Receipt{Provider: vapi.DefaultProvider, ProviderMessageID: c.ID, Status: channel.StatusAccepted, At: placed}
+	for _, e := range d.calls.Events(m, rc, placed) {
+		if reason, ok := fakes.VapiEnding(e.Type); ok {
+			return e.At, reason, true
+		}
+	}
+	return time.Time{}, "", false
+}
+
+// reportCall posts Vapi's end-of-call report of call id, ended for reason
+// at at with the transcript, signed with Vapi's HMAC credential, to the
+// server's Vapi route.
+func (d *demoProviders) reportCall(ctx context.Context, self, id, reason, transcript string, at time.Time) error {
+	body, err := d.fakes.Vapi.Report(id, reason, transcript, "", at)
+	if err != nil {
+		return err
+	}
+	sig, ts := d.fakes.Vapi.Sign(body, d.clock.Now())
+	return d.post(ctx, self+"/webhooks/vapi", body, http.Header{vapi.DefaultSignatureHeader: {sig}, vapi.DefaultTimestampHeader: {ts}})
+}
+
+// anyProvider returns ch as its kind's catch-all: it sends for every
+// resource of the kind that no adapter names, keeping the adapter's
+// delivery, rate and the capabilities the engine uses (a reconciling
+// Lookup or Find, LinkedIn's Withdraw).
+func anyProvider(ch channel.Channel) channel.Channel {
+	a := catchAll{ch}
+	r, lookup := ch.(channel.Reconciler)
+	w, withdraw := ch.(channel.Withdrawer)
+	f, find := ch.(channel.Finder)
+	switch {
+	case lookup && withdraw:
+		return struct {
+			catchAll
+			channel.Reconciler
+			channel.Withdrawer
+		}{a, r, w}
+	case lookup:
+		return struct {
+			catchAll
+			channel.Reconciler
+		}{a, r}
+	case find:
+		return struct {
+			catchAll
+			channel.Finder
+		}{a, f}
+	}
+	return a
+}
+
+// catchAll is an adapter that names no provider.
+type catchAll struct{ channel.Channel }
+
+// Adapter is the adapter under the catch-all.
+func (c catchAll) Adapter() channel.Channel { return c.Channel }
+
+func (c catchAll) Describe() channel.Info {
+	in := channel.Describe(c.Channel)
+	in.Provider = ""
+	return in
 }
 
 // demoAdminToken is the API's admin token of a -demo server that was
 // given none: a demo's, known to whoever reads this.
 const demoAdminToken = "demo-admin-token"
 
-// demoClient names the demo's client and its Stripe keys.
+// demoCustomer and demoSubscription are the demo client's Stripe keys.
 const (
 	demoCustomer     = "cus_demo"
 	demoSubscription = "sub_demo"
 )
+
+// demoLobSender is the Lob address the demo's letters are sent from.
+const demoLobSender = "adr_demo_agency"
 
 // seed stocks the pool, signs the demo client up by buying the growth
 // plan at Stripe's fake (its signed events posted to the server's own
 // Stripe route), answers its replies automatically with a booking link,
 // and onboards a campaign of demo leads against an ICP.
 func (d *demoProviders) seed(ctx context.Context, svc *distribution.Service, self string) error {
-	now := timing.RealClock().Now()
+	now := d.clock.Now()
 	for _, k := range []struct {
 		kind outbound.ResourceKind
 		n    int
-	}{{outbound.KindDomain, 8}, {outbound.KindPhone, 4}, {outbound.KindLinkedInSeat, 3}, {outbound.KindMailSender, 1}} {
+	}{{outbound.KindDomain, 8}, {outbound.KindPhone, 4}, {outbound.KindLinkedInSeat, 3}} {
 		if _, err := svc.Pool().Stock(ctx, k.kind, k.n, now.AddDate(0, 0, -60)); err != nil {
 			return err
 		}
 	}
-	for _, ev := range d.stripe.CheckoutAs(demoCustomer, demoSubscription, "billing@demo-agency.example", "Demo Agency", "price_growth",
+	// Lob sends from an address it keeps (adr_…).
+	if _, err := svc.Pool().Register(ctx, []pool.Registration{{Kind: outbound.KindMailSender, Provider: lob.DefaultProvider,
+		ProviderRef: demoLobSender, Address: demoLobSender, PurchasedAt: now.AddDate(0, 0, -60)}}); err != nil {
+		return err
+	}
+	for _, ev := range d.fakes.Stripe.CheckoutAs(demoCustomer, demoSubscription, "billing@demo-agency.example", "Demo Agency", "price_growth",
 		map[string]string{"zone": "Australia/Sydney"}) {
-		if err := d.post(ctx, self+"/webhooks/stripe", ev.Body, http.Header{stripe.SignatureHeader: {d.stripe.Sign(ev.Body, now)}}); err != nil {
+		if err := d.post(ctx, self+"/webhooks/stripe", ev.Body, http.Header{stripe.SignatureHeader: {d.fakes.Stripe.Sign(ev.Body, now)}}); err != nil {
 			return fmt.Errorf("stripe %s: %w", ev.Type, err)
 		}
 	}
@@ -124,7 +273,11 @@ func (d *demoProviders) seed(ctx context.Context, svc *distribution.Service, sel
 		ICP: outbound.ICP{Countries: []string{"AU"}, Industries: []string{"software", "logistics"}, MinEmployees: 11, MaxEmployees: 1000,
 			Seniority: outbound.SeniorityDirector},
 		Rows: demoLeads()})
-	return err
+	if err != nil {
+		return err
+	}
+	d.live(ctx, self)
+	return nil
 }
 
 // post delivers one webhook and wants it taken.

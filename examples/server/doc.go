@@ -95,13 +95,19 @@
 // JSON (log/slog) on standard output.
 //
 // -demo runs on the memory store (its admin token, unless one is set,
-// is "demo-admin-token") with Stripe's and Twilio's fakes: the
-// demo client buys the growth plan at the fake Stripe, whose signed events
-// reach the server's own Stripe route, its replies are answered
-// automatically with a Cal.com link, and a campaign of demo leads is
-// onboarded against an ICP; texts go through the Twilio adapter to the
-// fake, whose signed callbacks come back to the Twilio routes. Other
-// channels run on in-memory fakes.
+// is "demo-admin-token") with every provider's fake on 127.0.0.1, each
+// behind its real adapter and with a secret of its own that the server's
+// route verifies: email goes through the SMTP adapter to an SMTP server,
+// calls through Vapi's adapter, texts through Twilio's, LinkedIn through
+// Unipile's and letters through Lob's, each to its fake. The demo client
+// buys the growth plan at the fake Stripe, whose signed events reach the
+// server's own Stripe route; its replies are answered automatically with a
+// Cal.com link, and a campaign of demo leads is onboarded against an ICP.
+// What the providers report comes back, signed by the fakes, to the
+// server's routes: texts' status and received texts from Twilio's fake,
+// accepted invitations and members' messages from Unipile's, and, every
+// few seconds, calls' end-of-call reports from Vapi's (each call ending as
+// its drawn outcome says) and letters' tracking events from Lob's.
 //
 // SIGINT or SIGTERM stops it gracefully: the engine's in-flight sends
 // finish (within -shutdown-grace, default 30s; a send cut off is

@@ -21,7 +21,6 @@ import (
 	"github.com/outbound-go/outbound/adapters/postgres"
 	"github.com/outbound-go/outbound/adapters/twilio"
 	"github.com/outbound-go/outbound/channel"
-	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/pool"
 	"github.com/outbound-go/outbound/storage"
@@ -91,7 +90,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		if cfg.PublicURL == "" {
 			cfg.PublicURL = self
 		}
-		if demo, err = startDemo(&cfg, &env); err != nil {
+		if demo, err = startDemo(ctx, &cfg, &env); err != nil {
 			return err
 		}
 		defer demo.close()
@@ -260,21 +259,4 @@ func storeName(cfg config) string {
 		return "memory"
 	}
 	return "postgres"
-}
-
-// fakeChannels are the in-memory fakes of the kinds no demo provider
-// serves.
-func fakeChannels(clock timing.Clock, except channel.Set) ([]channel.Channel, error) {
-	var out []channel.Channel
-	for _, k := range channel.Kinds() {
-		if except.Has(k) {
-			continue
-		}
-		f, err := channeltest.New(k, &channeltest.Config{Now: clock.Now})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/outbound-go/outbound/adapters/calcom/calcomtest"
 	"github.com/outbound-go/outbound/adapters/twilio/twiliotest"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/storage/memory"
 )
@@ -191,24 +192,108 @@ func TestWebhooksBehindAProxy(t *testing.T) {
 }
 
 // -demo: the demo client signs up by Stripe's signed events to the
-// server's own route, and its leads are enrolled; the server stops
-// gracefully.
+// server's own route, and its leads are enrolled; every channel sends
+// through its provider's real adapter to the provider's fake; a call's end
+// reported by Vapi's fake, signed, reaches the Vapi route and is applied
+// (the lead who asked on the call not to be called again is suppressed);
+// a LinkedIn member accepting an invitation at Unipile's fake reaches the
+// Unipile route; a text's delivery reaches the Twilio route in the demo's
+// round of reports; the server stops gracefully.
 func TestDemo(t *testing.T) {
 	t.Parallel()
+	ctx := context.Background()
 	cfg, err := loadConfig([]string{"-demo", "-addr", "127.0.0.1:0"}, env(nil), io.Discard)
 	require.NoError(t, err)
+	var d *demoProviders
+	cfg.onDemo = func(p *demoProviders) { d = p }
 	s := start(t, cfg)
-	cs, err := s.store.ListClients(context.Background())
+	cs, err := s.store.ListClients(ctx)
 	require.NoError(t, err)
 	require.Len(t, cs, 1)
 	require.Equal(t, "Demo Agency", cs[0].Name)
 	require.Equal(t, "growth", cs[0].Plan)
 	require.Equal(t, outbound.AnswerAuto, cs[0].Answers)
-	es, err := s.store.ListEnrollments(context.Background(), storage.EnrollmentFilter{Client: cs[0].ID})
+	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{Client: cs[0].ID})
 	require.NoError(t, err)
 	require.NotEmpty(t, es, "the demo leads that fit are enrolled")
 	code, _ := get(t, s.url+"/healthz")
 	require.Equal(t, http.StatusOK, code)
+
+	// Each kind's adapter, and the provider it declares; all but Lob's
+	// send for the pool's stocked resources, as their kind's catch-all.
+	providers := map[channel.Kind]string{}
+	for _, ch := range d.channels {
+		require.NotContains(t, providers, ch.Kind(), "one adapter a kind")
+		_, fake := ch.(*channeltest.Fake)
+		require.False(t, fake, "%s runs on its provider's fake over HTTP, not in memory", ch.Kind())
+		if u, ok := ch.(interface{ Adapter() channel.Channel }); ok {
+			require.Empty(t, channel.Describe(ch).Provider, "%s sends for any resource", ch.Kind())
+			ch = u.Adapter()
+		}
+		providers[ch.Kind()] = channel.Describe(ch).Provider
+	}
+	require.Equal(t, map[channel.Kind]string{channel.Email: "smtp", channel.Voice: "vapi", channel.SMS: "twilio",
+		channel.LinkedIn: "unipile", channel.Mail: "lob"}, providers)
+
+	// A call to an enrolled lead through the demo's Vapi adapter, and
+	// Vapi's signed report of its end: the lead asked not to be called.
+	lead, err := s.store.GetLead(ctx, es[0].Lead)
+	require.NoError(t, err)
+	callRC := demoSend(t, d, channel.ActionCall, "+15550000001", channel.Recipient{Name: lead.FirstName, Phone: lead.Phone},
+		"Introduce yourself.")
+	require.NoError(t, d.reportCall(ctx, s.url, callRC.ProviderMessageID, "customer-ended-call",
+		"AI: Hi, it's Sam from Demo Agency.\nUser: Please remove me from your list and don't call again.", d.clock.Now()))
+	sups, err := s.store.ListSuppressions(ctx, cs[0].ID)
+	require.NoError(t, err)
+	var suppressed bool
+	for _, sp := range sups {
+		suppressed = suppressed || (sp.Lead == lead.ID && sp.Channel == channel.Voice && sp.Reason == outbound.ReasonOptedOut)
+	}
+	require.True(t, suppressed, "the opt-out heard on the call is applied: %+v", sups)
+	forged, err := d.fakes.Vapi.Report(callRC.ProviderMessageID, "voicemail", "", "", d.clock.Now())
+	require.NoError(t, err)
+	require.Equal(t, http.StatusUnauthorized, s.post(t, "/webhooks/vapi", forged, http.Header{"Content-Type": {"application/json"}}),
+		"a report without Vapi's signature is refused")
+
+	// An invitation through the demo's Unipile adapter, accepted at
+	// Unipile's fake, which posts the notice to the server's route.
+	inviteRC := demoSend(t, d, channel.ActionConnectionRequest, "stock-seat-0001",
+		channel.Recipient{Name: lead.FirstName, LinkedIn: lead.LinkedIn}, "Hi, happy to connect.")
+	require.NoError(t, d.fakes.Unipile.Accept(ctx, inviteRC.ProviderMessageID))
+
+	// A text through the demo's Twilio adapter; the demo's round of
+	// reports has Twilio's fake post its delivery to the status route.
+	textRC := demoSend(t, d, channel.ActionSMS, "+15550000002", channel.Recipient{Name: lead.FirstName, Phone: lead.Phone},
+		"Hi, a quick note from Demo Agency. Reply STOP to opt out.")
+	require.NoError(t, d.report(ctx, s.url))
+
+	evs, err := s.store.ListEvents(ctx, outbound.ClientID{})
+	require.NoError(t, err)
+	heard := map[string][]channel.EventType{} // by provider and message
+	for _, e := range evs {
+		require.False(t, e.AppliedAt.IsZero(), "event %s/%s applied", e.Provider, e.ProviderEventID)
+		heard[e.Provider+" "+e.ProviderMessageID] = append(heard[e.Provider+" "+e.ProviderMessageID], e.Type)
+	}
+	require.Contains(t, heard["vapi "+callRC.ProviderMessageID], channel.EventOptedOut)
+	require.Equal(t, []channel.EventType{channel.EventConnectionAccepted}, heard["unipile "+inviteRC.ProviderMessageID])
+	require.Equal(t, []channel.EventType{channel.EventDelivered}, heard["twilio "+textRC.ProviderMessageID])
+}
+
+// demoSend sends an action from from to to through the demo's adapter of
+// its kind, as the engine would, and returns the provider's receipt.
+func demoSend(t *testing.T, d *demoProviders, a channel.Action, from string, to channel.Recipient, body string) channel.Receipt {
+	t.Helper()
+	m := channel.NewMessage("demo-test-"+string(a), a)
+	m.From, m.To, m.Body = channel.Sender{Address: from}, to, body
+	for _, ch := range d.channels {
+		if ch.Kind() == m.Kind {
+			rc, err := ch.Send(context.Background(), m)
+			require.NoError(t, err)
+			return rc
+		}
+	}
+	t.Fatalf("no %s adapter", m.Kind)
+	return channel.Receipt{}
 }
 
 // /metrics: the webhook requests by provider and result, the pool by kind

@@ -2,11 +2,18 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
+	"strings"
 
+	"github.com/outbound-go/outbound/adapters/lob"
 	"github.com/outbound-go/outbound/adapters/smtp"
+	"github.com/outbound-go/outbound/adapters/stannp"
 	"github.com/outbound-go/outbound/adapters/twilio"
+	"github.com/outbound-go/outbound/adapters/unipile"
+	"github.com/outbound-go/outbound/adapters/vapi"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/phone"
 	"github.com/outbound-go/outbound/timing"
 )
 
@@ -20,6 +27,25 @@ import (
 //	OUTBOUND_VOICEMAIL_MESSAGE              what a call leaves on a voicemail box
 //	OUTBOUND_RECORDINGS_DIR                 where calls' recordings are kept (calls
 //	                                        are recorded when it is set)
+//	VAPI_API_KEY, VAPI_ASSISTANT_ID,        calls through Vapi's assistant, from the
+//	VAPI_PHONE_NUMBERS (+61…=<Vapi phone    numbers listed, each by its Vapi phone
+//	number ID>,…), with VAPI_WEBHOOK_SECRET number ID; the assistant's server URL is
+//	                                        -public-url/webhooks/vapi, under an HMAC
+//	                                        credential whose secret is VAPI_WEBHOOK_SECRET
+//	UNIPILE_DSN, UNIPILE_API_KEY, with      LinkedIn through Unipile; its "users" and
+//	UNIPILE_WEBHOOK_SECRET                  "messaging" webhooks are registered to
+//	                                        -public-url/webhooks/unipile with the
+//	                                        X-Unipile-Secret header set to the secret
+//	LOB_API_KEY (test_… or live_…),         letters and postcards through Lob; its
+//	LOB_USE_TYPE (marketing, operational),  tracking events' webhook to
+//	with LOB_WEBHOOK_SECRET                 -public-url/webhooks/lob
+//	STANNP_API_KEY, STANNP_REGION (eu, us), letters and postcards through Stannp; its
+//	STANNP_TEST (true: nothing posted),     webhook to -public-url/webhooks/stannp
+//	with STANNP_WEBHOOK_SECRET
+//
+// A provider's API key without its webhook secret is refused: what it
+// sends would never be heard of again. Credentials come from the
+// environment only and are never logged nor shown in an error.
 type sending struct {
 	SMTPHost, SMTPUser, SMTPPassword string
 	SMTPPort                         int
@@ -27,13 +53,23 @@ type sending struct {
 	TwilioAccountSID                 string
 	VoicemailMessage                 string
 	RecordingsDir                    string
+
+	VapiAPIKey, VapiAssistantID string
+	VapiNumbers                 map[string]string // E.164 number → Vapi phone number ID
+	UnipileDSN, UnipileAPIKey   string
+	LobAPIKey, LobUseType       string
+	StannpAPIKey, StannpBaseURL string
+	StannpTest                  bool
 }
 
 // loadSending reads the sending settings from getenv.
 func loadSending(getenv func(string) string) (sending, error) {
 	s := sending{SMTPHost: getenv("OUTBOUND_SMTP_HOST"), SMTPUser: getenv("OUTBOUND_SMTP_USERNAME"),
 		SMTPPassword: getenv("OUTBOUND_SMTP_PASSWORD"), TwilioAccountSID: getenv("TWILIO_ACCOUNT_SID"),
-		VoicemailMessage: getenv("OUTBOUND_VOICEMAIL_MESSAGE"), RecordingsDir: getenv("OUTBOUND_RECORDINGS_DIR")}
+		VoicemailMessage: getenv("OUTBOUND_VOICEMAIL_MESSAGE"), RecordingsDir: getenv("OUTBOUND_RECORDINGS_DIR"),
+		VapiAPIKey: getenv("VAPI_API_KEY"), VapiAssistantID: getenv("VAPI_ASSISTANT_ID"),
+		UnipileDSN: strings.TrimSpace(getenv("UNIPILE_DSN")), UnipileAPIKey: getenv("UNIPILE_API_KEY"),
+		LobAPIKey: getenv("LOB_API_KEY"), LobUseType: getenv("LOB_USE_TYPE"), StannpAPIKey: getenv("STANNP_API_KEY")}
 	if v := getenv("OUTBOUND_SMTP_PORT"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 65535 {
@@ -53,35 +89,195 @@ func loadSending(getenv func(string) string) (sending, error) {
 	default:
 		return s, &configError{Setting: "OUTBOUND_SMTP_TLS", Value: v, Reason: "must be mandatory, opportunistic, implicit or none"}
 	}
+	for _, load := range []func(func(string) string) error{s.loadVapi, s.loadUnipile, s.loadLob, s.loadStannp} {
+		if err := load(getenv); err != nil {
+			return s, err
+		}
+	}
 	return s, nil
 }
 
-// channels builds the channel adapters the settings name, and the Twilio
-// client (nil without Twilio) whose recordings the recording route fetches.
-func (s sending) channels(c config, clock timing.Clock, twilioBaseURL string) ([]channel.Channel, *twilio.Client, error) {
-	var out []channel.Channel
+// loadVapi checks Vapi's settings and reads its numbers.
+func (s *sending) loadVapi(getenv func(string) string) error {
+	numbers := getenv("VAPI_PHONE_NUMBERS")
+	if s.VapiAPIKey == "" {
+		if s.VapiAssistantID != "" || numbers != "" {
+			return &configError{Setting: "VAPI_API_KEY", Value: "", Reason: "required with VAPI_ASSISTANT_ID and VAPI_PHONE_NUMBERS"}
+		}
+		return nil
+	}
+	if strings.TrimSpace(s.VapiAssistantID) == "" {
+		return &configError{Setting: "VAPI_ASSISTANT_ID", Value: s.VapiAssistantID, Reason: "required with VAPI_API_KEY: the assistant that makes the calls"}
+	}
+	if len([]rune(s.VoicemailMessage)) > 1000 {
+		return &configError{Setting: "OUTBOUND_VOICEMAIL_MESSAGE", Value: string([]rune(s.VoicemailMessage)[:40]) + "…", Reason: "Vapi takes at most 1,000 characters"}
+	}
+	s.VapiNumbers = map[string]string{}
+	for _, pair := range strings.Split(numbers, ",") {
+		number, id, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		if n, err := phone.Parse(number, ""); !ok || err != nil || n.E164 != number || id == "" {
+			return &configError{Setting: "VAPI_PHONE_NUMBERS", Value: pair,
+				Reason: "want +E.164 number=Vapi phone number ID pairs separated by commas"}
+		}
+		s.VapiNumbers[number] = id
+	}
+	return nil
+}
+
+// loadUnipile checks Unipile's settings.
+func (s *sending) loadUnipile(func(string) string) error {
+	switch {
+	case s.UnipileDSN == "" && s.UnipileAPIKey == "":
+		return nil
+	case s.UnipileAPIKey == "":
+		return &configError{Setting: "UNIPILE_API_KEY", Value: "", Reason: "required with UNIPILE_DSN"}
+	case s.UnipileDSN == "":
+		return &configError{Setting: "UNIPILE_DSN", Value: "", Reason: "required with UNIPILE_API_KEY: the account's API address, as its dashboard gives it"}
+	}
+	dsn := s.UnipileDSN
+	if !strings.Contains(dsn, "://") {
+		dsn = "https://" + dsn
+	}
+	if u, err := url.Parse(dsn); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil ||
+		u.RawQuery != "" || strings.Trim(strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/api/v1"), "/") != "" {
+		return &configError{Setting: "UNIPILE_DSN", Value: s.UnipileDSN, Reason: "must be the API address, host:port (as api8.unipile.com:13851)"}
+	}
+	return nil
+}
+
+// loadLob checks Lob's settings.
+func (s *sending) loadLob(func(string) string) error {
+	if s.LobAPIKey == "" {
+		if s.LobUseType != "" {
+			return &configError{Setting: "LOB_API_KEY", Value: "", Reason: "required with LOB_USE_TYPE"}
+		}
+		return nil
+	}
+	if !strings.HasPrefix(s.LobAPIKey, "test_") && !strings.HasPrefix(s.LobAPIKey, "live_") {
+		return &configError{Setting: "LOB_API_KEY", Value: "(set)", Reason: "must be a secret key, test_… or live_…"}
+	}
+	if s.LobUseType != "" && s.LobUseType != "marketing" && s.LobUseType != "operational" {
+		return &configError{Setting: "LOB_USE_TYPE", Value: s.LobUseType, Reason: "must be marketing or operational"}
+	}
+	return nil
+}
+
+// loadStannp checks Stannp's settings and reads its region and mode.
+func (s *sending) loadStannp(getenv func(string) string) error {
+	region, test := getenv("STANNP_REGION"), getenv("STANNP_TEST")
+	if s.StannpAPIKey == "" {
+		if region != "" || test != "" {
+			return &configError{Setting: "STANNP_API_KEY", Value: "", Reason: "required with STANNP_REGION and STANNP_TEST"}
+		}
+		return nil
+	}
+	switch strings.ToLower(region) {
+	case "", "eu", "uk":
+		s.StannpBaseURL = stannp.EU
+	case "us", "ca":
+		s.StannpBaseURL = stannp.US
+	default:
+		return &configError{Setting: "STANNP_REGION", Value: region, Reason: "must be eu (EU and UK accounts) or us (US and Canadian)"}
+	}
+	if test != "" {
+		t, err := strconv.ParseBool(test)
+		if err != nil {
+			return &configError{Setting: "STANNP_TEST", Value: test, Reason: "must be true or false"}
+		}
+		s.StannpTest = t
+	}
+	return nil
+}
+
+// check refuses a provider whose API key is set and whose webhook secret
+// is not: its route would not be mounted, and what it sends would never
+// be heard of again.
+func (s sending) check(sec secrets) error {
+	for _, p := range []struct{ key, secret, setting string }{
+		{s.VapiAPIKey, sec.VapiWebhook, "VAPI_WEBHOOK_SECRET"},
+		{s.UnipileAPIKey, sec.UnipileWebhook, "UNIPILE_WEBHOOK_SECRET"},
+		{s.LobAPIKey, sec.LobWebhook, "LOB_WEBHOOK_SECRET"},
+		{s.StannpAPIKey, sec.StannpWebhook, "STANNP_WEBHOOK_SECRET"},
+	} {
+		if p.key != "" && p.secret == "" {
+			return &configError{Setting: p.setting, Value: "", Reason: "required with the provider's API key: its webhooks tell what became of what it sent"}
+		}
+	}
+	return nil
+}
+
+// adapters are the channel adapters the settings build, and what the
+// webhook routes need of them.
+type adapters struct {
+	channels []channel.Channel
+	// twilio is the Twilio client whose recordings the recording route
+	// fetches; nil without Twilio.
+	twilio *twilio.Client
+	// journal is the Unipile channel's journal, which the Unipile route's
+	// decoder reads to find the touch a notice answers; nil without
+	// Unipile.
+	journal unipile.Journal
+}
+
+// adapters builds the channel adapters the settings name.
+func (s sending) adapters(c config, clock timing.Clock) (adapters, error) {
+	var out adapters
+	add := func(provider string, ch channel.Channel, err error) error {
+		if err != nil {
+			return fmt.Errorf("%s: %w", provider, err)
+		}
+		out.channels = append(out.channels, ch)
+		return nil
+	}
 	if s.SMTPHost != "" {
 		ch, err := smtp.New(smtp.Config{Host: s.SMTPHost, Port: s.SMTPPort, Username: s.SMTPUser, Password: s.SMTPPassword, TLS: s.SMTPTLS, Clock: clock})
-		if err != nil {
-			return nil, nil, fmt.Errorf("smtp: %w", err)
+		if err := add("smtp", ch, err); err != nil {
+			return out, err
 		}
-		out = append(out, ch)
 	}
-	if s.TwilioAccountSID == "" {
-		return out, nil, nil
+	if s.TwilioAccountSID != "" {
+		if c.Secrets.TwilioAuthToken == "" || c.PublicURL == "" {
+			return out, &configError{Setting: "TWILIO_ACCOUNT_SID", Value: "(set)", Reason: "Twilio needs TWILIO_AUTH_TOKEN and -public-url too"}
+		}
+		tc := twilio.Config{AccountSID: s.TwilioAccountSID, AuthToken: c.Secrets.TwilioAuthToken, Now: clock.Now,
+			SMSStatusURL: c.PublicURL + "/webhooks/twilio/sms-status", VoiceURL: c.PublicURL + "/webhooks/twilio/voice",
+			VoiceStatusURL: c.PublicURL + "/webhooks/twilio/voice-status", InboundSMSURL: c.PublicURL + "/webhooks/twilio/sms"}
+		if s.RecordingsDir != "" {
+			tc.RecordingURL = c.PublicURL + "/webhooks/twilio/recording"
+		}
+		tw, err := twilio.New(tc)
+		if err != nil {
+			return out, fmt.Errorf("twilio: %w", err)
+		}
+		out.twilio = tw
+		out.channels = append(out.channels, tw.SMS(), tw.Voice())
 	}
-	if c.Secrets.TwilioAuthToken == "" || c.PublicURL == "" {
-		return nil, nil, &configError{Setting: "TWILIO_ACCOUNT_SID", Value: "(set)", Reason: "Twilio needs TWILIO_AUTH_TOKEN and -public-url too"}
+	if s.VapiAPIKey != "" {
+		ch, err := vapi.New(vapi.Config{APIKey: s.VapiAPIKey, AssistantID: s.VapiAssistantID, PhoneNumbers: s.VapiNumbers,
+			VoicemailMessage: s.VoicemailMessage, Now: clock.Now})
+		if err := add("vapi", ch, err); err != nil {
+			return out, err
+		}
 	}
-	tc := twilio.Config{AccountSID: s.TwilioAccountSID, AuthToken: c.Secrets.TwilioAuthToken, BaseURL: twilioBaseURL, Now: clock.Now,
-		SMSStatusURL: c.PublicURL + "/webhooks/twilio/sms-status", VoiceURL: c.PublicURL + "/webhooks/twilio/voice",
-		VoiceStatusURL: c.PublicURL + "/webhooks/twilio/voice-status", InboundSMSURL: c.PublicURL + "/webhooks/twilio/sms"}
-	if s.RecordingsDir != "" {
-		tc.RecordingURL = c.PublicURL + "/webhooks/twilio/recording"
+	if s.UnipileAPIKey != "" {
+		journal := unipile.NewMemoryStore()
+		ch, err := unipile.New(unipile.Config{DSN: s.UnipileDSN, APIKey: s.UnipileAPIKey, Chats: journal, Journal: journal, Now: clock.Now})
+		if err := add("unipile", ch, err); err != nil {
+			return out, err
+		}
+		out.journal = journal
 	}
-	tw, err := twilio.New(tc)
-	if err != nil {
-		return nil, nil, fmt.Errorf("twilio: %w", err)
+	if s.LobAPIKey != "" {
+		ch, err := lob.New(lob.Config{APIKey: s.LobAPIKey, UseType: s.LobUseType, Now: clock.Now})
+		if err := add("lob", ch, err); err != nil {
+			return out, err
+		}
 	}
-	return append(out, tw.SMS(), tw.Voice()), tw, nil
+	if s.StannpAPIKey != "" {
+		ch, err := stannp.New(stannp.Config{APIKey: s.StannpAPIKey, BaseURL: s.StannpBaseURL, Test: s.StannpTest, Now: clock.Now})
+		if err := add("stannp", ch, err); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }

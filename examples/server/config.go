@@ -164,6 +164,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 	if c.Sending, err = loadSending(getenv); err != nil {
 		return c, err
 	}
+	if err := c.Sending.check(c.Secrets); err != nil {
+		return c, err
+	}
 	if c.Demo && c.Secrets.AdminToken == "" {
 		c.Secrets.AdminToken = demoAdminToken
 	}

@@ -81,8 +81,20 @@
 // OUTBOUND_SMTP_PASSWORD, OUTBOUND_SMTP_TLS), texts and calls through
 // Twilio (TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN; their callbacks come
 // back to the routes above; OUTBOUND_VOICEMAIL_MESSAGE,
-// OUTBOUND_RECORDINGS_DIR). With none configured it plans and sends
-// nothing, and says so.
+// OUTBOUND_RECORDINGS_DIR), calls through a Vapi assistant (VAPI_API_KEY,
+// VAPI_ASSISTANT_ID, VAPI_PHONE_NUMBERS as "+61280000000=<Vapi phone
+// number ID>,…"; the assistant's server URL is the Vapi route above),
+// LinkedIn through Unipile (UNIPILE_DSN, UNIPILE_API_KEY; its "users" and
+// "messaging" webhooks registered to the Unipile route with the
+// X-Unipile-Secret header), letters and postcards through Lob
+// (LOB_API_KEY, LOB_USE_TYPE) and through Stannp (STANNP_API_KEY,
+// STANNP_REGION eu or us, STANNP_TEST). A provider's API key needs its
+// webhook secret above, or the server refuses to start: what it sent
+// would never be heard of again. Each pool resource sends through the
+// adapter of its kind that names its provider. With none configured it
+// plans and sends nothing, and says so. Salesforge's mailboxes send over
+// SMTP with each mailbox's own settings, which no single setting gives:
+// the server hears Salesforge's webhooks but does not send through it.
 //
 // A provider whose secret is not set has no route (404). Every delivery is
 // verified by its provider's own mechanism before anything is recorded: a

@@ -19,7 +19,6 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/adapters/postgres"
-	"github.com/outbound-go/outbound/adapters/twilio"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/pool"
@@ -96,11 +95,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		defer demo.close()
 		chans = demo.channels
 	} else {
-		var tw *twilio.Client
-		if chans, tw, err = cfg.Sending.channels(cfg, clock, ""); err != nil {
+		ad, err := cfg.Sending.adapters(cfg, clock)
+		if err != nil {
 			return err
 		}
-		env.Twilio = tw
+		chans, env.Twilio, env.Unipile.Journal = ad.channels, ad.twilio, ad.journal
 		if len(chans) == 0 {
 			log.Warn("no channel adapters configured: touches are planned and none is sent")
 		}

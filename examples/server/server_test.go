@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,10 +21,13 @@ import (
 	"github.com/outbound-go/outbound/adapters/calcom"
 	"github.com/outbound-go/outbound/adapters/calcom/calcomtest"
 	"github.com/outbound-go/outbound/adapters/twilio/twiliotest"
+	"github.com/outbound-go/outbound/adapters/unipile"
+	"github.com/outbound-go/outbound/adapters/unipile/unipiletest"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/storage/memory"
+	"github.com/outbound-go/outbound/timing"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -319,35 +324,106 @@ func TestMetrics(t *testing.T) {
 	require.Contains(t, text, "go_goroutines")
 }
 
-// Sending from the environment: SMTP and Twilio settings read and checked;
-// with Twilio, the call instructions and recordings routes, each verified.
+// Sending from the environment: SMTP, Twilio, Vapi, Unipile, Lob and
+// Stannp settings read and checked, a bad one refused naming the setting
+// and the value (never a credential's); each provider's adapter built of
+// its kind, and its webhook route verifying with its secret; with Twilio,
+// the call instructions and recordings routes, each verified.
 func TestSendingFromTheEnvironment(t *testing.T) {
 	t.Parallel()
+	vapiOK := map[string]string{"VAPI_API_KEY": "vapi-key-secret", "VAPI_ASSISTANT_ID": "asst_1",
+		"VAPI_PHONE_NUMBERS": "+61280000000=pn_1, +14155550100=pn_2", "VAPI_WEBHOOK_SECRET": "vapi-hmac"}
+	unipileOK := map[string]string{"UNIPILE_DSN": "api8.unipile.com:13851", "UNIPILE_API_KEY": "unipile-key-secret",
+		"UNIPILE_WEBHOOK_SECRET": "unipile-header"}
+	lobOK := map[string]string{"LOB_API_KEY": "test_lob-key-secret", "LOB_USE_TYPE": "marketing", "LOB_WEBHOOK_SECRET": "lob-hmac"}
+	stannpOK := map[string]string{"STANNP_API_KEY": "stannp-key-secret", "STANNP_REGION": "us", "STANNP_TEST": "true",
+		"STANNP_WEBHOOK_SECRET": "stannp-hmac"}
+	with := func(base map[string]string, k, v string) map[string]string {
+		m := maps.Clone(base)
+		if v == "" {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+		return m
+	}
 	for _, tt := range []struct {
-		env     map[string]string
-		setting string
+		env            map[string]string
+		setting, value string // the value the error shows
 	}{
-		{map[string]string{"OUTBOUND_SMTP_PORT": "smtp"}, "OUTBOUND_SMTP_PORT"},
-		{map[string]string{"OUTBOUND_SMTP_TLS": "sometimes"}, "OUTBOUND_SMTP_TLS"},
+		{map[string]string{"OUTBOUND_SMTP_PORT": "smtp"}, "OUTBOUND_SMTP_PORT", "smtp"},
+		{map[string]string{"OUTBOUND_SMTP_TLS": "sometimes"}, "OUTBOUND_SMTP_TLS", "sometimes"},
+		{with(vapiOK, "VAPI_ASSISTANT_ID", ""), "VAPI_ASSISTANT_ID", ""},
+		{with(vapiOK, "VAPI_PHONE_NUMBERS", "+61280000000=pn_1,0280000001=pn_2"), "VAPI_PHONE_NUMBERS", "0280000001=pn_2"},
+		{with(vapiOK, "VAPI_PHONE_NUMBERS", "+61280000000"), "VAPI_PHONE_NUMBERS", "+61280000000"},
+		{with(vapiOK, "VAPI_PHONE_NUMBERS", ""), "VAPI_PHONE_NUMBERS", ""},
+		{with(vapiOK, "VAPI_WEBHOOK_SECRET", ""), "VAPI_WEBHOOK_SECRET", ""},
+		{with(vapiOK, "VAPI_API_KEY", ""), "VAPI_API_KEY", ""},
+		{with(vapiOK, "OUTBOUND_VOICEMAIL_MESSAGE", strings.Repeat("Hi! ", 300)), "OUTBOUND_VOICEMAIL_MESSAGE", strings.Repeat("Hi! ", 10) + "…"},
+		{with(unipileOK, "UNIPILE_DSN", ""), "UNIPILE_DSN", ""},
+		{with(unipileOK, "UNIPILE_DSN", "https://api8.unipile.com:13851/other"), "UNIPILE_DSN", "https://api8.unipile.com:13851/other"},
+		{with(unipileOK, "UNIPILE_API_KEY", ""), "UNIPILE_API_KEY", ""},
+		{with(unipileOK, "UNIPILE_WEBHOOK_SECRET", ""), "UNIPILE_WEBHOOK_SECRET", ""},
+		{with(lobOK, "LOB_API_KEY", "sk_lob-key-secret"), "LOB_API_KEY", "(set)"},
+		{with(lobOK, "LOB_USE_TYPE", "promotional"), "LOB_USE_TYPE", "promotional"},
+		{with(lobOK, "LOB_WEBHOOK_SECRET", ""), "LOB_WEBHOOK_SECRET", ""},
+		{with(lobOK, "LOB_API_KEY", ""), "LOB_API_KEY", ""},
+		{with(stannpOK, "STANNP_REGION", "mars"), "STANNP_REGION", "mars"},
+		{with(stannpOK, "STANNP_TEST", "perhaps"), "STANNP_TEST", "perhaps"},
+		{with(stannpOK, "STANNP_WEBHOOK_SECRET", ""), "STANNP_WEBHOOK_SECRET", ""},
+		{with(stannpOK, "STANNP_API_KEY", ""), "STANNP_API_KEY", ""},
 	} {
 		_, err := loadConfig(nil, env(tt.env), io.Discard)
-		require.ErrorContains(t, err, tt.setting)
+		require.ErrorIs(t, err, errUsage, tt.setting)
+		require.ErrorContains(t, err, tt.setting+" ")
+		require.ErrorContains(t, err, fmt.Sprintf("%q", tt.value), "the value at fault is shown")
+		for k, v := range tt.env {
+			if strings.HasSuffix(k, "_API_KEY") || strings.HasSuffix(k, "_SECRET") {
+				require.NotContains(t, err.Error(), v, "a credential is never shown")
+			}
+		}
 	}
 	c, err := loadConfig(nil, env(map[string]string{"OUTBOUND_SMTP_HOST": "smtp.example.com", "OUTBOUND_SMTP_PORT": "465",
 		"OUTBOUND_SMTP_TLS": "implicit"}), io.Discard)
 	require.NoError(t, err)
-	chans, tw, err := c.Sending.channels(c, nil, "")
+	ad, err := c.Sending.adapters(c, timing.RealClock())
 	require.NoError(t, err)
-	require.Len(t, chans, 1)
-	require.Equal(t, channel.Email, chans[0].Kind())
-	require.Nil(t, tw)
+	require.Len(t, ad.channels, 1)
+	require.Equal(t, channel.Email, ad.channels[0].Kind())
+	require.Nil(t, ad.twilio)
+	require.Nil(t, ad.journal)
+
+	// Every provider at once: each adapter of its kind, under its
+	// provider's name (the pool's resources bought from it send through
+	// it), each webhook route mounted and verifying with its secret.
+	all := map[string]string{}
+	for _, m := range []map[string]string{vapiOK, unipileOK, lobOK, stannpOK} {
+		maps.Copy(all, m)
+	}
+	c, err = loadConfig([]string{"-addr", "127.0.0.1:0", "-public-url", "https://hooks.example.com"}, env(all), io.Discard)
+	require.NoError(t, err)
+	ad, err = c.Sending.adapters(c, timing.RealClock())
+	require.NoError(t, err)
+	var got []string
+	for _, ch := range ad.channels {
+		got = append(got, string(ch.Kind())+" "+channel.Describe(ch).Provider)
+	}
+	require.Equal(t, []string{"voice vapi", "linkedin unipile", "mail lob", "mail stannp"}, got)
+	require.NotNil(t, ad.journal, "the Unipile route reads the channel's journal")
+	s := start(t, c)
+	for _, path := range []string{"/webhooks/vapi", "/webhooks/unipile", "/webhooks/lob", "/webhooks/stannp"} {
+		require.Equal(t, http.StatusUnauthorized, s.post(t, path, []byte(`{}`), http.Header{"Content-Type": {"application/json"}}), path)
+	}
+	accepted := unipiletest.NewRelationPayload("acc_1", unipiletest.Profile{PublicID: "ada-lee", ProviderID: "ACoAA1"})
+	require.Equal(t, http.StatusOK, s.post(t, "/webhooks/unipile", accepted, http.Header{"Content-Type": {"application/json"},
+		unipile.DefaultSecretHeader: {"unipile-header"}}), "the secret from UNIPILE_WEBHOOK_SECRET is the route's")
 
 	c, err = loadConfig([]string{"-addr", "127.0.0.1:0", "-public-url", "https://hooks.example.com"}, env(map[string]string{
 		"TWILIO_ACCOUNT_SID": "AC" + strings.Repeat("0", 32), "TWILIO_AUTH_TOKEN": "twtoken0123",
 		"OUTBOUND_RECORDINGS_DIR": t.TempDir(), "OUTBOUND_VOICEMAIL_MESSAGE": "Hi, it's Sam from Acme; I'll try again.",
 	}), io.Discard)
 	require.NoError(t, err)
-	s := start(t, c)
+	s = start(t, c)
 	signer := twiliotest.NewServer(twiliotest.Config{AuthToken: "twtoken0123"})
 	defer signer.Close()
 	form := url.Values{"CallSid": {"CA" + strings.Repeat("1", 32)}, "AnsweredBy": {"machine_end_beep"}, "CallStatus": {"in-progress"}}

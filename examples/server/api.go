@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/distribution"
@@ -29,6 +30,7 @@ type api struct {
 	clock   timing.Clock
 	log     *slog.Logger
 	admin   [sha256.Size]byte                       // the admin token's digest; zero: no admin
+	mu      sync.RWMutex                            // guards clients
 	clients map[[sha256.Size]byte]outbound.ClientID // a client token's digest → its client
 	openapi []byte                                  // the API's description, as served
 	alerts  *alertLog                               // the pool's latest alerts; nil: none kept
@@ -96,10 +98,20 @@ func (a *api) authenticate(r *http.Request) (principal, bool) {
 	if a.admin != ([sha256.Size]byte{}) && subtle.ConstantTimeCompare(sum[:], a.admin[:]) == 1 {
 		return principal{admin: true}, true
 	}
-	if cid, ok := a.clients[sum]; ok {
+	a.mu.RLock()
+	cid, ok := a.clients[sum]
+	a.mu.RUnlock()
+	if ok {
 		return principal{client: cid}, true
 	}
 	return principal{}, false
+}
+
+// grant lets tok in as client's token from now on.
+func (a *api) grant(tok string, client outbound.ClientID) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.clients[sha256.Sum256([]byte(tok))] = client
 }
 
 // handler is an API handler: it answers, or returns an error the wrapper

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"context"
 	"embed"
 	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/leadfile"
@@ -61,7 +59,10 @@ func (d *dashboard) mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin", d.view(d.admin))
 	mux.HandleFunc("POST /admin/resources/{resource}/resume", d.form(d.resource(false)))
 	mux.HandleFunc("POST /admin/resources/{resource}/pause", d.form(d.resource(true)))
-	mux.HandleFunc("GET /client", d.view(d.client))
+	mux.HandleFunc("GET /client", d.view(func(r *http.Request, p principal, csrf string) (string, any, error) {
+		page, err := d.client(r.Context(), p, csrf, leadsFrom(r.URL.Query().Get("leads")))
+		return "client.html", page, err
+	}))
 	mux.HandleFunc("POST /client/leads", d.upload)
 	mux.HandleFunc("POST /client/drafts/{touch}/approve", d.form(d.draft(true)))
 	mux.HandleFunc("POST /client/drafts/{touch}/discard", d.form(d.draft(false)))
@@ -107,14 +108,14 @@ func (d *dashboard) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // view serves a page to a logged-in user, else the login page.
-func (d *dashboard) view(f func(ctx context.Context, p principal, csrf string) (string, any, error)) http.HandlerFunc {
+func (d *dashboard) view(f func(r *http.Request, p principal, csrf string) (string, any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, csrf, ok := d.s.read(r)
 		if !ok {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
-		name, data, err := f(r.Context(), p, csrf)
+		name, data, err := f(r, p, csrf)
 		if err != nil {
 			if pr, isProblem := err.(problem); isProblem && pr.Status == http.StatusNotFound {
 				http.NotFound(w, r)
@@ -212,10 +213,11 @@ func stateColor(s outbound.ResourceState) string {
 	return "#90a4ae"
 }
 
-func (d *dashboard) admin(ctx context.Context, p principal, csrf string) (string, any, error) {
+func (d *dashboard) admin(r *http.Request, p principal, csrf string) (string, any, error) {
 	if !p.admin {
 		return "", nil, notFound("page")
 	}
+	ctx := r.Context()
 	st, svc := d.a.st, d.a.svc
 	now := d.a.clock.Now()
 	rs, err := st.ListResources(ctx, storage.ResourceFilter{})
@@ -355,117 +357,6 @@ func (d *dashboard) resource(pause bool) func(w http.ResponseWriter, r *http.Req
 	}
 }
 
-// The client page.
-
-type campaignRow struct {
-	ID, Name                               string
-	Enrolled, Contacted, Replied, Meetings int
-}
-
-type nextRow struct {
-	At            time.Time
-	Lead, Channel string
-	Step          int
-}
-
-type draftRow struct {
-	ID, Lead, Channel, Body string
-}
-
-type clientPage struct {
-	pageData
-	Client, Plan, Month string
-	Used, Allowance     int
-	Campaigns           []campaignRow
-	Next                []nextRow
-	Drafts              []draftRow
-	Import              *importJSON // the file just imported, when the page answers an upload
-	ImportError         string
-}
-
-// client is the client's page; an admin sees it for no client.
-func (d *dashboard) client(ctx context.Context, p principal, csrf string) (string, any, error) {
-	if p.admin {
-		return "", nil, notFound("page")
-	}
-	st, svc := d.a.store(p), d.a.svc
-	now := d.a.clock.Now()
-	c, err := st.GetClient(ctx, p.client)
-	if err != nil {
-		return "", nil, err
-	}
-	used, start, end, err := svc.Usage(ctx, c.ID, now)
-	if err != nil {
-		return "", nil, err
-	}
-	plan, _ := svc.Pool().Plan(c.Plan)
-	out := clientPage{pageData: pageData{Title: c.Name, LoggedIn: true, CSRF: csrf}, Client: c.Name, Plan: c.Plan, Used: used,
-		Allowance: plan.LeadsPerMonth, Month: start.Format("2 Jan") + " – " + end.AddDate(0, 0, -1).Format("2 Jan")}
-	camps, err := st.ListCampaigns(ctx, c.ID)
-	if err != nil {
-		return "", nil, err
-	}
-	meetings, err := svc.Meetings(ctx, c.ID)
-	if err != nil {
-		return "", nil, err
-	}
-	for _, camp := range camps {
-		es, err := st.ListEnrollments(ctx, storage.EnrollmentFilter{Campaign: camp.ID})
-		if err != nil {
-			return "", nil, err
-		}
-		ts, err := st.ListTouches(ctx, storage.TouchFilter{Campaign: camp.ID, Statuses: []outbound.TouchStatus{outbound.TouchSent, outbound.TouchDelivered}})
-		if err != nil {
-			return "", nil, err
-		}
-		contacted := map[outbound.LeadID]bool{}
-		for _, t := range ts {
-			contacted[t.Lead] = true
-		}
-		row := campaignRow{ID: camp.ID.String(), Name: camp.Name, Enrolled: len(es), Contacted: len(contacted)}
-		for _, e := range es {
-			if e.State == outbound.EnrollmentReplied {
-				row.Replied++
-			}
-		}
-		for _, m := range meetings {
-			if m.Campaign == camp.ID && m.Replaces == "" {
-				row.Meetings++
-			}
-		}
-		out.Campaigns = append(out.Campaigns, row)
-	}
-	next, err := st.ListTouches(ctx, storage.TouchFilter{Client: c.ID, Status: outbound.TouchScheduled})
-	if err != nil {
-		return "", nil, err
-	}
-	next = next[:min(len(next), 25)]
-	drafts, err := svc.Drafts(ctx, c.ID)
-	if err != nil {
-		return "", nil, err
-	}
-	// The names of the leads shown, read in one call.
-	var ids []outbound.LeadID
-	for _, t := range append(slices.Clone(next), drafts...) {
-		ids = append(ids, t.Lead)
-	}
-	leads, err := st.GetLeads(ctx, ids)
-	if err != nil {
-		return "", nil, err
-	}
-	name := map[outbound.LeadID]string{}
-	for _, l := range leads {
-		name[l.ID] = strings.TrimSpace(l.FirstName+" "+l.LastName) + " (" + l.Company + ")"
-	}
-	for _, t := range next {
-		out.Next = append(out.Next, nextRow{At: t.ScheduledAt.UTC(), Lead: name[t.Lead], Step: t.Step, Channel: string(t.Channel)})
-	}
-	for _, t := range drafts {
-		out.Drafts = append(out.Drafts, draftRow{ID: t.ID.String(), Lead: name[t.Lead], Channel: string(t.Channel), Body: t.Body})
-	}
-	return "client.html", out, nil
-}
-
 // draft approves (with the text as edited) or discards a draft answer of
 // the client's.
 func (d *dashboard) draft(approve bool) func(w http.ResponseWriter, r *http.Request, p principal) error {
@@ -534,13 +425,12 @@ func (d *dashboard) upload(w http.ResponseWriter, r *http.Request) {
 		}
 		result = &out
 	}()
-	_, data, err := d.client(r.Context(), p, csrf)
+	page, err := d.client(r.Context(), p, csrf, 0)
 	if err != nil {
 		d.a.log.ErrorContext(r.Context(), "dashboard page", "path", r.URL.Path, "err", err)
 		http.Error(w, "the page failed; it is logged", http.StatusInternalServerError)
 		return
 	}
-	page := data.(clientPage)
 	page.Import, page.ImportError = result, failure
 	status := http.StatusOK
 	if failure != "" {

@@ -58,6 +58,15 @@ func BenchmarkDashboardPages(b *testing.B) {
 		if err := st.CreateEnrollment(ctx, &e); err != nil {
 			b.Fatal(err)
 		}
+		if i%50 == 0 {
+			ev := outbound.Event{ID: outbound.EventID{UUID: uuid.New()}, Client: c.ID, Campaign: camp.ID, Lead: l.ID, RecordedAt: now,
+				AppliedAt: now, Event: channel.Event{Provider: "smtp", ProviderEventID: fmt.Sprint("reply-", i), Type: channel.EventReplied,
+					Kind: channel.Email, From: l.Email, Body: "Sounds good, send me more.", At: now.Add(-time.Minute),
+					Metadata: map[string]string{distribution.MetaReplyClass: "interested"}}}
+			if _, err := st.RecordEvent(ctx, &ev); err != nil {
+				b.Fatal(err)
+			}
+		}
 		t := outbound.Touch{ID: outbound.TouchID{UUID: uuid.New()}, Client: c.ID, Campaign: camp.ID, Enrollment: e.ID, Lead: l.ID, Step: 1,
 			StepChannel: channel.Email, Channel: channel.Email, Action: channel.ActionEmail, ScheduledAt: now.Add(time.Duration(i) * time.Second),
 			Status: outbound.TouchScheduled}

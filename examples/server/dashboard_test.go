@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,10 +10,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -53,6 +57,18 @@ func (b *browser) post(path string, form url.Values) (int, string, http.Header) 
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(body), res.Header
+}
+
+// clientPage logs in with a client's token, wants to be sent to the
+// client's page, and returns that page.
+func (b *browser) clientPage(token string) string {
+	b.t.Helper()
+	code, _, h := b.post("/login", url.Values{"token": {token}})
+	require.Equal(b.t, http.StatusSeeOther, code)
+	require.Equal(b.t, "/client", h.Get("Location"))
+	code, body, _ := b.get("/client")
+	require.Equal(b.t, http.StatusOK, code)
+	return body
 }
 
 var csrfPattern = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
@@ -132,16 +148,12 @@ func TestClientDashboard(t *testing.T) {
 	t.Parallel()
 	s, ten := startAPI(t)
 	b := newBrowser(t, s.url)
-	code, _, h := b.post("/login", url.Values{"token": {bTok}})
-	require.Equal(t, http.StatusSeeOther, code)
-	require.Equal(t, "/client", h.Get("Location"))
-	code, body, _ := b.get("/client")
-	require.Equal(t, http.StatusOK, code)
+	body := b.clientPage(bTok)
 	require.Contains(t, body, "Brio")
 	require.NotContains(t, body, "Acme")
 	require.Contains(t, body, "Q1")
 	require.Contains(t, body, "glad it caught your eye", "the draft answer to its lead's reply")
-	code, _, _ = b.get("/admin")
+	code, _, _ := b.get("/admin")
 	require.Equal(t, http.StatusNotFound, code, "a client has no admin page")
 
 	drafts, err := s.store.ListTouches(context.Background(), storage.TouchFilter{Client: ten.b.ID, Status: outbound.TouchDraft})
@@ -162,4 +174,66 @@ func TestClientDashboard(t *testing.T) {
 	code, _, _ = a.post("/client/drafts/"+drafts[0].ID.String()+"/discard", url.Values{"csrf": {csrfOf(t, abody)}})
 	require.Equal(t, http.StatusNotFound, code, "another client's draft")
 	require.False(t, strings.Contains(abody, "Brio"))
+}
+
+// The client's page shows its sends per day per channel with the days
+// ahead, its funnel, its leads with their status and next touch (a page
+// at a time), and its replies with their classes.
+func TestClientDashboardActivity(t *testing.T) {
+	t.Parallel()
+	s, ten := startAPI(t)
+	ctx := context.Background()
+	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{Lead: ten.leadB})
+	require.NoError(t, err)
+	now := time.Now().UTC()
+	touch := func(ch channel.Kind, status outbound.TouchStatus, step int, at time.Time) outbound.Touch {
+		t := outbound.Touch{ID: outbound.TouchID{UUID: uuid.New()}, Client: ten.b.ID, Campaign: ten.campB, Enrollment: es[0].ID,
+			Lead: ten.leadB, Step: step, StepChannel: ch, Channel: ch, Action: channel.ActionEmail, ScheduledAt: at, Status: status}
+		if ch == channel.SMS {
+			t.Action = channel.ActionSMS
+		}
+		if status == outbound.TouchSent {
+			t.SentAt = at
+		}
+		return t
+	}
+	yesterday, before := now.AddDate(0, 0, -1), now.AddDate(0, 0, -2)
+	require.NoError(t, s.store.InsertTouches(ctx, []outbound.Touch{
+		touch(channel.Email, outbound.TouchSent, 1, yesterday), touch(channel.Email, outbound.TouchSent, 2, yesterday.Add(time.Minute)),
+		touch(channel.SMS, outbound.TouchSent, 3, before), touch(channel.Email, outbound.TouchScheduled, 4, now.AddDate(0, 0, 2)),
+	}))
+
+	b := newBrowser(t, s.url)
+	body := b.clientPage(bTok)
+	chart := regexp.MustCompile(`(?s)<svg id="sends".*?</svg>`).FindString(body)
+	require.NotEmpty(t, chart)
+	require.Contains(t, chart, "<title>email: 2</title>", "yesterday's two emails")
+	require.Contains(t, chart, "<title>sms: 1</title>", "the text the day before")
+	require.Contains(t, chart, `<g opacity="0.45" data-total="1">`, "the email scheduled ahead, drawn faint")
+	require.Regexp(t, `<td>Q1</td><td class="num">1</td><td class="num">1</td><td class="num">1</td>`, body,
+		"the funnel: one enrolled, contacted and replied")
+	leads := regexp.MustCompile(`(?s)<table id="lead-list">.*?</table>`).FindString(body)
+	require.Contains(t, leads, "Ann (Brio Lead Co)")
+	require.Contains(t, leads, "replied")
+	require.Contains(t, leads, "step 4 · email", "its next touch")
+	replies := regexp.MustCompile(`(?s)<table id="replies">.*?</table>`).FindString(body)
+	require.Contains(t, replies, "Sounds interesting, tell me more.")
+	require.Contains(t, replies, `<span class="class">interested</span>`)
+
+	// Sixty more leads: the list goes fifty at a time.
+	var csv strings.Builder
+	csv.WriteString("email,first_name,title,company,country,region,industry,employees\n")
+	for i := range 60 {
+		fmt.Fprintf(&csv, "lead%02d@many.example,Lee,VP Growth,Many Co,AU,NSW,Software,120\n", i)
+	}
+	code, res := client{t, s.url, bTok}.do(http.MethodPost, "/api/v1/campaigns/"+ten.campB.String()+"/leads", "text/csv", []byte(csv.String()))
+	require.Equal(t, http.StatusOK, code, res)
+	require.Len(t, res["enrolled"], 60, res)
+	_, body, _ = b.get("/client")
+	require.Contains(t, body, "Leads 1–50 of 61.")
+	require.Contains(t, body, `<a href="/client?leads=50#leads">Next</a>`)
+	_, body, _ = b.get("/client?leads=50")
+	require.Contains(t, body, "Leads 51–61 of 61.")
+	require.NotContains(t, body, ">Next</a>")
+	require.Contains(t, body, `<a href="/client?leads=0#leads">Previous</a>`)
 }

@@ -36,6 +36,7 @@ type demoProviders struct {
 	fakes    *fakes.Set
 	channels []channel.Channel
 	client   *http.Client
+	clientID outbound.ClientID // the demo client, once seeded
 	clock    timing.Clock
 	log      *slog.Logger
 	// calls draws how each call ends, as its touch's outcome.
@@ -219,6 +220,10 @@ func (c catchAll) Describe() channel.Info {
 // given none: a demo's, known to whoever reads this.
 const demoAdminToken = "demo-admin-token"
 
+// demoClientToken is the demo client's token, for its dashboard and its
+// API, as well known.
+const demoClientToken = "demo-client-token"
+
 // demoCustomer and demoSubscription are the demo client's Stripe keys.
 const (
 	demoCustomer     = "cus_demo"
@@ -266,6 +271,7 @@ func (d *demoProviders) seed(ctx context.Context, svc *distribution.Service, sel
 	if client == nil {
 		return fmt.Errorf("the demo client did not sign up")
 	}
+	d.clientID = client.ID
 	if err := svc.SetAnswers(ctx, client.ID, outbound.AnswerAuto, "https://cal.com/demo-agency/intro?metadata[lead]={lead}"); err != nil {
 		return err
 	}

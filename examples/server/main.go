@@ -184,6 +184,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 			_ = srv.Close()
 			return fmt.Errorf("demo: %w", err)
 		}
+		a.grant(demoClientToken, demo.clientID)
+		adminTok := "(the one you set)"
+		if cfg.Secrets.AdminToken == demoAdminToken {
+			adminTok = demoAdminToken
+		}
+		log.Info("demo ready: log in as the agency or as the demo client", "url", self+"/login", "admin_token", adminTok,
+			"client_token", demoClientToken)
 	}
 	if ready != nil {
 		ready(ln.Addr().String())

@@ -223,6 +223,9 @@ func TestDemo(t *testing.T) {
 	require.NotEmpty(t, es, "the demo leads that fit are enrolled")
 	code, _ := get(t, s.url+"/healthz")
 	require.Equal(t, http.StatusOK, code)
+	// The demo client logs in with the demo's client token and sees its
+	// campaign.
+	require.Contains(t, newBrowser(t, s.url).clientPage(demoClientToken), "Growth leaders, AU")
 
 	// Each kind's adapter, and the provider it declares; all but Lob's
 	// send for the pool's stocked resources, as their kind's catch-all.

@@ -21,7 +21,8 @@ import (
 //
 //	OUTBOUND_SMTP_HOST, OUTBOUND_SMTP_PORT (587), OUTBOUND_SMTP_USERNAME,
 //	OUTBOUND_SMTP_PASSWORD, OUTBOUND_SMTP_TLS (mandatory, opportunistic,
-//	implicit, none)                         email through each mailbox's relay
+//	implicit, none)                         email through each mailbox's relay,
+//	                                        and the alert emails (see alertEmail)
 //	TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN texts and calls through Twilio,
 //	                                        their callbacks to this server's routes
 //	OUTBOUND_VOICEMAIL_MESSAGE              what a call leaves on a voicemail box
@@ -206,6 +207,12 @@ func (s sending) check(sec secrets) error {
 	return nil
 }
 
+// relay is the SMTP relay the settings name (OUTBOUND_SMTP_*): the email
+// channel sends through it, and so do the alert emails.
+func (s sending) relay(clock timing.Clock) smtp.Config {
+	return smtp.Config{Host: s.SMTPHost, Port: s.SMTPPort, Username: s.SMTPUser, Password: s.SMTPPassword, TLS: s.SMTPTLS, Clock: clock}
+}
+
 // adapters are the channel adapters the settings build, and what the
 // webhook routes need of them.
 type adapters struct {
@@ -230,7 +237,7 @@ func (s sending) adapters(c config, clock timing.Clock) (adapters, error) {
 		return nil
 	}
 	if s.SMTPHost != "" {
-		ch, err := smtp.New(smtp.Config{Host: s.SMTPHost, Port: s.SMTPPort, Username: s.SMTPUser, Password: s.SMTPPassword, TLS: s.SMTPTLS, Clock: clock})
+		ch, err := smtp.New(s.relay(clock))
 		if err := add("smtp", ch, err); err != nil {
 			return out, err
 		}

@@ -6,11 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/mail"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -48,6 +50,9 @@ type config struct {
 	Secrets secrets `json:"-"`
 	// Sending is how the deployment sends, from the environment.
 	Sending sending `json:"-"`
+	// AlertEmail is who every pool alert is emailed to, from the
+	// environment; the zero value emails none.
+	AlertEmail alertEmail `json:"-"`
 	// store, when set, is the store to serve instead of opening one: how
 	// a test looks at what the server recorded.
 	store storage.Store
@@ -81,6 +86,60 @@ type secrets struct {
 	// AlertWebhook is a Slack-style incoming webhook every pool alert is
 	// posted to (OUTBOUND_ALERT_WEBHOOK_URL).
 	AlertWebhook string
+}
+
+// alertEmail is who every pool alert is emailed to, through the SMTP relay
+// of OUTBOUND_SMTP_HOST (its port, credentials and TLS policy as
+// sending says):
+//
+//	OUTBOUND_ALERT_EMAIL_TO    one or more addresses separated by commas
+//	                           ("ops@agency.example, On call <oncall@agency.example>");
+//	                           default none: no alert is emailed
+//	OUTBOUND_ALERT_EMAIL_FROM  the sender, a bare address ("alerts@agency.example");
+//	                           no default, required with OUTBOUND_ALERT_EMAIL_TO
+//
+// Each setting needs the other, and both need OUTBOUND_SMTP_HOST, or the
+// server refuses to start.
+type alertEmail struct {
+	To   []channel.Recipient // each address, with its display name if it has one
+	From string              // a bare address
+}
+
+// enabled reports whether alerts are emailed.
+func (a alertEmail) enabled() bool { return len(a.To) > 0 }
+
+// loadAlertEmail reads the alert email settings from getenv and checks
+// them against the SMTP relay s names.
+func loadAlertEmail(getenv func(string) string, s sending) (alertEmail, error) {
+	to, from := getenv("OUTBOUND_ALERT_EMAIL_TO"), getenv("OUTBOUND_ALERT_EMAIL_FROM")
+	var a alertEmail
+	switch {
+	case to == "" && from == "":
+		return a, nil
+	case to == "":
+		return a, &configError{Setting: "OUTBOUND_ALERT_EMAIL_TO", Value: "", Reason: "required with OUTBOUND_ALERT_EMAIL_FROM: who the alerts are emailed to"}
+	case from == "":
+		return a, &configError{Setting: "OUTBOUND_ALERT_EMAIL_FROM", Value: "", Reason: "required with OUTBOUND_ALERT_EMAIL_TO: the address the alerts are sent from"}
+	case s.SMTPHost == "":
+		return a, &configError{Setting: "OUTBOUND_SMTP_HOST", Value: "", Reason: "required with OUTBOUND_ALERT_EMAIL_TO: alerts are emailed through the SMTP relay"}
+	}
+	for _, part := range strings.Split(to, ",") {
+		part = strings.TrimSpace(part)
+		addr, err := mail.ParseAddress(part)
+		if err != nil {
+			return a, &configError{Setting: "OUTBOUND_ALERT_EMAIL_TO", Value: part, Reason: "want email addresses separated by commas: " + err.Error()}
+		}
+		a.To = append(a.To, channel.Recipient{Name: addr.Name, Email: addr.Address})
+	}
+	addr, err := mail.ParseAddress(strings.TrimSpace(from))
+	if err != nil {
+		return a, &configError{Setting: "OUTBOUND_ALERT_EMAIL_FROM", Value: from, Reason: "want an email address: " + err.Error()}
+	}
+	if addr.Name != "" {
+		return a, &configError{Setting: "OUTBOUND_ALERT_EMAIL_FROM", Value: from, Reason: "want a bare address, without a display name"}
+	}
+	a.From = addr.Address
+	return a, nil
 }
 
 // errUsage marks a bad command line or configuration.
@@ -165,6 +224,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return c, err
 	}
 	if err := c.Sending.check(c.Secrets); err != nil {
+		return c, err
+	}
+	if c.AlertEmail, err = loadAlertEmail(getenv, c.Sending); err != nil {
 		return c, err
 	}
 	if c.Demo && c.Secrets.AdminToken == "" {

@@ -73,8 +73,14 @@
 // Every error logged (a webhook the engine could not record, an API
 // request that failed, a planner or dispatcher error) is also reported to
 // Sentry when SENTRY_DSN is set (OUTBOUND_ENVIRONMENT names the
-// environment), and every pool alert is posted to a Slack-style incoming
-// webhook when OUTBOUND_ALERT_WEBHOOK_URL is set.
+// environment). Every pool alert is posted to a Slack-style incoming
+// webhook when OUTBOUND_ALERT_WEBHOOK_URL is set, and emailed, a short
+// plain-text message whose subject names the alert's kind and resource,
+// when OUTBOUND_ALERT_EMAIL_TO is set: to each of its addresses (separated
+// by commas), from OUTBOUND_ALERT_EMAIL_FROM (a bare address, required
+// with it), through the SMTP relay below (OUTBOUND_SMTP_HOST required with
+// it). Neither is set by default. A post or an email that fails is logged
+// and not retried; the alert still reaches the log and GET /api/v1/alerts.
 //
 // It sends through the adapters the environment configures: email over
 // SMTP (OUTBOUND_SMTP_HOST, OUTBOUND_SMTP_PORT, OUTBOUND_SMTP_USERNAME,

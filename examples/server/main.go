@@ -114,6 +114,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	if cfg.Secrets.AlertWebhook != "" {
 		next = &webhookAlerter{next: next, url: cfg.Secrets.AlertWebhook, client: &http.Client{Timeout: 10 * time.Second}, log: log}
 	}
+	if cfg.AlertEmail.enabled() {
+		if next, err = newEmailAlerter(next, cfg.AlertEmail, cfg.Sending, clock, log); err != nil {
+			return err
+		}
+	}
 	alerts := &alertLog{next: next}
 	svc, err := distribution.New(distribution.Config{
 		Store: st, Elector: elector, Channels: chans, Clock: clock, Logger: log, BillingZone: cfg.BillingZone, Plans: plans,

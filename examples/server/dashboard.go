@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/leadfile"
@@ -172,7 +173,7 @@ type poolRow struct {
 
 type domainRow struct {
 	ID, Address, Client, State, PauseReason string
-	Age, Limit, Sends                       int
+	Age, Limit, Today, Sends                int
 	Bounces, Complaints                     string
 	Paused                                  bool
 }
@@ -289,9 +290,13 @@ func (d *dashboard) admin(r *http.Request, p principal, csrf string) (string, an
 			if err != nil {
 				return "", nil, err
 			}
+			today, err := svc.DomainStats(ctx, r.ID, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location()), now)
+			if err != nil {
+				return "", nil, err
+			}
 			row := domainRow{ID: r.ID.String(), Address: r.Address, Client: names[r.Client], State: string(r.State),
 				PauseReason: string(r.PauseReason), Age: r.AgeDays(now), Limit: curve.DailyLimit(r.AgeDays(now), warmup.Health{}),
-				Sends: stats.Sends, Paused: r.Paused, Bounces: rate(stats.Bounces, stats.Sends), Complaints: rate(stats.Complaints, stats.Sends)}
+				Sends: stats.Sends, Today: today.Sends, Paused: r.Paused, Bounces: rate(stats.Bounces, stats.Sends), Complaints: rate(stats.Complaints, stats.Sends)}
 			out.Domains = append(out.Domains, row)
 		case outbound.KindPhone, outbound.KindLinkedInSeat, outbound.KindMailSender:
 			h := "healthy"

@@ -85,7 +85,7 @@ func csrfOf(t *testing.T, html string) string {
 // form without the session's token changes nothing.
 func TestAdminDashboard(t *testing.T) {
 	t.Parallel()
-	s, _ := startAPI(t)
+	s, ten := startAPI(t)
 	b := newBrowser(t, s.url)
 
 	code, _, h := b.get("/admin")
@@ -114,6 +114,25 @@ func TestAdminDashboard(t *testing.T) {
 	require.NoError(t, err)
 	dom := rs[0]
 	require.Contains(t, body, dom.Address)
+	// A send today and one three days ago from one of its mailboxes: the
+	// domain's row counts one today and two over 14 days.
+	ctx := context.Background()
+	mbs, err := s.store.ListResources(ctx, storage.ResourceFilter{Kind: outbound.KindMailbox, Parent: dom.ID})
+	require.NoError(t, err)
+	require.NotEmpty(t, mbs)
+	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{Lead: ten.leadB})
+	require.NoError(t, err)
+	now := time.Now().UTC()
+	var sent []outbound.Touch
+	for i, at := range []time.Time{now.Add(-time.Second), now.AddDate(0, 0, -3)} {
+		sent = append(sent, outbound.Touch{ID: outbound.TouchID{UUID: uuid.New()}, Client: dom.Client, Campaign: ten.campB, Enrollment: es[0].ID,
+			Lead: ten.leadB, Step: i + 1, StepChannel: channel.Email, Channel: channel.Email, Action: channel.ActionEmail,
+			Resource: mbs[0].ID, ScheduledAt: at, SentAt: at, Status: outbound.TouchSent})
+	}
+	require.NoError(t, s.store.InsertTouches(ctx, sent))
+	_, body, _ = b.get("/admin")
+	row := regexp.MustCompile(`(?s)<tr data-domain="` + regexp.QuoteMeta(dom.Address) + `">.*?</tr>`).FindString(body)
+	require.Regexp(t, `<td class="num">1</td><td class="num">2</td>`, row, "sends today, sends over 14 days")
 	csrf := csrfOf(t, body)
 	code, _, _ = b.post("/admin/resources/"+dom.ID.String()+"/pause", url.Values{"reason": {"checking"}})
 	require.Equal(t, http.StatusForbidden, code, "no CSRF token")

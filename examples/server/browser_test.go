@@ -111,4 +111,7 @@ func TestDashboardsInABrowser(t *testing.T) {
 	require.Contains(t, body, "1 refused")
 	require.Contains(t, text(t, ctx, "#rejected"), "not-an-email", "the refused row by line and field")
 	require.True(t, strings.Contains(text(t, ctx, "#rejected"), "email"))
+	require.Contains(t, text(t, ctx, "#lead-list"), "Gil (Gil Co)", "the lead just imported, listed with its status")
+	require.Contains(t, text(t, ctx, "#replies"), "interested", "its lead's reply, with its class")
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(css("#sends"))), "the sends chart is drawn")
 }

@@ -67,6 +67,7 @@ type clientPage struct {
 	Campaigns           []campaignRow
 	Days                []dayBar
 	ChartHeight         int
+	ChartMost           int // the busiest day's touches: the chart's top
 	Legend              []stack
 	Next                []nextRow
 	Leads               []leadRow
@@ -136,7 +137,7 @@ func (d *dashboard) client(ctx context.Context, p principal, csrf string, from i
 		return clientPage{}, err
 	}
 	out.Campaigns = funnels(camps, es, sent, meetings)
-	out.Days, out.Legend, out.ChartHeight = sendsChart(now, sent, scheduled)
+	out.Days, out.Legend, out.ChartHeight, out.ChartMost = sendsChart(now, sent, scheduled)
 
 	// The page's leads, its next touches, its replies and its drafts; the
 	// names of the leads shown read in one call.
@@ -253,8 +254,8 @@ func funnels(camps []outbound.Campaign, es []outbound.Enrollment, sent []outboun
 // sendsChart lays out the sends of the last pastDays days (UTC) and what
 // is scheduled for the aheadDays to come, a stack per channel each day,
 // scaled to the busiest day.
-func sendsChart(now time.Time, sent, scheduled []outbound.Touch) ([]dayBar, []stack, int) {
-	const barW, gap, height, x0 = 24.0, 6.0, 160.0, 40.0
+func sendsChart(now time.Time, sent, scheduled []outbound.Touch) (days []dayBar, legend []stack, height, most int) {
+	const barW, gap, chartH, x0 = 24.0, 6.0, 160.0, 40.0
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	first := today.AddDate(0, 0, -pastDays+1)
 	n := pastDays + aheadDays
@@ -275,7 +276,7 @@ func sendsChart(now time.Time, sent, scheduled []outbound.Touch) ([]dayBar, []st
 	for _, t := range scheduled {
 		add(t.ScheduledAt, cmp.Or(t.Channel, t.StepChannel), true)
 	}
-	most := 1
+	most = 1
 	for _, c := range counts {
 		total := 0
 		for _, v := range c {
@@ -283,30 +284,29 @@ func sendsChart(now time.Time, sent, scheduled []outbound.Touch) ([]dayBar, []st
 		}
 		most = max(most, total)
 	}
-	var legend []stack
 	for _, k := range channel.Kinds() {
 		legend = append(legend, stack{Channel: string(k), Color: channelColor(k)})
 	}
-	days := make([]dayBar, 0, n)
+	days = make([]dayBar, 0, n)
 	for i, c := range counts {
 		day := first.AddDate(0, 0, i)
 		b := dayBar{X: x0 + float64(i)*(barW+gap), Ahead: i >= pastDays}
-		if i%3 == 0 || i == pastDays {
+		if (i-pastDays)%3 == 0 {
 			b.Label = day.Format("2 Jan")
 		}
-		y := height
+		y := chartH
 		for _, k := range channel.Kinds() {
 			if c[k] == 0 {
 				continue
 			}
-			h := height * float64(c[k]) / float64(most)
+			h := chartH * float64(c[k]) / float64(most)
 			y -= h
 			b.Stacks = append(b.Stacks, stack{Channel: string(k), N: c[k], Y: y, H: h, Color: channelColor(k)})
 			b.Total += c[k]
 		}
 		days = append(days, b)
 	}
-	return days, legend, int(height) + 24
+	return days, legend, int(chartH) + 24, most
 }
 
 // replies returns the client's newest replies, newest first.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
@@ -311,6 +312,9 @@ func (d *dashboard) admin(r *http.Request, p principal, csrf string) (string, an
 		}
 	}
 	slices.SortFunc(out.Domains, func(a, b domainRow) int { return strings.Compare(a.Address, b.Address) })
+	slices.SortFunc(out.Others, func(a, b otherRow) int {
+		return cmp.Or(strings.Compare(a.Kind, b.Kind), strings.Compare(a.Address, b.Address))
+	})
 	for _, c := range clients {
 		used, start, end, err := svc.Usage(ctx, c.ID, now)
 		if err != nil {

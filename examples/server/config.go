@@ -53,6 +53,8 @@ type config struct {
 	// AlertEmail is who every pool alert is emailed to, from the
 	// environment; the zero value emails none.
 	AlertEmail alertEmail `json:"-"`
+	// Registers are the do-not-call registers, from the environment.
+	Registers registers `json:"-"`
 	// store, when set, is the store to serve instead of opening one: how
 	// a test looks at what the server recorded.
 	store storage.Store
@@ -227,6 +229,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return c, err
 	}
 	if c.AlertEmail, err = loadAlertEmail(getenv, c.Sending); err != nil {
+		return c, err
+	}
+	if c.Registers, err = loadRegisters(getenv); err != nil {
 		return c, err
 	}
 	if c.Demo && c.Secrets.AdminToken == "" {

@@ -34,6 +34,7 @@ import (
 // letters arrive.
 type demoProviders struct {
 	fakes    *fakes.Set
+	dncr     *fakes.DNCR // the Australian register's fake
 	channels []channel.Channel
 	client   *http.Client
 	clientID outbound.ClientID // the demo client, once seeded
@@ -69,6 +70,9 @@ func startDemo(ctx context.Context, cfg *config, env *providerEnv) (*demoProvide
 	s.UnipileWebhook, env.Unipile.Journal = set.UnipileSecret, set.Journal
 	s.LobWebhook = set.Lob.WebhookSecret()
 	s.CalcomWebhook, s.CalendlyKey = "whsec_"+fakes.Token(), fakes.Token()
+	d.dncr = fakes.StartDNCR(fakes.DNCROptions{Registered: demoDNCRListed()})
+	cfg.Registers.AU = dncrAccount{TelemarketerID: d.dncr.TelemarketerID, WashOnlyUserID: d.dncr.WashOnlyUserID,
+		Password: d.dncr.Password, Endpoint: d.dncr.URL()}
 	// The pool's stocked resources name no provider the adapters know
 	// (pool.StockProvider): each adapter but Lob's sends for every
 	// resource of its kind. Lob sends from the registered sender.
@@ -86,6 +90,7 @@ func (d *demoProviders) close() {
 		d.stop()
 		<-d.done
 	}
+	d.dncr.Close()
 	d.fakes.Close()
 }
 
@@ -229,6 +234,11 @@ const (
 	demoCustomer     = "cus_demo"
 	demoSubscription = "sub_demo"
 )
+
+// demoDNCRListed are the demo leads' numbers on the Australian Do Not
+// Call Register's fake (Cara's and Fay's): washed registered, they are
+// never called nor texted.
+func demoDNCRListed() []string { return []string{"+61412001002", "+61412001005"} }
 
 // demoLobSender is the Lob address the demo's letters are sent from.
 const demoLobSender = "adr_demo_agency"

@@ -102,6 +102,18 @@
 // SMTP with each mailbox's own settings, which no single setting gives:
 // the server hears Salesforge's webhooks but does not send through it.
 //
+// Every lead's number is washed, as it is imported and again before its
+// wash expires, against the do-not-call register of its country:
+// Australia's Do Not Call Register through its wash service
+// (DNCR_TELEMARKETER_ID, DNCR_WASH_ONLY_USER_ID and DNCR_PASSWORD, all
+// three or none; DNCR_ENDPOINT), the US National Do Not Call Registry's
+// downloaded files (OUTBOUND_US_DNC_DIR, read at start), and lists the
+// agency keeps by country (OUTBOUND_DNC_LISTS as "GB=/srv/dnc/gb,…", read
+// at start). The start's log names the countries with a register; a
+// number of another country is washed not_applicable. With no register no
+// number is washed, so none is called, nor texted under the default
+// policy.
+//
 // A provider whose secret is not set has no route (404). Every delivery is
 // verified by its provider's own mechanism before anything is recorded: a
 // bad signature is 401 and changes nothing, a redelivery is harmless, and
@@ -125,7 +137,10 @@
 // server's routes: texts' status and received texts from Twilio's fake,
 // accepted invitations and members' messages from Unipile's, and, every
 // few seconds, calls' end-of-call reports from Vapi's (each call ending as
-// its drawn outcome says) and letters' tracking events from Lob's.
+// its drawn outcome says) and letters' tracking events from Lob's. The
+// demo leads' numbers are washed through the Australian register's
+// adapter at its fake, which lists two of them (Cara's and Fay's): they
+// are registered, and never called nor texted.
 //
 // SIGINT or SIGTERM stops it gracefully: the engine's in-flight sends
 // finish (within -shutdown-grace, default 30s; a send cut off is

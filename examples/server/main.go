@@ -104,6 +104,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 			log.Warn("no channel adapters configured: touches are planned and none is sent")
 		}
 	}
+	washer, err := cfg.Registers.open(ctx, clock, log)
+	if err != nil {
+		return err
+	}
 	routes, err := webhookRoutes(cfg, env)
 	if err != nil {
 		return err
@@ -122,7 +126,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	alerts := &alertLog{next: next}
 	svc, err := distribution.New(distribution.Config{
 		Store: st, Elector: elector, Channels: chans, Clock: clock, Logger: log, BillingZone: cfg.BillingZone, Plans: plans,
-		Hook: distribution.HookFunc(met.hook), Alerter: alerts,
+		Hook: distribution.HookFunc(met.hook), Alerter: alerts, DNCR: washer,
 	})
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)

@@ -221,6 +221,23 @@ func TestDemo(t *testing.T) {
 	es, err := s.store.ListEnrollments(ctx, storage.EnrollmentFilter{Client: cs[0].ID})
 	require.NoError(t, err)
 	require.NotEmpty(t, es, "the demo leads that fit are enrolled")
+	// Every demo lead's number was washed at the Australian register's
+	// fake as it was imported; those the fake lists are registered.
+	leads, err := s.store.ListLeads(ctx, cs[0].ID)
+	require.NoError(t, err)
+	washed := map[string]outbound.DNCRStatus{}
+	for _, l := range leads {
+		washed[l.Phone] = l.DNCR
+	}
+	require.Len(t, washed, len(demoLeads()))
+	for _, p := range demoDNCRListed() {
+		require.Equal(t, outbound.DNCRRegistered, washed[p], p)
+		delete(washed, p)
+	}
+	for p, st := range washed {
+		require.Equal(t, outbound.DNCRClear, st, p)
+	}
+	require.Equal(t, len(demoLeads()), d.dncr.Charged(), "each number washed once, at the register")
 	code, _ := get(t, s.url+"/healthz")
 	require.Equal(t, http.StatusOK, code)
 	// The demo client logs in with the demo's client token and sees its

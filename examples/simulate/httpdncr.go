@@ -8,8 +8,8 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/adapters/dncr"
-	"github.com/outbound-go/outbound/adapters/dncr/dncrtest"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/examples/internal/fakes"
 	"github.com/outbound-go/outbound/phone"
 )
 
@@ -31,12 +31,11 @@ func (h *httpProviders) washer(own distribution.DNCRChecker) distribution.DNCRCh
 	if !ok {
 		return own
 	}
-	const id, user, password = "sim-telemarketer", "sim-wash-user", "sim-password"
-	h.dncrSrv = dncrtest.NewServer(dncrtest.Config{TelemarketerID: id, WashOnlyUserID: user, Password: password,
-		Balance: 1 << 40, Listed: func(national string) bool { return l.Listed("+61" + strings.TrimPrefix(national, "0")) }})
-	reg, err := dncr.New(dncr.Config{TelemarketerID: id, WashOnlyUserID: user, Password: password, Endpoint: h.dncrSrv.URL(), Clock: h.clock})
+	h.dncrSrv = fakes.StartDNCR(fakes.DNCROptions{
+		Listed: func(national string) bool { return l.Listed("+61" + strings.TrimPrefix(national, "0")) }})
+	reg, err := dncr.New(h.dncrSrv.Config(h.clock))
 	if err != nil {
-		return own // the configuration above is valid; New cannot refuse it
+		return own // the fake's configuration is valid; New cannot refuse it
 	}
 	return &splitWasher{au: reg, other: own}
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/adapters/calcom"
 	"github.com/outbound-go/outbound/adapters/calcom/calcomtest"
-	"github.com/outbound-go/outbound/adapters/dncr/dncrtest"
 	"github.com/outbound-go/outbound/adapters/hubspot"
 	"github.com/outbound-go/outbound/adapters/hubspot/hubspottest"
 	"github.com/outbound-go/outbound/adapters/lob"
@@ -96,7 +95,7 @@ type httpProviders struct {
 	twilioSrv *twiliotest.Server
 	sms       *twilio.SMS
 
-	dncrSrv *dncrtest.Server // the register's fake, once washer made it
+	dncrSrv *fakes.DNCR // the register's fake, once washer made it
 
 	calcomSecret string // signs Cal.com's bookings
 	hubspotSrv   *hubspottest.Server

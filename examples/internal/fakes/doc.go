@@ -9,5 +9,7 @@
 //
 // It is the one wiring examples/simulate (-providers http) and
 // examples/server (-demo) share; each mounts its own webhook routes with
-// the secrets the [Set] holds.
+// the secrets the [Set] holds. [StartDNCR] starts the Australian Do Not
+// Call Register's fake (dncrtest) with an account of its own, for the
+// register's adapter (adapters/dncr).
 package fakes

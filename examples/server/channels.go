@@ -248,7 +248,8 @@ func (s sending) adapters(c config, clock timing.Clock) (adapters, error) {
 		}
 		tc := twilio.Config{AccountSID: s.TwilioAccountSID, AuthToken: c.Secrets.TwilioAuthToken, Now: clock.Now,
 			SMSStatusURL: c.PublicURL + "/webhooks/twilio/sms-status", VoiceURL: c.PublicURL + "/webhooks/twilio/voice",
-			VoiceStatusURL: c.PublicURL + "/webhooks/twilio/voice-status", InboundSMSURL: c.PublicURL + "/webhooks/twilio/sms"}
+			VoiceStatusURL: c.PublicURL + "/webhooks/twilio/voice-status", InboundSMSURL: c.PublicURL + "/webhooks/twilio/sms",
+			Numbers: c.Provisioning.Numbers}
 		if s.RecordingsDir != "" {
 			tc.RecordingURL = c.PublicURL + "/webhooks/twilio/recording"
 		}

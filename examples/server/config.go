@@ -55,6 +55,8 @@ type config struct {
 	AlertEmail alertEmail `json:"-"`
 	// Registers are the do-not-call registers, from the environment.
 	Registers registers `json:"-"`
+	// Provisioning is what the pool buys through, from the environment.
+	Provisioning provisioning `json:"-"`
 	// store, when set, is the store to serve instead of opening one: how
 	// a test looks at what the server recorded.
 	store storage.Store
@@ -232,6 +234,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return c, err
 	}
 	if c.Registers, err = loadRegisters(getenv); err != nil {
+		return c, err
+	}
+	if c.Provisioning, err = loadProvisioning(getenv, c.Sending); err != nil {
 		return c, err
 	}
 	if c.Demo && c.Secrets.AdminToken == "" {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/infraforge"
+	"github.com/outbound-go/outbound/adapters/infraforge/infraforgetest"
 	"github.com/outbound-go/outbound/adapters/lob"
 	"github.com/outbound-go/outbound/adapters/stripe"
 	"github.com/outbound-go/outbound/adapters/vapi"
@@ -33,13 +35,15 @@ import (
 // and live has Vapi's and Lob's fakes post theirs as calls end and
 // letters arrive.
 type demoProviders struct {
-	fakes    *fakes.Set
-	dncr     *fakes.DNCR // the Australian register's fake
-	channels []channel.Channel
-	client   *http.Client
-	clientID outbound.ClientID // the demo client, once seeded
-	clock    timing.Clock
-	log      *slog.Logger
+	fakes *fakes.Set
+	dncr  *fakes.DNCR // the Australian register's fake
+	// infraforge is InfraForge's fake, which sells the pool its domains.
+	infraforge *infraforgetest.Server
+	channels   []channel.Channel
+	client     *http.Client
+	clientID   outbound.ClientID // the demo client, once seeded
+	clock      timing.Clock
+	log        *slog.Logger
 	// calls draws how each call ends, as its touch's outcome.
 	calls channeltest.Model
 
@@ -73,6 +77,17 @@ func startDemo(ctx context.Context, cfg *config, env *providerEnv) (*demoProvide
 	d.dncr = fakes.StartDNCR(fakes.DNCROptions{Registered: demoDNCRListed()})
 	cfg.Registers.AU = dncrAccount{TelemarketerID: d.dncr.TelemarketerID, WashOnlyUserID: d.dncr.WashOnlyUserID,
 		Password: d.dncr.Password, Endpoint: d.dncr.URL()}
+	// The pool buys domains and their mailboxes at InfraForge's fake
+	// (each domain's mail DNS complete at once) and numbers at Twilio's.
+	d.infraforge = infraforgetest.NewServer(infraforgetest.Config{APIKey: "if_" + fakes.Token(), DKIM: true})
+	cfg.Provisioning.Infraforge = infraforgeAccount{APIKey: d.infraforge.APIKey(), WorkspaceID: d.infraforge.WorkspaceID(),
+		BaseURL: d.infraforge.URL(), FirstName: "Sam", LastName: "Lee", Contact: infraforge.Contact{FirstName: "Sam", LastName: "Lee",
+			Email: "domains@demo-agency.example", Address: "1 George St", City: "Sydney", PostalCode: "2000", Country: "AU"}}
+	set.Twilio.Stock("AU", "Mobile", demoNumbersForSale()...)
+	cfg.Provisioning.BuyNumbers = true
+	if cfg.Provisioning.CheckEvery == defaultPoolCheck {
+		cfg.Provisioning.CheckEvery = demoPoolCheck
+	}
 	// The pool's stocked resources name no provider the adapters know
 	// (pool.StockProvider): each adapter but Lob's sends for every
 	// resource of its kind. Lob sends from the registered sender.
@@ -91,6 +106,7 @@ func (d *demoProviders) close() {
 		<-d.done
 	}
 	d.dncr.Close()
+	d.infraforge.Close()
 	d.fakes.Close()
 }
 
@@ -240,11 +256,28 @@ const (
 // never called nor texted.
 func demoDNCRListed() []string { return []string{"+61412001002", "+61412001005"} }
 
+// demoPoolCheck is how often a -demo server checks the pool's buffer,
+// unless OUTBOUND_POOL_CHECK says: soon enough to see the demo client's
+// signup drain it and the pool buy at the fakes.
+const demoPoolCheck = 20 * time.Second
+
+// demoNumbersForSale are the Australian mobiles Twilio's fake sells the
+// pool.
+func demoNumbersForSale() []string {
+	out := make([]string, 0, 8)
+	for i := range 8 {
+		out = append(out, fmt.Sprintf("+6141250%04d", i+1))
+	}
+	return out
+}
+
 // demoLobSender is the Lob address the demo's letters are sent from.
 const demoLobSender = "adr_demo_agency"
 
-// seed stocks the pool, signs the demo client up by buying the growth
-// plan at Stripe's fake (its signed events posted to the server's own
+// seed stocks the pool (the growth plan's domains and numbers drain its
+// buffer under 40 %, so the pool buys more at InfraForge's and Twilio's
+// fakes; seats and letters' senders it cannot buy are stocked enough),
+// signs the demo client up by buying the growth plan at Stripe's fake (its signed events posted to the server's own
 // Stripe route), answers its replies automatically with a booking link,
 // and onboards a campaign of demo leads against an ICP.
 func (d *demoProviders) seed(ctx context.Context, svc *distribution.Service, self string) error {
@@ -252,14 +285,18 @@ func (d *demoProviders) seed(ctx context.Context, svc *distribution.Service, sel
 	for _, k := range []struct {
 		kind outbound.ResourceKind
 		n    int
-	}{{outbound.KindDomain, 8}, {outbound.KindPhone, 4}, {outbound.KindLinkedInSeat, 3}} {
+	}{{outbound.KindDomain, 4}, {outbound.KindPhone, 3}, {outbound.KindLinkedInSeat, 4}} {
 		if _, err := svc.Pool().Stock(ctx, k.kind, k.n, now.AddDate(0, 0, -60)); err != nil {
 			return err
 		}
 	}
 	// Lob sends from an address it keeps (adr_…).
-	if _, err := svc.Pool().Register(ctx, []pool.Registration{{Kind: outbound.KindMailSender, Provider: lob.DefaultProvider,
-		ProviderRef: demoLobSender, Address: demoLobSender, PurchasedAt: now.AddDate(0, 0, -60)}}); err != nil {
+	var senders []pool.Registration
+	for _, adr := range []string{demoLobSender, demoLobSender + "_2"} {
+		senders = append(senders, pool.Registration{Kind: outbound.KindMailSender, Provider: lob.DefaultProvider,
+			ProviderRef: adr, Address: adr, PurchasedAt: now.AddDate(0, 0, -60)})
+	}
+	if _, err := svc.Pool().Register(ctx, senders); err != nil {
 		return err
 	}
 	for _, ev := range d.fakes.Stripe.CheckoutAs(demoCustomer, demoSubscription, "billing@demo-agency.example", "Demo Agency", "price_growth",

@@ -114,6 +114,20 @@
 // number is washed, so none is called, nor texted under the default
 // policy.
 //
+// The pool buys through the providers the environment configures when
+// its buffer of a kind runs under 40 %: domains and their mailboxes
+// through InfraForge (INFRAFORGE_API_KEY, INFRAFORGE_WORKSPACE_ID,
+// INFRAFORGE_CONTACT, the registrant as a JSON object,
+// INFRAFORGE_SENDER_NAME, the mailboxes' sender name), their warmup
+// started through Warmforge (WARMFORGE_API_KEY, WARMFORGE_WORKSPACE_ID),
+// and phone numbers through Twilio's account above (TWILIO_NUMBERS_COUNTRY,
+// TWILIO_NUMBERS_TYPE, TWILIO_BUNDLE_SID, TWILIO_ADDRESS_SID). The buffer is
+// checked at start, each midnight and every OUTBOUND_POOL_CHECK (default
+// 1h), when InfraForge's domains whose mail DNS is complete are also taken
+// into the pool. A kind nothing buys (LinkedIn seats, letters' senders) is
+// not bought: its order fails and the pool alerts. With no provider the
+// pool alerts and buys nothing.
+//
 // A provider whose secret is not set has no route (404). Every delivery is
 // verified by its provider's own mechanism before anything is recorded: a
 // bad signature is 401 and changes nothing, a redelivery is harmless, and
@@ -140,7 +154,10 @@
 // its drawn outcome says) and letters' tracking events from Lob's. The
 // demo leads' numbers are washed through the Australian register's
 // adapter at its fake, which lists two of them (Cara's and Fay's): they
-// are registered, and never called nor texted.
+// are registered, and never called nor texted. The demo client's plan
+// drains the pool's buffers of domains and numbers: within
+// OUTBOUND_POOL_CHECK (20s in a demo unless set) the pool buys a domain
+// and its mailboxes at InfraForge's fake and a number at Twilio's.
 //
 // SIGINT or SIGTERM stops it gracefully: the engine's in-flight sends
 // finish (within -shutdown-grace, default 30s; a send cut off is

@@ -108,6 +108,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	if err != nil {
 		return err
 	}
+	numbers := env.Twilio // buys the pool's numbers, when it does
+	if demo != nil {
+		numbers = demo.fakes.TwilioClient
+	}
+	buy, err := cfg.Provisioning.buyers(clock, log, numbers)
+	if err != nil {
+		return err
+	}
 	routes, err := webhookRoutes(cfg, env)
 	if err != nil {
 		return err
@@ -127,6 +135,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	svc, err := distribution.New(distribution.Config{
 		Store: st, Elector: elector, Channels: chans, Clock: clock, Logger: log, BillingZone: cfg.BillingZone, Plans: plans,
 		Hook: distribution.HookFunc(met.hook), Alerter: alerts, DNCR: washer,
+		Provisioner: buy.prov,
 	})
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
@@ -179,6 +188,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 			runErr = err
 		}
 	})
+	wg.Go(func() { buy.run(engineCtx, svc, clock) })
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	paths := make([]string, 0, len(routes))

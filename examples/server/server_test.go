@@ -207,7 +207,7 @@ func TestWebhooksBehindAProxy(t *testing.T) {
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	cfg, err := loadConfig([]string{"-demo", "-addr", "127.0.0.1:0"}, env(nil), io.Discard)
+	cfg, err := loadConfig([]string{"-demo", "-addr", "127.0.0.1:0"}, env(map[string]string{"OUTBOUND_POOL_CHECK": "1s"}), io.Discard)
 	require.NoError(t, err)
 	var d *demoProviders
 	cfg.onDemo = func(p *demoProviders) { d = p }
@@ -238,6 +238,29 @@ func TestDemo(t *testing.T) {
 		require.Equal(t, outbound.DNCRClear, st, p)
 	}
 	require.Equal(t, len(demoLeads()), d.dncr.Charged(), "each number washed once, at the register")
+
+	// The demo client's plan drained the pool's buffers of domains and
+	// numbers: the pool bought a domain with its mailboxes at InfraForge's
+	// fake, took it in once its mail DNS was complete, and bought a number
+	// at Twilio's fake, live at once.
+	var bought map[outbound.ResourceKind][]outbound.Resource
+	require.Eventually(t, func() bool {
+		rs, err := s.store.ListResources(ctx, storage.ResourceFilter{})
+		require.NoError(t, err)
+		bought = map[outbound.ResourceKind][]outbound.Resource{}
+		for _, r := range rs {
+			if r.Provider == "infraforge" || r.Provider == "twilio" {
+				bought[r.Kind] = append(bought[r.Kind], r)
+			}
+		}
+		return len(bought[outbound.KindDomain]) > 0 && bought[outbound.KindDomain][0].State != outbound.StateProvisioning &&
+			len(bought[outbound.KindPhone]) > 0
+	}, 20*time.Second, 100*time.Millisecond, "the pool buys what the demo client's plan drained")
+	require.Len(t, d.infraforge.Domains(), len(bought[outbound.KindDomain]))
+	require.Equal(t, d.infraforge.Domains()[0].Name, bought[outbound.KindDomain][0].Address)
+	require.Len(t, bought[outbound.KindMailbox], 2*len(bought[outbound.KindDomain]), "each domain's mailboxes")
+	require.Len(t, d.fakes.Twilio.Numbers(), len(bought[outbound.KindPhone]))
+	require.Equal(t, d.fakes.Twilio.Numbers()[0].PhoneNumber, bought[outbound.KindPhone][0].Address)
 	code, _ := get(t, s.url+"/healthz")
 	require.Equal(t, http.StatusOK, code)
 	// The demo client logs in with the demo's client token and sees its

@@ -64,6 +64,10 @@ type Set struct {
 
 	Twilio *twiliotest.Server
 	Texts  *twilio.SMS
+	// TwilioClient is the client Texts sends through; it buys numbers
+	// too (twilio.Client.Purchase), from those the test stocks at the
+	// fake (twiliotest.Server.Stock), Australian mobiles by default.
+	TwilioClient *twilio.Client
 
 	Unipile *unipiletest.Server
 	// LinkedIn is the Unipile channel; its Journal is the one the webhook
@@ -139,7 +143,7 @@ func (s *Set) start(ctx context.Context, o Options) error {
 	if err != nil {
 		return fmt.Errorf("twilio client: %w", err)
 	}
-	s.Texts = tw.SMS()
+	s.Texts, s.TwilioClient = tw.SMS(), tw
 
 	// Unipile's fake takes every seat and every member it is asked of.
 	const unipileKey = "fake_unipile_key"

@@ -229,12 +229,16 @@ func (p provisioning) buyers(clock timing.Clock, log *slog.Logger, tw *twilio.Cl
 
 // run checks the pool's buffer every b.every until ctx ends, buying what
 // runs low, and hands InfraForge's ready domains to the engine, which takes
-// each into the pool once. Nothing to buy, nothing to run.
+// each into the pool once. Only the process that leads checks: with many
+// instances on one database, one buys. Nothing to buy, nothing to run.
 func (b buyers) run(ctx context.Context, svc *distribution.Service, clock timing.Clock) {
 	if b.prov == nil {
 		return
 	}
 	for clock.Sleep(ctx, b.every) == nil {
+		if !svc.Leading() {
+			continue
+		}
 		if _, err := svc.Pool().CheckBuffer(ctx); err != nil && ctx.Err() == nil {
 			b.log.WarnContext(ctx, "pool buffer check", "err", err)
 		}

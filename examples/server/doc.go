@@ -21,6 +21,13 @@
 //	POST /webhooks/calendly                CALENDLY_SIGNING_KEY
 //	POST /webhooks/salesforge?token=…      SALESFORGE_WEBHOOK_TOKEN
 //	POST /webhooks/smtp-inbound            INBOUND_MAIL_TOKEN (X-Inbound-Token): raw mail from the host's gateway
+//
+// InfraForge and Warmforge post no webhooks (their public APIs have none):
+// the leading instance reads them at each pool check (OUTBOUND_POOL_CHECK)
+// instead, taking InfraForge's domains whose mail DNS is complete into the
+// pool and Warmforge's mailbox health into each mailbox's limit (a
+// disconnected mailbox pauses its domain).
+//
 //	GET  /healthz                          alive
 //	GET  /readyz                           the store answers
 //	GET  /metrics                          Prometheus: outbound_touches_total{channel,provider,outcome},

@@ -37,9 +37,11 @@ import (
 //	TWILIO_BUNDLE_SID, TWILIO_ADDRESS_SID         (TWILIO_ACCOUNT_SID): ISO country, Mobile, Local or
 //	                                              TollFree, and the bundle and address the country
 //	                                              requires of a buyer (Australia does)
-//	OUTBOUND_POOL_CHECK                           how often the buffer is checked and InfraForge's
-//	                                              domains read for readiness; default 1h (the engine
-//	                                              checks at start and each midnight too)
+//	OUTBOUND_POOL_CHECK                           how often the leading instance checks the buffer,
+//	                                              reads InfraForge's domains for readiness and
+//	                                              Warmforge's mailboxes for their health; default 1h
+//	                                              (the engine checks the buffer at start and each
+//	                                              midnight too)
 //
 // A kind with no provider (LinkedIn seats, mail senders) is not bought:
 // its order fails and the pool alerts. With none configured the pool
@@ -179,6 +181,9 @@ type buyers struct {
 	// ready reads InfraForge's domains whose mail DNS is complete; nil
 	// without InfraForge.
 	ready func(context.Context) ([]outbound.Inbound, error)
+	// warm reads Warmforge's mailboxes' health; nil without Warmforge.
+	// Neither InfraForge nor Warmforge posts webhooks: both are read.
+	warm  *warmforge.Client
 	every time.Duration
 	log   *slog.Logger
 }
@@ -205,6 +210,7 @@ func (p provisioning) buyers(clock timing.Clock, log *slog.Logger, tw *twilio.Cl
 			if by[outbound.KindDomain], err = warmforge.NewProvisioner(c, wc); err != nil {
 				return b, fmt.Errorf("warmforge: %w", err)
 			}
+			b.warm = wc
 		}
 	}
 	if p.BuyNumbers {
@@ -242,15 +248,38 @@ func (b buyers) run(ctx context.Context, svc *distribution.Service, clock timing
 		if _, err := svc.Pool().CheckBuffer(ctx); err != nil && ctx.Err() == nil {
 			b.log.WarnContext(ctx, "pool buffer check", "err", err)
 		}
-		if b.ready == nil {
-			continue
+		if b.ready != nil {
+			evs, err := b.ready(ctx)
+			if err == nil && len(evs) > 0 {
+				err = svc.Accept(ctx, evs)
+			}
+			if err != nil && !errors.Is(err, context.Canceled) {
+				b.log.WarnContext(ctx, "infraforge: ready domains", "err", err)
+			}
 		}
-		evs, err := b.ready(ctx)
-		if err == nil && len(evs) > 0 {
-			err = svc.Accept(ctx, evs)
+		if b.warm != nil {
+			b.health(ctx, svc)
 		}
-		if err != nil && !errors.Is(err, context.Canceled) {
-			b.log.WarnContext(ctx, "infraforge: ready domains", "err", err)
-		}
+	}
+}
+
+// health reads every mailbox's warmup health at Warmforge into the pool:
+// a mailbox landing in spam is throttled or paused, one disconnected or
+// suspended pauses its domain through the engine. What fails is logged and
+// read again at the next check.
+func (b buyers) health(ctx context.Context, svc *distribution.Service) {
+	rep, err := b.warm.Check(ctx)
+	if err != nil && ctx.Err() == nil {
+		b.log.WarnContext(ctx, "warmforge: mailbox health", "err", err)
+	}
+	applied, err := b.warm.Apply(ctx, rep, svc.Pool())
+	if err == nil && len(rep.Events) > 0 {
+		err = svc.Accept(ctx, rep.Events)
+	}
+	if err != nil && ctx.Err() == nil {
+		b.log.WarnContext(ctx, "warmforge: mailbox health", "err", err)
+	}
+	if len(applied.Throttled) > 0 || len(rep.Events) > 0 {
+		b.log.InfoContext(ctx, "warmforge: mailbox health", "throttled", len(applied.Throttled), "disconnected", len(rep.Events))
 	}
 }

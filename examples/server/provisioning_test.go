@@ -83,7 +83,8 @@ func TestProvisioningSettings(t *testing.T) {
 // A server given an InfraForge and a Warmforge account, on a pool whose
 // buffer of domains its clients drained, buys a domain with its mailboxes
 // at InfraForge, starts their warmup at Warmforge, and takes the domain
-// into the pool once its mail DNS is complete; numbers and seats, which
+// into the pool once its mail DNS is complete, and pauses it when Warmforge
+// reports one of its mailboxes disconnected; numbers and seats, which
 // nothing buys, fail their orders for good.
 func TestPoolBuysAtInfraForge(t *testing.T) {
 	t.Parallel()
@@ -137,6 +138,11 @@ func TestPoolBuysAtInfraForge(t *testing.T) {
 	require.Eventually(t, func() bool { return dom().State != outbound.StateProvisioning }, 10*time.Second, 50*time.Millisecond,
 		"taken into the pool at the next check once InfraForge's DKIM is there")
 	require.Equal(t, "infraforge", dom().Provider)
+	// Warmforge posts nothing: the check reads it. A mailbox it reports
+	// disconnected pauses its domain.
+	warm.SetStatus("hello@"+domain, "disconnected")
+	require.Eventually(t, func() bool { return dom().Paused }, 10*time.Second, 50*time.Millisecond,
+		"the domain paused at the next check")
 	orders, err := st.ListOrders(ctx, outbound.OrderFailed)
 	require.NoError(t, err)
 	require.NotEmpty(t, orders)

@@ -322,8 +322,8 @@ func (d *demoProviders) seed(ctx context.Context, svc *distribution.Service, sel
 	if err := svc.SetAnswers(ctx, client.ID, outbound.AnswerAuto, "https://cal.com/demo-agency/intro?metadata[lead]={lead}"); err != nil {
 		return err
 	}
-	_, err = svc.Onboard(ctx, distribution.OnboardInput{Client: client.ID, Campaign: "Growth leaders, AU",
-		ICP: outbound.ICP{Countries: []string{"AU"}, Industries: []string{"software", "logistics"}, MinEmployees: 11, MaxEmployees: 1000,
+	_, err = svc.Onboard(ctx, distribution.OnboardInput{Client: client.ID, Campaign: "Growth leaders, AU, UK, US",
+		ICP: outbound.ICP{Countries: []string{"AU", "GB", "US"}, Industries: []string{"software", "logistics"}, MinEmployees: 11, MaxEmployees: 1000,
 			Seniority: outbound.SeniorityDirector},
 		Rows: demoLeads()})
 	if err != nil {
@@ -353,9 +353,23 @@ func (d *demoProviders) post(ctx context.Context, url string, body []byte, heade
 	return nil
 }
 
-// demoLeads are a small, varied set of Australian prospects.
+// demoLeads are a small, varied set of prospects in Australia, where
+// each has a number, and in the United Kingdom and the United States, by
+// email and LinkedIn only: in three zones, some lead's working day is
+// usually under way when the demo starts, so touches go out at once.
 func demoLeads() []distribution.LeadInput {
 	type p struct{ first, last, title, company, domain, industry, region string }
+	abroad := []struct {
+		p
+		country string
+	}{
+		{p{"Iris", "Lamb", "Head of Growth", "Thames Parcel", "thamesparcel.co.uk", "Logistics", ""}, "GB"},
+		{p{"Jon", "Pike", "VP Engineering", "Ledgerwise", "ledgerwise.co.uk", "Software", ""}, "GB"},
+		{p{"Kay", "Ford", "Director of Marketing", "Canal Cloud", "canalcloud.co.uk", "Software", ""}, "GB"},
+		{p{"Liam", "Cole", "COO", "Hudson Haul", "hudsonhaul.com", "Logistics", "NY"}, "US"},
+		{p{"Mia", "Diaz", "Head of Sales", "Mesa Metrics", "mesametrics.com", "Software", "CA"}, "US"},
+		{p{"Ned", "Shaw", "VP Growth", "Prairie Stack", "prairiestack.com", "Software", "IL"}, "US"},
+	}
 	people := []p{
 		{"Ann", "Lee", "Head of Growth", "Harbour Freight", "harbourfreight.com.au", "Logistics", "NSW"},
 		{"Bo", "Chen", "VP Marketing", "Stackly", "stackly.com.au", "Software", "VIC"},
@@ -373,6 +387,15 @@ func demoLeads() []distribution.LeadInput {
 			Phone: fmt.Sprintf("+6141200%04d", 1000+i), FirstName: x.first, LastName: x.last, Title: x.title,
 			Company: x.company, CompanyDomain: x.domain, Industry: x.industry, Employees: 40 * (i + 1),
 			Country: "AU", Region: x.region, LinkedIn: fmt.Sprintf("https://www.linkedin.com/in/%s-%s-demo", x.first, x.last),
+		})
+	}
+	for i, x := range abroad {
+		n := len(people) + i
+		out = append(out, distribution.LeadInput{
+			Line: n + 2, ExternalID: fmt.Sprintf("demo-%d", n+1), Email: fmt.Sprintf("%s.%s@%s", x.first, x.last, x.domain),
+			FirstName: x.first, LastName: x.last, Title: x.title, Company: x.company, CompanyDomain: x.domain, Industry: x.industry,
+			Employees: 60 * (i + 1), Country: x.country, Region: x.region,
+			LinkedIn: fmt.Sprintf("https://www.linkedin.com/in/%s-%s-demo", x.first, x.last),
 		})
 	}
 	return out

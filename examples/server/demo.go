@@ -17,6 +17,7 @@ import (
 	"github.com/outbound-go/outbound/adapters/lob"
 	"github.com/outbound-go/outbound/adapters/stripe"
 	"github.com/outbound-go/outbound/adapters/vapi"
+	"github.com/outbound-go/outbound/adapters/warmforge/warmforgetest"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/distribution"
@@ -37,8 +38,11 @@ import (
 type demoProviders struct {
 	fakes *fakes.Set
 	dncr  *fakes.DNCR // the Australian register's fake
-	// infraforge is InfraForge's fake, which sells the pool its domains.
+	// infraforge is InfraForge's fake, which sells the pool its domains;
+	// warmforge is Warmforge's, where each mailbox bought is connected
+	// (as InfraForge's export does) and warmed up.
 	infraforge *infraforgetest.Server
+	warmforge  *warmforgetest.Server
 	channels   []channel.Channel
 	client     *http.Client
 	clientID   outbound.ClientID // the demo client, once seeded
@@ -79,7 +83,11 @@ func startDemo(ctx context.Context, cfg *config, env *providerEnv) (*demoProvide
 		Password: d.dncr.Password, Endpoint: d.dncr.URL()}
 	// The pool buys domains and their mailboxes at InfraForge's fake
 	// (each domain's mail DNS complete at once) and numbers at Twilio's.
-	d.infraforge = infraforgetest.NewServer(infraforgetest.Config{APIKey: "if_" + fakes.Token(), DKIM: true})
+	d.warmforge = warmforgetest.NewServer(warmforgetest.Config{APIKey: "wf_" + fakes.Token()})
+	d.infraforge = infraforgetest.NewServer(infraforgetest.Config{APIKey: "if_" + fakes.Token(), DKIM: true,
+		Bought: func(address string) { d.warmforge.Add(warmforgetest.Mailbox{Address: address}) }})
+	cfg.Provisioning.Warmforge = warmforgeAccount{APIKey: d.warmforge.APIKey(), WorkspaceID: d.warmforge.WorkspaceID(),
+		BaseURL: d.warmforge.URL()}
 	cfg.Provisioning.Infraforge = infraforgeAccount{APIKey: d.infraforge.APIKey(), WorkspaceID: d.infraforge.WorkspaceID(),
 		BaseURL: d.infraforge.URL(), FirstName: "Sam", LastName: "Lee", Contact: infraforge.Contact{FirstName: "Sam", LastName: "Lee",
 			Email: "domains@demo-agency.example", Address: "1 George St", City: "Sydney", PostalCode: "2000", Country: "AU"}}
@@ -107,6 +115,7 @@ func (d *demoProviders) close() {
 	}
 	d.dncr.Close()
 	d.infraforge.Close()
+	d.warmforge.Close()
 	d.fakes.Close()
 }
 

@@ -250,7 +250,8 @@ func TestDemo(t *testing.T) {
 
 	// The demo client's plan drained the pool's buffers of domains and
 	// numbers: the pool bought a domain with its mailboxes at InfraForge's
-	// fake, took it in once its mail DNS was complete, and bought a number
+	// fake, started their warmup at Warmforge's, took it in once its mail
+	// DNS was complete, and bought a number
 	// at Twilio's fake, live at once.
 	var bought map[outbound.ResourceKind][]outbound.Resource
 	require.Eventually(t, func() bool {
@@ -268,6 +269,11 @@ func TestDemo(t *testing.T) {
 	require.Len(t, d.infraforge.Domains(), len(bought[outbound.KindDomain]))
 	require.Equal(t, d.infraforge.Domains()[0].Name, bought[outbound.KindDomain][0].Address)
 	require.Len(t, bought[outbound.KindMailbox], 2*len(bought[outbound.KindDomain]), "each domain's mailboxes")
+	for _, mb := range bought[outbound.KindMailbox] {
+		m, ok := d.warmforge.Mailbox(mb.Address)
+		require.True(t, ok, "%s connected to Warmforge's fake", mb.Address)
+		require.True(t, m.WarmupEnabled, "%s warming up", mb.Address)
+	}
 	require.Len(t, d.fakes.Twilio.Numbers(), len(bought[outbound.KindPhone]))
 	require.Equal(t, d.fakes.Twilio.Numbers()[0].PhoneNumber, bought[outbound.KindPhone][0].Address)
 	code, _ := get(t, s.url+"/healthz")

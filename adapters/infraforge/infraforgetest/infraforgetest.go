@@ -42,6 +42,10 @@ type Config struct {
 	// InfraForge's mail set-up does. Default false: DNS stays incomplete
 	// until the test calls [Server.SetDKIM].
 	DKIM bool
+	// Bought, if set, is told each mailbox's address once it is bought
+	// (outside the fake's lock): how a test or a demo connects it
+	// elsewhere, as InfraForge's export to Warmforge does.
+	Bought func(address string)
 }
 
 // Domain is a domain of the fake account.
@@ -471,6 +475,13 @@ func (s *Server) buyMailboxes(w http.ResponseWriter, r *http.Request) {
 		s.mbs = append(s.mbs, m)
 		s.cfg.Credits -= s.cfg.MailboxPrice
 		out = append(out, map[string]any{"id": m.ID, "email": m.Email})
+	}
+	if s.cfg.Bought != nil {
+		s.mu.Unlock()
+		for _, m := range add {
+			s.cfg.Bought(m.Email)
+		}
+		s.mu.Lock()
 	}
 	WriteJSON(w, http.StatusCreated, map[string]any{"data": out})
 }

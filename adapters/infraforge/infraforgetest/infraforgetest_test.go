@@ -98,3 +98,19 @@ func TestTheGateGivesItsFaults(t *testing.T) {
 	require.Equal(t, 200, status)
 	require.Equal(t, 1, srv.Gate().Calls("GET /domains/{id}/dns"))
 }
+
+// Config.Bought hears each mailbox bought, once, and none refused.
+func TestBoughtHearsEachMailbox(t *testing.T) {
+	var heard []string
+	srv := infraforgetest.NewServer(infraforgetest.Config{Bought: func(a string) { heard = append(heard, a) }})
+	defer srv.Close()
+	key := srv.APIKey()
+	code, body, _ := call(t, srv, key, "POST", "/domains", `{"workspaceId":"ws_1","domains":["a.com"],`+contact+`}`)
+	require.Equal(t, 201, code, body)
+	mbs := `{"workspaceId":"ws_1","mailboxes":[{"domainId":"dom_0001","username":"Hello","firstName":"A"},{"domainId":"dom_0001","username":"sam","firstName":"S"}]}`
+	code, body, _ = call(t, srv, key, "POST", "/mailboxes", mbs)
+	require.Equal(t, 201, code, body)
+	code, _, _ = call(t, srv, key, "POST", "/mailboxes", mbs)
+	require.Equal(t, 409, code, "bought already")
+	require.Equal(t, []string{"hello@a.com", "sam@a.com"}, heard)
+}

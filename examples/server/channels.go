@@ -249,7 +249,7 @@ func (s sending) adapters(c config, clock timing.Clock) (adapters, error) {
 		tc := twilio.Config{AccountSID: s.TwilioAccountSID, AuthToken: c.Secrets.TwilioAuthToken, Now: clock.Now,
 			SMSStatusURL: c.PublicURL + "/webhooks/twilio/sms-status", VoiceURL: c.PublicURL + "/webhooks/twilio/voice",
 			VoiceStatusURL: c.PublicURL + "/webhooks/twilio/voice-status", InboundSMSURL: c.PublicURL + "/webhooks/twilio/sms",
-			Numbers: c.Provisioning.Numbers}
+			Numbers: c.Provisioning.Numbers, BaseURL: c.twilioBaseURL}
 		if s.RecordingsDir != "" {
 			tc.RecordingURL = c.PublicURL + "/webhooks/twilio/recording"
 		}

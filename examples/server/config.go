@@ -63,6 +63,9 @@ type config struct {
 	// onDemo, when set, is told the demo's providers once they started:
 	// how a test reaches the fakes.
 	onDemo func(*demoProviders)
+	// twilioBaseURL, when set, is where the Twilio client calls instead of
+	// Twilio's API: how a test points it at Twilio's fake.
+	twilioBaseURL string
 }
 
 // secrets are the providers' credentials. A provider whose webhook secret

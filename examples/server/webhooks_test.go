@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -49,20 +51,23 @@ type delivery struct {
 func TestWebhooksOfEveryProvider(t *testing.T) {
 	t.Parallel()
 	const public = "https://hooks.example.com"
+	twilioFake := twiliotest.NewServer(twiliotest.Config{AuthToken: "twtoken0123"})
+	defer twilioFake.Close()
+	recordings := t.TempDir()
 	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0", "-public-url", public}, env(map[string]string{
 		"STRIPE_WEBHOOK_SECRET": "whsec_stripe", "STRIPE_API_KEY": "sk_test_stripe", "OUTBOUND_PRICES": "price_growth=growth",
-		"TWILIO_AUTH_TOKEN": "tw_token", "VAPI_WEBHOOK_SECRET": "vapi-hmac", "UNIPILE_WEBHOOK_SECRET": "unipile-header",
+		"TWILIO_ACCOUNT_SID": twilioFake.AccountSID(), "OUTBOUND_RECORDINGS_DIR": recordings,
+		"TWILIO_AUTH_TOKEN": "twtoken0123", "VAPI_WEBHOOK_SECRET": "vapi-hmac", "UNIPILE_WEBHOOK_SECRET": "unipile-header",
 		"LOB_WEBHOOK_SECRET": "lob-hmac", "STANNP_WEBHOOK_SECRET": "stannp-hmac", "CALCOM_WEBHOOK_SECRET": "whsec_cal",
 		"CALENDLY_SIGNING_KEY": "calendly-key", "SALESFORGE_WEBHOOK_TOKEN": "sf-token", "INBOUND_MAIL_TOKEN": "mail-token",
 	}), io.Discard)
 	require.NoError(t, err)
+	cfg.twilioBaseURL = twilioFake.URL() // recordings are fetched from Twilio's fake
 	s := start(t, cfg)
 	asJSON := func(h http.Header) http.Header { h.Set("Content-Type", "application/json"); return h }
 
 	stripeFake := stripetest.NewServer(stripetest.Config{WebhookSecret: "whsec_stripe"})
 	defer stripeFake.Close()
-	twilioFake := twiliotest.NewServer(twiliotest.Config{AuthToken: "tw_token"})
-	defer twilioFake.Close()
 	vapiFake := vapitest.NewServer(vapitest.Config{Secret: "vapi-hmac"})
 	defer vapiFake.Close()
 	lobFake := lobtest.NewServer(lobtest.Config{})
@@ -74,7 +79,7 @@ func TestWebhooksOfEveryProvider(t *testing.T) {
 	// public URL by Twilio's fake, and by one of another auth token.
 	twilioForm := func(path string, form url.Values) func(*testing.T) ([]byte, delivery, delivery) {
 		return func(t *testing.T) ([]byte, delivery, delivery) {
-			other := twiliotest.NewServer(twiliotest.Config{AuthToken: "not_tw_token"})
+			other := twiliotest.NewServer(twiliotest.Config{AuthToken: "nottwtoken0123"})
 			defer other.Close()
 			h := func(sig string) http.Header {
 				return http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, twilio.SignatureHeader: {sig}}
@@ -112,6 +117,10 @@ func TestWebhooksOfEveryProvider(t *testing.T) {
 			twilioFake.InboundParams("SM"+strings.Repeat("e", 32), "+61412340004", "+61400000001", "Sounds good, tell me more"))},
 		{"twilio sms-status", "twilio", 1, 0, twilioForm("/webhooks/twilio/sms-status", twilioFake.StatusParams(text, "delivered", 0))},
 		{"twilio voice-status", "twilio", 1, 0, twilioForm("/webhooks/twilio/voice-status", twilioFake.CallParams(call, "completed", "human"))},
+		// A call's recording, fetched from Twilio's fake into the
+		// recordings directory as it is recorded.
+		{"twilio recording", "twilio", 1, 0, twilioForm("/webhooks/twilio/recording",
+			twilioFake.RecordingParams(call, twilioFake.Recorded(call.Sid)))},
 		{"vapi", "vapi", 2, 1, func(t *testing.T) ([]byte, delivery, delivery) {
 			// A call placed at Vapi's fake, whose callee asked not to be
 			// called again: the call's end and the opt-out, kept once.
@@ -222,6 +231,19 @@ func TestWebhooksOfEveryProvider(t *testing.T) {
 			}
 		})
 	}
+	recordingKept(t, recordings, call.Sid)
+}
+
+// recordingKept wants the recording of call kept, as Twilio's fake serves
+// it, in dir.
+func recordingKept(t *testing.T, dir, call string) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, call, "RE*.mp3"))
+	require.NoError(t, err)
+	require.Len(t, files, 1, "the recording kept once")
+	got, err := os.ReadFile(files[0])
+	require.NoError(t, err)
+	require.Equal(t, twiliotest.Audio, got)
 }
 
 // recordedBy returns the events the server recorded from provider, every

@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/quotedprintable"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/outbound-go/outbound"
+	"github.com/outbound-go/outbound/adapters/calcom"
+	"github.com/outbound-go/outbound/adapters/calcom/calcomtest"
 	"github.com/outbound-go/outbound/adapters/infraforge"
 	"github.com/outbound-go/outbound/adapters/infraforge/infraforgetest"
 	"github.com/outbound-go/outbound/adapters/lob"
@@ -42,12 +45,15 @@ type demoProviders struct {
 	// warmforge is Warmforge's, where each mailbox bought is connected
 	// (as InfraForge's export does) and warmed up.
 	infraforge *infraforgetest.Server
-	warmforge  *warmforgetest.Server
-	channels   []channel.Channel
-	client     *http.Client
-	clientID   outbound.ClientID // the demo client, once seeded
-	clock      timing.Clock
-	log        *slog.Logger
+	// calcom posts, signed as Cal.com does, the bookings leads make
+	// through the links the demo client's answers carry.
+	calcom    *calcomtest.Sender
+	warmforge *warmforgetest.Server
+	channels  []channel.Channel
+	client    *http.Client
+	clientID  outbound.ClientID // the demo client, once seeded
+	clock     timing.Clock
+	log       *slog.Logger
 	// calls draws how each call ends, as its touch's outcome.
 	calls channeltest.Model
 
@@ -78,6 +84,7 @@ func startDemo(ctx context.Context, cfg *config, env *providerEnv) (*demoProvide
 	s.UnipileWebhook, env.Unipile.Journal = set.UnipileSecret, set.Journal
 	s.LobWebhook = set.Lob.WebhookSecret()
 	s.CalcomWebhook, s.CalendlyKey = "whsec_"+fakes.Token(), fakes.Token()
+	d.calcom = &calcomtest.Sender{Secret: s.CalcomWebhook, Client: d.client}
 	d.dncr = fakes.StartDNCR(fakes.DNCROptions{Registered: demoDNCRListed()})
 	cfg.Registers.AU = dncrAccount{TelemarketerID: d.dncr.TelemarketerID, WashOnlyUserID: d.dncr.WashOnlyUserID,
 		Password: d.dncr.Password, Endpoint: d.dncr.URL()}
@@ -122,9 +129,10 @@ func (d *demoProviders) close() {
 // live has the fakes report, every demoTick until ctx ends, what became
 // due: each text delivered (Twilio's status callback), each call ended as
 // its touch's outcome is drawn (Vapi's end-of-call report), each letter's
-// tracking events (Lob), and LinkedIn members accepting invitations and
-// answering messages (Unipile's notices), each signed, to the server's
-// routes under self.
+// tracking events (Lob), LinkedIn members accepting invitations and
+// answering messages (Unipile's notices), and leads booking through the
+// links the client's answers carry (Cal.com's), each signed, to the
+// server's routes under self.
 func (d *demoProviders) live(ctx context.Context, self string) {
 	ctx, d.stop = context.WithCancel(ctx)
 	d.done = make(chan struct{})
@@ -160,6 +168,46 @@ func (d *demoProviders) report(ctx context.Context, self string) error {
 	}
 	if _, err := d.fakes.Unipile.Simulate(ctx, 0.3, 0.2); err != nil {
 		errs = append(errs, err)
+	}
+	errs = append(errs, d.book(ctx, self))
+	return errors.Join(errs...)
+}
+
+// book has each lead sent the demo client's booking link book a meeting
+// through it, once: a half-hour call two days on, which Cal.com's fake
+// reports, signed, to the server's Cal.com route. The links are read from
+// what went out by text, LinkedIn and email.
+func (d *demoProviders) book(ctx context.Context, self string) error {
+	var texts []string
+	for _, m := range d.fakes.Twilio.Messages() {
+		texts = append(texts, m.Body)
+	}
+	for _, m := range d.fakes.Unipile.Messages() {
+		if m.FromSeat {
+			texts = append(texts, m.Text)
+		}
+	}
+	for _, m := range d.fakes.SMTP.Messages() {
+		texts = append(texts, string(m.Data))
+		if b, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(m.Data))); err == nil {
+			texts = append(texts, string(b)) // a quoted-printable body, its soft line breaks joined
+		}
+	}
+	var errs []error
+	now := d.clock.Now()
+	for _, text := range texts {
+		lead, ok := fakes.BookingLead(text)
+		if !ok || !d.first("booking/"+lead.String()) {
+			continue
+		}
+		start := now.Add(48 * time.Hour).Truncate(time.Hour)
+		b := calcomtest.Booking{UID: "bk_demo_" + lead.String()[:8], Title: "Intro call", Start: start, End: start.Add(30 * time.Minute),
+			Attendee:  calcomtest.Person{Name: "Demo lead", Email: "lead-" + lead.String()[:8] + "@demo.example"},
+			Organizer: calcomtest.Person{Name: "Sam Lee", Email: "sam@demo-agency.example"},
+			Location:  "https://cal.com/video/demo-" + lead.String()[:8], Metadata: map[string]string{calcom.MetadataLead: lead.String()}}
+		if _, err := d.calcom.Deliver(ctx, self+"/webhooks/calcom", calcom.TriggerCreated, b, now, nil); err != nil {
+			errs = append(errs, fmt.Errorf("cal.com booking of %s: %w", lead, err))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -329,11 +329,19 @@ func TestDemo(t *testing.T) {
 		channel.Recipient{Name: lead.FirstName, LinkedIn: lead.LinkedIn}, "Hi, happy to connect.")
 	require.NoError(t, d.fakes.Unipile.Accept(ctx, inviteRC.ProviderMessageID))
 
-	// A text through the demo's Twilio adapter; the demo's round of
-	// reports has Twilio's fake post its delivery to the status route.
+	// A text through the demo's Twilio adapter carrying the client's
+	// booking link; the demo's round of reports has Twilio's fake post its
+	// delivery to the status route, and the lead book a meeting through
+	// the link, which Cal.com's fake reports, signed, once.
 	textRC := demoSend(t, d, channel.ActionSMS, "+15550000002", channel.Recipient{Name: lead.FirstName, Phone: lead.Phone},
-		"Hi, a quick note from Demo Agency. Reply STOP to opt out.")
+		"Hi, pick a time that suits: https://cal.com/demo-agency/intro?metadata[lead]="+lead.ID.String()+" Reply STOP to opt out.")
 	require.NoError(t, d.report(ctx, s.url))
+	require.NoError(t, d.report(ctx, s.url))
+	meetings, err := s.store.ListMeetings(ctx, cs[0].ID)
+	require.NoError(t, err)
+	require.Len(t, meetings, 1, "booked once")
+	require.Equal(t, lead.ID, meetings[0].Lead)
+	require.Equal(t, "calcom", meetings[0].Provider)
 
 	evs, err := s.store.ListEvents(ctx, outbound.ClientID{})
 	require.NoError(t, err)

@@ -5,15 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/adapters/calcom"
 	"github.com/outbound-go/outbound/adapters/calcom/calcomtest"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/examples/internal/fakes"
 )
 
 // A lead sent a booking link (an answer to its meeting request, from a
@@ -57,16 +56,8 @@ func bookingOf(s sent) (booking, bool) {
 
 // linkLead is the lead a body's booking link names ("…?metadata[lead]=ID").
 func linkLead(body string) string {
-	i := strings.Index(body, "https://cal.com/")
-	if i < 0 {
-		return ""
-	}
-	u, err := url.Parse(strings.Fields(body[i:])[0])
-	if err != nil {
-		return ""
-	}
-	id, err := outbound.ParseID[outbound.LeadID](u.Query().Get("metadata[lead]"))
-	if err != nil {
+	id, ok := fakes.BookingLead(body)
+	if !ok {
 		return ""
 	}
 	return id.String()

@@ -57,6 +57,8 @@ type config struct {
 	Registers registers `json:"-"`
 	// Provisioning is what the pool buys through, from the environment.
 	Provisioning provisioning `json:"-"`
+	// CRM is where booked meetings go, from the environment.
+	CRM crmSettings `json:"-"`
 	// store, when set, is the store to serve instead of opening one: how
 	// a test looks at what the server recorded.
 	store storage.Store
@@ -240,6 +242,9 @@ func loadConfig(args []string, getenv func(string) string, stderr io.Writer) (co
 		return c, err
 	}
 	if c.Provisioning, err = loadProvisioning(getenv, c.Sending); err != nil {
+		return c, err
+	}
+	if c.CRM, err = loadCRM(getenv); err != nil {
 		return c, err
 	}
 	if c.Demo && c.Secrets.AdminToken == "" {

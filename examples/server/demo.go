@@ -15,6 +15,7 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/adapters/calcom"
 	"github.com/outbound-go/outbound/adapters/calcom/calcomtest"
+	"github.com/outbound-go/outbound/adapters/hubspot/hubspottest"
 	"github.com/outbound-go/outbound/adapters/infraforge"
 	"github.com/outbound-go/outbound/adapters/infraforge/infraforgetest"
 	"github.com/outbound-go/outbound/adapters/lob"
@@ -47,7 +48,9 @@ type demoProviders struct {
 	infraforge *infraforgetest.Server
 	// calcom posts, signed as Cal.com does, the bookings leads make
 	// through the links the demo client's answers carry.
-	calcom    *calcomtest.Sender
+	calcom *calcomtest.Sender
+	// hubspot is HubSpot's fake, the demo's CRM.
+	hubspot   *hubspottest.Server
 	warmforge *warmforgetest.Server
 	channels  []channel.Channel
 	client    *http.Client
@@ -85,6 +88,9 @@ func startDemo(ctx context.Context, cfg *config, env *providerEnv) (*demoProvide
 	s.LobWebhook = set.Lob.WebhookSecret()
 	s.CalcomWebhook, s.CalendlyKey = "whsec_"+fakes.Token(), fakes.Token()
 	d.calcom = &calcomtest.Sender{Secret: s.CalcomWebhook, Client: d.client}
+	// Each meeting booked goes to HubSpot's fake as a contact and a deal.
+	d.hubspot = hubspottest.New(hubspottest.Config{})
+	cfg.CRM = crmSettings{Token: d.hubspot.Token(), BaseURL: d.hubspot.URL()}
 	d.dncr = fakes.StartDNCR(fakes.DNCROptions{Registered: demoDNCRListed()})
 	cfg.Registers.AU = dncrAccount{TelemarketerID: d.dncr.TelemarketerID, WashOnlyUserID: d.dncr.WashOnlyUserID,
 		Password: d.dncr.Password, Endpoint: d.dncr.URL()}
@@ -122,6 +128,7 @@ func (d *demoProviders) close() {
 	}
 	d.dncr.Close()
 	d.infraforge.Close()
+	d.hubspot.Close()
 	d.warmforge.Close()
 	d.fakes.Close()
 }

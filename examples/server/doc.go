@@ -135,6 +135,12 @@
 // not bought: its order fails and the pool alerts. With no provider the
 // pool alerts and buys nothing.
 //
+// Each meeting a lead books goes to HubSpot as a contact and a deal
+// (HUBSPOT_TOKEN, a private app's token; HUBSPOT_PIPELINE, HUBSPOT_STAGE
+// and HUBSPOT_KEY_PROPERTY, defaults HubSpot's default sales pipeline,
+// "Appointment scheduled" and the adapter's key property). Without a token
+// meetings are kept and go to no CRM.
+//
 // A provider whose secret is not set has no route (404). Every delivery is
 // verified by its provider's own mechanism before anything is recorded: a
 // bad signature is 401 and changes nothing, a redelivery is harmless, and

@@ -132,10 +132,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		}
 	}
 	alerts := &alertLog{next: next}
+	meetingsTo, err := cfg.CRM.client(clock)
+	if err != nil {
+		return err
+	}
 	svc, err := distribution.New(distribution.Config{
 		Store: st, Elector: elector, Channels: chans, Clock: clock, Logger: log, BillingZone: cfg.BillingZone, Plans: plans,
 		Hook: distribution.HookFunc(met.hook), Alerter: alerts, DNCR: washer,
-		Provisioner: buy.prov,
+		Provisioner: buy.prov, CRM: meetingsTo,
 	})
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)

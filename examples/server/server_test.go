@@ -332,7 +332,8 @@ func TestDemo(t *testing.T) {
 	// A text through the demo's Twilio adapter carrying the client's
 	// booking link; the demo's round of reports has Twilio's fake post its
 	// delivery to the status route, and the lead book a meeting through
-	// the link, which Cal.com's fake reports, signed, once.
+	// the link, which Cal.com's fake reports, signed, once; the meeting
+	// goes to HubSpot's fake.
 	textRC := demoSend(t, d, channel.ActionSMS, "+15550000002", channel.Recipient{Name: lead.FirstName, Phone: lead.Phone},
 		"Hi, pick a time that suits: https://cal.com/demo-agency/intro?metadata[lead]="+lead.ID.String()+" Reply STOP to opt out.")
 	require.NoError(t, d.report(ctx, s.url))
@@ -342,6 +343,9 @@ func TestDemo(t *testing.T) {
 	require.Len(t, meetings, 1, "booked once")
 	require.Equal(t, lead.ID, meetings[0].Lead)
 	require.Equal(t, "calcom", meetings[0].Provider)
+	require.Eventually(t, func() bool { return len(d.hubspot.Deals()) == 1 }, 10*time.Second, 50*time.Millisecond,
+		"the meeting pushed to HubSpot's fake as a deal")
+	require.Len(t, d.hubspot.Deals()[0].Contacts, 1, "with the lead as its contact")
 
 	evs, err := s.store.ListEvents(ctx, outbound.ClientID{})
 	require.NoError(t, err)

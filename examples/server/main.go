@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -73,7 +74,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	defer ln.Close()
-	self := "http://" + ln.Addr().String()
+	self := "http://" + reachable(ln.Addr())
 
 	opened, err := openStore(ctx, cfg, log)
 	if err != nil {
@@ -288,4 +289,13 @@ func storeName(cfg config) string {
 		return "memory"
 	}
 	return "postgres"
+}
+
+// reachable is addr as this machine reaches it: a listener on every
+// interface ("[::]:8080") is reached at localhost.
+func reachable(addr net.Addr) string {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		return net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
+	}
+	return addr.String()
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -515,4 +516,21 @@ func TestSendingFromTheEnvironment(t *testing.T) {
 	require.Contains(t, string(body), "Sam from Acme", "a machine hears the voicemail message")
 	require.Equal(t, http.StatusUnauthorized, s.post(t, "/webhooks/twilio/voice", []byte(form.Encode()), nil))
 	require.Equal(t, http.StatusUnauthorized, s.post(t, "/webhooks/twilio/recording", []byte("RecordingSid=RE1"), nil), "the recordings route is mounted and verified")
+}
+
+// The server's own address, as the demo posts to it and the log shows it:
+// a listener on every interface is reached at localhost.
+func TestReachable(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, "localhost:8080"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, "localhost:8080"},
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}, "127.0.0.1:9"},
+		{&net.TCPAddr{IP: net.ParseIP("::1"), Port: 9}, "[::1]:9"},
+	} {
+		require.Equal(t, tt.want, reachable(tt.addr))
+	}
 }

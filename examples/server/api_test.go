@@ -191,6 +191,14 @@ func TestAPITenancyOnPostgres(t *testing.T) {
 	code, body = client{t, s.url, bTok}.get("/api/v1/leads/" + ten.leadB.String())
 	require.Equal(t, http.StatusOK, code, body)
 	require.Equal(t, "brio@lead.example", body["email"])
+
+	// The client's dashboard reads through the same handle: its
+	// campaigns, leads, replies and drafts, none of another client's.
+	page := newBrowser(t, s.url).clientPage(bTok)
+	require.Contains(t, page, "Ann (Brio Lead Co)")
+	require.Contains(t, page, "Sounds interesting, tell me more.")
+	require.Contains(t, page, "glad it caught your eye")
+	require.NotContains(t, page, "Acme")
 }
 
 // checkTenancy tries every route as client A with client B's IDs.

@@ -13,6 +13,7 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/internal/pgtest"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
 )
@@ -40,7 +41,7 @@ func BenchmarkClaimTouches(b *testing.B) {
 	for _, limit := range []int{10, 100, 1000} {
 		for _, par := range []int{1, 8} {
 			b.Run(fmt.Sprintf("limit=%d/workers=%d", limit, par), func(b *testing.B) {
-				pool := schemaPool(b, newSchema(b), 8)
+				pool := pgtest.SchemaPool(b, pgtest.NewSchema(b), 8)
 				require.NoError(b, Migrate(b.Context(), pool))
 				st := New(pool).Platform()
 				for i := 0; i < stock; i += 10_000 {
@@ -104,7 +105,7 @@ func BenchmarkReserve(b *testing.B) {
 	} {
 		for _, keys := range []int{1, 8} {
 			b.Run(fmt.Sprintf("%s/keys=%d", tc.name, keys), func(b *testing.B) {
-				pool := schemaPool(b, newSchema(b), 8)
+				pool := pgtest.SchemaPool(b, pgtest.NewSchema(b), 8)
 				require.NoError(b, Migrate(b.Context(), pool))
 				st := New(pool).Platform()
 				day0 := timing.DateOf(rlsEpoch)

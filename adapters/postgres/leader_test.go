@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/outbound-go/outbound/internal/pgtest"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -14,8 +15,8 @@ import (
 // pool of its own: what two processes of one deployment have.
 func twoProcesses(t *testing.T) (*DB, *DB) {
 	t.Helper()
-	schema := newSchema(t)
-	p1, p2 := schemaPool(t, schema, 4), schemaPool(t, schema, 4)
+	schema := pgtest.NewSchema(t)
+	p1, p2 := pgtest.SchemaPool(t, schema, 4), pgtest.SchemaPool(t, schema, 4)
 	require.NoError(t, Migrate(t.Context(), p1))
 	return New(p1), New(p2)
 }
@@ -36,7 +37,7 @@ func deaths() []struct {
 		{"backend killed", func(t *testing.T, l *Leadership) {
 			// What a crash of the server process, or a kill of the
 			// session, does: waits until the backend has exited.
-			admin := adminConn(t)
+			admin := pgtest.AdminConn(t)
 			defer admin.Close(context.Background())
 			var done bool
 			require.NoError(t, admin.QueryRow(t.Context(), "SELECT pg_terminate_backend($1, 10000)", l.conn.PgConn().PID()).Scan(&done))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/internal/pgtest"
 	"github.com/outbound-go/outbound/storage"
 )
 
@@ -44,19 +45,19 @@ func TestMigrateTwice(t *testing.T) {
 
 func TestMigrateConcurrently(t *testing.T) {
 	t.Parallel()
-	schema := newSchema(t)
+	schema := pgtest.NewSchema(t)
 	const processes = 4
 	errs := make([]error, processes)
 	var wg sync.WaitGroup
 	for i := range processes {
-		pool := schemaPool(t, schema, 2)
+		pool := pgtest.SchemaPool(t, schema, 2)
 		wg.Go(func() { errs[i] = Migrate(t.Context(), pool) })
 	}
 	wg.Wait()
 	for _, err := range errs {
 		require.NoError(t, err)
 	}
-	db := New(schemaPool(t, schema, 2))
+	db := New(pgtest.SchemaPool(t, schema, 2))
 	require.Equal(t, migrationCount(t), schemaVersion(t, db))
 	var tables int
 	require.NoError(t, db.Pool().QueryRow(t.Context(),
@@ -72,7 +73,7 @@ func TestMigrationsFS(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, names, "001_schema.sql")
 
-	conn := adminConn(t)
+	conn := pgtest.AdminConn(t)
 	defer conn.Close(context.Background())
 	m, err := migrate.NewMigrator(t.Context(), nil, VersionTable)
 	require.NoError(t, err)
@@ -119,7 +120,7 @@ func TestMigrateDown(t *testing.T) {
 // second migration's down step brings the first schema back.
 func TestMigrateFromFirstSchema(t *testing.T) {
 	t.Parallel()
-	pool := schemaPool(t, newSchema(t), 2)
+	pool := pgtest.SchemaPool(t, pgtest.NewSchema(t), 2)
 	ctx := t.Context()
 	conn, err := pool.Acquire(ctx)
 	require.NoError(t, err)

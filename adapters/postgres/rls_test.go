@@ -11,6 +11,7 @@ import (
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
+	"github.com/outbound-go/outbound/internal/pgtest"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
 )
@@ -371,7 +372,7 @@ func TestRowLevelSecurityStore(t *testing.T) {
 // handle, or a host's own query) inherits neither.
 func TestSettingsEndWithTransaction(t *testing.T) {
 	t.Parallel()
-	pool := schemaPool(t, newSchema(t), 1) // one connection: every call reuses it
+	pool := pgtest.SchemaPool(t, pgtest.NewSchema(t), 1) // one connection: every call reuses it
 	require.NoError(t, Migrate(t.Context(), pool))
 	db := New(pool)
 	var before string
@@ -406,7 +407,7 @@ func TestRowLevelSecurityWithoutRole(t *testing.T) {
 	db := newDB(t)
 	seedTenant(t, db.Platform(), 1)
 	ctx := t.Context()
-	conn := adminConn(t)
+	conn := pgtest.AdminConn(t)
 	defer conn.Close(ctx)
 	var schema string
 	require.NoError(t, db.Pool().QueryRow(ctx, "SELECT current_schema()").Scan(&schema))

@@ -59,7 +59,7 @@
 // arrived, and sends only if it did not. The journal is as durable as its
 // store: the default [MemoryStore] serves one process; a host that
 // reconciles after a restart, or across processes, backs [Journal] (and
-// [Chats]) with its database.
+// [Chats]) with its database: package unipilepg keeps them in PostgreSQL.
 //
 // # Seats
 //
@@ -76,7 +76,8 @@
 // the order's next Purchase returns the seats, their ProviderRef and
 // Address the Unipile account ID. A retried order makes no new link while
 // the last is valid; an expired one is made again and handed over again.
-// The links live in [SeatLinks] (a [MemoryStore] by default).
+// The links live in [SeatLinks] (a [MemoryStore] by default; unipilepg's
+// store when the notify route and the pool run in different processes).
 //
 // # Not verified against Unipile
 //

@@ -39,6 +39,20 @@ type tenants struct {
 	leadB        outbound.LeadID
 }
 
+// seededPostgres returns the URL of a fresh schema, migrated and seeded
+// with two tenants (seedTenants), and the database on it, closed when t
+// ends.
+func seededPostgres(t *testing.T) (string, *postgres.DB, tenants) {
+	t.Helper()
+	dbURL := pgSchemaURL(t)
+	pool, err := pgxpool.New(t.Context(), dbURL)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	require.NoError(t, postgres.Migrate(t.Context(), pool))
+	db := postgres.New(pool)
+	return dbURL, db, seedTenants(t, db.Platform())
+}
+
 func seedTenants(t *testing.T, st storage.Store) tenants {
 	t.Helper()
 	ctx := context.Background()
@@ -149,15 +163,9 @@ func TestAPITenancy(t *testing.T) {
 // API's checks.
 func TestAPITenancyOnPostgres(t *testing.T) {
 	t.Parallel()
-	dbURL := pgSchemaURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	pool, err := pgxpool.New(ctx, dbURL)
-	require.NoError(t, err)
-	defer pool.Close()
-	require.NoError(t, postgres.Migrate(ctx, pool))
-	db := postgres.New(pool)
-	ten := seedTenants(t, db.Platform())
+	dbURL, db, ten := seededPostgres(t)
 	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0", "-database-url", dbURL}, env(map[string]string{
 		"OUTBOUND_ADMIN_TOKEN": adminTok, "OUTBOUND_CLIENT_TOKENS": tenantTokens(ten)}), io.Discard)
 	require.NoError(t, err)

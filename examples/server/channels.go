@@ -226,8 +226,17 @@ type adapters struct {
 	journal unipile.Journal
 }
 
-// adapters builds the channel adapters the settings name.
-func (s sending) adapters(c config, clock timing.Clock) (adapters, error) {
+// unipileState is where the Unipile adapter keeps its chats with
+// recipients, its journal of sends and the seat provisioner's links.
+type unipileState interface {
+	unipile.Chats
+	unipile.Journal
+	unipile.SeatLinks
+}
+
+// adapters builds the channel adapters the settings name; the Unipile
+// channel keeps its chats and its journal in uni.
+func (s sending) adapters(c config, clock timing.Clock, uni unipileState) (adapters, error) {
 	var out adapters
 	add := func(provider string, ch channel.Channel, err error) error {
 		if err != nil {
@@ -268,12 +277,11 @@ func (s sending) adapters(c config, clock timing.Clock) (adapters, error) {
 		}
 	}
 	if s.UnipileAPIKey != "" {
-		journal := unipile.NewMemoryStore()
-		ch, err := unipile.New(unipile.Config{DSN: s.UnipileDSN, APIKey: s.UnipileAPIKey, Chats: journal, Journal: journal, Now: clock.Now})
+		ch, err := unipile.New(unipile.Config{DSN: s.UnipileDSN, APIKey: s.UnipileAPIKey, Chats: uni, Journal: uni, Now: clock.Now})
 		if err := add("unipile", ch, err); err != nil {
 			return out, err
 		}
-		out.journal = journal
+		out.journal = uni
 	}
 	if s.LobAPIKey != "" {
 		ch, err := lob.New(lob.Config{APIKey: s.LobAPIKey, UseType: s.LobUseType, Now: clock.Now})

@@ -105,7 +105,11 @@
 // webhook secret above, or the server refuses to start: what it sent
 // would never be heard of again. Each pool resource sends through the
 // adapter of its kind that names its provider. With none configured it
-// plans and sends nothing, and says so. Salesforge's mailboxes send over
+// plans and sends nothing, and says so. On PostgreSQL the Unipile
+// adapter's chats and journal of sends are kept in the database
+// (adapters/unipile/unipilepg, its tables migrated at start), so that a
+// Unipile notice or a reconciliation any instance handles, before or after
+// a restart, finds the touch; on the memory store they are the process's. Salesforge's mailboxes send over
 // SMTP with each mailbox's own settings, which no single setting gives:
 // the server hears Salesforge's webhooks but does not send through it.
 //

@@ -20,6 +20,8 @@ import (
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/adapters/postgres"
+	"github.com/outbound-go/outbound/adapters/unipile"
+	"github.com/outbound-go/outbound/adapters/unipile/unipilepg"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/pool"
@@ -82,6 +84,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	}
 	defer opened.close()
 	st, elector := opened.store, opened.elector
+	uni := opened.unipile()
 
 	env := providerEnv{Clock: clock, Log: log}
 	var demo *demoProviders
@@ -96,7 +99,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		defer demo.close()
 		chans = demo.channels
 	} else {
-		ad, err := cfg.Sending.adapters(cfg, clock)
+		ad, err := cfg.Sending.adapters(cfg, clock, uni)
 		if err != nil {
 			return err
 		}
@@ -257,7 +260,21 @@ type openedStore struct {
 	// client's rows alone; nil when the store has no such handle (the
 	// memory store), and the API's own checks are the only fence.
 	scope func(outbound.ClientID) storage.Store
+	// pool is the PostgreSQL store's connection pool, the Unipile
+	// adapter's state migrated in it too; nil on the memory store.
+	pool  *pgxpool.Pool
 	close func()
+}
+
+// unipile returns where the Unipile adapter keeps its chats, its journal
+// and its seat links: on PostgreSQL, the database every instance shares,
+// so that a webhook or a reconciliation handled by another instance, or
+// after a restart, finds the touch; else this process's memory.
+func (o openedStore) unipile() unipileState {
+	if o.pool == nil {
+		return unipile.NewMemoryStore()
+	}
+	return unipilepg.New(o.pool)
 }
 
 // openStore opens the memory store, or the PostgreSQL store of
@@ -278,9 +295,13 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (openedStore, 
 		pool.Close()
 		return openedStore{}, fmt.Errorf("database migrations: %w", err)
 	}
+	if err := unipilepg.Migrate(ctx, pool); err != nil {
+		pool.Close()
+		return openedStore{}, fmt.Errorf("database migrations: %w", err)
+	}
 	db := postgres.New(pool)
 	log.Info("database ready", "migrations", "done")
-	return openedStore{store: db.Platform(), elector: db.Elector("planner"), close: pool.Close,
+	return openedStore{store: db.Platform(), elector: db.Elector("planner"), pool: pool, close: pool.Close,
 		scope: func(c outbound.ClientID) storage.Store { return db.ForClient(c) }}, nil
 }
 

@@ -462,7 +462,7 @@ func TestSendingFromTheEnvironment(t *testing.T) {
 	c, err := loadConfig(nil, env(map[string]string{"OUTBOUND_SMTP_HOST": "smtp.example.com", "OUTBOUND_SMTP_PORT": "465",
 		"OUTBOUND_SMTP_TLS": "implicit"}), io.Discard)
 	require.NoError(t, err)
-	ad, err := c.Sending.adapters(c, timing.RealClock())
+	ad, err := c.Sending.adapters(c, timing.RealClock(), unipile.NewMemoryStore())
 	require.NoError(t, err)
 	require.Len(t, ad.channels, 1)
 	require.Equal(t, channel.Email, ad.channels[0].Kind())
@@ -478,7 +478,7 @@ func TestSendingFromTheEnvironment(t *testing.T) {
 	}
 	c, err = loadConfig([]string{"-addr", "127.0.0.1:0", "-public-url", "https://hooks.example.com"}, env(all), io.Discard)
 	require.NoError(t, err)
-	ad, err = c.Sending.adapters(c, timing.RealClock())
+	ad, err = c.Sending.adapters(c, timing.RealClock(), unipile.NewMemoryStore())
 	require.NoError(t, err)
 	var got []string
 	for _, ch := range ad.channels {

@@ -144,10 +144,11 @@
 //
 // Alert kinds: buffer_low, assignment_short, purchase_failed,
 // domain_paused, domain_resumed, resource_paused, resource_resumed,
-// resource_replaced, no_replacement. The default Alerter is LogAlerter,
-// which logs at Warn to Config.Logger (itself discarding by default). An
-// Alerter's error is logged, never returned: the change it reports has been
-// made.
+// resource_replaced, no_replacement, resource_throttled, and seat_link,
+// which a seat provisioner raises to hand a person the link that connects
+// a LinkedIn account. The default Alerter is LogAlerter, which logs at
+// Warn to Config.Logger (itself discarding by default). An Alerter's error
+// is logged, never returned: the change it reports has been made.
 //
 // # Concurrency
 //

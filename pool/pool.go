@@ -97,6 +97,12 @@ const (
 	// withholds a larger share of its daily limit than before; Count is
 	// the share, in percent, and Message the reason.
 	AlertResourceThrottled AlertKind = "resource_throttled"
+	// AlertSeatLink: a LinkedIn seat being bought waits for its owner to
+	// connect a LinkedIn account (a person logs in, no provider can):
+	// Message carries the provider's link to do it through. The pool never
+	// raises it; a Provisioner of seats does, through the pool's Alerter,
+	// so the link reaches whoever reads the alerts.
+	AlertSeatLink AlertKind = "seat_link"
 )
 
 // Alert is one thing an operator should know about.

@@ -220,6 +220,9 @@ type adapters struct {
 	// twilio is the Twilio client whose recordings the recording route
 	// fetches; nil without Twilio.
 	twilio *twilio.Client
+	// linkedIn is the Unipile channel, whose account connects the seats
+	// the pool buys; nil without Unipile.
+	linkedIn *unipile.Channel
 	// journal is the Unipile channel's journal, which the Unipile route's
 	// decoder reads to find the touch a notice answers; nil without
 	// Unipile.
@@ -281,7 +284,7 @@ func (s sending) adapters(c config, clock timing.Clock, uni unipileState) (adapt
 		if err := add("unipile", ch, err); err != nil {
 			return out, err
 		}
-		out.journal = uni
+		out.journal, out.linkedIn = uni, ch
 	}
 	if s.LobAPIKey != "" {
 		ch, err := lob.New(lob.Config{APIKey: s.LobAPIKey, UseType: s.LobUseType, Now: clock.Now})

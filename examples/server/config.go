@@ -31,7 +31,7 @@ type config struct {
 	// PublicURL is the scheme and host providers call ("https://hooks.example.com"):
 	// Twilio signs its callbacks over it. Flag -public-url, env
 	// OUTBOUND_PUBLIC_URL, file "public_url". Required when Twilio is
-	// configured.
+	// configured, and when the pool buys LinkedIn seats (Unipile notifies it).
 	PublicURL string `json:"public_url"`
 	// Prices maps the billing provider's price IDs to plans
 	// ("price_123": "starter"). File "prices", or env OUTBOUND_PRICES as
@@ -261,6 +261,9 @@ func (c *config) validate() error {
 			return &configError{Setting: "-public-url", Value: c.PublicURL, Reason: "must be an http(s) URL with a host"}
 		}
 		c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	}
+	if c.Provisioning.BuySeats && c.PublicURL == "" && !c.Demo {
+		return &configError{Setting: "-public-url", Value: "", Reason: "required with OUTBOUND_BUY_SEATS: Unipile posts each connected seat to -public-url" + notifyPath}
 	}
 	if c.DatabaseURL != "" && c.Demo {
 		return &configError{Setting: "-database-url", Value: "(set)", Reason: "-demo runs on the memory store: give one or the other"}

@@ -106,6 +106,9 @@ func startDemo(ctx context.Context, cfg *config, env *providerEnv) (*demoProvide
 			Email: "domains@demo-agency.example", Address: "1 George St", City: "Sydney", PostalCode: "2000", Country: "AU"}}
 	set.Twilio.Stock("AU", "Mobile", demoNumbersForSale()...)
 	cfg.Provisioning.BuyNumbers = true
+	// Seats are bought through Unipile's fake: each hosted-auth link is
+	// raised as an alert, and live connects it as its owner would.
+	cfg.Provisioning.BuySeats, cfg.Provisioning.NotifySecret = true, fakes.Token()
 	if cfg.Provisioning.CheckEvery == defaultPoolCheck {
 		cfg.Provisioning.CheckEvery = demoPoolCheck
 	}
@@ -137,9 +140,10 @@ func (d *demoProviders) close() {
 // due: each text delivered (Twilio's status callback), each call ended as
 // its touch's outcome is drawn (Vapi's end-of-call report), each letter's
 // tracking events (Lob), LinkedIn members accepting invitations and
-// answering messages (Unipile's notices), and leads booking through the
-// links the client's answers carry (Cal.com's), each signed, to the
-// server's routes under self.
+// answering messages (Unipile's notices), the seats bought connected
+// through their hosted-auth links (Unipile's notify), and leads booking
+// through the links the client's answers carry (Cal.com's), each signed,
+// to the server's routes under self.
 func (d *demoProviders) live(ctx context.Context, self string) {
 	ctx, d.stop = context.WithCancel(ctx)
 	d.done = make(chan struct{})
@@ -176,7 +180,25 @@ func (d *demoProviders) report(ctx context.Context, self string) error {
 	if _, err := d.fakes.Unipile.Simulate(ctx, 0.3, 0.2); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, d.connectSeats(ctx))
 	errs = append(errs, d.book(ctx, self))
+	return errors.Join(errs...)
+}
+
+// connectSeats plays each seat's owner: every hosted-auth link the pool
+// had Unipile's fake make is gone through, once, and the fake notifies the
+// server's route of the account connected, which the pool's next check
+// takes in.
+func (d *demoProviders) connectSeats(ctx context.Context) error {
+	var errs []error
+	for _, l := range d.fakes.Unipile.HostedLinks() {
+		if l.AccountID != "" {
+			continue
+		}
+		if _, err := d.fakes.Unipile.Connect(ctx, l.URL); err != nil {
+			errs = append(errs, fmt.Errorf("seat %s: %w", l.Name, err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -338,9 +360,9 @@ func demoNumbersForSale() []string {
 // demoLobSender is the Lob address the demo's letters are sent from.
 const demoLobSender = "adr_demo_agency"
 
-// seed stocks the pool (the growth plan's domains and numbers drain its
-// buffer under 40 %, so the pool buys more at InfraForge's and Twilio's
-// fakes; seats and letters' senders it cannot buy are stocked enough),
+// seed stocks the pool (the growth plan's domains, numbers and seats drain
+// its buffer under 40 %, so the pool buys more at InfraForge's, Twilio's
+// and Unipile's fakes; letters' senders it cannot buy are stocked enough),
 // signs the demo client up by buying the growth plan at Stripe's fake (its signed events posted to the server's own
 // Stripe route), answers its replies automatically with a booking link,
 // and onboards a campaign of demo leads against an ICP.
@@ -349,7 +371,7 @@ func (d *demoProviders) seed(ctx context.Context, svc *distribution.Service, sel
 	for _, k := range []struct {
 		kind outbound.ResourceKind
 		n    int
-	}{{outbound.KindDomain, 4}, {outbound.KindPhone, 3}, {outbound.KindLinkedInSeat, 4}} {
+	}{{outbound.KindDomain, 4}, {outbound.KindPhone, 3}, {outbound.KindLinkedInSeat, 3}} {
 		if _, err := svc.Pool().Stock(ctx, k.kind, k.n, now.AddDate(0, 0, -60)); err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@
 //	POST /webhooks/twilio/recording        with TWILIO_ACCOUNT_SID and OUTBOUND_RECORDINGS_DIR: recordings kept
 //	POST /webhooks/vapi                    VAPI_WEBHOOK_SECRET (the HMAC credential)
 //	POST /webhooks/unipile                 UNIPILE_WEBHOOK_SECRET (its secret header)
+//	POST /webhooks/unipile/notify?token=…  UNIPILE_NOTIFY_SECRET, with OUTBOUND_BUY_SEATS: a seat's LinkedIn account connected
 //	POST /webhooks/lob                     LOB_WEBHOOK_SECRET
 //	POST /webhooks/stannp                  STANNP_WEBHOOK_SECRET
 //	POST /webhooks/calcom                  CALCOM_WEBHOOK_SECRET
@@ -131,13 +132,24 @@
 // INFRAFORGE_CONTACT, the registrant as a JSON object,
 // INFRAFORGE_SENDER_NAME, the mailboxes' sender name), their warmup
 // started through Warmforge (WARMFORGE_API_KEY, WARMFORGE_WORKSPACE_ID),
-// and phone numbers through Twilio's account above (TWILIO_NUMBERS_COUNTRY,
-// TWILIO_NUMBERS_TYPE, TWILIO_BUNDLE_SID, TWILIO_ADDRESS_SID). The buffer is
+// phone numbers through Twilio's account above (TWILIO_NUMBERS_COUNTRY,
+// TWILIO_NUMBERS_TYPE, TWILIO_BUNDLE_SID, TWILIO_ADDRESS_SID), and LinkedIn
+// seats through Unipile's account above with OUTBOUND_BUY_SEATS=true: a
+// LinkedIn account is a person's, so each seat ordered is a hosted-auth
+// link Unipile makes, handed to the agency as a seat_link alert (the log,
+// the dashboard's alerts and GET /api/v1/alerts, the alert webhook and the
+// alert emails) for its owner to log in through before it expires (24h;
+// an expired link is made and raised again); Unipile posts the account
+// connected to -public-url/webhooks/unipile/notify?token=UNIPILE_NOTIFY_SECRET
+// (required, 16 characters or more; -public-url and UNIPILE_API_KEY are
+// required too), and the next check takes the seat into the pool, sending
+// from that account. On PostgreSQL the links are kept in the database, so
+// the instance notified need not be the one that buys. The buffer is
 // checked at start, each midnight and every OUTBOUND_POOL_CHECK (default
 // 1h), when InfraForge's domains whose mail DNS is complete are also taken
-// into the pool. A kind nothing buys (LinkedIn seats, letters' senders) is
-// not bought: its order fails and the pool alerts. With no provider the
-// pool alerts and buys nothing.
+// into the pool. A kind nothing buys (letters' senders, and seats without
+// OUTBOUND_BUY_SEATS) is not bought: its order fails and the pool alerts.
+// With no provider the pool alerts and buys nothing.
 //
 // Each meeting a lead books goes to HubSpot as a contact and a deal
 // (HUBSPOT_TOKEN, a private app's token; HUBSPOT_PIPELINE, HUBSPOT_STAGE
@@ -172,9 +184,11 @@
 // demo leads' numbers are washed through the Australian register's
 // adapter at its fake, which lists two of them (Cara's and Fay's): they
 // are registered, and never called nor texted. The demo client's plan
-// drains the pool's buffers of domains and numbers: within
+// drains the pool's buffers of domains, numbers and seats: within
 // OUTBOUND_POOL_CHECK (20s in a demo unless set) the pool buys a domain
-// and its mailboxes at InfraForge's fake and a number at Twilio's.
+// and its mailboxes at InfraForge's fake, a number at Twilio's and a seat
+// at Unipile's, whose link the demo connects as its owner would within a
+// few seconds, the seat joining the pool at the next check.
 //
 // SIGINT or SIGTERM stops it gracefully: the engine's in-flight sends
 // finish (within -shutdown-grace, default 30s; a send cut off is

@@ -89,6 +89,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	env := providerEnv{Clock: clock, Log: log}
 	var demo *demoProviders
 	var chans []channel.Channel
+	var linkedIn *unipile.Channel // buys the pool's seats, when it does
 	if cfg.Demo {
 		if cfg.PublicURL == "" {
 			cfg.PublicURL = self
@@ -97,13 +98,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 			return err
 		}
 		defer demo.close()
-		chans = demo.channels
+		chans, linkedIn = demo.channels, demo.fakes.LinkedIn
 	} else {
 		ad, err := cfg.Sending.adapters(cfg, clock, uni)
 		if err != nil {
 			return err
 		}
-		chans, env.Twilio, env.Unipile.Journal = ad.channels, ad.twilio, ad.journal
+		chans, env.Twilio, env.Unipile.Journal, linkedIn = ad.channels, ad.twilio, ad.journal, ad.linkedIn
 		if len(chans) == 0 {
 			log.Warn("no channel adapters configured: touches are planned and none is sent")
 		}
@@ -116,16 +117,6 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	if demo != nil {
 		numbers = demo.fakes.TwilioClient
 	}
-	buy, err := cfg.Provisioning.buyers(clock, log, numbers)
-	if err != nil {
-		return err
-	}
-	routes, err := webhookRoutes(cfg, env)
-	if err != nil {
-		return err
-	}
-	plans := distribution.Config{}.WithDefaults().Plans
-	met := newMetrics(st)
 	var next pool.Alerter = pool.LogAlerter{Logger: log}
 	if cfg.Secrets.AlertWebhook != "" {
 		next = &webhookAlerter{next: next, url: cfg.Secrets.AlertWebhook, client: &http.Client{Timeout: 10 * time.Second}, log: log}
@@ -136,6 +127,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 		}
 	}
 	alerts := &alertLog{next: next}
+	buy, err := cfg.Provisioning.buyers(clock, log, numbers, seatShop{linkedIn: linkedIn, links: uni, publicURL: cfg.PublicURL, alerts: alerts})
+	if err != nil {
+		return err
+	}
+	routes, err := webhookRoutes(cfg, env)
+	if err != nil {
+		return err
+	}
+	plans := distribution.Config{}.WithDefaults().Plans
+	met := newMetrics(st)
 	meetingsTo, err := cfg.CRM.client(clock)
 	if err != nil {
 		return err
@@ -153,6 +154,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	mux := http.NewServeMux()
 	if err := mountWebhooks(mux, routes, svc, log, met); err != nil {
 		return err
+	}
+	if buy.notify != nil {
+		mux.Handle("POST "+notifyPath, met.instrument("unipile", buy.notify))
 	}
 	mux.Handle("GET /metrics", met.handler())
 	a, err := newAPI(svc, st, clock, log, cfg.Secrets.AdminToken, cfg.Secrets.ClientTokens)
@@ -202,6 +206,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready func(string)
 	paths := make([]string, 0, len(routes))
 	for _, r := range routes {
 		paths = append(paths, r.path)
+	}
+	if buy.notify != nil {
+		paths = append(paths, notifyPath)
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "store", storeName(cfg), "webhooks", paths, "demo", cfg.Demo)
 	if demo != nil {

@@ -6,14 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/outbound-go/outbound"
 	"github.com/outbound-go/outbound/adapters/infraforge"
 	"github.com/outbound-go/outbound/adapters/twilio"
+	"github.com/outbound-go/outbound/adapters/unipile"
 	"github.com/outbound-go/outbound/adapters/warmforge"
 	"github.com/outbound-go/outbound/distribution"
 	"github.com/outbound-go/outbound/pool"
@@ -37,13 +40,23 @@ import (
 //	TWILIO_BUNDLE_SID, TWILIO_ADDRESS_SID         (TWILIO_ACCOUNT_SID): ISO country, Mobile, Local or
 //	                                              TollFree, and the bundle and address the country
 //	                                              requires of a buyer (Australia does)
+//	OUTBOUND_BUY_SEATS (true),                    LinkedIn seats bought through Unipile's account above
+//	UNIPILE_NOTIFY_SECRET                         (UNIPILE_DSN, UNIPILE_API_KEY): each seat is a hosted-auth
+//	                                              link raised as a seat_link alert (the alert log, the
+//	                                              dashboard, /api/v1/alerts, the alert webhook and emails)
+//	                                              for a person to connect a LinkedIn account through;
+//	                                              Unipile posts the account connected to
+//	                                              -public-url/webhooks/unipile/notify?token=<the secret,
+//	                                              16 characters or more>, and the next check takes the
+//	                                              seat into the pool
 //	OUTBOUND_POOL_CHECK                           how often the leading instance checks the buffer,
 //	                                              reads InfraForge's domains for readiness and
 //	                                              Warmforge's mailboxes for their health; default 1h
 //	                                              (the engine checks the buffer at start and each
 //	                                              midnight too)
 //
-// A kind with no provider (LinkedIn seats, mail senders) is not bought:
+// A kind with no provider (mail senders, and LinkedIn seats without
+// OUTBOUND_BUY_SEATS) is not bought:
 // its order fails and the pool alerts. With none configured the pool
 // alerts and buys nothing. Keys come from the environment only and are
 // never logged nor shown in an error.
@@ -54,9 +67,20 @@ type provisioning struct {
 	// says which.
 	BuyNumbers bool
 	Numbers    twilio.NumberSearch
+	// BuySeats buys LinkedIn seats through Unipile; NotifySecret is the
+	// token Unipile's notifications of connected seats carry.
+	BuySeats     bool
+	NotifySecret string
 	// CheckEvery is how often the buffer is checked.
 	CheckEvery time.Duration
 }
+
+// minNotifySecret is the shortest UNIPILE_NOTIFY_SECRET: the token is all
+// that guards the notify route, Unipile signing nothing.
+const minNotifySecret = 16
+
+// notifyPath is the route Unipile posts connected seats to.
+const notifyPath = "/webhooks/unipile/notify"
 
 // infraforgeAccount is an InfraForge account; the zero value has none.
 type infraforgeAccount struct {
@@ -97,7 +121,38 @@ func loadProvisioning(getenv func(string) string, s sending) (provisioning, erro
 	case !httpURL(w.BaseURL):
 		return p, &configError{Setting: "WARMFORGE_BASE_URL", Value: w.BaseURL, Reason: "must be an http(s) URL"}
 	}
+	if err := p.loadSeats(getenv, s); err != nil {
+		return p, err
+	}
 	return p, p.loadNumbers(getenv, s)
+}
+
+// loadSeats reads whether LinkedIn seats are bought, and checks that
+// Unipile's account and the notify secret are there to buy them.
+func (p *provisioning) loadSeats(getenv func(string) string, s sending) error {
+	buy, secret := strings.TrimSpace(getenv("OUTBOUND_BUY_SEATS")), getenv("UNIPILE_NOTIFY_SECRET")
+	if buy != "" {
+		b, err := strconv.ParseBool(buy)
+		if err != nil {
+			return &configError{Setting: "OUTBOUND_BUY_SEATS", Value: buy, Reason: "must be true or false"}
+		}
+		p.BuySeats = b
+	}
+	switch {
+	case !p.BuySeats:
+		if secret != "" {
+			return &configError{Setting: "OUTBOUND_BUY_SEATS", Value: buy, Reason: "must be true with UNIPILE_NOTIFY_SECRET: only bought seats are notified"}
+		}
+		return nil
+	case s.UnipileAPIKey == "":
+		return &configError{Setting: "UNIPILE_API_KEY", Value: "", Reason: "required with OUTBOUND_BUY_SEATS: seats are connected through the Unipile account"}
+	case secret == "":
+		return &configError{Setting: "UNIPILE_NOTIFY_SECRET", Value: "", Reason: "required with OUTBOUND_BUY_SEATS: the token of " + notifyPath}
+	case len(secret) < minNotifySecret:
+		return &configError{Setting: "UNIPILE_NOTIFY_SECRET", Value: "(set)", Reason: fmt.Sprintf("must be %d characters or more", minNotifySecret)}
+	}
+	p.NotifySecret = secret
+	return nil
 }
 
 // httpURL reports whether u is empty or an http(s) URL with a host and
@@ -181,6 +236,9 @@ type buyers struct {
 	// ready reads InfraForge's domains whose mail DNS is complete; nil
 	// without InfraForge.
 	ready func(context.Context) ([]outbound.Inbound, error)
+	// notify is Unipile's route for seats connected (at notifyPath); nil
+	// when seats are not bought.
+	notify http.Handler
 	// warm reads Warmforge's mailboxes' health; nil without Warmforge.
 	// Neither InfraForge nor Warmforge posts webhooks: both are read.
 	warm  *warmforge.Client
@@ -188,10 +246,25 @@ type buyers struct {
 	log   *slog.Logger
 }
 
+// seatShop is what buying LinkedIn seats takes of the server.
+type seatShop struct {
+	// linkedIn is the Unipile channel whose account connects the seats;
+	// nil without Unipile.
+	linkedIn *unipile.Channel
+	// links keeps the hosted-auth links: the database every instance
+	// shares on PostgreSQL, for the instance Unipile notifies may not be
+	// the one that buys.
+	links     unipile.SeatLinks
+	publicURL string
+	// alerts hands each link to the agency.
+	alerts pool.Alerter
+}
+
 // buyers builds the provisioners: InfraForge's (warmup started through
 // Warmforge's, when set) for domains, numbers through tw, Twilio's client
-// of the sending settings (nil without Twilio).
-func (p provisioning) buyers(clock timing.Clock, log *slog.Logger, tw *twilio.Client) (buyers, error) {
+// of the sending settings (nil without Twilio), and LinkedIn seats through
+// shop's Unipile channel.
+func (p provisioning) buyers(clock timing.Clock, log *slog.Logger, tw *twilio.Client, shop seatShop) (buyers, error) {
 	b := buyers{every: p.CheckEvery, log: log}
 	by := pool.ByKind{}
 	if a := p.Infraforge; a.APIKey != "" {
@@ -219,6 +292,17 @@ func (p provisioning) buyers(clock timing.Clock, log *slog.Logger, tw *twilio.Cl
 		}
 		by[outbound.KindPhone] = tw
 	}
+	if p.BuySeats {
+		if shop.linkedIn == nil {
+			return b, &configError{Setting: "OUTBOUND_BUY_SEATS", Value: "true", Reason: "seats are bought through Unipile, which is not configured"}
+		}
+		seats, err := unipile.NewProvisioner(unipile.ProvisionerConfig{Channel: shop.linkedIn, NotifyURL: shop.publicURL + notifyPath,
+			Secret: p.NotifySecret, Links: shop.links, Deliver: seatLinkAlert(shop.alerts, clock)})
+		if err != nil {
+			return b, fmt.Errorf("unipile seats: %w", err)
+		}
+		by[outbound.KindLinkedInSeat], b.notify = seats, seats.NotifyHandler()
+	}
 	if len(by) == 0 {
 		log.Warn("no provisioner configured: the pool alerts when a buffer runs low and buys nothing")
 		return b, nil
@@ -231,6 +315,18 @@ func (p provisioning) buyers(clock timing.Clock, log *slog.Logger, tw *twilio.Cl
 	}
 	log.Info("the pool buys when a buffer runs low", "kinds", b.kinds, "check_every", b.every.String())
 	return b, nil
+}
+
+// seatLinkAlert hands each seat's hosted-auth link to the agency as a
+// seat_link alert, which reaches the alert log (the dashboard and
+// /api/v1/alerts), the alert webhook and the alert emails. An alerter
+// that fails leaves the link to be handed over again at the next check.
+func seatLinkAlert(alerts pool.Alerter, clock timing.Clock) func(context.Context, outbound.Order, unipile.SeatLink) error {
+	return func(ctx context.Context, o outbound.Order, l unipile.SeatLink) error {
+		return alerts.Alert(ctx, pool.Alert{Kind: pool.AlertSeatLink, ResourceKind: outbound.KindLinkedInSeat, At: clock.Now(), Count: 1,
+			Message: fmt.Sprintf("LinkedIn seat %s: its owner connects a LinkedIn account at %s before %s; the seat joins the pool once connected",
+				l.Name, l.URL, l.ExpiresAt.UTC().Format(time.RFC3339))})
+	}
 }
 
 // run checks the pool's buffer every b.every until ctx ends, buying what

@@ -27,6 +27,17 @@ func registrant(t *testing.T) string {
 	return string(b)
 }
 
+// withEnv is base with the settings of extra (name, value, …) set, or
+// removed when their value is "".
+func withEnv(base map[string]string, extra ...string) map[string]string {
+	m := maps.Clone(base)
+	for i := 0; i < len(extra); i += 2 {
+		m[extra[i]] = extra[i+1]
+	}
+	maps.DeleteFunc(m, func(_, v string) bool { return v == "" })
+	return m
+}
+
 // Provisioning settings that cannot work are refused at start, naming the
 // setting and its value, never a key.
 func TestProvisioningSettings(t *testing.T) {
@@ -36,14 +47,7 @@ func TestProvisioningSettings(t *testing.T) {
 		"INFRAFORGE_SENDER_NAME": "Sam Lee"}
 	twilio := map[string]string{"TWILIO_ACCOUNT_SID": "AC" + "0123456789abcdef0123456789abcdef", "TWILIO_AUTH_TOKEN": "tw-token",
 		"OUTBOUND_PUBLIC_URL": "https://hooks.example.com"}
-	with := func(base map[string]string, extra ...string) map[string]string {
-		m := maps.Clone(base)
-		for i := 0; i < len(extra); i += 2 {
-			m[extra[i]] = extra[i+1]
-		}
-		maps.DeleteFunc(m, func(_, v string) bool { return v == "" })
-		return m
-	}
+	with := withEnv
 	for _, tt := range []struct {
 		name, setting, value string
 		env                  map[string]string

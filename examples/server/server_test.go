@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -277,6 +278,16 @@ func TestDemo(t *testing.T) {
 	}
 	require.Len(t, d.fakes.Twilio.Numbers(), len(bought[outbound.KindPhone]))
 	require.Equal(t, d.fakes.Twilio.Numbers()[0].PhoneNumber, bought[outbound.KindPhone][0].Address)
+	// And a seat: its hosted-auth link made at Unipile's fake, connected
+	// by the demo as its owner would, the seat taken into the pool.
+	require.Eventually(t, func() bool {
+		rs, err := s.store.ListResources(ctx, storage.ResourceFilter{Kind: outbound.KindLinkedInSeat})
+		require.NoError(t, err)
+		return slices.ContainsFunc(rs, func(r outbound.Resource) bool { return r.Provider == unipile.Name })
+	}, 30*time.Second, 100*time.Millisecond, "the pool buys a seat at Unipile's fake")
+	links := d.fakes.Unipile.HostedLinks()
+	require.Len(t, links, 1)
+	require.NotEmpty(t, links[0].AccountID, "connected through its link")
 	code, _ := get(t, s.url+"/healthz")
 	require.Equal(t, http.StatusOK, code)
 	// The demo client logs in with the demo's client token and sees its

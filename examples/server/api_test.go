@@ -39,17 +39,23 @@ type tenants struct {
 	leadB        outbound.LeadID
 }
 
-// seededPostgres returns the URL of a fresh schema, migrated and seeded
-// with two tenants (seedTenants), and the database on it, closed when t
-// ends.
-func seededPostgres(t *testing.T) (string, *postgres.DB, tenants) {
+// migratedPostgres returns the URL of a fresh schema, migrated, and the
+// database on it, closed when t ends.
+func migratedPostgres(t *testing.T) (string, *postgres.DB) {
 	t.Helper()
 	dbURL := pgSchemaURL(t)
 	pool, err := pgxpool.New(t.Context(), dbURL)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	require.NoError(t, postgres.Migrate(t.Context(), pool))
-	db := postgres.New(pool)
+	return dbURL, postgres.New(pool)
+}
+
+// seededPostgres is migratedPostgres seeded with two tenants
+// (seedTenants).
+func seededPostgres(t *testing.T) (string, *postgres.DB, tenants) {
+	t.Helper()
+	dbURL, db := migratedPostgres(t)
 	return dbURL, db, seedTenants(t, db.Platform())
 }
 

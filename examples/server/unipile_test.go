@@ -104,6 +104,14 @@ func TestSeatSettings(t *testing.T) {
 // it names: Unipile's fake notifies the public URL, which is the server.
 type toServer struct{ base *url.URL }
 
+// to points r at the server serving at u.
+func (r *toServer) to(t *testing.T, u string) {
+	t.Helper()
+	base, err := url.Parse(u)
+	require.NoError(t, err)
+	r.base = base
+}
+
 func (r *toServer) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
 	req.URL.Scheme, req.URL.Host, req.Host = r.base.Scheme, r.base.Host, ""
@@ -118,13 +126,7 @@ func (r *toServer) RoundTrip(req *http.Request) (*http.Response, error) {
 // account connected.
 func TestPoolBuysSeatsAtUnipile(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	const notifySecret = "notify-secret-0123456789"
-	rt := &toServer{}
-	fake, err := unipiletest.New(unipiletest.Config{APIKey: "unipile-key", AnyAccount: true, Now: time.Now,
-		Client: &http.Client{Transport: rt, Timeout: 10 * time.Second}})
-	require.NoError(t, err)
-	defer fake.Close()
+	fake, rt := seatFake(t)
 	hook := make(chan string, 32)
 	slack := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -133,34 +135,17 @@ func TestPoolBuysSeatsAtUnipile(t *testing.T) {
 	defer slack.Close()
 
 	st := memory.New()
-	svc, err := distribution.New(distribution.Config{Store: st, Clock: timing.RealClock()})
-	require.NoError(t, err)
-	_, err = svc.Pool().Stock(ctx, outbound.KindLinkedInSeat, 3, time.Now().AddDate(0, 0, -60))
-	require.NoError(t, err)
-	_, err = svc.Signup(ctx, distribution.SignupInput{Name: "Acme", Plan: "growth", DefaultZone: "Australia/Sydney", PaymentID: "pay-acme"})
-	require.NoError(t, err) // its two seats leave one of three: under 40 %
-	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0", "-public-url", "https://hooks.example.com"}, env(map[string]string{
-		"UNIPILE_DSN": fake.DSN(), "UNIPILE_API_KEY": "unipile-key", "UNIPILE_WEBHOOK_SECRET": "unipile-header",
-		"OUTBOUND_BUY_SEATS": "true", "UNIPILE_NOTIFY_SECRET": notifySecret, "OUTBOUND_POOL_CHECK": "1s",
-		"OUTBOUND_ADMIN_TOKEN": adminTok, "OUTBOUND_ALERT_WEBHOOK_URL": slack.URL,
-	}), io.Discard)
+	drainSeats(t, st)
+	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0", "-public-url", "https://hooks.example.com"},
+		seatSettings(fake, "OUTBOUND_ADMIN_TOKEN", adminTok, "OUTBOUND_ALERT_WEBHOOK_URL", slack.URL), io.Discard)
 	require.NoError(t, err)
 	s := startOn(t, cfg, st)
-	base, err := url.Parse(s.url)
-	require.NoError(t, err)
-	rt.base = base
+	rt.to(t, s.url)
 
 	// The seat's link, raised as an alert.
-	var link unipiletest.HostedLink
-	require.Eventually(t, func() bool {
-		ls := fake.HostedLinks()
-		if len(ls) > 0 {
-			link = ls[0]
-		}
-		return len(ls) > 0
-	}, 10*time.Second, 50*time.Millisecond, "the pool orders a seat: Unipile makes its hosted-auth link")
+	link := firstLink(t, fake)
 	require.Len(t, fake.HostedLinks(), 1, "one seat brings the buffer back to 40 %")
-	require.Equal(t, "https://hooks.example.com/webhooks/unipile/notify?token="+notifySecret, link.NotifyURL)
+	require.Equal(t, "https://hooks.example.com/webhooks/unipile/notify?token="+seatNotifySecret, link.NotifyURL)
 	require.Equal(t, []string{"LINKEDIN"}, link.Providers)
 	admin := client{t, s.url, adminTok}
 	var message string
@@ -175,7 +160,7 @@ func TestPoolBuysSeatsAtUnipile(t *testing.T) {
 		return message != ""
 	}, 10*time.Second, 50*time.Millisecond, "the link is handed to the agency as an alert")
 	require.Contains(t, message, link.URL)
-	require.NotContains(t, message, notifySecret)
+	require.NotContains(t, message, seatNotifySecret)
 	require.Eventually(t, func() bool {
 		select {
 		case b := <-hook:
@@ -191,6 +176,50 @@ func TestPoolBuysSeatsAtUnipile(t *testing.T) {
 		http.Header{"Content-Type": {"application/json"}}))
 
 	// The owner connects a LinkedIn account through the link.
+	connectSeat(t, fake, link, st)
+}
+
+// seatFake is Unipile's fake for buying seats at; it notifies the server
+// the toServer is pointed at.
+func seatFake(t *testing.T) (*unipiletest.Server, *toServer) {
+	t.Helper()
+	rt := &toServer{}
+	fake, err := unipiletest.New(unipiletest.Config{APIKey: "unipile-key", AnyAccount: true, Now: time.Now,
+		Client: &http.Client{Transport: rt, Timeout: 10 * time.Second}})
+	require.NoError(t, err)
+	t.Cleanup(fake.Close)
+	return fake, rt
+}
+
+// seatNotifySecret is the notify secret of the seat tests' servers.
+const seatNotifySecret = "notify-secret-0123456789"
+
+// seatSettings are the settings of a server buying seats at fake, checking
+// the pool every second, with extra (name, value, …).
+func seatSettings(fake *unipiletest.Server, extra ...string) func(string) string {
+	return env(withEnv(map[string]string{"UNIPILE_DSN": fake.DSN(), "UNIPILE_API_KEY": "unipile-key",
+		"UNIPILE_WEBHOOK_SECRET": "unipile-header", "OUTBOUND_BUY_SEATS": "true", "UNIPILE_NOTIFY_SECRET": seatNotifySecret,
+		"OUTBOUND_POOL_CHECK": "1s"}, extra...))
+}
+
+// drainSeats stocks three seats and signs up a client on the growth plan,
+// whose two seats leave one of three: under the 40 % buffer.
+func drainSeats(t *testing.T, st storage.Store) {
+	t.Helper()
+	svc, err := distribution.New(distribution.Config{Store: st, Clock: timing.RealClock()})
+	require.NoError(t, err)
+	_, err = svc.Pool().Stock(t.Context(), outbound.KindLinkedInSeat, 3, time.Now().AddDate(0, 0, -60))
+	require.NoError(t, err)
+	_, err = svc.Signup(t.Context(), distribution.SignupInput{Name: "Acme", Plan: "growth", DefaultZone: "Australia/Sydney", PaymentID: "pay-acme"})
+	require.NoError(t, err)
+}
+
+// connectSeat plays the seat's owner connecting a LinkedIn account through
+// link at the fake, which notifies the server, and checks that the seat
+// joins the pool in st at the next check, sending from that account.
+func connectSeat(t *testing.T, fake *unipiletest.Server, link unipiletest.HostedLink, st storage.Store) {
+	t.Helper()
+	ctx := t.Context()
 	account, err := fake.Connect(ctx, link.URL)
 	require.NoError(t, err, "the server takes Unipile's notification")
 	seat := func() (outbound.Resource, bool) {
@@ -211,4 +240,30 @@ func TestPoolBuysSeatsAtUnipile(t *testing.T) {
 	require.Equal(t, account, r.Address, "it sends from the account connected")
 	require.Equal(t, outbound.StateAvailable, r.State)
 	require.Len(t, fake.HostedLinks(), 1, "the order connected, no link made again")
+}
+
+// firstLink waits for the fake's first hosted-auth link: the pool ordered
+// a seat.
+func firstLink(t *testing.T, fake *unipiletest.Server) unipiletest.HostedLink {
+	t.Helper()
+	require.Eventually(t, func() bool { return len(fake.HostedLinks()) > 0 }, 10*time.Second, 50*time.Millisecond,
+		"the pool orders a seat: Unipile makes its hosted-auth link")
+	return fake.HostedLinks()[0]
+}
+
+// On PostgreSQL the seat links are the database's: the instance Unipile
+// notifies is not the one that leads and buys, and the seat still joins.
+func TestSeatsAcrossInstancesOnPostgres(t *testing.T) {
+	t.Parallel()
+	fake, rt := seatFake(t)
+	dbURL, db := migratedPostgres(t)
+	drainSeats(t, db.Platform())
+	cfg, err := loadConfig([]string{"-addr", "127.0.0.1:0", "-database-url", dbURL, "-public-url", "https://hooks.example.com"},
+		seatSettings(fake), io.Discard)
+	require.NoError(t, err)
+	startDB(t, cfg) // leads, alone, and orders the seat
+	link := firstLink(t, fake)
+	other := startDB(t, cfg) // started after: it does not lead
+	rt.to(t, other.url)
+	connectSeat(t, fake, link, db.Platform())
 }

@@ -233,12 +233,11 @@ func connectSeat(t *testing.T, fake *unipiletest.Server, link unipiletest.Hosted
 		}
 		return outbound.Resource{}, false
 	}
-	require.Eventually(t, func() bool { _, ok := seat(); return ok }, 10*time.Second, 50*time.Millisecond,
-		"the seat joins the pool at the next check")
+	require.Eventually(t, func() bool { r, ok := seat(); return ok && r.State == outbound.StateAvailable }, 10*time.Second,
+		50*time.Millisecond, "the seat joins the pool, available, at the next check")
 	r, _ := seat()
 	require.Equal(t, unipile.Name, r.Provider)
 	require.Equal(t, account, r.Address, "it sends from the account connected")
-	require.Equal(t, outbound.StateAvailable, r.State)
 	require.Len(t, fake.HostedLinks(), 1, "the order connected, no link made again")
 }
 

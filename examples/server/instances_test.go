@@ -2,9 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -17,50 +14,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/outbound-go/outbound/adapters/twilio/twiliotest"
+	"github.com/outbound-go/outbound/internal/pgtest"
 )
-
-// testDatabaseURL is the database the Postgres tests use:
-// OUTBOUND_TEST_DATABASE_URL, or a local one.
-func testDatabaseURL() string {
-	if u := os.Getenv("OUTBOUND_TEST_DATABASE_URL"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
 
 // pgSchemaURL creates a fresh schema, dropped when t ends, and returns the
 // database URL whose connections use it. It skips t when no server
 // answers (and fails it under CI).
 func pgSchemaURL(t testing.TB) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, testDatabaseURL())
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL unreachable (set OUTBOUND_TEST_DATABASE_URL): %v", err)
-		}
-		t.Skipf("PostgreSQL unreachable (set OUTBOUND_TEST_DATABASE_URL): %v", err)
-	}
-	defer conn.Close(ctx)
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	schema := "servertest_" + hex.EncodeToString(b[:])
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, testDatabaseURL())
-		require.NoError(t, err)
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
-		require.NoError(t, err)
-	})
-	u, err := url.Parse(testDatabaseURL())
+	schema := pgtest.NewSchema(t)
+	u, err := url.Parse(pgtest.URL())
 	require.NoError(t, err)
 	q := u.Query()
 	q.Set("search_path", schema)

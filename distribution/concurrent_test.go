@@ -14,6 +14,7 @@ import (
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/channel/channeltest"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/internal/pgtest"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/storage/memory"
 	"github.com/outbound-go/outbound/timing/timingtest"
@@ -29,7 +30,7 @@ func twoProcesses(t *testing.T, onPostgres bool, plans []outbound.Plan) (storage
 	if onPostgres {
 		schema := mpSchema(t)
 		for i := range stores {
-			pool, err := mpPool(ctx, mpDatabaseURL(), schema, 8)
+			pool, err := mpPool(ctx, pgtest.URL(), schema, 8)
 			require.NoError(t, err)
 			t.Cleanup(pool.Close)
 			if i == 0 {

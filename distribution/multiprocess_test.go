@@ -3,8 +3,6 @@ package distribution_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -15,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -24,6 +21,7 @@ import (
 	"github.com/outbound-go/outbound/allocator"
 	"github.com/outbound-go/outbound/channel"
 	"github.com/outbound-go/outbound/distribution"
+	"github.com/outbound-go/outbound/internal/pgtest"
 	"github.com/outbound-go/outbound/sequence"
 	"github.com/outbound-go/outbound/storage"
 	"github.com/outbound-go/outbound/timing"
@@ -63,42 +61,9 @@ const (
 // (AEDT) on the enrollment day.
 var mpNoon = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
 
-func mpDatabaseURL() string {
-	if u := os.Getenv("OUTBOUND_TEST_DATABASE_URL"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
-
 // mpSchema creates a schema of its own for tb, dropped when tb ends, or
 // skips tb when PostgreSQL is unreachable (fails it when CI is set).
-func mpSchema(tb testing.TB) string {
-	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, mpDatabaseURL())
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("PostgreSQL unreachable (set OUTBOUND_TEST_DATABASE_URL): %v", err)
-		}
-		tb.Skipf("PostgreSQL unreachable (set OUTBOUND_TEST_DATABASE_URL): %v", err)
-	}
-	defer conn.Close(context.Background())
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	schema := "mp_" + hex.EncodeToString(b[:])
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(tb, err)
-	tb.Cleanup(func() {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, mpDatabaseURL())
-		require.NoError(tb, err)
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-		require.NoError(tb, err)
-	})
-	return schema
-}
+func mpSchema(tb testing.TB) string { return pgtest.NewSchema(tb) }
 
 func mpPool(ctx context.Context, url, schema string, maxConns int32) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
@@ -147,7 +112,7 @@ func mpWindows(endHour int) timing.Windows {
 func mpSetup(t *testing.T, schema string) (*postgres.DB, []outbound.Touch) {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := mpPool(ctx, mpDatabaseURL(), schema, 8)
+	pool, err := mpPool(ctx, pgtest.URL(), schema, 8)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	require.NoError(t, postgres.Migrate(ctx, pool))
@@ -227,7 +192,7 @@ func mpStart(t *testing.T, schema, name string) *mpProc {
 	t.Helper()
 	p := &mpProc{name: name, done: make(chan error, 1)}
 	p.cmd = exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.v")
-	p.cmd.Env = append(os.Environ(), mpEnvURL+"="+mpDatabaseURL(), mpEnvSchema+"="+schema, mpEnvName+"="+name)
+	p.cmd.Env = append(os.Environ(), mpEnvURL+"="+pgtest.URL(), mpEnvSchema+"="+schema, mpEnvName+"="+name)
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
 	require.NoError(t, p.cmd.Start())
 	go func() { p.done <- p.cmd.Wait() }()
